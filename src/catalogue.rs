@@ -1,0 +1,118 @@
+//! The connection type catalogue: data from `assets/catalogue.toml`, embedded at build time.
+//! Forms, CLI validation, redaction and export all read these specs; no code is written per type.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+const CATALOGUE_TOML: &str = include_str!("../assets/catalogue.toml");
+
+/// What kind of value a field holds; decides widget, validation and where the value is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    Url,
+    Secret,
+    Enum,
+    /// Custom connection configs: free key/value pairs.
+    Map,
+    /// Custom connection secrets: free key/value pairs, every value a secret.
+    SecretMap,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub key: String,
+    pub label: String,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// `"field=value"`: the field is neither required nor kept while that condition holds.
+    #[serde(default)]
+    pub required_unless: Option<String>,
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub example: Option<String>,
+    #[serde(default)]
+    pub advanced: bool,
+    #[serde(default)]
+    pub env: Option<String>,
+}
+
+impl FieldSpec {
+    pub fn is_secret(&self) -> bool {
+        matches!(self.kind, FieldKind::Secret | FieldKind::SecretMap)
+    }
+    pub fn is_map(&self) -> bool {
+        matches!(self.kind, FieldKind::Map | FieldKind::SecretMap)
+    }
+    /// The `(field, value)` condition of `required_unless`, if any.
+    pub fn unless(&self) -> Option<(&str, &str)> {
+        self.required_unless.as_deref().and_then(|c| c.split_once('='))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    pub id: String,
+    pub label: String,
+    pub summary: String,
+    /// prompt flow SDK class name; empty when the type has no prompt flow twin.
+    pub pf_class: String,
+    pub module: String,
+    #[serde(default)]
+    pub all_or_none: Vec<String>,
+    #[serde(rename = "field")]
+    pub fields: Vec<FieldSpec>,
+}
+
+impl TypeSpec {
+    pub fn field(&self, key: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+    pub fn secret_fields(&self) -> impl Iterator<Item = &FieldSpec> {
+        self.fields.iter().filter(|f| f.kind == FieldKind::Secret)
+    }
+    /// Custom connections keep free-form maps instead of fixed fields.
+    pub fn is_custom(&self) -> bool {
+        self.fields.iter().any(|f| f.is_map())
+    }
+    pub fn has_pf_twin(&self) -> bool {
+        !self.pf_class.is_empty()
+    }
+    pub fn schema_url(&self, strong_type: bool) -> String {
+        let class = if strong_type { "CustomStrongTypeConnection" } else { &self.pf_class };
+        format!("https://azuremlschemas.azureedge.net/promptflow/latest/{class}.schema.json")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(rename = "type")]
+    pub types: Vec<TypeSpec>,
+}
+
+impl Catalogue {
+    /// The embedded catalogue. It is part of the binary, so a parse failure is a build defect
+    /// caught by the catalogue tests, never a user error.
+    pub fn get() -> &'static Catalogue {
+        static CAT: OnceLock<Catalogue> = OnceLock::new();
+        CAT.get_or_init(|| toml::from_str(CATALOGUE_TOML).expect("embedded catalogue parses"))
+    }
+
+    pub fn find(&self, id: &str) -> Option<&TypeSpec> {
+        self.types.iter().find(|t| t.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.types.iter().map(|t| t.id.as_str()).collect()
+    }
+}

@@ -1,0 +1,11 @@
+//! aiconn: the connections AI apps use (endpoint, key, per-type settings), kept in a TOML
+//! file with secrets in the OS keychain, edited from a TUI or a CLI.
+//!
+//! The core (catalogue, model, store, secrets, endpoint classifier, prompt flow formats) has
+//! no terminal code; `cli` and `tui` are two faces over it.
+
+pub mod catalogue;
+pub mod model;
+pub mod sanitize;
+pub mod secrets;
+pub mod store;

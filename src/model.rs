@@ -1,0 +1,247 @@
+//! A connection as aiconn keeps it: non-secret values, custom configs, and a record of which
+//! secrets are set and in which backend. Secret values never live here.
+
+use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
+use indexmap::IndexMap;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Connection {
+    pub name: String,
+    pub type_id: String,
+    /// Scalar non-secret fields as given by the user (defaults are not copied in).
+    pub values: IndexMap<String, String>,
+    /// Custom connections: non-secret key/value pairs.
+    pub configs: IndexMap<String, String>,
+    /// Secret field (or custom secret key) -> backend holding it, e.g. `api_key -> keychain`.
+    pub secrets: IndexMap<String, String>,
+}
+
+/// Where a shown value comes from (the `show` command's SOURCE column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    File,
+    Default,
+    Secret,
+}
+
+impl Connection {
+    pub fn new(name: &str, type_id: &str) -> Self {
+        Connection { name: name.into(), type_id: type_id.into(), ..Default::default() }
+    }
+
+    pub fn spec(&self) -> Option<&'static TypeSpec> {
+        Catalogue::get().find(&self.type_id)
+    }
+
+    /// The value a client will see: the stored one, else the catalogue default.
+    pub fn effective(&self, key: &str) -> Option<(String, Source)> {
+        if let Some(v) = self.values.get(key) {
+            return Some((v.clone(), Source::File));
+        }
+        let d = self.spec()?.field(key)?.default.clone()?;
+        Some((d, Source::Default))
+    }
+
+    /// The first URL field's value: what `list` shows as ENDPOINT.
+    pub fn endpoint(&self) -> Option<String> {
+        let spec = self.spec()?;
+        let f = spec.fields.iter().find(|f| f.kind == FieldKind::Url)?;
+        self.effective(&f.key).map(|(v, _)| v)
+    }
+
+    /// The secret fields this connection needs set (custom: the ones it has).
+    pub fn expected_secrets(&self) -> Vec<String> {
+        let Some(spec) = self.spec() else { return vec![] };
+        if spec.is_custom() {
+            return self.secrets.keys().cloned().collect();
+        }
+        spec.secret_fields().filter(|f| !self.is_dropped(&f.key)).map(|f| f.key.clone()).collect()
+    }
+
+    /// True when the field's `required_unless` condition holds, e.g. api_key under meid_token.
+    pub fn is_dropped(&self, key: &str) -> bool {
+        let Some(field) = self.spec().and_then(|s| s.field(key)) else { return false };
+        match field.unless() {
+            Some((other, value)) => self.effective(other).is_some_and(|(v, _)| v.eq_ignore_ascii_case(value)),
+            None => false,
+        }
+    }
+
+    /// True when a custom connection carries the four strong-type keys.
+    pub fn is_strong_type(&self) -> bool {
+        self.values.contains_key("custom_type")
+    }
+
+    /// Checks the connection against its type spec, assuming `secret_keys` will be set.
+    /// Returns every problem, one per field, so a form can mark each invalid label.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        if let Err(e) = validate_name(&self.name) {
+            errs.push(FieldError::new("name", e));
+        }
+        let Some(spec) = self.spec() else {
+            errs.push(FieldError::new(
+                "type",
+                format!("unknown connection type '{}' (known: {})", self.type_id, Catalogue::get().ids().join(", ")),
+            ));
+            return errs;
+        };
+        for key in self.values.keys() {
+            match spec.field(key) {
+                Some(f) if !f.is_map() && !f.is_secret() => {}
+                _ => errs.push(FieldError::new(key, format!("'{key}' is not a field of type {}", spec.id))),
+            }
+        }
+        for f in &spec.fields {
+            let dropped = self.is_dropped(&f.key);
+            let required = f.required || (f.required_unless.is_some() && !dropped);
+            match f.kind {
+                FieldKind::Secret => {
+                    if required && !self.secrets.contains_key(&f.key) {
+                        errs.push(FieldError::new(&f.key, format!("{} is required", f.label)));
+                    }
+                }
+                FieldKind::SecretMap => {
+                    if required && self.secrets.is_empty() {
+                        errs.push(FieldError::new(&f.key, "a custom connection needs at least one secret"));
+                    }
+                }
+                FieldKind::Map => {}
+                FieldKind::Text | FieldKind::Url | FieldKind::Enum => {
+                    let value = self.effective(&f.key).map(|(v, _)| v);
+                    let empty = value.as_deref().is_none_or(|v| v.trim().is_empty());
+                    if required && empty {
+                        errs.push(FieldError::new(&f.key, format!("{} is required", f.label)));
+                    }
+                    if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref()) {
+                        if !f.values.iter().any(|a| a.eq_ignore_ascii_case(v)) {
+                            errs.push(FieldError::new(
+                                &f.key,
+                                format!("{} must be one of {}, not '{v}'", f.label, f.values.join(", ")),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if !spec.all_or_none.is_empty() {
+            let present: Vec<&String> = spec.all_or_none.iter().filter(|k| self.values.contains_key(*k)).collect();
+            if !present.is_empty() && present.len() != spec.all_or_none.len() {
+                for k in spec.all_or_none.iter().filter(|k| !self.values.contains_key(*k)) {
+                    errs.push(FieldError::new(
+                        k,
+                        format!("{k} is required with {} (a custom strong type needs all of {})", present[0], spec.all_or_none.join(", ")),
+                    ));
+                }
+            }
+        }
+        for key in self.configs.keys().chain(self.secrets.keys()) {
+            if spec.is_custom() && !valid_custom_key(key) {
+                errs.push(FieldError::new(key, format!("key '{key}' must be non-empty and contain no '.', '=' or spaces")));
+            }
+        }
+        errs
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// New names: `[A-Za-z0-9][A-Za-z0-9_-]{0,63}`. prompt flow accepts anything, but dots and
+/// spaces break its `${name.key}` references and the environment names it derives.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let ok = match chars.next() {
+        Some(c) if c.is_ascii_alphanumeric() => {
+            name.len() <= 64 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid name '{}': use 1-64 letters, digits, '_' or '-', starting with a letter or digit",
+            crate::sanitize::for_terminal(name)
+        ))
+    }
+}
+
+/// Custom keys become YAML keys and environment names: no dots (prompt flow's `--set` nests
+/// on them), no '=' (splits `--set`), no whitespace.
+pub fn valid_custom_key(key: &str) -> bool {
+    !key.is_empty() && !key.chars().any(|c| c == '.' || c == '=' || c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_rule() {
+        for ok in ["a", "prod", "my-conn_2", "A9", &"x".repeat(64)] {
+            assert!(validate_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "-a", "_a", "a.b", "my conn", "a/b", "ünï", &"x".repeat(65)] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn api_key_not_required_under_meid_token() {
+        let mut c = Connection::new("aad", "azure_open_ai");
+        c.values.insert("api_base".into(), "https://r.openai.azure.com".into());
+        assert!(c.validate().iter().any(|e| e.field == "api_key"));
+        c.values.insert("auth_mode".into(), "meid_token".into());
+        assert!(c.validate().is_empty(), "{:?}", c.validate());
+        assert!(c.expected_secrets().is_empty());
+    }
+
+    #[test]
+    fn enum_and_unknown_fields_are_rejected() {
+        let mut c = Connection::new("x", "azure_open_ai");
+        c.values.insert("api_base".into(), "https://r.openai.azure.com".into());
+        c.secrets.insert("api_key".into(), "keychain".into());
+        c.values.insert("auth_mode".into(), "managed_identity".into());
+        c.values.insert("deployment_name".into(), "gpt-4o".into());
+        let errs = c.validate();
+        assert!(errs.iter().any(|e| e.field == "auth_mode" && e.message.contains("key, meid_token")));
+        assert!(errs.iter().any(|e| e.field == "deployment_name"));
+    }
+
+    #[test]
+    fn custom_needs_a_secret_and_all_strong_type_keys() {
+        let mut c = Connection::new("c", "custom");
+        c.configs.insert("k".into(), "v".into());
+        assert!(c.validate().iter().any(|e| e.field == "secrets"));
+        c.secrets.insert("api-key".into(), "keychain".into());
+        assert!(c.validate().is_empty());
+        c.values.insert("custom_type".into(), "MyConn".into());
+        let missing: Vec<_> = c.validate().into_iter().map(|e| e.field).collect();
+        assert_eq!(missing, ["module", "package", "package_version"]);
+    }
+
+    #[test]
+    fn defaults_are_effective_but_not_stored() {
+        let c = Connection::new("x", "azure_content_safety");
+        assert_eq!(c.effective("api_version"), Some(("2023-10-01".into(), Source::Default)));
+        assert_eq!(c.effective("api_type"), Some(("Content Safety".into(), Source::Default)));
+        assert!(c.values.is_empty());
+    }
+}

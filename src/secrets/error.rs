@@ -1,0 +1,118 @@
+//! Keychain failures mapped to causes a person can act on. Messages never carry secret bytes.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretErrorKind {
+    /// No D-Bus session bus (the usual SSH-to-a-server case).
+    NoSessionBus,
+    /// A Secret Service provider is running but its collection is locked.
+    Locked,
+    /// The provider runs but has no default collection (nobody created or unlocked one).
+    NoCollection,
+    /// Nothing provides org.freedesktop.secrets (or the platform's keychain) on the bus.
+    NoProvider,
+    AccessDenied,
+    /// The keychain did not answer within the time limit.
+    Timeout,
+    /// More than one keychain item matches (e.g. written by another tool version).
+    Ambiguous,
+    UnknownBackend,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecretError {
+    pub kind: SecretErrorKind,
+    pub detail: String,
+}
+
+impl SecretError {
+    pub fn new(kind: SecretErrorKind, detail: impl Into<String>) -> Self {
+        SecretError { kind, detail: detail.into() }
+    }
+
+    /// What to do about it, in one sentence.
+    pub fn fix(&self) -> &'static str {
+        match self.kind {
+            SecretErrorKind::NoSessionBus => {
+                "start a session bus with a Secret Service (e.g. log in to a desktop session, or run \
+                 `dbus-run-session -- sh` and `gnome-keyring-daemon --unlock`)"
+            }
+            SecretErrorKind::Locked => "unlock your keyring (e.g. `gnome-keyring-daemon --unlock`) and try again",
+            SecretErrorKind::NoCollection => {
+                "create and unlock a default keyring (e.g. `echo -n PASSWORD | gnome-keyring-daemon --unlock`)"
+            }
+            SecretErrorKind::NoProvider => {
+                "install and start a Secret Service provider such as gnome-keyring or KeePassXC"
+            }
+            SecretErrorKind::AccessDenied => "allow aiconn to access the keychain and try again",
+            SecretErrorKind::Timeout => "the keychain may be waiting for an unlock prompt nobody can see; unlock it and try again",
+            SecretErrorKind::Ambiguous => "remove the duplicate keychain items for this secret (see `aiconn doctor`)",
+            SecretErrorKind::UnknownBackend => "set AICONN_SECRET_BACKEND to `keychain`",
+            SecretErrorKind::Other => "see `aiconn doctor` for details",
+        }
+    }
+
+    pub fn summary(&self) -> &'static str {
+        match self.kind {
+            SecretErrorKind::NoSessionBus => "no D-Bus session bus, so no Secret Service keychain",
+            SecretErrorKind::Locked => "the keyring is locked",
+            SecretErrorKind::NoCollection => "the keyring has no default collection",
+            SecretErrorKind::NoProvider => "no keychain provider is running",
+            SecretErrorKind::AccessDenied => "access to the keychain was denied",
+            SecretErrorKind::Timeout => "the keychain did not answer in time",
+            SecretErrorKind::Ambiguous => "more than one keychain item matches",
+            SecretErrorKind::UnknownBackend => "unknown secret backend",
+            SecretErrorKind::Other => "the keychain failed",
+        }
+    }
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.summary(), self.fix())?;
+        if !self.detail.is_empty() {
+            write!(f, " ({})", self.detail)?;
+        }
+        write!(f, "; run `aiconn doctor` for a full diagnosis")
+    }
+}
+
+impl std::error::Error for SecretError {}
+
+/// Maps a keyring-core error to a cause. Works on the error's text because the platform
+/// errors are boxed and differ per store; the patterns come from crates.md §4 and §9.
+pub fn classify(err: &keyring_core::Error) -> SecretError {
+    use keyring_core::Error as E;
+    let text = match err {
+        // These carry raw secret bytes: never format them.
+        E::BadEncoding(_) => return SecretError::new(SecretErrorKind::Other, "the stored value is not UTF-8 text"),
+        E::BadDataFormat(_, _) => return SecretError::new(SecretErrorKind::Other, "the stored value has an unexpected format"),
+        E::Ambiguous(entries) => {
+            return SecretError::new(SecretErrorKind::Ambiguous, format!("{} items match", entries.len()));
+        }
+        other => other.to_string(),
+    };
+    let lower = text.to_lowercase();
+    let kind = if lower.contains("serviceunknown") || lower.contains("was not provided by any") {
+        SecretErrorKind::NoProvider
+    } else if lower.contains("failed to connect")
+        || lower.contains("autolaunch")
+        || lower.contains("dbus_session_bus_address")
+        || lower.contains("no such file or directory")
+    {
+        SecretErrorKind::NoSessionBus
+    } else if lower.contains("prompt") || lower.contains("locked") {
+        SecretErrorKind::Locked
+    } else if lower.contains("result not returned") || lower.contains("no result") {
+        SecretErrorKind::NoCollection
+    } else if lower.contains("accessdenied") || lower.contains("access denied") {
+        SecretErrorKind::AccessDenied
+    } else {
+        SecretErrorKind::Other
+    };
+    // Keep the platform's words (they help support) but bound their length.
+    let detail: String = text.chars().take(200).collect();
+    SecretError::new(kind, detail)
+}

@@ -1,0 +1,356 @@
+//! `connections.toml` as a format-preserving document: reads connections with positions for
+//! errors, and edits in place so the user's comments, order and formatting survive.
+
+use super::StoreError;
+use crate::catalogue::Catalogue;
+use crate::model::Connection;
+use indexmap::IndexMap;
+use std::path::Path;
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+/// The file format version this build reads and writes.
+pub const FORMAT_VERSION: i64 = 1;
+
+const HEADER: &str = "\
+# aiconn connections. Non-secret fields only: each connection's `secrets` records which
+# secrets are set and which backend holds them; the values never appear in this file.
+";
+
+#[derive(Debug, Clone)]
+pub struct ConnDoc {
+    doc: DocumentMut,
+    /// Prefix of every keychain account, so two config dirs never share secrets.
+    pub namespace: String,
+    pub secret_backend: Option<String>,
+    connections: Vec<Connection>,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn err(&self, span: Option<std::ops::Range<usize>>, message: String) -> StoreError {
+        let (line, column) = span.map_or((0, 0), |s| line_col(self.text, s.start));
+        StoreError::Invalid { path: self.path.to_path_buf(), line, column, message }
+    }
+
+    fn string(&self, item: &Item, what: &str) -> Result<String, StoreError> {
+        match item.as_str() {
+            Some(s) => Ok(s.to_string()),
+            None => Err(self.err(item.span(), format!("{what} must be a string (quote it), found {}", item.type_name()))),
+        }
+    }
+
+    fn string_map(&self, item: &Item, what: &str) -> Result<IndexMap<String, String>, StoreError> {
+        let t = item
+            .as_table_like()
+            .ok_or_else(|| self.err(item.span(), format!("{what} must be a table of strings, found {}", item.type_name())))?;
+        let mut out = IndexMap::new();
+        for (k, v) in t.iter() {
+            out.insert(k.to_string(), self.string(v, &format!("{what}.{k}"))?);
+        }
+        Ok(out)
+    }
+}
+
+impl ConnDoc {
+    /// A new, empty document with a fresh namespace (written only on the first save).
+    pub fn new_empty() -> Self {
+        let mut doc: DocumentMut = HEADER.parse().expect("header parses");
+        let namespace = new_namespace();
+        doc["version"] = toml_edit::value(FORMAT_VERSION);
+        doc["namespace"] = toml_edit::value(namespace.clone());
+        ConnDoc { doc, namespace, secret_backend: None, connections: Vec::new() }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self, StoreError> {
+        let parsed = toml_edit::Document::parse(text.to_string()).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+            StoreError::Invalid { path: path.to_path_buf(), line, column, message: e.message().trim().to_string() }
+        })?;
+        let cx = Ctx { text, path };
+        let root = parsed.as_table();
+        if let Some(v) = root.get("version") {
+            match v.as_integer() {
+                Some(n) if n == FORMAT_VERSION => {}
+                Some(n) if n > FORMAT_VERSION => {
+                    return Err(cx.err(
+                        v.span(),
+                        format!("file format version {n} is newer than this aiconn understands ({FORMAT_VERSION}); upgrade aiconn"),
+                    ));
+                }
+                _ => return Err(cx.err(v.span(), format!("version must be the integer {FORMAT_VERSION}"))),
+            }
+        }
+        let namespace = match root.get("namespace") {
+            Some(v) => cx.string(v, "namespace")?,
+            None => "default".to_string(),
+        };
+        let secret_backend = root.get("secret_backend").map(|v| cx.string(v, "secret_backend")).transpose()?;
+        let mut connections = Vec::new();
+        if let Some(item) = root.get("connections") {
+            let table = item
+                .as_table_like()
+                .ok_or_else(|| cx.err(item.span(), "connections must be a table of [connections.NAME] tables".into()))?;
+            for (name, entry) in table.iter() {
+                connections.push(read_connection(&cx, name, entry)?);
+            }
+        }
+        Ok(ConnDoc { doc: parsed.into_mut(), namespace, secret_backend, connections })
+    }
+
+    pub fn connections(&self) -> &[Connection] {
+        &self.connections
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.name == name)
+    }
+
+    pub fn set_secret_backend(&mut self, backend: &str) {
+        set_keep_decor(self.doc.as_table_mut(), "secret_backend", backend);
+        self.secret_backend = Some(backend.to_string());
+    }
+
+    fn table_mut(&mut self) -> &mut dyn TableLike {
+        if !self.doc.contains_key("connections") {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            self.doc.insert("connections", Item::Table(t));
+        }
+        self.doc["connections"].as_table_like_mut().expect("checked at parse")
+    }
+
+    /// Inserts or updates a connection, editing only the keys that changed.
+    pub fn upsert(&mut self, conn: &Connection) {
+        let table = self.table_mut();
+        if table.get(&conn.name).is_none() {
+            let mut t = Table::new();
+            t.set_implicit(false);
+            table.insert(&conn.name, Item::Table(t));
+        }
+        let entry = table.get_mut(&conn.name).and_then(|i| i.as_table_like_mut()).expect("just ensured");
+        write_connection(entry, conn);
+        match self.connections.iter_mut().find(|c| c.name == conn.name) {
+            Some(c) => *c = conn.clone(),
+            None => self.connections.push(conn.clone()),
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) -> bool {
+        let removed = self.table_mut().remove(name).is_some();
+        self.connections.retain(|c| c.name != name);
+        removed
+    }
+
+    /// Renames in place: the table keeps its position and comments.
+    pub fn rename(&mut self, old: &str, new: &str) {
+        let table = self.table_mut();
+        if let Some(item) = table.remove(old) {
+            table.insert(new, item);
+        }
+        for c in &mut self.connections {
+            if c.name == old {
+                c.name = new.to_string();
+            }
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        self.doc.to_string()
+    }
+}
+
+fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, StoreError> {
+    let t = entry
+        .as_table_like()
+        .ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' must be a table")))?;
+    let type_item = t.get("type").ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' has no type")))?;
+    let type_id = cx.string(type_item, &format!("connections.{name}.type"))?;
+    if Catalogue::get().find(&type_id).is_none() {
+        return Err(cx.err(
+            type_item.span(),
+            format!("connection '{name}': unknown type '{type_id}' (known: {})", Catalogue::get().ids().join(", ")),
+        ));
+    }
+    let mut c = Connection::new(name, &type_id);
+    for (k, v) in t.iter() {
+        let what = format!("connections.{name}.{k}");
+        match k {
+            "type" => {}
+            "configs" => c.configs = cx.string_map(v, &what)?,
+            "secrets" => c.secrets = cx.string_map(v, &what)?,
+            _ => {
+                c.values.insert(k.to_string(), cx.string(v, &what)?);
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// Replaces a value but keeps its decor (trailing comment, spacing): plain assignment drops it.
+fn set_keep_decor(t: &mut dyn TableLike, key: &str, v: &str) {
+    match t.get_mut(key).and_then(|i| i.as_value_mut()) {
+        Some(old) if old.as_str() == Some(v) => {}
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = v.into();
+            *old.decor_mut() = decor;
+        }
+        None => {
+            t.insert(key, toml_edit::value(v));
+        }
+    }
+}
+
+fn write_map(t: &mut dyn TableLike, key: &str, map: &IndexMap<String, String>) {
+    if map.is_empty() {
+        t.remove(key);
+        return;
+    }
+    if t.get(key).and_then(|i| i.as_table_like()).is_none() {
+        t.insert(key, Item::Value(Value::InlineTable(InlineTable::new())));
+    }
+    let sub = t.get_mut(key).and_then(|i| i.as_table_like_mut()).expect("ensured");
+    let stale: Vec<String> = sub.iter().map(|(k, _)| k.to_string()).filter(|k| !map.contains_key(k)).collect();
+    for k in stale {
+        sub.remove(&k);
+    }
+    for (k, v) in map {
+        set_keep_decor(sub, k, v);
+    }
+}
+
+fn write_connection(t: &mut dyn TableLike, c: &Connection) {
+    set_keep_decor(t, "type", &c.type_id);
+    let stale: Vec<String> = t
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !matches!(k.as_str(), "type" | "configs" | "secrets") && !c.values.contains_key(k))
+        .collect();
+    for k in stale {
+        t.remove(&k);
+    }
+    // New keys follow the catalogue's field order, so hand-made and generated files look alike.
+    let order: Vec<&str> = c.spec().map(|s| s.fields.iter().map(|f| f.key.as_str()).collect()).unwrap_or_default();
+    let mut keys: Vec<&String> = c.values.keys().collect();
+    keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    for k in keys {
+        set_keep_decor(t, k, &c.values[k]);
+    }
+    write_map(t, "configs", &c.configs);
+    write_map(t, "secrets", &c.secrets);
+}
+
+fn new_namespace() -> String {
+    let mut b = [0u8; 6];
+    // A namespace only has to differ between config dirs; if the OS RNG fails, time will do.
+    if getrandom::fill(&mut b).is_err() {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        b.copy_from_slice(&t.to_le_bytes()[..6]);
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"# my connections
+version = 1
+namespace = "abc"
+
+# production Azure
+[connections.prod]
+type = "azure_open_ai"   # keep
+api_base = "https://prod.openai.azure.com/"  # the base
+secrets = { api_key = "keychain" }
+
+[connections.c1]
+type = "custom"
+configs = { key1 = "v1" }
+secrets = { "api-key" = "keychain" }
+"#;
+
+    fn p() -> &'static Path {
+        Path::new("connections.toml")
+    }
+
+    #[test]
+    fn reads_connections_in_file_order() {
+        let d = ConnDoc::parse(SAMPLE, p()).unwrap();
+        let names: Vec<_> = d.connections().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["prod", "c1"]);
+        assert_eq!(d.get("c1").unwrap().configs["key1"], "v1");
+        assert_eq!(d.get("prod").unwrap().secrets["api_key"], "keychain");
+        assert_eq!(d.namespace, "abc");
+    }
+
+    #[test]
+    fn edits_keep_comments_and_formatting() {
+        let mut d = ConnDoc::parse(SAMPLE, p()).unwrap();
+        let mut c = d.get("prod").unwrap().clone();
+        c.values.insert("api_base".into(), "https://new.openai.azure.com/".into());
+        c.values.insert("api_version".into(), "2024-10-21".into());
+        d.upsert(&c);
+        let out = d.to_text();
+        assert!(out.contains("# my connections\n"));
+        assert!(out.contains("# production Azure\n[connections.prod]"));
+        assert!(out.contains("type = \"azure_open_ai\"   # keep"));
+        assert!(out.contains("api_base = \"https://new.openai.azure.com/\"  # the base"), "{out}");
+        assert!(out.contains("api_version = \"2024-10-21\""));
+        // untouched entry is byte-identical
+        assert!(out.contains("[connections.c1]\ntype = \"custom\"\nconfigs = { key1 = \"v1\" }\n"));
+        let back = ConnDoc::parse(&out, p()).unwrap();
+        assert_eq!(back.get("prod").unwrap(), &c);
+    }
+
+    #[test]
+    fn rename_keeps_position() {
+        let mut d = ConnDoc::parse(SAMPLE, p()).unwrap();
+        d.rename("prod", "production");
+        let out = d.to_text();
+        let a = out.find("[connections.production]").unwrap();
+        let b = out.find("[connections.c1]").unwrap();
+        assert!(a < b, "{out}");
+        assert!(out.contains("# production Azure\n[connections.production]"));
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let bad = "version = 1\n[connections.x]\ntype = \"open_ai\"\nbase_url = 5\n";
+        let e = ConnDoc::parse(bad, p()).unwrap_err().to_string();
+        assert!(e.contains("connections.toml:4:12"), "{e}");
+        assert!(e.contains("must be a string"), "{e}");
+        let syntax = "version = 1\n[connections.x\n";
+        let e = ConnDoc::parse(syntax, p()).unwrap_err().to_string();
+        assert!(e.contains("connections.toml:2:"), "{e}");
+        let dup = "[connections.x]\ntype = \"serp\"\n[connections.x]\ntype = \"serp\"\n";
+        assert!(ConnDoc::parse(dup, p()).unwrap_err().to_string().contains(":3:"));
+        let newer = "version = 2\n";
+        assert!(ConnDoc::parse(newer, p()).unwrap_err().to_string().contains("newer"));
+        let unknown = "[connections.x]\ntype = \"azure_openai\"\n";
+        assert!(ConnDoc::parse(unknown, p()).unwrap_err().to_string().contains("unknown type 'azure_openai'"));
+    }
+
+    #[test]
+    fn new_doc_round_trips() {
+        let mut d = ConnDoc::new_empty();
+        let mut c = Connection::new("s", "serp");
+        c.secrets.insert("api_key".into(), "keychain".into());
+        d.upsert(&c);
+        let back = ConnDoc::parse(&d.to_text(), p()).unwrap();
+        assert_eq!(back.get("s").unwrap(), &c);
+        assert_eq!(back.namespace, d.namespace);
+        assert_eq!(d.namespace.len(), 12);
+    }
+}

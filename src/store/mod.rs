@@ -1,0 +1,96 @@
+//! The connections file: where it lives, how it is read, and the locked, atomic
+//! read-modify-write every save goes through.
+
+mod atomic;
+mod doc;
+
+pub use atomic::{ensure_private_dir, write_atomic};
+pub use doc::{ConnDoc, FORMAT_VERSION};
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const FILE_NAME: &str = "connections.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}:{line}:{column}: {message} (the file was not changed)", path.display())]
+    Invalid { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// The user's config dir: `--config-dir`, else `AICONN_CONFIG_DIR`, else the platform's
+/// (XDG on Linux, Application Support on macOS, AppData on Windows).
+pub fn default_config_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("AICONN_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("", "", "aiconn").map(|p| p.config_dir().to_path_buf())
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Store { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    fn io(&self, source: std::io::Error) -> StoreError {
+        StoreError::Io { path: self.path(), source }
+    }
+
+    /// Reads the file without locking (a consistent snapshot: saves replace it by rename).
+    /// A missing file is an empty store.
+    pub fn load(&self) -> Result<ConnDoc, StoreError> {
+        let path = self.path();
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| StoreError::Invalid {
+                    path: path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                })?;
+                ConnDoc::parse(&text, &path)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConnDoc::new_empty()),
+            Err(e) => Err(self.io(e)),
+        }
+    }
+
+    /// Starts a read-modify-write: takes the cross-process lock, then reads the file as it is
+    /// now, so whatever another process saved meanwhile is the base of this change.
+    pub fn begin(&self) -> Result<Transaction<'_>, StoreError> {
+        ensure_private_dir(&self.dir).map_err(|e| StoreError::Io { path: self.dir.clone(), source: e })?;
+        let lock_path = self.dir.join(format!("{FILE_NAME}.lock"));
+        let lock = atomic::FileLock::acquire(&lock_path, Duration::from_secs(10))
+            .map_err(|e| StoreError::Io { path: lock_path, source: e })?;
+        let doc = self.load()?;
+        Ok(Transaction { store: self, doc, _lock: lock })
+    }
+}
+
+/// Holds the lock until dropped; `commit` writes the document atomically.
+pub struct Transaction<'a> {
+    store: &'a Store,
+    pub doc: ConnDoc,
+    _lock: atomic::FileLock,
+}
+
+impl Transaction<'_> {
+    pub fn commit(self) -> Result<(), StoreError> {
+        write_atomic(&self.store.path(), self.doc.to_text().as_bytes()).map_err(|e| self.store.io(e))
+    }
+}
