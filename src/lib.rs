@@ -9,3 +9,5 @@ pub mod model;
 pub mod sanitize;
 pub mod secrets;
 pub mod store;
+pub mod promptflow;
+pub mod service;

@@ -1,0 +1,128 @@
+//! Writes YAML that `pf connection create -f` accepts unchanged: the exact snake_case type,
+//! the `$schema` URL, every scalar quoted (so dates and numbers stay strings), and secrets as
+//! placeholders or `${env:...}` references, never their values.
+
+use crate::catalogue::{Catalogue, FieldKind};
+use crate::model::Connection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretStyle {
+    /// `<user-input>`: `pf connection create` prompts for it.
+    Placeholder,
+    /// `${env:NAME_KEY}`, as `pf flow build` writes them.
+    Env,
+}
+
+fn quote(s: &str) -> String {
+    // A JSON string is a valid YAML double-quoted scalar, escapes included.
+    serde_json::to_string(s).expect("strings serialize")
+}
+
+fn key(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        k.to_string()
+    } else {
+        quote(k)
+    }
+}
+
+/// `<NAME>_<KEY>` upper-cased with spaces as `_`, as prompt flow's flow build does.
+pub fn env_reference(conn: &str, field: &str) -> String {
+    format!("${{env:{}_{}}}", conn.replace(' ', "_").to_uppercase(), field.replace(' ', "_").to_uppercase())
+}
+
+fn secret_value(style: SecretStyle, conn: &str, field: &str) -> String {
+    match style {
+        SecretStyle::Placeholder => "<user-input>".to_string(),
+        SecretStyle::Env => env_reference(conn, field),
+    }
+}
+
+/// The prompt flow YAML for `conn`. `as_type` exports under another type (used for
+/// `azure_ai`, which has no prompt flow twin) with the given values; `None` keeps the type.
+pub fn export_yaml(conn: &Connection, style: SecretStyle, as_type: Option<(&str, Vec<(String, String)>)>) -> String {
+    let cat = Catalogue::get();
+    let (type_id, values): (&str, Vec<(String, String)>) = match as_type {
+        Some((t, v)) => (t, v),
+        None => {
+            let spec = conn.spec().expect("stored connections have known types");
+            let v = spec
+                .fields
+                .iter()
+                .filter(|f| matches!(f.kind, FieldKind::Text | FieldKind::Url | FieldKind::Enum))
+                .filter_map(|f| conn.effective(&f.key).map(|(v, _)| (f.key.clone(), v)))
+                .collect();
+            (spec.id.as_str(), v)
+        }
+    };
+    let spec = cat.find(type_id).expect("export type is in the catalogue");
+    let strong = spec.is_custom() && conn.is_strong_type();
+    let mut out = String::new();
+    out.push_str(&format!("$schema: {}\n", quote(&spec.schema_url(strong))));
+    out.push_str(&format!("name: {}\n", quote(&conn.name)));
+    out.push_str(&format!("type: {}\n", quote(type_id)));
+    for f in &spec.fields {
+        match f.kind {
+            FieldKind::Secret => {
+                let dropped = values.iter().any(|(k, v)| Some((k.as_str(), v.as_str())) == f.unless());
+                if !dropped {
+                    out.push_str(&format!("{}: {}\n", key(&f.key), quote(&secret_value(style, &conn.name, &f.key))));
+                }
+            }
+            FieldKind::Map => {
+                if !conn.configs.is_empty() {
+                    out.push_str("configs:\n");
+                    for (k, v) in &conn.configs {
+                        out.push_str(&format!("  {}: {}\n", key(k), quote(v)));
+                    }
+                }
+            }
+            FieldKind::SecretMap => {
+                out.push_str("secrets:\n");
+                for k in conn.secrets.keys() {
+                    out.push_str(&format!("  {}: {}\n", key(k), quote(&secret_value(style, &conn.name, k))));
+                }
+            }
+            _ => {
+                if let Some((_, v)) = values.iter().find(|(k, _)| *k == f.key) {
+                    out.push_str(&format!("{}: {}\n", key(&f.key), quote(v)));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scalar_is_quoted_and_secrets_are_placeholders() {
+        let mut c = Connection::new("aoai", "azure_open_ai");
+        c.values.insert("api_base".into(), "https://r.openai.azure.com/".into());
+        c.secrets.insert("api_key".into(), "keychain".into());
+        let y = export_yaml(&c, SecretStyle::Placeholder, None);
+        assert!(y.starts_with("$schema: \"https://azuremlschemas.azureedge.net/promptflow/latest/AzureOpenAIConnection.schema.json\"\n"));
+        assert!(y.contains("type: \"azure_open_ai\"\n"));
+        assert!(y.contains("api_key: \"<user-input>\"\n"));
+        assert!(y.contains("api_version: \"2024-02-01\"\n"));
+        assert!(y.contains("auth_mode: \"key\"\n"));
+        let env = export_yaml(&c, SecretStyle::Env, None);
+        assert!(env.contains("api_key: \"${env:AOAI_API_KEY}\"\n"));
+    }
+
+    #[test]
+    fn custom_strong_type_keeps_its_keys() {
+        let mut c = Connection::new("my-conn", "custom");
+        for (k, v) in [("custom_type", "MyConn"), ("module", "m.x"), ("package", "p"), ("package_version", "0.0.5")] {
+            c.values.insert(k.into(), v.into());
+        }
+        c.configs.insert("api_base".into(), "x: y".into());
+        c.secrets.insert("api-key".into(), "keychain".into());
+        let y = export_yaml(&c, SecretStyle::Env, None);
+        assert!(y.contains("CustomStrongTypeConnection.schema.json"));
+        assert!(y.contains("custom_type: \"MyConn\"\nmodule: \"m.x\"\npackage: \"p\"\npackage_version: \"0.0.5\"\n"));
+        assert!(y.contains("configs:\n  api_base: \"x: y\"\nsecrets:\n  api-key: \"${env:MY-CONN_API-KEY}\"\n"), "{y}");
+    }
+}
