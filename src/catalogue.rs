@@ -43,6 +43,9 @@ pub struct FieldSpec {
     pub advanced: bool,
     #[serde(default)]
     pub env: Option<String>,
+    /// URL fields: the endpoint kinds (see `endpoint::Kind`) that fit this field.
+    #[serde(default)]
+    pub kinds: Vec<String>,
 }
 
 impl FieldSpec {
@@ -54,7 +57,9 @@ impl FieldSpec {
     }
     /// The `(field, value)` condition of `required_unless`, if any.
     pub fn unless(&self) -> Option<(&str, &str)> {
-        self.required_unless.as_deref().and_then(|c| c.split_once('='))
+        self.required_unless
+            .as_deref()
+            .and_then(|c| c.split_once('='))
     }
 }
 
@@ -88,7 +93,11 @@ impl TypeSpec {
         !self.pf_class.is_empty()
     }
     pub fn schema_url(&self, strong_type: bool) -> String {
-        let class = if strong_type { "CustomStrongTypeConnection" } else { &self.pf_class };
+        let class = if strong_type {
+            "CustomStrongTypeConnection"
+        } else {
+            &self.pf_class
+        };
         format!("https://azuremlschemas.azureedge.net/promptflow/latest/{class}.schema.json")
     }
 }

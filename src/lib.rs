@@ -5,9 +5,10 @@
 //! no terminal code; `cli` and `tui` are two faces over it.
 
 pub mod catalogue;
+pub mod endpoint;
 pub mod model;
+pub mod promptflow;
 pub mod sanitize;
 pub mod secrets;
-pub mod store;
-pub mod promptflow;
 pub mod service;
+pub mod store;

@@ -27,7 +27,11 @@ pub enum Source {
 
 impl Connection {
     pub fn new(name: &str, type_id: &str) -> Self {
-        Connection { name: name.into(), type_id: type_id.into(), ..Default::default() }
+        Connection {
+            name: name.into(),
+            type_id: type_id.into(),
+            ..Default::default()
+        }
     }
 
     pub fn spec(&self) -> Option<&'static TypeSpec> {
@@ -52,18 +56,27 @@ impl Connection {
 
     /// The secret fields this connection needs set (custom: the ones it has).
     pub fn expected_secrets(&self) -> Vec<String> {
-        let Some(spec) = self.spec() else { return vec![] };
+        let Some(spec) = self.spec() else {
+            return vec![];
+        };
         if spec.is_custom() {
             return self.secrets.keys().cloned().collect();
         }
-        spec.secret_fields().filter(|f| !self.is_dropped(&f.key)).map(|f| f.key.clone()).collect()
+        spec.secret_fields()
+            .filter(|f| !self.is_dropped(&f.key))
+            .map(|f| f.key.clone())
+            .collect()
     }
 
     /// True when the field's `required_unless` condition holds, e.g. api_key under meid_token.
     pub fn is_dropped(&self, key: &str) -> bool {
-        let Some(field) = self.spec().and_then(|s| s.field(key)) else { return false };
+        let Some(field) = self.spec().and_then(|s| s.field(key)) else {
+            return false;
+        };
         match field.unless() {
-            Some((other, value)) => self.effective(other).is_some_and(|(v, _)| v.eq_ignore_ascii_case(value)),
+            Some((other, value)) => self
+                .effective(other)
+                .is_some_and(|(v, _)| v.eq_ignore_ascii_case(value)),
             None => false,
         }
     }
@@ -83,14 +96,21 @@ impl Connection {
         let Some(spec) = self.spec() else {
             errs.push(FieldError::new(
                 "type",
-                format!("unknown connection type '{}' (known: {})", self.type_id, Catalogue::get().ids().join(", ")),
+                format!(
+                    "unknown connection type '{}' (known: {})",
+                    self.type_id,
+                    Catalogue::get().ids().join(", ")
+                ),
             ));
             return errs;
         };
         for key in self.values.keys() {
             match spec.field(key) {
                 Some(f) if !f.is_map() && !f.is_secret() => {}
-                _ => errs.push(FieldError::new(key, format!("'{key}' is not a field of type {}", spec.id))),
+                _ => errs.push(FieldError::new(
+                    key,
+                    format!("'{key}' is not a field of type {}", spec.id),
+                )),
             }
         }
         for f in &spec.fields {
@@ -104,7 +124,10 @@ impl Connection {
                 }
                 FieldKind::SecretMap => {
                     if required && self.secrets.is_empty() {
-                        errs.push(FieldError::new(&f.key, "a custom connection needs at least one secret"));
+                        errs.push(FieldError::new(
+                            &f.key,
+                            "a custom connection needs at least one secret",
+                        ));
                     }
                 }
                 FieldKind::Map => {}
@@ -118,7 +141,11 @@ impl Connection {
                         if !f.values.iter().any(|a| a.eq_ignore_ascii_case(v)) {
                             errs.push(FieldError::new(
                                 &f.key,
-                                format!("{} must be one of {}, not '{v}'", f.label, f.values.join(", ")),
+                                format!(
+                                    "{} must be one of {}, not '{v}'",
+                                    f.label,
+                                    f.values.join(", ")
+                                ),
                             ));
                         }
                     }
@@ -126,19 +153,34 @@ impl Connection {
             }
         }
         if !spec.all_or_none.is_empty() {
-            let present: Vec<&String> = spec.all_or_none.iter().filter(|k| self.values.contains_key(*k)).collect();
+            let present: Vec<&String> = spec
+                .all_or_none
+                .iter()
+                .filter(|k| self.values.contains_key(*k))
+                .collect();
             if !present.is_empty() && present.len() != spec.all_or_none.len() {
-                for k in spec.all_or_none.iter().filter(|k| !self.values.contains_key(*k)) {
+                for k in spec
+                    .all_or_none
+                    .iter()
+                    .filter(|k| !self.values.contains_key(*k))
+                {
                     errs.push(FieldError::new(
                         k,
-                        format!("{k} is required with {} (a custom strong type needs all of {})", present[0], spec.all_or_none.join(", ")),
+                        format!(
+                            "{k} is required with {} (a custom strong type needs all of {})",
+                            present[0],
+                            spec.all_or_none.join(", ")
+                        ),
                     ));
                 }
             }
         }
         for key in self.configs.keys().chain(self.secrets.keys()) {
             if spec.is_custom() && !valid_custom_key(key) {
-                errs.push(FieldError::new(key, format!("key '{key}' must be non-empty and contain no '.', '=' or spaces")));
+                errs.push(FieldError::new(
+                    key,
+                    format!("key '{key}' must be non-empty and contain no '.', '=' or spaces"),
+                ));
             }
         }
         errs
@@ -153,7 +195,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -186,7 +231,10 @@ pub fn validate_name(name: &str) -> Result<(), String> {
 /// Custom keys become YAML keys and environment names: no dots (prompt flow's `--set` nests
 /// on them), no '=' (splits `--set`), no whitespace.
 pub fn valid_custom_key(key: &str) -> bool {
-    !key.is_empty() && !key.chars().any(|c| c == '.' || c == '=' || c.is_whitespace() || c.is_control())
+    !key.is_empty()
+        && !key
+            .chars()
+            .any(|c| c == '.' || c == '=' || c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -198,7 +246,16 @@ mod tests {
         for ok in ["a", "prod", "my-conn_2", "A9", &"x".repeat(64)] {
             assert!(validate_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-a", "_a", "a.b", "my conn", "a/b", "ünï", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "-a",
+            "_a",
+            "a.b",
+            "my conn",
+            "a/b",
+            "ünï",
+            &"x".repeat(65),
+        ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
     }
@@ -206,7 +263,8 @@ mod tests {
     #[test]
     fn api_key_not_required_under_meid_token() {
         let mut c = Connection::new("aad", "azure_open_ai");
-        c.values.insert("api_base".into(), "https://r.openai.azure.com".into());
+        c.values
+            .insert("api_base".into(), "https://r.openai.azure.com".into());
         assert!(c.validate().iter().any(|e| e.field == "api_key"));
         c.values.insert("auth_mode".into(), "meid_token".into());
         assert!(c.validate().is_empty(), "{:?}", c.validate());
@@ -216,12 +274,17 @@ mod tests {
     #[test]
     fn enum_and_unknown_fields_are_rejected() {
         let mut c = Connection::new("x", "azure_open_ai");
-        c.values.insert("api_base".into(), "https://r.openai.azure.com".into());
+        c.values
+            .insert("api_base".into(), "https://r.openai.azure.com".into());
         c.secrets.insert("api_key".into(), "keychain".into());
-        c.values.insert("auth_mode".into(), "managed_identity".into());
+        c.values
+            .insert("auth_mode".into(), "managed_identity".into());
         c.values.insert("deployment_name".into(), "gpt-4o".into());
         let errs = c.validate();
-        assert!(errs.iter().any(|e| e.field == "auth_mode" && e.message.contains("key, meid_token")));
+        assert!(
+            errs.iter()
+                .any(|e| e.field == "auth_mode" && e.message.contains("key, meid_token"))
+        );
         assert!(errs.iter().any(|e| e.field == "deployment_name"));
     }
 
@@ -240,8 +303,14 @@ mod tests {
     #[test]
     fn defaults_are_effective_but_not_stored() {
         let c = Connection::new("x", "azure_content_safety");
-        assert_eq!(c.effective("api_version"), Some(("2023-10-01".into(), Source::Default)));
-        assert_eq!(c.effective("api_type"), Some(("Content Safety".into(), Source::Default)));
+        assert_eq!(
+            c.effective("api_version"),
+            Some(("2023-10-01".into(), Source::Default))
+        );
+        assert_eq!(
+            c.effective("api_type"),
+            Some(("Content Safety".into(), Source::Default))
+        );
         assert!(c.values.is_empty());
     }
 }

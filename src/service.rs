@@ -16,14 +16,25 @@ pub enum OpError {
     Secret(#[from] SecretError),
     #[error("connection '{0}' is not found")]
     NotFound(String),
-    #[error("connection '{0}' already exists (use --overwrite to replace it, or pick another name)")]
+    #[error(
+        "connection '{0}' already exists (use --overwrite to replace it, or pick another name)"
+    )]
     Exists(String),
-    #[error("connection '{0}' was changed by another program since it was loaded; reload and apply your change again")]
+    #[error(
+        "connection '{0}' was changed by another program since it was loaded; reload and apply your change again"
+    )]
     Conflict(String),
     #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
-    #[error("secret '{field}' of '{connection}' is kept in the '{backend}' backend, which is not the active one ({active})")]
-    WrongBackend { connection: String, field: String, backend: String, active: String },
+    #[error(
+        "secret '{field}' of '{connection}' is kept in the '{backend}' backend, which is not the active one ({active})"
+    )]
+    WrongBackend {
+        connection: String,
+        field: String,
+        backend: String,
+        active: String,
+    },
 }
 
 /// What the saver believes the stored connection is, so a concurrent change is never lost.
@@ -70,7 +81,9 @@ impl<'a> Service<'a> {
 
     /// Reads one secret value (only when the user asked to see or use it).
     pub fn secret(&self, conn: &Connection, field: &str) -> Result<Option<SecretString>, OpError> {
-        let Some(backend) = conn.secrets.get(field) else { return Ok(None) };
+        let Some(backend) = conn.secrets.get(field) else {
+            return Ok(None);
+        };
         self.check_backend(conn, field, backend)?;
         let doc = self.store.load()?;
         Ok(self.secrets.get(&self.key(&doc, &conn.name, field))?)
@@ -89,14 +102,22 @@ impl<'a> Service<'a> {
         match (&expect, &current) {
             (Expect::Absent, Some(_)) => return Err(OpError::Exists(conn.name)),
             (Expect::Unchanged(_), None) => return Err(OpError::NotFound(conn.name)),
-            (Expect::Unchanged(before), Some(now)) if before != now => return Err(OpError::Conflict(conn.name)),
+            (Expect::Unchanged(before), Some(now)) if before != now => {
+                return Err(OpError::Conflict(conn.name));
+            }
             _ => {}
         }
         for field in new_secrets.keys() {
-            conn.secrets.insert(field.clone(), self.secrets.backend().to_string());
+            conn.secrets
+                .insert(field.clone(), self.secrets.backend().to_string());
         }
         // A field dropped by its rule (api_key under meid_token) is neither kept nor written.
-        let dropped: Vec<String> = conn.secrets.keys().filter(|k| conn.is_dropped(k)).cloned().collect();
+        let dropped: Vec<String> = conn
+            .secrets
+            .keys()
+            .filter(|k| conn.is_dropped(k))
+            .cloned()
+            .collect();
         for k in &dropped {
             conn.secrets.shift_remove(k);
             new_secrets.shift_remove(k);
@@ -110,7 +131,9 @@ impl<'a> Service<'a> {
         for (field, value) in &new_secrets {
             let key = self.key(&tx.doc, &conn.name, field);
             let result = (|| {
-                let had = current.as_ref().is_some_and(|c| c.secrets.contains_key(field));
+                let had = current
+                    .as_ref()
+                    .is_some_and(|c| c.secrets.contains_key(field));
                 let old = if had { self.secrets.get(&key)? } else { None };
                 self.secrets.set(&key, value)?;
                 undo.push((key, old));
@@ -130,10 +153,17 @@ impl<'a> Service<'a> {
         // Only now that the file no longer records them may old secrets go.
         let mut warnings = Vec::new();
         if let Some(before) = current {
-            for field in before.secrets.keys().filter(|f| !conn.secrets.contains_key(*f)) {
+            for field in before
+                .secrets
+                .keys()
+                .filter(|f| !conn.secrets.contains_key(*f))
+            {
                 let key = SecretKey::new(&namespace, &conn.name, field);
                 if let Err(e) = self.secrets.delete(&key) {
-                    warnings.push(format!("could not remove the old secret '{field}' of '{}': {e}", conn.name));
+                    warnings.push(format!(
+                        "could not remove the old secret '{field}' of '{}': {e}",
+                        conn.name
+                    ));
                 }
             }
         }
@@ -152,18 +182,29 @@ impl<'a> Service<'a> {
     /// Removes the file entry, then its secrets.
     pub fn delete(&self, name: &str) -> Result<Warnings, OpError> {
         let mut tx = self.store.begin()?;
-        let conn = tx.doc.get(name).cloned().ok_or_else(|| OpError::NotFound(name.into()))?;
+        let conn = tx
+            .doc
+            .get(name)
+            .cloned()
+            .ok_or_else(|| OpError::NotFound(name.into()))?;
         let namespace = tx.doc.namespace.clone();
         tx.doc.remove(name);
         tx.commit()?;
         let mut warnings = Vec::new();
         for (field, backend) in &conn.secrets {
             if backend != self.secrets.backend() {
-                warnings.push(format!("secret '{field}' is in the '{backend}' backend and was left there"));
+                warnings.push(format!(
+                    "secret '{field}' is in the '{backend}' backend and was left there"
+                ));
                 continue;
             }
-            if let Err(e) = self.secrets.delete(&SecretKey::new(&namespace, name, field)) {
-                warnings.push(format!("could not remove secret '{field}' of '{name}': {e}"));
+            if let Err(e) = self
+                .secrets
+                .delete(&SecretKey::new(&namespace, name, field))
+            {
+                warnings.push(format!(
+                    "could not remove secret '{field}' of '{name}': {e}"
+                ));
             }
         }
         Ok(warnings)
@@ -172,9 +213,14 @@ impl<'a> Service<'a> {
     /// Renames a connection and moves its secrets: copy to the new name, save the file,
     /// then delete the old copies.
     pub fn rename(&self, old: &str, new: &str) -> Result<Warnings, OpError> {
-        crate::model::validate_name(new).map_err(|m| OpError::Invalid(vec![FieldError::new("name", m)]))?;
+        crate::model::validate_name(new)
+            .map_err(|m| OpError::Invalid(vec![FieldError::new("name", m)]))?;
         let mut tx = self.store.begin()?;
-        let conn = tx.doc.get(old).cloned().ok_or_else(|| OpError::NotFound(old.into()))?;
+        let conn = tx
+            .doc
+            .get(old)
+            .cloned()
+            .ok_or_else(|| OpError::NotFound(old.into()))?;
         if tx.doc.get(new).is_some() {
             return Err(OpError::Exists(new.into()));
         }
@@ -185,7 +231,10 @@ impl<'a> Service<'a> {
             let to = self.key(&tx.doc, new, field);
             let moved = (|| {
                 let v = self.secrets.get(&from)?.ok_or_else(|| {
-                    SecretError::new(crate::secrets::SecretErrorKind::Other, format!("secret '{field}' of '{old}' is recorded but missing"))
+                    SecretError::new(
+                        crate::secrets::SecretErrorKind::Other,
+                        format!("secret '{field}' of '{old}' is recorded but missing"),
+                    )
                 })?;
                 self.secrets.set(&to, &v)
             })();
@@ -204,7 +253,9 @@ impl<'a> Service<'a> {
         let mut warnings = Vec::new();
         for field in conn.secrets.keys() {
             if let Err(e) = self.secrets.delete(&SecretKey::new(&namespace, old, field)) {
-                warnings.push(format!("could not remove the old copy of secret '{field}': {e}"));
+                warnings.push(format!(
+                    "could not remove the old copy of secret '{field}': {e}"
+                ));
             }
         }
         Ok(warnings)

@@ -19,7 +19,10 @@ fn quote(s: &str) -> String {
 }
 
 fn key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         quote(k)
@@ -28,7 +31,11 @@ fn key(k: &str) -> String {
 
 /// `<NAME>_<KEY>` upper-cased with spaces as `_`, as prompt flow's flow build does.
 pub fn env_reference(conn: &str, field: &str) -> String {
-    format!("${{env:{}_{}}}", conn.replace(' ', "_").to_uppercase(), field.replace(' ', "_").to_uppercase())
+    format!(
+        "${{env:{}_{}}}",
+        conn.replace(' ', "_").to_uppercase(),
+        field.replace(' ', "_").to_uppercase()
+    )
 }
 
 fn secret_value(style: SecretStyle, conn: &str, field: &str) -> String {
@@ -40,7 +47,11 @@ fn secret_value(style: SecretStyle, conn: &str, field: &str) -> String {
 
 /// The prompt flow YAML for `conn`. `as_type` exports under another type (used for
 /// `azure_ai`, which has no prompt flow twin) with the given values; `None` keeps the type.
-pub fn export_yaml(conn: &Connection, style: SecretStyle, as_type: Option<(&str, Vec<(String, String)>)>) -> String {
+pub fn export_yaml(
+    conn: &Connection,
+    style: SecretStyle,
+    as_type: Option<(&str, Vec<(String, String)>)>,
+) -> String {
     let cat = Catalogue::get();
     let (type_id, values): (&str, Vec<(String, String)>) = match as_type {
         Some((t, v)) => (t, v),
@@ -64,9 +75,15 @@ pub fn export_yaml(conn: &Connection, style: SecretStyle, as_type: Option<(&str,
     for f in &spec.fields {
         match f.kind {
             FieldKind::Secret => {
-                let dropped = values.iter().any(|(k, v)| Some((k.as_str(), v.as_str())) == f.unless());
+                let dropped = values
+                    .iter()
+                    .any(|(k, v)| Some((k.as_str(), v.as_str())) == f.unless());
                 if !dropped {
-                    out.push_str(&format!("{}: {}\n", key(&f.key), quote(&secret_value(style, &conn.name, &f.key))));
+                    out.push_str(&format!(
+                        "{}: {}\n",
+                        key(&f.key),
+                        quote(&secret_value(style, &conn.name, &f.key))
+                    ));
                 }
             }
             FieldKind::Map => {
@@ -80,7 +97,11 @@ pub fn export_yaml(conn: &Connection, style: SecretStyle, as_type: Option<(&str,
             FieldKind::SecretMap => {
                 out.push_str("secrets:\n");
                 for k in conn.secrets.keys() {
-                    out.push_str(&format!("  {}: {}\n", key(k), quote(&secret_value(style, &conn.name, k))));
+                    out.push_str(&format!(
+                        "  {}: {}\n",
+                        key(k),
+                        quote(&secret_value(style, &conn.name, k))
+                    ));
                 }
             }
             _ => {
@@ -100,7 +121,8 @@ mod tests {
     #[test]
     fn every_scalar_is_quoted_and_secrets_are_placeholders() {
         let mut c = Connection::new("aoai", "azure_open_ai");
-        c.values.insert("api_base".into(), "https://r.openai.azure.com/".into());
+        c.values
+            .insert("api_base".into(), "https://r.openai.azure.com/".into());
         c.secrets.insert("api_key".into(), "keychain".into());
         let y = export_yaml(&c, SecretStyle::Placeholder, None);
         assert!(y.starts_with("$schema: \"https://azuremlschemas.azureedge.net/promptflow/latest/AzureOpenAIConnection.schema.json\"\n"));
@@ -115,14 +137,26 @@ mod tests {
     #[test]
     fn custom_strong_type_keeps_its_keys() {
         let mut c = Connection::new("my-conn", "custom");
-        for (k, v) in [("custom_type", "MyConn"), ("module", "m.x"), ("package", "p"), ("package_version", "0.0.5")] {
+        for (k, v) in [
+            ("custom_type", "MyConn"),
+            ("module", "m.x"),
+            ("package", "p"),
+            ("package_version", "0.0.5"),
+        ] {
             c.values.insert(k.into(), v.into());
         }
         c.configs.insert("api_base".into(), "x: y".into());
         c.secrets.insert("api-key".into(), "keychain".into());
         let y = export_yaml(&c, SecretStyle::Env, None);
         assert!(y.contains("CustomStrongTypeConnection.schema.json"));
-        assert!(y.contains("custom_type: \"MyConn\"\nmodule: \"m.x\"\npackage: \"p\"\npackage_version: \"0.0.5\"\n"));
-        assert!(y.contains("configs:\n  api_base: \"x: y\"\nsecrets:\n  api-key: \"${env:MY-CONN_API-KEY}\"\n"), "{y}");
+        assert!(y.contains(
+            "custom_type: \"MyConn\"\nmodule: \"m.x\"\npackage: \"p\"\npackage_version: \"0.0.5\"\n"
+        ));
+        assert!(
+            y.contains(
+                "configs:\n  api_base: \"x: y\"\nsecrets:\n  api-key: \"${env:MY-CONN_API-KEY}\"\n"
+            ),
+            "{y}"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Reads prompt flow connection YAML and `.env` files into aiconn connections.
 
-use super::placeholder::{classify, SecretInput};
+use super::placeholder::{SecretInput, classify};
 use crate::catalogue::{Catalogue, FieldKind};
-use crate::model::{validate_name, Connection};
+use crate::model::{Connection, validate_name};
 use indexmap::IndexMap;
 use secrecy::SecretString;
 use serde_yaml_ng::Value;
@@ -28,7 +28,10 @@ pub struct Imported {
 }
 
 fn err(file: &str, message: impl Into<String>) -> ImportError {
-    ImportError::Invalid { file: file.to_string(), message: message.into() }
+    ImportError::Invalid {
+        file: file.to_string(),
+        message: message.into(),
+    }
 }
 
 /// prompt flow requires strings; YAML turns unquoted `8080`, `true` or `0.0.5`-like values into
@@ -41,7 +44,10 @@ fn scalar(file: &str, key: &str, v: &Value) -> Result<Option<String>, ImportErro
         Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(t) => scalar(file, key, &t.value)?,
         Value::Sequence(_) | Value::Mapping(_) => {
-            return Err(err(file, format!("'{key}' must be a single value, not a list or a map")));
+            return Err(err(
+                file,
+                format!("'{key}' must be a single value, not a list or a map"),
+            ));
         }
     })
 }
@@ -64,9 +70,22 @@ pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), Strin
             Some(f) if f.kind == FieldKind::Secret => true,
             Some(f) if !f.is_map() => false,
             _ => {
-                let known: Vec<&str> = spec.fields.iter().filter(|f| !f.is_map()).map(|f| f.key.as_str()).collect();
-                let custom_hint = if spec.is_custom() { "; custom connections take configs.KEY=... or secrets.KEY=..." } else { "" };
-                return Err(format!("'{key}' is not a field of type {} (fields: {}){custom_hint}", spec.id, known.join(", ")));
+                let known: Vec<&str> = spec
+                    .fields
+                    .iter()
+                    .filter(|f| !f.is_map())
+                    .map(|f| f.key.as_str())
+                    .collect();
+                let custom_hint = if spec.is_custom() {
+                    "; custom connections take configs.KEY=... or secrets.KEY=..."
+                } else {
+                    ""
+                };
+                return Err(format!(
+                    "'{key}' is not a field of type {} (fields: {}){custom_hint}",
+                    spec.id,
+                    known.join(", ")
+                ));
             }
         },
     };
@@ -77,7 +96,8 @@ pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), Strin
             SecretInput::Keep => imp.keep.push(sub.to_string()),
             SecretInput::Ask => imp.needs_input.push(sub.to_string()),
             SecretInput::Value => {
-                imp.secret_values.insert(sub.to_string(), SecretString::from(value.to_string()));
+                imp.secret_values
+                    .insert(sub.to_string(), SecretString::from(value.to_string()));
             }
         }
         if spec.is_custom() {
@@ -95,9 +115,13 @@ pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), Strin
 
 /// Reads one prompt flow connection YAML. `name` overrides the file's name (`--name`).
 pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
-    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| err(file, format!("not valid YAML: {e}")))?;
+    let doc: Value =
+        serde_yaml_ng::from_str(text).map_err(|e| err(file, format!("not valid YAML: {e}")))?;
     let Value::Mapping(map) = doc else {
-        return Err(err(file, "expected a mapping of connection fields at the top level"));
+        return Err(err(
+            file,
+            "expected a mapping of connection fields at the top level",
+        ));
     };
     let mut top: IndexMap<String, Value> = IndexMap::new();
     for (k, v) in map {
@@ -111,9 +135,19 @@ pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Importe
     let type_id = raw_type.to_lowercase();
     let cat = Catalogue::get();
     let spec = cat.find(&type_id).ok_or_else(|| {
-        err(file, format!("connection type '{raw_type}' is not supported; supported types are: {}", cat.ids().join(", ")))
+        err(
+            file,
+            format!(
+                "connection type '{raw_type}' is not supported; supported types are: {}",
+                cat.ids().join(", ")
+            ),
+        )
     })?;
-    let file_name = top.get("name").map(|v| scalar(file, "name", v)).transpose()?.flatten();
+    let file_name = top
+        .get("name")
+        .map(|v| scalar(file, "name", v))
+        .transpose()?
+        .flatten();
     let name = match (name.filter(|n| !n.is_empty()), file_name) {
         (Some(n), _) => n.to_string(),
         (None, Some(n)) => n,
@@ -130,7 +164,9 @@ pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Importe
     let strong = spec.is_custom() && top.contains_key("custom_type");
     for (key, value) in &top {
         match key.as_str() {
-            "$schema" | "name" | "type" | "created_date" | "last_modified_date" | "expiry_time" => continue,
+            "$schema" | "name" | "type" | "created_date" | "last_modified_date" | "expiry_time" => {
+                continue;
+            }
             // prompt flow's own `module` (not persisted), except a strong type's class module.
             "module" if !strong => continue,
             "configs" | "secrets" if spec.is_custom() => {
@@ -156,8 +192,11 @@ pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Importe
     }
     // Required secrets that the file does not mention at all must be asked for too.
     for f in spec.secret_fields() {
-        let mentioned = imp.secret_values.contains_key(&f.key) || imp.needs_input.contains(&f.key) || imp.keep.contains(&f.key);
-        if !mentioned && !imp.conn.is_dropped(&f.key) && (f.required || f.required_unless.is_some()) {
+        let mentioned = imp.secret_values.contains_key(&f.key)
+            || imp.needs_input.contains(&f.key)
+            || imp.keep.contains(&f.key);
+        if !mentioned && !imp.conn.is_dropped(&f.key) && (f.required || f.required_unless.is_some())
+        {
             imp.needs_input.push(f.key.clone());
         }
     }
@@ -189,7 +228,10 @@ pub fn import_dotenv(file: &str, text: &str, name: Option<&str>) -> Result<Impor
     for item in dotenvy::from_read_iter(text.as_bytes()) {
         // dotenvy's error text may quote the line, which may hold a secret: report only where.
         let (k, v) = item.map_err(|e| match e {
-            dotenvy::Error::LineParse(_, idx) => err(file, format!("cannot parse the .env line near character {idx}")),
+            dotenvy::Error::LineParse(_, idx) => err(
+                file,
+                format!("cannot parse the .env line near character {idx}"),
+            ),
             _ => err(file, "cannot read the .env file"),
         })?;
         apply_set(&mut imp, &format!("secrets.{k}"), &v).map_err(|m| err(file, m))?;
@@ -224,10 +266,17 @@ mod tests {
 
     #[test]
     fn bad_names_and_types_are_explained() {
-        let e = import_yaml("f", "name: a.b\ntype: serp\n", None).unwrap_err().to_string();
+        let e = import_yaml("f", "name: a.b\ntype: serp\n", None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("--name"), "{e}");
-        let e = import_yaml("f", "name: a\ntype: azure_openai\n", None).unwrap_err().to_string();
-        assert!(e.contains("'azure_openai' is not supported") && e.contains("azure_open_ai"), "{e}");
+        let e = import_yaml("f", "name: a\ntype: azure_openai\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("'azure_openai' is not supported") && e.contains("azure_open_ai"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -239,8 +288,18 @@ mod tests {
 
     #[test]
     fn dotenv_makes_custom_secrets_and_needs_a_name() {
-        assert!(import_dotenv("x.env", "a=1\n", None).unwrap_err().to_string().contains("--name"));
-        let imp = import_dotenv("x.env", "api_key=fake-key-0001\nOTHER=\"q v\"\n", Some("envc")).unwrap();
+        assert!(
+            import_dotenv("x.env", "a=1\n", None)
+                .unwrap_err()
+                .to_string()
+                .contains("--name")
+        );
+        let imp = import_dotenv(
+            "x.env",
+            "api_key=fake-key-0001\nOTHER=\"q v\"\n",
+            Some("envc"),
+        )
+        .unwrap();
         assert_eq!(imp.conn.type_id, "custom");
         assert_eq!(imp.secret_values.len(), 2);
         assert_eq!(imp.secret_values["OTHER"].expose_secret(), "q v");

@@ -5,6 +5,6 @@ mod export;
 mod import;
 mod placeholder;
 
-pub use export::{export_yaml, SecretStyle};
-pub use import::{apply_set, import_dotenv, import_yaml, Imported, ImportError};
-pub use placeholder::{is_placeholder, is_scrubbed, SecretInput};
+pub use export::{SecretStyle, export_yaml};
+pub use import::{ImportError, Imported, apply_set, import_dotenv, import_yaml};
+pub use placeholder::{SecretInput, is_placeholder, is_scrubbed};

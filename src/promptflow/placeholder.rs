@@ -42,7 +42,12 @@ mod tests {
         for keep in ["", "*", "******", "**********", "<no-change>"] {
             assert_eq!(classify(keep), SecretInput::Keep, "{keep}");
         }
-        for ask in ["<user-input>", "<to-be-replaced>", "<your_api_key>", "to_replace_with_api_key"] {
+        for ask in [
+            "<user-input>",
+            "<to-be-replaced>",
+            "<your_api_key>",
+            "to_replace_with_api_key",
+        ] {
             assert_eq!(classify(ask), SecretInput::Ask, "{ask}");
         }
         for val in ["fake-key-0001", "${env:MY_KEY}", "a*b"] {

@@ -29,7 +29,10 @@ pub struct SecretError {
 
 impl SecretError {
     pub fn new(kind: SecretErrorKind, detail: impl Into<String>) -> Self {
-        SecretError { kind, detail: detail.into() }
+        SecretError {
+            kind,
+            detail: detail.into(),
+        }
     }
 
     /// What to do about it, in one sentence.
@@ -39,7 +42,9 @@ impl SecretError {
                 "start a session bus with a Secret Service (e.g. log in to a desktop session, or run \
                  `dbus-run-session -- sh` and `gnome-keyring-daemon --unlock`)"
             }
-            SecretErrorKind::Locked => "unlock your keyring (e.g. `gnome-keyring-daemon --unlock`) and try again",
+            SecretErrorKind::Locked => {
+                "unlock your keyring (e.g. `gnome-keyring-daemon --unlock`) and try again"
+            }
             SecretErrorKind::NoCollection => {
                 "create and unlock a default keyring (e.g. `echo -n PASSWORD | gnome-keyring-daemon --unlock`)"
             }
@@ -47,8 +52,12 @@ impl SecretError {
                 "install and start a Secret Service provider such as gnome-keyring or KeePassXC"
             }
             SecretErrorKind::AccessDenied => "allow aiconn to access the keychain and try again",
-            SecretErrorKind::Timeout => "the keychain may be waiting for an unlock prompt nobody can see; unlock it and try again",
-            SecretErrorKind::Ambiguous => "remove the duplicate keychain items for this secret (see `aiconn doctor`)",
+            SecretErrorKind::Timeout => {
+                "the keychain may be waiting for an unlock prompt nobody can see; unlock it and try again"
+            }
+            SecretErrorKind::Ambiguous => {
+                "remove the duplicate keychain items for this secret (see `aiconn doctor`)"
+            }
             SecretErrorKind::UnknownBackend => "set AICONN_SECRET_BACKEND to `keychain`",
             SecretErrorKind::Other => "see `aiconn doctor` for details",
         }
@@ -87,10 +96,20 @@ pub fn classify(err: &keyring_core::Error) -> SecretError {
     use keyring_core::Error as E;
     let text = match err {
         // These carry raw secret bytes: never format them.
-        E::BadEncoding(_) => return SecretError::new(SecretErrorKind::Other, "the stored value is not UTF-8 text"),
-        E::BadDataFormat(_, _) => return SecretError::new(SecretErrorKind::Other, "the stored value has an unexpected format"),
+        E::BadEncoding(_) => {
+            return SecretError::new(SecretErrorKind::Other, "the stored value is not UTF-8 text");
+        }
+        E::BadDataFormat(_, _) => {
+            return SecretError::new(
+                SecretErrorKind::Other,
+                "the stored value has an unexpected format",
+            );
+        }
         E::Ambiguous(entries) => {
-            return SecretError::new(SecretErrorKind::Ambiguous, format!("{} items match", entries.len()));
+            return SecretError::new(
+                SecretErrorKind::Ambiguous,
+                format!("{} items match", entries.len()),
+            );
         }
         other => other.to_string(),
     };

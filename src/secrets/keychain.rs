@@ -2,11 +2,11 @@
 //! Credential Manager on Windows. Every call runs on a helper thread and is abandoned after a
 //! time limit, because a Secret Service waiting on an invisible unlock prompt never answers.
 
-use super::error::{classify, SecretError, SecretErrorKind};
+use super::error::{SecretError, SecretErrorKind, classify};
 use super::{SecretKey, SecretStore};
 use keyring_core::{CredentialStore, Error as KError};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 /// The keychain service name under which every aiconn secret is stored.
@@ -38,7 +38,12 @@ fn bounded<T: Send + 'static>(
         .spawn(move || {
             let _ = tx.send(f());
         })
-        .map_err(|e| SecretError::new(SecretErrorKind::Other, format!("cannot start keychain thread: {e}")))?;
+        .map_err(|e| {
+            SecretError::new(
+                SecretErrorKind::Other,
+                format!("cannot start keychain thread: {e}"),
+            )
+        })?;
     match rx.recv_timeout(timeout) {
         Ok(r) => r,
         Err(_) => Err(SecretError::new(
@@ -69,7 +74,9 @@ impl KeychainStore {
         let store = self.store.clone();
         let account = key.account();
         bounded(self.timeout, move || {
-            let entry = store.build(SERVICE, &account, None).map_err(|e| classify(&e))?;
+            let entry = store
+                .build(SERVICE, &account, None)
+                .map_err(|e| classify(&e))?;
             f(entry).map_err(|e| classify(&e))
         })
     }
@@ -98,7 +105,10 @@ fn native_store() -> Result<Arc<CredentialStore>, SecretError> {
     target_os = "windows"
 )))]
 fn native_store() -> Result<Arc<CredentialStore>, SecretError> {
-    Err(SecretError::new(SecretErrorKind::NoProvider, "no keychain support for this platform"))
+    Err(SecretError::new(
+        SecretErrorKind::NoProvider,
+        "no keychain support for this platform",
+    ))
 }
 
 impl SecretStore for KeychainStore {
@@ -127,7 +137,11 @@ impl SecretStore for KeychainStore {
     }
 
     fn probe(&self) -> Result<(), SecretError> {
-        let key = SecretKey::new("probe", "aiconn-doctor", &format!("p{}", std::process::id()));
+        let key = SecretKey::new(
+            "probe",
+            "aiconn-doctor",
+            &format!("p{}", std::process::id()),
+        );
         let token = SecretString::from("aiconn-probe");
         self.set(&key, &token)?;
         let back = self.get(&key)?;
@@ -147,7 +161,10 @@ mod tests {
     use super::*;
 
     fn mock() -> KeychainStore {
-        KeychainStore::with_store(keyring_core::mock::Store::new().unwrap(), Duration::from_secs(3))
+        KeychainStore::with_store(
+            keyring_core::mock::Store::new().unwrap(),
+            Duration::from_secs(3),
+        )
     }
 
     fn inject(store: &KeychainStore, key: &SecretKey, err: KError) {
@@ -181,7 +198,11 @@ mod tests {
     fn locked_keyring_maps_to_locked_with_doctor_hint() {
         let s = mock();
         let k = SecretKey::new("ns", "locked", "api_key");
-        inject(&s, &k, KError::NoStorageAccess("SS error: prompt dismissed".into()));
+        inject(
+            &s,
+            &k,
+            KError::NoStorageAccess("SS error: prompt dismissed".into()),
+        );
         let err = s.set(&k, &SecretString::from("fake-key-0002")).unwrap_err();
         assert_eq!(err.kind, SecretErrorKind::Locked);
         assert!(err.to_string().contains("aiconn doctor"));
@@ -205,7 +226,11 @@ mod tests {
             KError::PlatformFailure("zbus error: Failed to connect to address `unix:path=/run/user/0/bus`: No such file or directory (os error 2)".into()),
         );
         assert_eq!(s.get(&k).unwrap_err().kind, SecretErrorKind::NoSessionBus);
-        inject(&s, &k, KError::NoStorageAccess("SS error: result not returned from SS API".into()));
+        inject(
+            &s,
+            &k,
+            KError::NoStorageAccess("SS error: result not returned from SS API".into()),
+        );
         assert_eq!(s.get(&k).unwrap_err().kind, SecretErrorKind::NoCollection);
     }
 

@@ -21,12 +21,19 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
 /// rename over the target, fsync the directory. A crash at any point leaves either the old or
 /// the new file, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".connections.").suffix(".tmp").tempfile_in(dir)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".connections.")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o600))?;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o600))?;
     }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
@@ -51,7 +58,11 @@ pub struct FileLock {
 
 impl FileLock {
     pub fn acquire(lock_path: &Path, wait: Duration) -> io::Result<FileLock> {
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(lock_path)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(lock_path)?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -62,7 +73,11 @@ impl FileLock {
                 Err(fs::TryLockError::WouldBlock) => {
                     return Err(io::Error::new(
                         io::ErrorKind::TimedOut,
-                        format!("another aiconn process holds {} for more than {} s", lock_path.display(), wait.as_secs()),
+                        format!(
+                            "another aiconn process holds {} for more than {} s",
+                            lock_path.display(),
+                            wait.as_secs()
+                        ),
                     ));
                 }
                 Err(fs::TryLockError::Error(e)) => return Err(e),

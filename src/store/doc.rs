@@ -40,20 +40,37 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&self, span: Option<std::ops::Range<usize>>, message: String) -> StoreError {
         let (line, column) = span.map_or((0, 0), |s| line_col(self.text, s.start));
-        StoreError::Invalid { path: self.path.to_path_buf(), line, column, message }
+        StoreError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
     }
 
     fn string(&self, item: &Item, what: &str) -> Result<String, StoreError> {
         match item.as_str() {
             Some(s) => Ok(s.to_string()),
-            None => Err(self.err(item.span(), format!("{what} must be a string (quote it), found {}", item.type_name()))),
+            None => Err(self.err(
+                item.span(),
+                format!(
+                    "{what} must be a string (quote it), found {}",
+                    item.type_name()
+                ),
+            )),
         }
     }
 
     fn string_map(&self, item: &Item, what: &str) -> Result<IndexMap<String, String>, StoreError> {
-        let t = item
-            .as_table_like()
-            .ok_or_else(|| self.err(item.span(), format!("{what} must be a table of strings, found {}", item.type_name())))?;
+        let t = item.as_table_like().ok_or_else(|| {
+            self.err(
+                item.span(),
+                format!(
+                    "{what} must be a table of strings, found {}",
+                    item.type_name()
+                ),
+            )
+        })?;
         let mut out = IndexMap::new();
         for (k, v) in t.iter() {
             out.insert(k.to_string(), self.string(v, &format!("{what}.{k}"))?);
@@ -69,13 +86,23 @@ impl ConnDoc {
         let namespace = new_namespace();
         doc["version"] = toml_edit::value(FORMAT_VERSION);
         doc["namespace"] = toml_edit::value(namespace.clone());
-        ConnDoc { doc, namespace, secret_backend: None, connections: Vec::new() }
+        ConnDoc {
+            doc,
+            namespace,
+            secret_backend: None,
+            connections: Vec::new(),
+        }
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, StoreError> {
         let parsed = toml_edit::Document::parse(text.to_string()).map_err(|e| {
             let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-            StoreError::Invalid { path: path.to_path_buf(), line, column, message: e.message().trim().to_string() }
+            StoreError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
         })?;
         let cx = Ctx { text, path };
         let root = parsed.as_table();
@@ -88,24 +115,40 @@ impl ConnDoc {
                         format!("file format version {n} is newer than this aiconn understands ({FORMAT_VERSION}); upgrade aiconn"),
                     ));
                 }
-                _ => return Err(cx.err(v.span(), format!("version must be the integer {FORMAT_VERSION}"))),
+                _ => {
+                    return Err(cx.err(
+                        v.span(),
+                        format!("version must be the integer {FORMAT_VERSION}"),
+                    ));
+                }
             }
         }
         let namespace = match root.get("namespace") {
             Some(v) => cx.string(v, "namespace")?,
             None => "default".to_string(),
         };
-        let secret_backend = root.get("secret_backend").map(|v| cx.string(v, "secret_backend")).transpose()?;
+        let secret_backend = root
+            .get("secret_backend")
+            .map(|v| cx.string(v, "secret_backend"))
+            .transpose()?;
         let mut connections = Vec::new();
         if let Some(item) = root.get("connections") {
-            let table = item
-                .as_table_like()
-                .ok_or_else(|| cx.err(item.span(), "connections must be a table of [connections.NAME] tables".into()))?;
+            let table = item.as_table_like().ok_or_else(|| {
+                cx.err(
+                    item.span(),
+                    "connections must be a table of [connections.NAME] tables".into(),
+                )
+            })?;
             for (name, entry) in table.iter() {
                 connections.push(read_connection(&cx, name, entry)?);
             }
         }
-        Ok(ConnDoc { doc: parsed.into_mut(), namespace, secret_backend, connections })
+        Ok(ConnDoc {
+            doc: parsed.into_mut(),
+            namespace,
+            secret_backend,
+            connections,
+        })
     }
 
     pub fn connections(&self) -> &[Connection] {
@@ -127,7 +170,9 @@ impl ConnDoc {
             t.set_implicit(true);
             self.doc.insert("connections", Item::Table(t));
         }
-        self.doc["connections"].as_table_like_mut().expect("checked at parse")
+        self.doc["connections"]
+            .as_table_like_mut()
+            .expect("checked at parse")
     }
 
     /// Inserts or updates a connection, editing only the keys that changed.
@@ -138,7 +183,10 @@ impl ConnDoc {
             t.set_implicit(false);
             table.insert(&conn.name, Item::Table(t));
         }
-        let entry = table.get_mut(&conn.name).and_then(|i| i.as_table_like_mut()).expect("just ensured");
+        let entry = table
+            .get_mut(&conn.name)
+            .and_then(|i| i.as_table_like_mut())
+            .expect("just ensured");
         write_connection(entry, conn);
         match self.connections.iter_mut().find(|c| c.name == conn.name) {
             Some(c) => *c = conn.clone(),
@@ -174,12 +222,17 @@ fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, Sto
     let t = entry
         .as_table_like()
         .ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' must be a table")))?;
-    let type_item = t.get("type").ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' has no type")))?;
+    let type_item = t
+        .get("type")
+        .ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' has no type")))?;
     let type_id = cx.string(type_item, &format!("connections.{name}.type"))?;
     if Catalogue::get().find(&type_id).is_none() {
         return Err(cx.err(
             type_item.span(),
-            format!("connection '{name}': unknown type '{type_id}' (known: {})", Catalogue::get().ids().join(", ")),
+            format!(
+                "connection '{name}': unknown type '{type_id}' (known: {})",
+                Catalogue::get().ids().join(", ")
+            ),
         ));
     }
     let mut c = Connection::new(name, &type_id);
@@ -220,8 +273,15 @@ fn write_map(t: &mut dyn TableLike, key: &str, map: &IndexMap<String, String>) {
     if t.get(key).and_then(|i| i.as_table_like()).is_none() {
         t.insert(key, Item::Value(Value::InlineTable(InlineTable::new())));
     }
-    let sub = t.get_mut(key).and_then(|i| i.as_table_like_mut()).expect("ensured");
-    let stale: Vec<String> = sub.iter().map(|(k, _)| k.to_string()).filter(|k| !map.contains_key(k)).collect();
+    let sub = t
+        .get_mut(key)
+        .and_then(|i| i.as_table_like_mut())
+        .expect("ensured");
+    let stale: Vec<String> = sub
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !map.contains_key(k))
+        .collect();
     for k in stale {
         sub.remove(&k);
     }
@@ -235,13 +295,18 @@ fn write_connection(t: &mut dyn TableLike, c: &Connection) {
     let stale: Vec<String> = t
         .iter()
         .map(|(k, _)| k.to_string())
-        .filter(|k| !matches!(k.as_str(), "type" | "configs" | "secrets") && !c.values.contains_key(k))
+        .filter(|k| {
+            !matches!(k.as_str(), "type" | "configs" | "secrets") && !c.values.contains_key(k)
+        })
         .collect();
     for k in stale {
         t.remove(&k);
     }
     // New keys follow the catalogue's field order, so hand-made and generated files look alike.
-    let order: Vec<&str> = c.spec().map(|s| s.fields.iter().map(|f| f.key.as_str()).collect()).unwrap_or_default();
+    let order: Vec<&str> = c
+        .spec()
+        .map(|s| s.fields.iter().map(|f| f.key.as_str()).collect())
+        .unwrap_or_default();
     let mut keys: Vec<&String> = c.values.keys().collect();
     keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
     for k in keys {
@@ -255,7 +320,10 @@ fn new_namespace() -> String {
     let mut b = [0u8; 6];
     // A namespace only has to differ between config dirs; if the OS RNG fails, time will do.
     if getrandom::fill(&mut b).is_err() {
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
         b.copy_from_slice(&t.to_le_bytes()[..6]);
     }
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -299,14 +367,18 @@ secrets = { "api-key" = "keychain" }
     fn edits_keep_comments_and_formatting() {
         let mut d = ConnDoc::parse(SAMPLE, p()).unwrap();
         let mut c = d.get("prod").unwrap().clone();
-        c.values.insert("api_base".into(), "https://new.openai.azure.com/".into());
+        c.values
+            .insert("api_base".into(), "https://new.openai.azure.com/".into());
         c.values.insert("api_version".into(), "2024-10-21".into());
         d.upsert(&c);
         let out = d.to_text();
         assert!(out.contains("# my connections\n"));
         assert!(out.contains("# production Azure\n[connections.prod]"));
         assert!(out.contains("type = \"azure_open_ai\"   # keep"));
-        assert!(out.contains("api_base = \"https://new.openai.azure.com/\"  # the base"), "{out}");
+        assert!(
+            out.contains("api_base = \"https://new.openai.azure.com/\"  # the base"),
+            "{out}"
+        );
         assert!(out.contains("api_version = \"2024-10-21\""));
         // untouched entry is byte-identical
         assert!(out.contains("[connections.c1]\ntype = \"custom\"\nconfigs = { key1 = \"v1\" }\n"));
@@ -335,11 +407,26 @@ secrets = { "api-key" = "keychain" }
         let e = ConnDoc::parse(syntax, p()).unwrap_err().to_string();
         assert!(e.contains("connections.toml:2:"), "{e}");
         let dup = "[connections.x]\ntype = \"serp\"\n[connections.x]\ntype = \"serp\"\n";
-        assert!(ConnDoc::parse(dup, p()).unwrap_err().to_string().contains(":3:"));
+        assert!(
+            ConnDoc::parse(dup, p())
+                .unwrap_err()
+                .to_string()
+                .contains(":3:")
+        );
         let newer = "version = 2\n";
-        assert!(ConnDoc::parse(newer, p()).unwrap_err().to_string().contains("newer"));
+        assert!(
+            ConnDoc::parse(newer, p())
+                .unwrap_err()
+                .to_string()
+                .contains("newer")
+        );
         let unknown = "[connections.x]\ntype = \"azure_openai\"\n";
-        assert!(ConnDoc::parse(unknown, p()).unwrap_err().to_string().contains("unknown type 'azure_openai'"));
+        assert!(
+            ConnDoc::parse(unknown, p())
+                .unwrap_err()
+                .to_string()
+                .contains("unknown type 'azure_openai'")
+        );
     }
 
     #[test]

@@ -15,9 +15,17 @@ pub const FILE_NAME: &str = "connections.toml";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{}:{line}:{column}: {message} (the file was not changed)", path.display())]
-    Invalid { path: PathBuf, line: usize, column: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The user's config dir: `--config-dir`, else `AICONN_CONFIG_DIR`, else the platform's
@@ -48,7 +56,10 @@ impl Store {
     }
 
     fn io(&self, source: std::io::Error) -> StoreError {
-        StoreError::Io { path: self.path(), source }
+        StoreError::Io {
+            path: self.path(),
+            source,
+        }
     }
 
     /// Reads the file without locking (a consistent snapshot: saves replace it by rename).
@@ -61,7 +72,10 @@ impl Store {
                     path: path.clone(),
                     line: 0,
                     column: 0,
-                    message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    message: format!(
+                        "not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 })?;
                 ConnDoc::parse(&text, &path)
             }
@@ -73,12 +87,23 @@ impl Store {
     /// Starts a read-modify-write: takes the cross-process lock, then reads the file as it is
     /// now, so whatever another process saved meanwhile is the base of this change.
     pub fn begin(&self) -> Result<Transaction<'_>, StoreError> {
-        ensure_private_dir(&self.dir).map_err(|e| StoreError::Io { path: self.dir.clone(), source: e })?;
+        ensure_private_dir(&self.dir).map_err(|e| StoreError::Io {
+            path: self.dir.clone(),
+            source: e,
+        })?;
         let lock_path = self.dir.join(format!("{FILE_NAME}.lock"));
-        let lock = atomic::FileLock::acquire(&lock_path, Duration::from_secs(10))
-            .map_err(|e| StoreError::Io { path: lock_path, source: e })?;
+        let lock = atomic::FileLock::acquire(&lock_path, Duration::from_secs(10)).map_err(|e| {
+            StoreError::Io {
+                path: lock_path,
+                source: e,
+            }
+        })?;
         let doc = self.load()?;
-        Ok(Transaction { store: self, doc, _lock: lock })
+        Ok(Transaction {
+            store: self,
+            doc,
+            _lock: lock,
+        })
     }
 }
 
@@ -91,6 +116,7 @@ pub struct Transaction<'a> {
 
 impl Transaction<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
-        write_atomic(&self.store.path(), self.doc.to_text().as_bytes()).map_err(|e| self.store.io(e))
+        write_atomic(&self.store.path(), self.doc.to_text().as_bytes())
+            .map_err(|e| self.store.io(e))
     }
 }

@@ -1,0 +1,119 @@
+//! api-version checks per API family, from `assets/api_versions.toml`.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    AzureOpenai,
+    ModelInference,
+    OpenaiV1,
+    Search,
+    ContentSafety,
+}
+
+impl Family {
+    fn key(self) -> &'static str {
+        match self {
+            Family::AzureOpenai => "azure_openai",
+            Family::ModelInference => "model_inference",
+            Family::OpenaiV1 => "openai_v1",
+            Family::Search => "search",
+            Family::ContentSafety => "content_safety",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct List {
+    known: Vec<String>,
+    deprecated: Vec<String>,
+}
+
+fn lists() -> &'static HashMap<String, List> {
+    static L: OnceLock<HashMap<String, List>> = OnceLock::new();
+    L.get_or_init(|| {
+        toml::from_str(include_str!("../../assets/api_versions.toml"))
+            .expect("embedded api versions parse")
+    })
+}
+
+fn contains(list: &str, v: &str) -> bool {
+    lists()
+        .get(list)
+        .is_some_and(|l| l.known.iter().any(|k| k.eq_ignore_ascii_case(v)))
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DD-preview` (any case).
+pub fn well_formed(v: &str) -> bool {
+    let b = v.as_bytes();
+    let date = b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    date && (b.len() == 10 || v[10..].eq_ignore_ascii_case("-preview"))
+}
+
+/// Flags for `version` used against `family`. Returns the flags and, for a model version
+/// pasted as api-version, a note for the tip.
+pub fn check(version: &str, family: Family) -> (Vec<&'static str>, Option<String>) {
+    let v = version.trim();
+    if contains("model_versions", v) {
+        let flag = if well_formed(v) {
+            "api_version_unknown"
+        } else {
+            "api_version_malformed"
+        };
+        return (
+            vec![flag],
+            Some(format!("'{v}' is a model version, not an api-version")),
+        );
+    }
+    if family == Family::OpenaiV1 {
+        return if contains("openai_v1", v) {
+            (vec![], None)
+        } else {
+            (vec!["api_version_unknown"], None)
+        };
+    }
+    if !well_formed(v) {
+        return (vec!["api_version_malformed"], None);
+    }
+    let fam = &lists()[family.key()];
+    if fam.deprecated.iter().any(|d| d.eq_ignore_ascii_case(v)) {
+        return (vec!["api_version_deprecated"], None);
+    }
+    if fam.known.iter().any(|k| k.eq_ignore_ascii_case(v)) {
+        return (vec![], None);
+    }
+    let elsewhere = [
+        Family::AzureOpenai,
+        Family::ModelInference,
+        Family::Search,
+        Family::ContentSafety,
+    ]
+    .into_iter()
+    .filter(|f| *f != family)
+    .any(|f| contains(f.key(), v));
+    if elsewhere {
+        (vec!["api_version_not_for_endpoint"], None)
+    } else {
+        (vec!["api_version_unknown"], None)
+    }
+}
+
+/// A suggestion for the family, used in tips.
+pub fn suggested(family: Family) -> &'static str {
+    match family {
+        Family::AzureOpenai => "2024-10-21",
+        Family::ModelInference => "2025-04-01",
+        Family::OpenaiV1 => "(none)",
+        Family::Search => "2024-07-01",
+        Family::ContentSafety => "2024-09-01",
+    }
+}

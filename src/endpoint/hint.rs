@@ -1,0 +1,259 @@
+//! The words: one hint line (≤ ~80 columns where possible) and an optional tip, per kind and
+//! per mistake (endpoints.md §1.3 and §1.5). Names from the URL are sanitized for terminals.
+
+use super::Kind;
+use super::api_version;
+use super::classify::Facts;
+use crate::sanitize::for_terminal;
+
+pub fn kind_label(k: Kind) -> &'static str {
+    match k {
+        Kind::FoundryModels => "a Foundry /models endpoint",
+        Kind::FoundryProject => "a Foundry project endpoint",
+        Kind::AzureOpenaiResource => "an Azure OpenAI resource base",
+        Kind::AzureOpenaiDeployment => "an Azure OpenAI deployment URL",
+        Kind::AzureOpenaiV1 => "an Azure OpenAI v1 endpoint",
+        Kind::Serverless => "a serverless endpoint",
+        Kind::ManagedOnline => "an Azure ML online endpoint",
+        Kind::Openai => "the OpenAI API",
+        Kind::ContentSafetyOrCognitive => "an Azure AI services endpoint",
+        Kind::CognitiveSearch => "an Azure AI Search service",
+        Kind::Unknown => "an unrecognized endpoint",
+        Kind::Invalid => "not an endpoint",
+    }
+}
+
+fn invalid_hint(f: &Facts) -> (String, Option<String>) {
+    let has = |x: &str| f.flags.contains(&x);
+    if has("empty") {
+        return (
+            "Paste the endpoint URL from the portal's Keys and Endpoint page.".into(),
+            None,
+        );
+    }
+    if has("looks_like_api_key") {
+        return (
+            "This looks like an API key, not a URL: paste it into the key field.".into(),
+            None,
+        );
+    }
+    if has("connection_string") {
+        return (
+            "This is a hub-project connection string, not an endpoint.".into(),
+            Some("Newer projects use https://<resource>.services.ai.azure.com/api/projects/<project>.".into()),
+        );
+    }
+    if has("placeholder") {
+        return (
+            "The URL still has a placeholder (e.g. YOUR_RESOURCE_NAME): fill in your own names."
+                .into(),
+            None,
+        );
+    }
+    if has("template_unresolved") {
+        return (
+            "The URL has unresolved template parts ('undefined'): check the tool that made it."
+                .into(),
+            None,
+        );
+    }
+    if has("portal_url") {
+        let tip = f.portal_account.as_ref().map(|a| {
+            format!(
+                "Your resource endpoint is probably https://{}.services.ai.azure.com",
+                for_terminal(a)
+            )
+        });
+        return ("This is a portal page, not an API endpoint: copy Endpoint or Target URI from Keys and Endpoint.".into(), tip);
+    }
+    if has("docs_url") {
+        return (
+            "This is a documentation page, not an API endpoint.".into(),
+            None,
+        );
+    }
+    if has("typo_suffix") {
+        let fix = f.typo_fix.as_deref().map(for_terminal).unwrap_or_default();
+        return (
+            format!("Azure OpenAI hosts end in .openai.azure.com: did you mean https://{fix}/ ?"),
+            None,
+        );
+    }
+    if has("missing_resource_label") {
+        return (
+            "The host has no resource name: expected https://<your-resource>.<service host>/"
+                .into(),
+            None,
+        );
+    }
+    if has("empty_host") {
+        return ("The URL has no host name.".into(), None);
+    }
+    (
+        "Not a URL: expected something like https://<resource>.openai.azure.com/".into(),
+        None,
+    )
+}
+
+fn name(s: &Option<String>) -> String {
+    s.as_deref().map(for_terminal).unwrap_or_default()
+}
+
+pub fn render(
+    f: &Facts,
+    kind: Kind,
+    expected: &[Kind],
+    mismatch: bool,
+) -> (String, Option<String>) {
+    let has = |x: &str| f.flags.contains(&x);
+    let host = for_terminal(&f.host);
+    let (hint, mut tip): (String, Option<String>) = match kind {
+        Kind::Invalid => return invalid_hint(f),
+        Kind::FoundryModels if has("missing_models_suffix") => (
+            "Foundry resource root: add /models (inference API) or /openai/v1 (OpenAI API).".into(),
+            Some(format!("Saved as https://{host}/models: one connection for every model on the resource.")),
+        ),
+        Kind::FoundryModels => (
+            "Foundry Models endpoint · one connection serves every model deployed on this resource".into(),
+            if has("undocumented_host_for_route") {
+                Some(format!("Works in many setups, but the docs use https://<resource>.services.ai.azure.com/models"))
+            } else {
+                Some("Pick the model per request. Newer clients can use https://<resource>.openai.azure.com/openai/v1/".into())
+            },
+        ),
+        Kind::FoundryProject if has("project_name_missing") => {
+            ("Foundry project endpoint without a project name: add it after /api/projects/.".into(), None)
+        }
+        Kind::FoundryProject if has("agent_application") => {
+            ("Agent application URL: it talks to one agent, not to models.".into(), None)
+        }
+        Kind::FoundryProject => (
+            "Foundry project endpoint · for the Foundry SDK and agents (Microsoft Entra ID sign-in)".into(),
+            Some(format!("For API-key chat use https://{}/openai/v1/ with the deployment as model.", host)),
+        ),
+        Kind::AzureOpenaiResource => (
+            "Azure OpenAI resource · one connection, deployment chosen per request (needs api-version)".into(),
+            Some(format!("Or use https://{host}/openai/v1/ (no api-version; deployment name as model).")),
+        ),
+        Kind::AzureOpenaiDeployment => (
+            format!("Azure OpenAI deployment '{}' · bound to it: one connection per deployment", name(&f.deployment)),
+            Some(format!("To reuse one connection: https://{host}/openai/v1/ with model '{}'.", name(&f.deployment))),
+        ),
+        Kind::AzureOpenaiV1 => (
+            "Azure OpenAI v1 endpoint · reusable: put the deployment name in 'model'; no api-version".into(),
+            None,
+        ),
+        Kind::Serverless => (
+            format!("Serverless endpoint '{}' · serves a single model: one connection per endpoint", name(&f.endpoint_name)),
+            if has("suspicious_models_suffix") {
+                Some("Serverless endpoints do not use /models: the client adds /chat/completions to the host.".into())
+            } else {
+                Some("Clients add /chat/completions (or /v1/chat/completions) to this base.".into())
+            },
+        ),
+        Kind::ManagedOnline => (
+            format!("Azure ML online endpoint '{}' · custom /score API: one connection per endpoint", name(&f.endpoint_name)),
+            None,
+        ),
+        Kind::Openai => ("OpenAI API · one connection, model chosen per request".into(), None),
+        Kind::ContentSafetyOrCognitive => (
+            "Azure AI services endpoint (e.g. Content Safety) · not a chat-model endpoint".into(),
+            if has("regional_legacy_host") {
+                Some("Regional endpoint: works only with key auth; prefer your resource's own endpoint.".into())
+            } else {
+                None
+            },
+        ),
+        Kind::CognitiveSearch => ("Azure AI Search service · for retrieval indexes".into(), None),
+        Kind::Unknown => match f.proposed {
+            Some("github_models") if has("deprecated_endpoint") => (
+                "GitHub Models' old endpoint (deprecated 2025-07-17): use https://models.github.ai/inference".into(),
+                None,
+            ),
+            Some("github_models") => ("GitHub Models · reusable; authenticate with a GitHub token".into(), None),
+            Some(_) => ("Foundry Anthropic endpoint: Claude Messages API, not OpenAI-compatible".into(), None),
+            None if has("nonstandard_port") => (
+                "Azure services listen on port 443 only: this is a proxy, or the port is a typo.".into(),
+                None,
+            ),
+            None if has("local_proxy") => ("Local proxy or server · can't tell if it covers several models".into(), None),
+            None if has("lookalike_host") => (
+                "Lookalike host: this is NOT an Azure or OpenAI address. Check every character.".into(),
+                None,
+            ),
+            None => {
+                let gw = if has("gateway_host") { "Gateway/proxy" } else { "Unrecognized host" };
+                let dep = f.deployment.as_ref().map(|d| format!(" (path looks like deployment '{}')", for_terminal(d))).unwrap_or_default();
+                (format!("{gw} · can't tell if it covers several models{dep}"), None)
+            }
+        },
+    };
+    // Mistakes outrank the generic tip.
+    if has("mixed_v1_and_deployment") {
+        tip = Some(format!(
+            "/openai/v1 and /deployments/ don't mix (404): use https://{host}/openai/v1/ with model '{}'.",
+            name(&f.deployment)
+        ));
+    } else if has("provider_prefix_in_deployment") {
+        tip = Some(
+            "The provider name leaked into the path: 'azure' is not part of the deployment.".into(),
+        );
+    } else if has("secret_in_url") {
+        tip = Some("The URL carries a key: it was removed; put the key in the key field.".into());
+    } else if has("api_version_malformed")
+        || has("api_version_unknown")
+        || has("api_version_not_for_endpoint")
+        || has("api_version_deprecated")
+    {
+        let v = f
+            .api_version
+            .as_deref()
+            .map(for_terminal)
+            .unwrap_or_default();
+        let suggestion = f.family.map(api_version::suggested).unwrap_or("YYYY-MM-DD");
+        let why = match &f.version_note {
+            Some(n) => n.clone(),
+            None if has("api_version_deprecated") => format!("api-version '{v}' is deprecated"),
+            None if has("api_version_not_for_endpoint") => {
+                format!("api-version '{v}' belongs to another API")
+            }
+            None if has("api_version_malformed") => {
+                "the api-version is malformed (expected api-version=YYYY-MM-DD)".into()
+            }
+            None => format!("api-version '{v}' is not a known version"),
+        };
+        tip = Some(format!("{why}; try {suggestion}."));
+    } else if has("api_version_missing") {
+        tip = Some(
+            "This request URL has no api-version: Azure OpenAI answers 404 without one.".into(),
+        );
+    } else if has("missing_scheme") {
+        tip = tip
+            .map(|t| format!("Added https://. {t}"))
+            .or(Some("Added https://.".into()));
+    } else if has("insecure_scheme") {
+        tip = Some("Azure requires https://: it will be used instead of http://.".into());
+    } else if has("double_slash") {
+        tip = Some("The path has '//': a base with a trailing '/' was joined to a path.".into());
+    } else if f.had_request_path
+        && matches!(
+            kind,
+            Kind::AzureOpenaiResource
+                | Kind::FoundryModels
+                | Kind::Openai
+                | Kind::AzureOpenaiV1
+                | Kind::CognitiveSearch
+        )
+    {
+        tip = Some("Pasted a full request URL: the base is the part before the operation.".into());
+    }
+    if mismatch {
+        let want: Vec<&str> = expected.iter().map(|k| kind_label(*k)).collect();
+        tip = Some(format!(
+            "This is {}; this field expects {}.",
+            kind_label(kind),
+            want.join(" or ")
+        ));
+    }
+    (hint, tip)
+}

@@ -1,0 +1,139 @@
+//! The endpoint hint: what a pasted URL is, whether one connection can serve many models,
+//! and what base to store. Pure and fast (it runs on every keystroke); see endpoints.md.
+
+mod api_version;
+mod classify;
+mod clean;
+mod hint;
+mod keys;
+
+pub use classify::classify_with;
+use serde::Serialize;
+
+/// What kind of endpoint a URL is (endpoints.md §1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    FoundryModels,
+    FoundryProject,
+    AzureOpenaiResource,
+    AzureOpenaiDeployment,
+    AzureOpenaiV1,
+    Serverless,
+    ManagedOnline,
+    Openai,
+    ContentSafetyOrCognitive,
+    CognitiveSearch,
+    Unknown,
+    Invalid,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::FoundryModels => "foundry_models",
+            Kind::FoundryProject => "foundry_project",
+            Kind::AzureOpenaiResource => "azure_openai_resource",
+            Kind::AzureOpenaiDeployment => "azure_openai_deployment",
+            Kind::AzureOpenaiV1 => "azure_openai_v1",
+            Kind::Serverless => "serverless",
+            Kind::ManagedOnline => "managed_online",
+            Kind::Openai => "openai",
+            Kind::ContentSafetyOrCognitive => "content_safety_or_cognitive",
+            Kind::CognitiveSearch => "cognitive_search",
+            Kind::Unknown => "unknown",
+            Kind::Invalid => "invalid",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        ALL_KINDS.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+pub const ALL_KINDS: [Kind; 12] = [
+    Kind::FoundryModels,
+    Kind::FoundryProject,
+    Kind::AzureOpenaiResource,
+    Kind::AzureOpenaiDeployment,
+    Kind::AzureOpenaiV1,
+    Kind::Serverless,
+    Kind::ManagedOnline,
+    Kind::Openai,
+    Kind::ContentSafetyOrCognitive,
+    Kind::CognitiveSearch,
+    Kind::Unknown,
+    Kind::Invalid,
+];
+
+/// Can one connection with this URL serve several models?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reusable {
+    Yes,
+    No,
+    /// "can't tell" (gateways, unknown hosts).
+    Unknown,
+}
+
+/// The reading of one URL. Serializes to exactly the fields of `aiconn endpoint --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    pub kind: Kind,
+    /// `None` where reuse does not apply (not a model endpoint, or invalid).
+    pub reusable: Option<Reusable>,
+    pub deployment: Option<String>,
+    pub endpoint_name: Option<String>,
+    pub normalized_base: Option<String>,
+    pub api_version: Option<String>,
+    pub flags: Vec<&'static str>,
+    pub hint: String,
+    pub tip: Option<String>,
+    /// The input carried an operation path or query beyond the base (a full Target URI).
+    #[serde(skip)]
+    pub had_request_path: bool,
+    /// The kind does not fit the field it was typed into (type-aware reading).
+    #[serde(skip)]
+    pub mismatch: bool,
+}
+
+/// Flags that are only informational: they never make a reading a warning by themselves.
+const QUIET_FLAGS: &[&str] = &[
+    "sovereign_usgov",
+    "sovereign_china",
+    "uppercase_host",
+    "default_port",
+];
+
+impl Reading {
+    pub fn has(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// True when the user should be told (stderr in the CLI, a warning colour in the TUI).
+    pub fn warns(&self) -> bool {
+        matches!(self.kind, Kind::Invalid | Kind::Unknown)
+            || self.mismatch
+            || self.flags.iter().any(|f| !QUIET_FLAGS.contains(f))
+    }
+}
+
+/// Classifies `input` without knowing which field it was typed into.
+pub fn classify(input: &str) -> Reading {
+    classify_with(input, &[])
+}
+
+/// Classifies `input` as typed into the URL field of connection type `type_id`
+/// (the field's catalogue `kinds` break ties and drive the type-aware tip).
+pub fn classify_for_type(input: &str, type_id: &str) -> Reading {
+    let kinds: Vec<Kind> = crate::catalogue::Catalogue::get()
+        .find(type_id)
+        .and_then(|t| {
+            t.fields
+                .iter()
+                .find(|f| f.kind == crate::catalogue::FieldKind::Url)
+        })
+        .map(|f| f.kinds.iter().filter_map(|k| Kind::parse(k)).collect())
+        .unwrap_or_default();
+    classify_with(input, &kinds)
+}

@@ -1,0 +1,80 @@
+//! Every case in the shared endpoint test vectors: kind, deployment, normalized_base,
+//! api_version and endpoint_name match exactly; every listed flag is present.
+
+use aiconn::endpoint::classify;
+use std::path::PathBuf;
+
+/// The shared copy when this checkout sits next to it, else the vendored copy.
+fn data(name: &str) -> PathBuf {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/testdata")
+        .join(name);
+    if shared.exists() {
+        shared
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    url: String,
+    expected_kind: String,
+    deployment: Option<String>,
+    normalized_base: Option<String>,
+    api_version: Option<String>,
+    endpoint_name: Option<String>,
+    #[serde(default)]
+    flags: Vec<String>,
+}
+
+#[test]
+fn every_shared_case_reads_as_expected() {
+    let text = std::fs::read_to_string(data("endpoint-cases.toml")).unwrap();
+    let cases: Cases = toml::from_str(&text).unwrap();
+    assert!(
+        cases.case.len() >= 90,
+        "expected the full sample, got {}",
+        cases.case.len()
+    );
+    let mut failures = Vec::new();
+    for c in &cases.case {
+        let r = classify(&c.url);
+        let mut why = Vec::new();
+        if r.kind.as_str() != c.expected_kind {
+            why.push(format!("kind {} != {}", r.kind.as_str(), c.expected_kind));
+        }
+        for (what, got, want) in [
+            ("deployment", &r.deployment, &c.deployment),
+            ("normalized_base", &r.normalized_base, &c.normalized_base),
+            ("api_version", &r.api_version, &c.api_version),
+            ("endpoint_name", &r.endpoint_name, &c.endpoint_name),
+        ] {
+            if want.is_some() && got != want {
+                why.push(format!("{what} {got:?} != {want:?}"));
+            }
+        }
+        for f in &c.flags {
+            if !r.flags.iter().any(|x| x == f) {
+                why.push(format!("missing flag {f} (have {:?})", r.flags));
+            }
+        }
+        if !why.is_empty() {
+            failures.push(format!("{:?}: {}", c.url, why.join("; ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.case.len(),
+        failures.join("\n")
+    );
+}
