@@ -5,6 +5,7 @@
 //! no terminal code; `cli` and `tui` are two faces over it.
 
 pub mod catalogue;
+pub mod cli;
 pub mod endpoint;
 pub mod model;
 pub mod promptflow;

@@ -8,6 +8,7 @@ mod hint;
 mod keys;
 
 pub use classify::classify_with;
+pub use hint::kind_label;
 use serde::Serialize;
 
 /// What kind of endpoint a URL is (endpoints.md §1.5).

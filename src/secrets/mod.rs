@@ -2,9 +2,11 @@
 
 mod error;
 mod keychain;
+mod lazy;
 
 pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};
+pub use lazy::LazyStore;
 
 use secrecy::SecretString;
 

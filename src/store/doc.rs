@@ -82,10 +82,9 @@ impl Ctx<'_> {
 impl ConnDoc {
     /// A new, empty document with a fresh namespace (written only on the first save).
     pub fn new_empty() -> Self {
-        let mut doc: DocumentMut = HEADER.parse().expect("header parses");
         let namespace = new_namespace();
-        doc["version"] = toml_edit::value(FORMAT_VERSION);
-        doc["namespace"] = toml_edit::value(namespace.clone());
+        let text = format!("{HEADER}version = {FORMAT_VERSION}\nnamespace = \"{namespace}\"\n");
+        let doc: DocumentMut = text.parse().expect("header parses");
         ConnDoc {
             doc,
             namespace,
@@ -439,5 +438,10 @@ secrets = { "api-key" = "keychain" }
         assert_eq!(back.get("s").unwrap(), &c);
         assert_eq!(back.namespace, d.namespace);
         assert_eq!(d.namespace.len(), 12);
+        assert!(
+            d.to_text().starts_with("# aiconn connections."),
+            "{}",
+            d.to_text()
+        );
     }
 }

@@ -1,0 +1,170 @@
+//! Command-line definitions (clap). Exit codes: 0 ok, 1 error, 2 usage, 3 not found.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  aiconn                                   open the terminal UI
+  aiconn list                              NAME, TYPE, ENDPOINT, KEY for every connection
+  aiconn create --type azure_ai --name foundry --set endpoint=https://res.services.ai.azure.com/models
+  aiconn show foundry --json               every field; secrets masked
+  aiconn endpoint 'https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21'
+  aiconn import azure_openai.yaml --set api_key=<key>
+  aiconn export --out connections/         prompt flow YAML, secrets as <user-input>
+  aiconn doctor                            is the keychain usable here, and if not, why
+
+Files: connections.toml in the config dir (--config-dir or AICONN_CONFIG_DIR override it).
+Secrets live in the OS keychain (service 'aiconn'), never in that file.
+Exit status: 0 ok, 1 error, 2 usage, 3 connection not found.";
+
+#[derive(Debug, Parser)]
+#[command(name = "aiconn", version, about = "Connections for AI apps: endpoints, keys and settings, prompt flow compatible", after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Directory holding connections.toml [default: the platform's config dir]
+    #[arg(long, global = true, env = "AICONN_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Open the terminal UI with every mutating action disabled
+    #[arg(long)]
+    pub readonly: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List connections: NAME, TYPE, ENDPOINT, KEY (never touches the keychain)
+    #[command(after_help = "Examples:\n  aiconn list\n  aiconn list --type azure_open_ai --json")]
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Only connections of this type
+        #[arg(long = "type", value_name = "TYPE")]
+        type_id: Option<String>,
+    },
+    /// Show every field of a connection and where each value comes from
+    #[command(
+        after_help = "Examples:\n  aiconn show prod\n  aiconn show prod --json\n  aiconn show prod --reveal   # prints secrets"
+    )]
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+        /// Print secret values instead of masking them
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Create a connection
+    #[command(
+        after_help = "Examples:\n  aiconn create --type azure_open_ai --name prod --set api_base=https://res.openai.azure.com/\n  \
+        printf %s \"$KEY\" | aiconn create --type open_ai --name oai --secret-stdin api_key\n  \
+        aiconn create --type custom --name svc --set configs.region=eu --set secrets.token=...\n\n\
+        Missing required secrets are asked for (hidden input) when stdin is a terminal."
+    )]
+    Create {
+        #[arg(long = "type", value_name = "TYPE")]
+        type_id: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Change fields of a connection
+    #[command(
+        after_help = "Examples:\n  aiconn update prod --set api_version=2024-10-21\n  aiconn update prod --set api_key='<user-input>'   # asks for a new key\n\n\
+        Secret values '******', '' and '<no-change>' keep the stored secret; '<user-input>' asks for a new one."
+    )]
+    Update {
+        name: String,
+        #[command(flatten)]
+        edit: EditArgs,
+        /// Remove a value (custom: configs.KEY or secrets.KEY)
+        #[arg(long, value_name = "KEY")]
+        unset: Vec<String>,
+    },
+    /// Rename a connection (its secrets move with it)
+    Rename { old: String, new: String },
+    /// Delete a connection and its secrets
+    Delete {
+        name: String,
+        /// Do not ask for confirmation
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Import prompt flow connection YAML files or .env files
+    #[command(
+        after_help = "Examples:\n  aiconn import azure_openai.yaml --set api_key=...\n  aiconn import .env --name myenv\n  aiconn import conns/*.yaml --overwrite"
+    )]
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Name for the connection (required for .env files)
+        #[arg(long)]
+        name: Option<String>,
+        /// Replace a connection that already has this name
+        #[arg(long)]
+        overwrite: bool,
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Export connections as prompt flow YAML (never secret values)
+    #[command(
+        after_help = "Examples:\n  aiconn export prod > prod.yaml\n  aiconn export --out conns/ --secrets env"
+    )]
+    Export {
+        names: Vec<String>,
+        /// Directory for one <name>.yaml per connection, or - for stdout
+        #[arg(long, default_value = "-", value_name = "DIR|-")]
+        out: String,
+        /// How secrets are written
+        #[arg(long, value_enum, default_value_t = SecretsArg::Placeholder)]
+        secrets: SecretsArg,
+    },
+    /// Read an endpoint URL: what it is, whether one connection can serve many models
+    #[command(
+        after_help = "Examples:\n  aiconn endpoint https://res.services.ai.azure.com/models\n  aiconn endpoint \"$URL\" --type azure_open_ai --json"
+    )]
+    Endpoint {
+        url: String,
+        /// Read it as the URL field of this connection type
+        #[arg(long = "type", value_name = "TYPE")]
+        type_id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the secret backend (a real probe) and the connections file
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open the terminal UI read-only
+    Inspect,
+    /// Start the guided first-time setup in the terminal UI
+    Setup,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct EditArgs {
+    /// Set a field: key=value (custom: configs.KEY=value, secrets.KEY=value)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Read this secret field's value from standard input
+    #[arg(long, value_name = "FIELD")]
+    pub secret_stdin: Option<String>,
+    /// Store the normalized base of URL fields (and fill api_version from a pasted request URL)
+    #[arg(long, conflicts_with = "raw")]
+    pub normalize: bool,
+    /// Store URL fields exactly as given, even a full request URL
+    #[arg(long)]
+    pub raw: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SecretsArg {
+    /// `<user-input>`: prompt flow asks when the file is imported
+    Placeholder,
+    /// `${env:NAME_KEY}`, as `pf flow build` writes them
+    Env,
+}

@@ -1,0 +1,187 @@
+//! Turns what the user gave (file, --set, stdin, prompts) into a connection ready to save:
+//! resolves placeholder secrets, and reads every URL field through the endpoint classifier.
+
+use super::args::EditArgs;
+use super::{CliError, prompt};
+use crate::catalogue::FieldKind;
+use crate::endpoint::{Reading, classify_for_type};
+use crate::model::Connection;
+use crate::promptflow::{Imported, apply_set};
+use crate::sanitize::for_terminal;
+use indexmap::IndexMap;
+use secrecy::SecretString;
+use std::io::Read;
+
+/// Applies `--set` pairs and `--secret-stdin`.
+pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliError> {
+    for pair in &edit.set {
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            CliError::usage(format!(
+                "--set expects KEY=VALUE, got '{}'",
+                for_terminal(pair)
+            ))
+        })?;
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        apply_set(imp, k.trim(), v).map_err(CliError::usage)?;
+    }
+    if let Some(field) = &edit.secret_stdin {
+        let mut buf = String::new();
+        std::io::stdin()
+            .read_to_string(&mut buf)
+            .map_err(|e| CliError::new(format!("cannot read stdin: {e}")))?;
+        let value = buf.trim_end_matches(['\n', '\r']).to_string();
+        if value.is_empty() {
+            return Err(CliError::usage(format!(
+                "--secret-stdin {field}: standard input was empty"
+            )));
+        }
+        let spec = imp.conn.spec().expect("known type");
+        let key = if spec.is_custom() && !field.starts_with("secrets.") {
+            format!("secrets.{field}")
+        } else {
+            field.clone()
+        };
+        let is_secret = spec
+            .field(&key)
+            .is_some_and(|f| f.kind == FieldKind::Secret)
+            || key.starts_with("secrets.");
+        if !is_secret {
+            return Err(CliError::usage(format!(
+                "--secret-stdin: '{field}' is not a secret field of type {}",
+                spec.id
+            )));
+        }
+        let sub = key.strip_prefix("secrets.").unwrap_or(&key).to_string();
+        imp.needs_input.retain(|k| *k != sub);
+        imp.keep.retain(|k| *k != sub);
+        imp.secret_values
+            .insert(sub.clone(), SecretString::from(value));
+        if spec.is_custom() {
+            imp.conn.secrets.insert(sub, String::new());
+        }
+    }
+    Ok(())
+}
+
+/// Prints a URL field's reading to stderr when it warns. Returns the readings.
+fn read_urls(conn: &Connection) -> Vec<(String, Reading)> {
+    let Some(spec) = conn.spec() else {
+        return vec![];
+    };
+    spec.fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Url)
+        .filter_map(|f| {
+            conn.values
+                .get(&f.key)
+                .map(|v| (f.key.clone(), classify_for_type(v, &spec.id)))
+        })
+        .collect()
+}
+
+pub fn report_reading(field: &str, r: &Reading) {
+    eprintln!("aiconn: {field}: {}", r.hint);
+    if let Some(t) = &r.tip {
+        eprintln!("aiconn: {field}: {t}");
+    }
+}
+
+/// Finishes a draft: kept secrets take the stored backend, placeholders are asked for (or
+/// fail naming the field), URL fields are checked and optionally normalized.
+pub fn finish(
+    mut imp: Imported,
+    existing: Option<&Connection>,
+    edit: &EditArgs,
+) -> Result<(Connection, IndexMap<String, SecretString>), CliError> {
+    let name = imp.conn.name.clone();
+    for k in std::mem::take(&mut imp.keep) {
+        match existing.and_then(|e| e.secrets.get(&k)) {
+            Some(backend) => {
+                imp.conn.secrets.insert(k, backend.clone());
+            }
+            None => imp.needs_input.push(k),
+        }
+    }
+    // Custom secrets recorded by the draft with no value and no stored copy need input too.
+    let unresolved: Vec<String> = imp
+        .conn
+        .secrets
+        .iter()
+        .filter(|(k, b)| {
+            b.is_empty() && !imp.secret_values.contains_key(*k) && !imp.needs_input.contains(k)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    imp.needs_input.extend(unresolved);
+    // Required secrets nobody gave (a new connection, or auth_mode switched back to key).
+    if let Some(spec) = imp.conn.spec() {
+        for f in spec.secret_fields() {
+            let required =
+                f.required || (f.required_unless.is_some() && !imp.conn.is_dropped(&f.key));
+            let have = imp.conn.secrets.contains_key(&f.key)
+                || imp.secret_values.contains_key(&f.key)
+                || imp.needs_input.contains(&f.key);
+            if required && !have {
+                imp.needs_input.push(f.key.clone());
+            }
+        }
+    }
+    for field in std::mem::take(&mut imp.needs_input) {
+        if !prompt::interactive() {
+            let set = if imp.conn.spec().is_some_and(|s| s.is_custom()) {
+                format!("secrets.{field}")
+            } else {
+                field.clone()
+            };
+            return Err(CliError::new(format!(
+                "secret '{field}' of '{name}' needs a value: pass --set {set}=VALUE or --secret-stdin {field}, or run on a terminal to be asked"
+            )));
+        }
+        let v = prompt::secret(&name, &field)?;
+        imp.secret_values.insert(field, v);
+    }
+    for (field, reading) in read_urls(&imp.conn) {
+        if reading.warns() {
+            report_reading(&field, &reading);
+        }
+        if edit.normalize {
+            if let Some(base) = &reading.normalized_base {
+                imp.conn.values.insert(field.clone(), base.clone());
+                let has_version_field = imp
+                    .conn
+                    .spec()
+                    .is_some_and(|s| s.field("api_version").is_some());
+                if let (true, Some(v), false) = (
+                    has_version_field,
+                    &reading.api_version,
+                    imp.conn.values.contains_key("api_version"),
+                ) {
+                    imp.conn.values.insert("api_version".into(), v.clone());
+                }
+                eprintln!("aiconn: {field}: stored as {base}");
+            }
+        } else if reading.had_request_path && !edit.raw {
+            let base = reading.normalized_base.as_deref().unwrap_or("the base URL");
+            return Err(CliError::new(format!(
+                "{field} is a full request URL, not a base: pass --normalize to store {base}{}, or --raw to store it as given",
+                reading
+                    .api_version
+                    .as_deref()
+                    .map(|v| format!(" (and api_version {v})"))
+                    .unwrap_or_default()
+            )));
+        }
+    }
+    Ok((imp.conn, imp.secret_values))
+}
+
+/// A draft starting from a stored connection (for update): every secret is kept.
+pub fn from_existing(conn: &Connection) -> Imported {
+    Imported {
+        conn: conn.clone(),
+        secret_values: IndexMap::new(),
+        needs_input: Vec::new(),
+        keep: Vec::new(),
+        unknown_keys: Vec::new(),
+    }
+}

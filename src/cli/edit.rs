@@ -1,0 +1,222 @@
+//! Commands that change connections: create, update, rename, delete, import.
+
+use super::args::EditArgs;
+use super::draft::{apply_edit_args, finish, from_existing};
+use super::{CliError, Context, prompt};
+use crate::catalogue::Catalogue;
+use crate::model::{Connection, validate_name};
+use crate::promptflow::{Imported, import_dotenv, import_yaml};
+use crate::sanitize::for_terminal;
+use crate::service::Expect;
+use indexmap::IndexMap;
+use std::path::PathBuf;
+
+fn print_warnings(w: &[String]) {
+    for line in w {
+        eprintln!("aiconn: warning: {line}");
+    }
+}
+
+pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Result<(), CliError> {
+    let cat = Catalogue::get();
+    if cat.find(type_id).is_none() {
+        return Err(CliError::usage(format!(
+            "unknown type '{}' (known: {})",
+            for_terminal(type_id),
+            cat.ids().join(", ")
+        )));
+    }
+    validate_name(name).map_err(CliError::usage)?;
+    if ctx.store.load()?.get(name).is_some() {
+        return Err(CliError::new(format!(
+            "connection '{name}' already exists (use `aiconn update {name}`)"
+        )));
+    }
+    let mut imp = Imported {
+        conn: Connection::new(name, type_id),
+        secret_values: IndexMap::new(),
+        needs_input: Vec::new(),
+        keep: Vec::new(),
+        unknown_keys: Vec::new(),
+    };
+    apply_edit_args(&mut imp, edit)?;
+    let (conn, secrets) = finish(imp, None, edit)?;
+    let warnings = ctx.service()?.save(conn, secrets, Expect::Absent)?;
+    print_warnings(&warnings);
+    eprintln!("Created connection '{name}'.");
+    Ok(())
+}
+
+pub fn update(
+    ctx: &Context,
+    name: &str,
+    edit: &EditArgs,
+    unset: &[String],
+) -> Result<(), CliError> {
+    let existing = ctx
+        .store
+        .load()?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
+    if edit.set.is_empty() && unset.is_empty() && edit.secret_stdin.is_none() {
+        return Err(CliError::usage(
+            "nothing to change: give --set KEY=VALUE, --unset KEY or --secret-stdin FIELD",
+        ));
+    }
+    let mut imp = from_existing(&existing);
+    for key in unset {
+        let removed = match key.split_once('.') {
+            Some(("configs", k)) => imp.conn.configs.shift_remove(k).is_some(),
+            Some(("secrets", k)) => imp.conn.secrets.shift_remove(k).is_some(),
+            _ => {
+                imp.conn.values.shift_remove(key.as_str()).is_some()
+                    || imp.conn.secrets.shift_remove(key.as_str()).is_some()
+            }
+        };
+        if !removed {
+            return Err(CliError::usage(format!(
+                "--unset {}: '{name}' has no such value",
+                for_terminal(key)
+            )));
+        }
+    }
+    apply_edit_args(&mut imp, edit)?;
+    let (conn, secrets) = finish(imp, Some(&existing), edit)?;
+    let warnings = ctx
+        .service()?
+        .save(conn, secrets, Expect::Unchanged(existing))?;
+    print_warnings(&warnings);
+    eprintln!("Updated connection '{name}'.");
+    Ok(())
+}
+
+pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
+    let warnings = ctx.service()?.rename(old, new)?;
+    print_warnings(&warnings);
+    eprintln!("Renamed '{old}' to '{new}'.");
+    Ok(())
+}
+
+pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
+    let conn = ctx
+        .store
+        .load()?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
+    if !yes {
+        if !prompt::interactive() {
+            return Err(CliError::new(format!(
+                "refusing to delete '{name}' without confirmation: pass --yes"
+            )));
+        }
+        if !prompt::confirm(&format!(
+            "Are you sure you want to delete the connection '{name}' and its secrets?"
+        )) {
+            eprintln!("The delete operation was canceled.");
+            return Ok(());
+        }
+    }
+    // The keychain is opened only when there is a secret to remove.
+    let warnings = if conn.secrets.is_empty() {
+        let mut tx = ctx.store.begin()?;
+        tx.doc.remove(name);
+        tx.commit()?;
+        vec![]
+    } else {
+        ctx.service()?.delete(name)?
+    };
+    print_warnings(&warnings);
+    eprintln!("Deleted connection '{name}'.");
+    Ok(())
+}
+
+fn is_dotenv(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == ".env" || n.ends_with(".env"))
+}
+
+pub fn import(
+    ctx: &Context,
+    files: &[PathBuf],
+    name: Option<&str>,
+    overwrite: bool,
+    edit: &EditArgs,
+) -> Result<(), CliError> {
+    if name.is_some() && files.len() > 1 {
+        return Err(CliError::usage(
+            "--name applies to one file; import the files one at a time",
+        ));
+    }
+    let mut failed = 0;
+    for path in files {
+        let shown = path.display().to_string();
+        match import_one(ctx, path, &shown, name, overwrite, edit) {
+            Ok(n) => eprintln!("Imported '{n}' from {shown}."),
+            Err(e) => {
+                eprintln!("aiconn: {shown}: {e}");
+                failed += 1;
+                if files.len() == 1 {
+                    return Err(CliError {
+                        code: e.code,
+                        message: format!("import of {shown} failed"),
+                    });
+                }
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(CliError::new(format!(
+            "{failed} of {} files failed to import",
+            files.len()
+        )));
+    }
+    Ok(())
+}
+
+fn import_one(
+    ctx: &Context,
+    path: &std::path::Path,
+    shown: &str,
+    name: Option<&str>,
+    overwrite: bool,
+    edit: &EditArgs,
+) -> Result<String, CliError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::new(format!("cannot read: {e}")))?;
+    let mut imp = if is_dotenv(path) {
+        import_dotenv(shown, &text, name)
+    } else {
+        import_yaml(shown, &text, name)
+    }
+    .map_err(|e| CliError::new(e.to_string()))?;
+    if !imp.unknown_keys.is_empty() {
+        eprintln!(
+            "aiconn: {shown}: ignored keys not used by type {}: {}",
+            imp.conn.type_id,
+            imp.unknown_keys
+                .iter()
+                .map(|k| for_terminal(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    apply_edit_args(&mut imp, edit)?;
+    let conn_name = imp.conn.name.clone();
+    let existing = ctx.store.load()?.get(&conn_name).cloned();
+    if existing.is_some() && !overwrite {
+        return Err(CliError::new(format!(
+            "connection '{conn_name}' already exists: pass --overwrite to replace it, or --name to import under another name"
+        )));
+    }
+    let (conn, secrets) = finish(imp, existing.as_ref(), edit)?;
+    let expect = match existing {
+        Some(e) => Expect::Unchanged(e),
+        None => Expect::Absent,
+    };
+    let warnings = ctx.service()?.save(conn, secrets, expect)?;
+    print_warnings(&warnings);
+    Ok(conn_name)
+}

@@ -1,0 +1,423 @@
+//! Read-only commands: list, show, export, endpoint.
+
+use super::args::SecretsArg;
+use super::{CliError, Context};
+use crate::catalogue::{Catalogue, FieldKind};
+use crate::endpoint::{Kind, classify, classify_for_type};
+use crate::model::{Connection, Source};
+use crate::promptflow::{SecretStyle, export_yaml};
+use crate::sanitize::for_terminal;
+use crate::service::OpError;
+use secrecy::ExposeSecret;
+use serde_json::{Map, Value, json};
+
+const MASK: &str = "******";
+
+/// KEY column: `set` when every secret the connection needs is recorded, `missing` when one
+/// is not, `-` when it needs none (Entra ID). Reads the file only, never the keychain.
+pub fn key_status(c: &Connection) -> &'static str {
+    let spec = c.spec().expect("stored types are known");
+    if spec.is_custom() {
+        return if c.secrets.is_empty() {
+            "missing"
+        } else {
+            "set"
+        };
+    }
+    let needed: Vec<_> = spec
+        .secret_fields()
+        .filter(|f| !c.is_dropped(&f.key))
+        .collect();
+    if needed.is_empty() {
+        "-"
+    } else if needed.iter().all(|f| c.secrets.contains_key(&f.key)) {
+        "set"
+    } else {
+        "missing"
+    }
+}
+
+/// The connection in the shape of `pf connection show`: flat fields, custom maps, secrets
+/// masked (or revealed through `reveal`).
+pub fn pf_json(
+    c: &Connection,
+    reveal: &mut dyn FnMut(&str) -> Result<Option<String>, CliError>,
+) -> Result<Value, CliError> {
+    let spec = c.spec().expect("stored types are known");
+    let mut m = Map::new();
+    m.insert("name".into(), json!(c.name));
+    m.insert("module".into(), json!(spec.module));
+    m.insert("type".into(), json!(c.type_id));
+    let mut sources = Map::new();
+    for f in &spec.fields {
+        match f.kind {
+            FieldKind::Secret => {
+                if c.secrets.contains_key(&f.key) {
+                    m.insert(
+                        f.key.clone(),
+                        json!(reveal(&f.key)?.unwrap_or_else(|| MASK.into())),
+                    );
+                    sources.insert(f.key.clone(), json!(c.secrets[&f.key]));
+                }
+            }
+            FieldKind::Map => {
+                let mut cfg: Map<String, Value> = c
+                    .configs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect();
+                if c.is_strong_type() {
+                    for k in &spec.all_or_none {
+                        if let Some(v) = c.values.get(k) {
+                            cfg.insert(format!("promptflow.connection.{k}"), json!(v));
+                        }
+                    }
+                }
+                m.insert("configs".into(), Value::Object(cfg));
+            }
+            FieldKind::SecretMap => {
+                let mut sec = Map::new();
+                for k in c.secrets.keys() {
+                    sec.insert(k.clone(), json!(reveal(k)?.unwrap_or_else(|| MASK.into())));
+                }
+                m.insert("secrets".into(), Value::Object(sec));
+            }
+            _ if spec.is_custom() => {}
+            _ => {
+                if let Some((v, src)) = c.effective(&f.key) {
+                    m.insert(f.key.clone(), json!(v));
+                    sources.insert(
+                        f.key.clone(),
+                        json!(if src == Source::Default {
+                            "default"
+                        } else {
+                            "file"
+                        }),
+                    );
+                }
+            }
+        }
+    }
+    if !spec.is_custom() {
+        m.insert("sources".into(), Value::Object(sources));
+    }
+    Ok(Value::Object(m))
+}
+
+pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliError> {
+    if let Some(t) = type_id {
+        if Catalogue::get().find(t).is_none() {
+            return Err(CliError::usage(format!(
+                "unknown type '{}' (known: {})",
+                for_terminal(t),
+                Catalogue::get().ids().join(", ")
+            )));
+        }
+    }
+    let doc = ctx.store.load()?;
+    let conns: Vec<&Connection> = doc
+        .connections()
+        .iter()
+        .filter(|c| type_id.is_none_or(|t| c.type_id == t))
+        .collect();
+    if json {
+        let arr: Result<Vec<Value>, CliError> = conns
+            .iter()
+            .map(|c| pf_json(c, &mut |_| Ok(None)))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Value::Array(arr?)).expect("json")
+        );
+        return Ok(());
+    }
+    if conns.is_empty() {
+        eprintln!(
+            "No connections in {}. Create one with `aiconn` (guided setup) or `aiconn create`.",
+            ctx.store.path().display()
+        );
+        return Ok(());
+    }
+    let rows: Vec<[String; 4]> = conns
+        .iter()
+        .map(|c| {
+            [
+                for_terminal(&c.name),
+                c.type_id.clone(),
+                for_terminal(&c.endpoint().unwrap_or_else(|| "-".into())),
+                key_status(c).into(),
+            ]
+        })
+        .collect();
+    print_table(&["NAME", "TYPE", "ENDPOINT", "KEY"], &rows);
+    Ok(())
+}
+
+fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
+    let mut w = [0usize; N];
+    for (i, h) in head.iter().enumerate() {
+        w[i] = h.chars().count();
+    }
+    for r in rows {
+        for i in 0..N {
+            w[i] = w[i].max(r[i].chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == N {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<width$}  ", width = w[i]));
+            }
+        }
+        println!("{}", s.trim_end());
+    };
+    line(head.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}
+
+fn find(ctx: &Context, name: &str) -> Result<Connection, CliError> {
+    Ok(ctx
+        .store
+        .load()?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| OpError::NotFound(name.into()))?)
+}
+
+pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), CliError> {
+    let c = find(ctx, name)?;
+    let mut reader = |field: &str| -> Result<Option<String>, CliError> {
+        if !reveal {
+            return Ok(None);
+        }
+        let v = ctx.service()?.secret(&c, field)?;
+        Ok(Some(
+            v.map(|s| s.expose_secret().to_string())
+                .unwrap_or_else(|| "(missing from the keychain)".into()),
+        ))
+    };
+    if json {
+        let v = pf_json(&c, &mut reader)?;
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        return Ok(());
+    }
+    let spec = c.spec().expect("known");
+    let mut rows: Vec<[String; 3]> = vec![
+        ["name".into(), for_terminal(&c.name), String::new()],
+        [
+            "type".into(),
+            format!("{} ({})", c.type_id, spec.label),
+            String::new(),
+        ],
+    ];
+    for f in &spec.fields {
+        match f.kind {
+            FieldKind::Secret if c.is_dropped(&f.key) => {}
+            FieldKind::Secret => match c.secrets.get(&f.key) {
+                Some(b) => rows.push([
+                    f.key.clone(),
+                    reader(&f.key)?
+                        .map(|v| for_terminal(&v))
+                        .unwrap_or_else(|| MASK.into()),
+                    b.clone(),
+                ]),
+                None => rows.push([f.key.clone(), "(not set)".into(), String::new()]),
+            },
+            FieldKind::Map => {
+                for (k, v) in &c.configs {
+                    rows.push([
+                        format!("configs.{}", for_terminal(k)),
+                        for_terminal(v),
+                        "file".into(),
+                    ]);
+                }
+            }
+            FieldKind::SecretMap => {
+                for (k, b) in &c.secrets {
+                    let v = reader(k)?
+                        .map(|v| for_terminal(&v))
+                        .unwrap_or_else(|| MASK.into());
+                    rows.push([format!("secrets.{}", for_terminal(k)), v, b.clone()]);
+                }
+            }
+            _ => {
+                if let Some((v, src)) = c.effective(&f.key) {
+                    rows.push([
+                        f.key.clone(),
+                        for_terminal(&v),
+                        if src == Source::Default {
+                            "default"
+                        } else {
+                            "file"
+                        }
+                        .into(),
+                    ]);
+                }
+            }
+        }
+    }
+    let w = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(4);
+    let wv = rows
+        .iter()
+        .map(|r| r[1].chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(60);
+    for r in &rows {
+        println!(
+            "{}",
+            format!("{:<w$}  {:<wv$}  {}", r[0], r[1], r[2]).trim_end()
+        );
+    }
+    if let Some(url_field) = spec.fields.iter().find(|f| f.kind == FieldKind::Url) {
+        if let Some((v, _)) = c.effective(&url_field.key) {
+            let r = classify_for_type(&v, &spec.id);
+            println!("\n{}: {}", url_field.key, r.hint);
+            if let Some(t) = &r.tip {
+                println!("{}  {}", " ".repeat(url_field.key.len()), t);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `azure_ai` has no prompt flow twin: export it as the type its endpoint fits.
+fn azure_ai_as_pf(c: &Connection) -> (String, Vec<(String, String)>, String) {
+    let endpoint = c.values.get("endpoint").cloned().unwrap_or_default();
+    let r = classify(&endpoint);
+    let base = r.normalized_base.clone().unwrap_or(endpoint.clone());
+    match r.kind {
+        Kind::AzureOpenaiResource | Kind::AzureOpenaiDeployment => {
+            let mut v = vec![("api_base".to_string(), base.clone())];
+            v.push(("api_type".into(), "azure".into()));
+            v.push((
+                "api_version".into(),
+                r.api_version.clone().unwrap_or_else(|| "2024-02-01".into()),
+            ));
+            v.push(("auth_mode".into(), "key".into()));
+            (
+                "azure_open_ai".into(),
+                v,
+                format!(
+                    "exported as azure_open_ai with api_base {base} (its endpoint is {})",
+                    crate::endpoint::kind_label(r.kind)
+                ),
+            )
+        }
+        Kind::AzureOpenaiV1 => (
+            "open_ai".into(),
+            vec![("base_url".to_string(), base.clone())],
+            format!(
+                "exported as open_ai with base_url {base} (an Azure OpenAI v1 endpoint is OpenAI-compatible)"
+            ),
+        ),
+        _ => (
+            "serverless".into(),
+            vec![("api_base".to_string(), base.clone())],
+            format!("exported as serverless with api_base {base}"),
+        ),
+    }
+}
+
+pub fn export(
+    ctx: &Context,
+    names: &[String],
+    out: &str,
+    secrets: SecretsArg,
+) -> Result<(), CliError> {
+    let doc = ctx.store.load()?;
+    let conns: Vec<Connection> = if names.is_empty() {
+        doc.connections().to_vec()
+    } else {
+        names
+            .iter()
+            .map(|n| {
+                doc.get(n)
+                    .cloned()
+                    .ok_or_else(|| OpError::NotFound(n.clone()).into())
+            })
+            .collect::<Result<_, CliError>>()?
+    };
+    let style = match secrets {
+        SecretsArg::Placeholder => SecretStyle::Placeholder,
+        SecretsArg::Env => SecretStyle::Env,
+    };
+    let mut docs = Vec::new();
+    for c in &conns {
+        let yaml = if c.spec().is_some_and(|s| !s.has_pf_twin()) {
+            let (t, values, note) = azure_ai_as_pf(c);
+            eprintln!(
+                "aiconn: '{}' is an azure_ai connection, which prompt flow lacks: {note}",
+                c.name
+            );
+            export_yaml(c, style, Some((&t, values)))
+        } else {
+            export_yaml(c, style, None)
+        };
+        docs.push((c.name.clone(), yaml));
+    }
+    if out == "-" {
+        let all: Vec<String> = docs.into_iter().map(|(_, y)| y).collect();
+        print!("{}", all.join("---\n"));
+        return Ok(());
+    }
+    let dir = std::path::Path::new(out);
+    std::fs::create_dir_all(dir).map_err(|e| CliError::new(format!("{out}: {e}")))?;
+    for (name, yaml) in docs {
+        let path = dir.join(format!("{name}.yaml"));
+        crate::store::write_atomic(&path, yaml.as_bytes())
+            .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
+        eprintln!("Wrote {}", path.display());
+    }
+    Ok(())
+}
+
+pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliError> {
+    let r = match type_id {
+        Some(t) if Catalogue::get().find(t).is_none() => {
+            return Err(CliError::usage(format!(
+                "unknown type '{}' (known: {})",
+                for_terminal(t),
+                Catalogue::get().ids().join(", ")
+            )));
+        }
+        Some(t) => classify_for_type(url, t),
+        None => classify(url),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+        return Ok(());
+    }
+    let reusable = match r.reusable {
+        Some(crate::endpoint::Reusable::Yes) => "yes: one connection can serve many models",
+        Some(crate::endpoint::Reusable::No) => "no: one connection per deployment/endpoint",
+        Some(crate::endpoint::Reusable::Unknown) => "can't tell",
+        None => "n/a",
+    };
+    let show = |v: &Option<String>| v.as_deref().map(for_terminal).unwrap_or_else(|| "-".into());
+    println!("kind             {}", r.kind.as_str());
+    println!("reusable         {reusable}");
+    println!("normalized base  {}", show(&r.normalized_base));
+    if r.deployment.is_some() {
+        println!("deployment       {}", show(&r.deployment));
+    }
+    if r.endpoint_name.is_some() {
+        println!("endpoint name    {}", show(&r.endpoint_name));
+    }
+    if r.api_version.is_some() {
+        println!("api-version      {}", show(&r.api_version));
+    }
+    if !r.flags.is_empty() {
+        println!("flags            {}", r.flags.join(", "));
+    }
+    println!("\n{}", r.hint);
+    if let Some(t) = &r.tip {
+        println!("{t}");
+    }
+    Ok(())
+}

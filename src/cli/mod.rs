@@ -1,0 +1,108 @@
+//! The command-line face over the core.
+
+mod args;
+mod context;
+mod doctor;
+mod draft;
+mod edit;
+mod inspect;
+mod prompt;
+
+pub use args::{Cli, Command};
+pub use context::Context;
+
+use crate::service::OpError;
+use std::fmt;
+
+/// A failed command: the message for stderr and the exit status.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_NOT_FOUND: i32 = 3;
+
+impl CliError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_ERROR,
+            message: message.into(),
+        }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<OpError> for CliError {
+    fn from(e: OpError) -> Self {
+        let code = if matches!(e, OpError::NotFound(_)) {
+            EXIT_NOT_FOUND
+        } else {
+            EXIT_ERROR
+        };
+        CliError {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for CliError {
+    fn from(e: crate::store::StoreError) -> Self {
+        CliError::new(e.to_string())
+    }
+}
+
+impl From<crate::secrets::SecretError> for CliError {
+    fn from(e: crate::secrets::SecretError) -> Self {
+        CliError::new(e.to_string())
+    }
+}
+
+/// Runs a subcommand. `None` (no subcommand) is the TUI's, handled by the binary.
+pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
+    let ctx = Context::new(cli.config_dir.clone())?;
+    match command {
+        Command::List { json, type_id } => inspect::list(&ctx, *json, type_id.as_deref()),
+        Command::Show { name, json, reveal } => inspect::show(&ctx, name, *json, *reveal),
+        Command::Create {
+            type_id,
+            name,
+            edit,
+        } => edit::create(&ctx, type_id, name, edit),
+        Command::Update { name, edit, unset } => edit::update(&ctx, name, edit, unset),
+        Command::Rename { old, new } => edit::rename(&ctx, old, new),
+        Command::Delete { name, yes } => edit::delete(&ctx, name, *yes),
+        Command::Import {
+            files,
+            name,
+            overwrite,
+            edit,
+        } => edit::import(&ctx, files, name.as_deref(), *overwrite, edit),
+        Command::Export {
+            names,
+            out,
+            secrets,
+        } => inspect::export(&ctx, names, out, *secrets),
+        Command::Endpoint { url, type_id, json } => {
+            inspect::endpoint(url, type_id.as_deref(), *json)
+        }
+        Command::Doctor { json } => doctor::doctor(&ctx, *json),
+        Command::Inspect | Command::Setup => Err(CliError::new(
+            "the terminal UI is not available in this build",
+        )),
+    }
+}

@@ -1,0 +1,35 @@
+//! Terminal questions: hidden secret input and yes/no confirmations. Only on a terminal;
+//! scripts get a clear error instead of a hang.
+
+use super::CliError;
+use secrecy::SecretString;
+use std::io::{BufRead, IsTerminal, Write};
+
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// Asks for a secret with hidden input; refuses empty input, as prompt flow does.
+pub fn secret(connection: &str, field: &str) -> Result<SecretString, CliError> {
+    for _ in 0..3 {
+        let v = rpassword::prompt_password(format!("{field} for '{connection}' (input hidden): "))
+            .map_err(|e| CliError::new(format!("cannot read the secret from the terminal: {e}")))?;
+        let v = v.trim().to_string();
+        if !v.is_empty() {
+            return Ok(SecretString::from(v));
+        }
+        eprintln!("Secret can't be empty.");
+    }
+    Err(CliError::new(format!("no value given for {field}")))
+}
+
+/// `[y/N]`: anything but y/yes is no.
+pub fn confirm(question: &str) -> bool {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}

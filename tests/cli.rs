@@ -1,0 +1,598 @@
+//! The real binary end to end on temp config dirs, against a real Secret Service.
+
+mod common;
+use common::*;
+use std::fs;
+
+const KEY1: &str = "fake-key-0001";
+const KEY2: &str = "fake-key-0002";
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn toml_text(dir: &std::path::Path) -> String {
+    fs::read_to_string(dir.join("connections.toml")).unwrap()
+}
+
+#[test]
+fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
+    let d = tmp();
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "prod",
+            "--set",
+            "api_base=https://contoso.openai.azure.com/",
+            "--set",
+            &format!("api_key={KEY1}"),
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let text = toml_text(d.path());
+    assert!(!text.contains(KEY1), "secret in the TOML file");
+    assert!(
+        text.contains("secrets = { api_key = \"keychain\" }"),
+        "{text}"
+    );
+
+    let list = cmd(d.path(), &["list"]);
+    assert_eq!(list.code, 0);
+    let row = list.stdout.lines().find(|l| l.starts_with("prod")).unwrap();
+    assert!(
+        row.contains("azure_open_ai")
+            && row.contains("https://contoso.openai.azure.com/")
+            && row.trim_end().ends_with("set"),
+        "{row}"
+    );
+
+    let show = cmd(d.path(), &["show", "prod"]);
+    assert!(
+        show.stdout.contains("******")
+            && show.stdout.contains("keychain")
+            && show.stdout.contains("default")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json"]).stdout).unwrap();
+    assert_eq!(json["api_key"], "******");
+    assert_eq!(json["api_version"], "2024-02-01");
+    assert_eq!(json["sources"]["api_version"], "default");
+    for o in [&list, &show] {
+        assert!(!o.stdout.contains(KEY1) && !o.stderr.contains(KEY1));
+    }
+    let revealed: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json", "--reveal"]).stdout)
+            .unwrap();
+    assert_eq!(revealed["api_key"], KEY1);
+
+    // prompt flow placeholder rules on update
+    for keep in ["******", "*", "<no-change>"] {
+        assert_eq!(
+            cmd(
+                d.path(),
+                &["update", "prod", "--set", &format!("api_key={keep}")]
+            )
+            .code,
+            0
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json", "--reveal"]).stdout)
+                .unwrap();
+        assert_eq!(v["api_key"], KEY1, "{keep} must keep the stored key");
+    }
+    let o = cmd(
+        d.path(),
+        &["update", "prod", "--set", "api_key=<user-input>"],
+    );
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("secret 'api_key' of 'prod' needs a value"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "update",
+                "prod",
+                "--set",
+                &format!("api_key={KEY2}"),
+                "--set",
+                "api_version=2024-10-21"
+            ]
+        )
+        .code,
+        0
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json", "--reveal"]).stdout)
+            .unwrap();
+    assert_eq!(v["api_key"], KEY2);
+    assert_eq!(v["sources"]["api_version"], "file");
+
+    let o = cmd(d.path(), &["delete", "prod"]);
+    assert_eq!(o.code, 1, "non-interactive delete needs --yes");
+    assert!(o.stderr.contains("--yes"));
+    assert_eq!(cmd(d.path(), &["delete", "prod", "--yes"]).code, 0);
+    assert_eq!(cmd(d.path(), &["show", "prod"]).code, 3);
+    assert!(!toml_text(d.path()).contains("[connections.prod]"));
+}
+
+#[test]
+fn deleting_and_renaming_move_the_keychain_entries() {
+    let d = tmp();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s1",
+                "--set",
+                &format!("api_key={KEY1}")
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(cmd(d.path(), &["rename", "s1", "s2"]).code, 0);
+    let v: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["show", "s2", "--json", "--reveal"]).stdout).unwrap();
+    assert_eq!(v["api_key"], KEY1);
+    // the old entry is gone: re-creating s1 without a key must not find a stale secret
+    let ns = toml_text(d.path())
+        .lines()
+        .find(|l| l.starts_with("namespace"))
+        .unwrap()
+        .split('"')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let k = keyring();
+    let lookup = |conn: &str| {
+        std::process::Command::new("secret-tool")
+            .args([
+                "lookup",
+                "service",
+                "aiconn",
+                "username",
+                &format!("{ns}/{conn}/api_key"),
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        lookup("s1").stdout.is_empty(),
+        "old keychain entry left behind"
+    );
+    assert!(!lookup("s2").stdout.is_empty(), "renamed entry missing");
+    assert_eq!(cmd(d.path(), &["delete", "s2", "--yes"]).code, 0);
+    assert!(
+        lookup("s2").stdout.is_empty(),
+        "deleted connection left its secret"
+    );
+}
+
+#[test]
+fn secret_from_stdin_and_missing_secret_errors_name_the_field() {
+    let d = tmp();
+    let o = cmd(d.path(), &["create", "--type", "open_ai", "--name", "oai"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("secret 'api_key' of 'oai' needs a value")
+            && o.stderr.contains("--secret-stdin api_key"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        !d.path().join("connections.toml").exists(),
+        "nothing is written for a refused create"
+    );
+    let mut c = aiconn(d.path());
+    c.args([
+        "create",
+        "--type",
+        "open_ai",
+        "--name",
+        "oai",
+        "--secret-stdin",
+        "api_key",
+    ]);
+    let o = run_with_stdin(c, &format!("{KEY1}\n"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["show", "oai", "--json", "--reveal"]).stdout)
+            .unwrap();
+    assert_eq!(
+        v["api_key"], KEY1,
+        "trailing newline is not part of the key"
+    );
+}
+
+#[test]
+fn usage_not_found_and_validation_exit_codes() {
+    let d = tmp();
+    assert_eq!(cmd(d.path(), &["show", "nope"]).code, 3);
+    assert_eq!(cmd(d.path(), &["delete", "nope", "--yes"]).code, 3);
+    assert_eq!(cmd(d.path(), &["frobnicate"]).code, 2);
+    let o = cmd(
+        d.path(),
+        &["create", "--type", "azure_openai", "--name", "x"],
+    );
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("azure_open_ai"),
+        "lists the known types: {}",
+        o.stderr
+    );
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "serp",
+            "--name",
+            "a.b",
+            "--set",
+            "api_key=k",
+        ],
+    );
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("invalid name 'a.b'"));
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "x",
+            "--set",
+            "api_key=k",
+            "--set",
+            "auth_mode=managed_identity",
+            "--set",
+            "api_base=https://r.openai.azure.com",
+        ],
+    );
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("key, meid_token"), "{}", o.stderr);
+}
+
+#[test]
+fn entra_id_connections_need_no_key_and_switching_drops_it() {
+    let d = tmp();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "azure_open_ai",
+                "--name",
+                "a",
+                "--set",
+                "api_base=https://r.openai.azure.com",
+                "--set",
+                &format!("api_key={KEY1}")
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        cmd(d.path(), &["update", "a", "--set", "auth_mode=meid_token"]).code,
+        0
+    );
+    assert!(
+        !toml_text(d.path()).contains("api_key"),
+        "the key record is dropped under meid_token"
+    );
+    let list = cmd(d.path(), &["list"]).stdout;
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("a ") && l.trim_end().ends_with('-')),
+        "{list}"
+    );
+    // back to key auth without a key: refused, naming the field
+    let o = cmd(d.path(), &["update", "a", "--set", "auth_mode=key"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("api_key"));
+}
+
+#[test]
+fn full_target_uri_is_never_stored_silently() {
+    let d = tmp();
+    let uri = "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "t",
+            "--set",
+            &format!("api_base={uri}"),
+            "--set",
+            "api_key=k1",
+        ],
+    );
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("--normalize") && o.stderr.contains("deployment 'gpt-4o'"),
+        "{}",
+        o.stderr
+    );
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "t",
+            "--normalize",
+            "--set",
+            &format!("api_base={uri}"),
+            "--set",
+            "api_key=k1",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["show", "t", "--json"]).stdout).unwrap();
+    assert_eq!(v["api_base"], "https://contoso.openai.azure.com");
+    assert_eq!(v["api_version"], "2024-10-21");
+}
+
+#[test]
+fn comments_survive_cli_edits_and_a_malformed_file_is_never_touched() {
+    let d = tmp();
+    let original = "# my team's connections\nversion = 1\nnamespace = \"t1\"\n\n# search for RAG\n[connections.s]\ntype = \"cognitive_search\"  # AI Search\napi_base = \"https://s.search.windows.net\"\nauth_mode = \"meid_token\"\n";
+    fs::write(d.path().join("connections.toml"), original).unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &["update", "s", "--set", "api_version=2024-07-01"]
+        )
+        .code,
+        0
+    );
+    let t = toml_text(d.path());
+    assert!(
+        t.starts_with("# my team's connections\n")
+            && t.contains("# search for RAG\n[connections.s]")
+            && t.contains("# AI Search"),
+        "{t}"
+    );
+    assert!(t.contains("api_version = \"2024-07-01\""));
+
+    let bad = "version = 1\n[connections.x]\ntype = \"serp\"\napi_key = \n";
+    fs::write(d.path().join("connections.toml"), bad).unwrap();
+    for args in [
+        vec!["list"],
+        vec![
+            "create",
+            "--type",
+            "serp",
+            "--name",
+            "y",
+            "--set",
+            "api_key=k",
+        ],
+        vec!["update", "x", "--set", "api_key=k"],
+        vec!["delete", "x", "--yes"],
+        vec!["rename", "x", "z"],
+    ] {
+        let o = cmd(d.path(), &args);
+        assert_ne!(o.code, 0, "{args:?} must fail on a malformed file");
+        assert!(
+            o.stderr.contains("connections.toml:4:"),
+            "{args:?}: error names line: {}",
+            o.stderr
+        );
+        assert_eq!(
+            fs::read_to_string(d.path().join("connections.toml")).unwrap(),
+            bad,
+            "{args:?} changed the file"
+        );
+    }
+}
+
+#[test]
+fn file_and_dir_permissions_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tmp();
+    let dir = d.path().join("cfg");
+    assert_eq!(
+        cmd(
+            &dir,
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=k"
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    assert_eq!(
+        fs::metadata(dir.join("connections.toml"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn endpoint_json_has_exactly_the_documented_fields() {
+    let d = tmp();
+    let o = cmd(
+        d.path(),
+        &[
+            "endpoint",
+            "https://contoso.services.ai.azure.com/models",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "kind",
+            "reusable",
+            "deployment",
+            "endpoint_name",
+            "normalized_base",
+            "api_version",
+            "flags",
+            "hint",
+            "tip"
+        ]
+    );
+    assert_eq!(v["kind"], "foundry_models");
+    assert_eq!(v["reusable"], "yes");
+    assert!(v["deployment"].is_null());
+    let o = cmd(
+        d.path(),
+        &[
+            "endpoint",
+            "https://contoso.cognitiveservices.azure.com/",
+            "--type",
+            "azure_content_safety",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&o.stdout).unwrap()["kind"],
+        "content_safety_or_cognitive"
+    );
+    let o = cmd(d.path(), &["endpoint", "a1b2c3d4e5f60718293a4b5c6d7e8f90"]);
+    assert!(
+        !o.stdout.contains("a1b2c3d4e5f60718293a4b5c6d7e8f90")
+            && o.stdout.contains("looks like an API key")
+    );
+}
+
+#[test]
+fn headless_without_a_session_bus_fails_clearly_and_writes_nothing() {
+    let d = tmp();
+    let mut c = aiconn_headless(d.path());
+    c.args([
+        "create",
+        "--type",
+        "serp",
+        "--name",
+        "s",
+        "--set",
+        &format!("api_key={KEY1}"),
+    ]);
+    let o = run(c);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("no D-Bus session bus") && o.stderr.contains("aiconn doctor"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains(KEY1));
+    let text = fs::read_to_string(d.path().join("connections.toml")).unwrap_or_default();
+    assert!(
+        !text.contains("[connections.s]"),
+        "no half-saved connection"
+    );
+    let mut c = aiconn_headless(d.path());
+    c.arg("doctor");
+    let o = run(c);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.contains("FAILED: no D-Bus session bus") && o.stdout.contains("fix"),
+        "{}",
+        o.stdout
+    );
+    // a connection without secrets still works headless (nothing to put in a keychain)
+    let mut c = aiconn_headless(d.path());
+    c.args([
+        "create",
+        "--type",
+        "azure_open_ai",
+        "--name",
+        "aad",
+        "--set",
+        "api_base=https://r.openai.azure.com",
+        "--set",
+        "auth_mode=meid_token",
+    ]);
+    assert_eq!(run(c).code, 0);
+}
+
+#[test]
+fn doctor_passes_on_a_working_secret_service() {
+    let d = tmp();
+    let o = cmd(d.path(), &["doctor", "--json"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["probe_ok"], true);
+    assert_eq!(v["secret_backend"], "keychain");
+}
+
+#[test]
+fn two_processes_saving_at_once_lose_nothing() {
+    let d = tmp();
+    let dir = d.path().to_str().unwrap().to_string();
+    let spawn = |prefix: &'static str| {
+        let bin = bin().to_string();
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            for i in 0..60 {
+                let o = std::process::Command::new(&bin)
+                    .env("AICONN_CONFIG_DIR", &dir)
+                    .args([
+                        "create",
+                        "--type",
+                        "azure_open_ai",
+                        "--name",
+                        &format!("{prefix}{i}"),
+                        "--set",
+                        "api_base=https://r.openai.azure.com",
+                        "--set",
+                        "auth_mode=meid_token",
+                    ])
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            }
+        })
+    };
+    let (a, b) = (spawn("a"), spawn("b"));
+    a.join().unwrap();
+    b.join().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["list", "--json"]).stdout).unwrap();
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        120,
+        "every save of both processes is there"
+    );
+}

@@ -1,0 +1,137 @@
+//! Shared test support: a real Secret Service (gnome-keyring in a private D-Bus session, one
+//! per test binary) and a command builder for the real binary on a temp config dir.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+pub struct Keyring {
+    pub bus: String,
+    pub runtime: PathBuf,
+    pub data: PathBuf,
+}
+
+/// Starts gnome-keyring in a private session bus, unlocked, with its data in a scratch dir
+/// (never the user's real keyring). It exits by itself shortly after this test process.
+pub fn keyring() -> &'static Keyring {
+    static K: OnceLock<Keyring> = OnceLock::new();
+    K.get_or_init(|| {
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("keyring-{}", std::process::id()));
+        let runtime = base.join("run");
+        let data = base.join("data");
+        std::fs::create_dir_all(&runtime).unwrap();
+        std::fs::create_dir_all(&data).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        let script = r#"printf %s aiconn-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+echo "$DBUS_SESSION_BUS_ADDRESS"
+while kill -0 "$WATCH_PID" 2>/dev/null; do sleep 1; done"#;
+        let mut child = Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", script])
+            .env("WATCH_PID", std::process::id().to_string())
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("XDG_DATA_HOME", &data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-run-session and gnome-keyring are needed for these tests: run ./scripts/test (it installs them)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let bus = line.trim().to_string();
+        assert!(bus.starts_with("unix:"), "no session bus address from dbus-run-session: {bus:?}");
+        std::mem::forget(child);
+        Keyring { bus, runtime, data }
+    })
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_aiconn")
+}
+
+/// The real binary on `dir`, talking to the test keyring.
+pub fn aiconn(dir: &Path) -> Command {
+    let k = keyring();
+    let mut c = Command::new(bin());
+    c.env("AICONN_CONFIG_DIR", dir)
+        .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
+        .env("XDG_RUNTIME_DIR", &k.runtime)
+        .env("XDG_DATA_HOME", &k.data)
+        .env("NO_COLOR", "1")
+        .env_remove("AICONN_SECRET_BACKEND")
+        .stdin(Stdio::null());
+    c
+}
+
+/// The real binary on a machine with no session bus at all (the SSH-to-a-server case).
+pub fn aiconn_headless(dir: &Path) -> Command {
+    let empty = dir.join("no-runtime");
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut c = Command::new(bin());
+    c.env("AICONN_CONFIG_DIR", dir)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", &empty)
+        .env("NO_COLOR", "1")
+        .env_remove("AICONN_SECRET_BACKEND")
+        .stdin(Stdio::null());
+    c
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(mut c: Command) -> Out {
+    let o = c.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+pub fn run_with_stdin(mut c: Command, input: &str) -> Out {
+    use std::io::Write;
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// Runs `aiconn ARGS...` on `dir` and returns the output.
+pub fn cmd(dir: &Path, args: &[&str]) -> Out {
+    let mut c = aiconn(dir);
+    c.args(args);
+    run(c)
+}
+
+pub fn testdata(name: &str) -> PathBuf {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/testdata")
+        .join(name);
+    if shared.exists() {
+        shared
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name)
+    }
+}

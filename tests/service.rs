@@ -1,0 +1,173 @@
+//! Save transactions against keyring-core's mock store with injected faults: a failed secret
+//! write leaves no half-saved connection and no orphaned secret.
+
+use aiconn::model::Connection;
+use aiconn::secrets::{KeychainStore, SecretError, SecretErrorKind, SecretKey, SecretStore};
+use aiconn::service::{Expect, OpError, Service};
+use aiconn::store::Store;
+use indexmap::IndexMap;
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// The mock keychain, failing the `fail_on`-th write with a locked-keyring error.
+struct Faulty {
+    inner: KeychainStore,
+    writes: AtomicUsize,
+    fail_on: usize,
+}
+
+impl SecretStore for Faulty {
+    fn backend(&self) -> &'static str {
+        "keychain"
+    }
+    fn get(&self, k: &SecretKey) -> Result<Option<SecretString>, SecretError> {
+        self.inner.get(k)
+    }
+    fn set(&self, k: &SecretKey, v: &SecretString) -> Result<(), SecretError> {
+        if self.writes.fetch_add(1, Ordering::SeqCst) + 1 == self.fail_on {
+            return Err(SecretError::new(SecretErrorKind::Locked, "injected"));
+        }
+        self.inner.set(k, v)
+    }
+    fn delete(&self, k: &SecretKey) -> Result<(), SecretError> {
+        self.inner.delete(k)
+    }
+    fn probe(&self) -> Result<(), SecretError> {
+        Ok(())
+    }
+}
+
+fn faulty(fail_on: usize) -> Faulty {
+    Faulty {
+        inner: KeychainStore::with_store(
+            keyring_core::mock::Store::new().unwrap(),
+            Duration::from_secs(3),
+        ),
+        writes: AtomicUsize::new(0),
+        fail_on,
+    }
+}
+
+fn custom(name: &str) -> (Connection, IndexMap<String, SecretString>) {
+    let mut c = Connection::new(name, "custom");
+    c.configs.insert("region".into(), "eu".into());
+    let mut s = IndexMap::new();
+    s.insert("a".to_string(), SecretString::from("fake-key-000a"));
+    s.insert("b".to_string(), SecretString::from("fake-key-000b"));
+    (c, s)
+}
+
+#[test]
+fn failing_the_second_secret_write_rolls_back_the_first_and_leaves_the_file_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("connections.toml");
+    std::fs::write(&file, "version = 1\nnamespace = \"ns1\"\n").unwrap();
+    let store = Store::new(d.path());
+    let secrets = faulty(2);
+    let svc = Service::new(&store, &secrets);
+    let (c, s) = custom("c1");
+    let err = svc.save(c, s, Expect::Absent).unwrap_err();
+    assert!(
+        matches!(err, OpError::Secret(ref e) if e.kind == SecretErrorKind::Locked),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "version = 1\nnamespace = \"ns1\"\n",
+        "no half-saved connection"
+    );
+    assert!(
+        secrets
+            .inner
+            .get(&SecretKey::new("ns1", "c1", "a"))
+            .unwrap()
+            .is_none(),
+        "first secret rolled back"
+    );
+    assert!(
+        secrets
+            .inner
+            .get(&SecretKey::new("ns1", "c1", "b"))
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn a_failed_update_restores_the_old_secret_values() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let secrets = faulty(4); // two writes for create, then fail the second write of the update
+    let svc = Service::new(&store, &secrets);
+    let (c, s) = custom("c2");
+    svc.save(c.clone(), s, Expect::Absent).unwrap();
+    let before = store.load().unwrap().get("c2").unwrap().clone();
+    let before_text = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    let mut new = IndexMap::new();
+    new.insert("a".to_string(), SecretString::from("fake-key-001a"));
+    new.insert("b".to_string(), SecretString::from("fake-key-001b"));
+    assert!(
+        svc.save(before.clone(), new, Expect::Unchanged(before.clone()))
+            .is_err()
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("connections.toml")).unwrap(),
+        before_text
+    );
+    let a = svc.secret(&before, "a").unwrap().unwrap();
+    assert_eq!(
+        a.expose_secret(),
+        "fake-key-000a",
+        "first secret of the failed update was put back"
+    );
+}
+
+#[test]
+fn a_concurrent_change_is_a_conflict_not_a_silent_overwrite() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let secrets = faulty(0);
+    let svc = Service::new(&store, &secrets);
+    let (c, s) = custom("c3");
+    svc.save(c, s, Expect::Absent).unwrap();
+    let loaded = store.load().unwrap().get("c3").unwrap().clone();
+    // another process changes it
+    let mut other = loaded.clone();
+    other.configs.insert("region".into(), "us".into());
+    svc.save(other, IndexMap::new(), Expect::Unchanged(loaded.clone()))
+        .unwrap();
+    // our stale edit is refused
+    let mut mine = loaded.clone();
+    mine.configs.insert("tier".into(), "gold".into());
+    let err = svc
+        .save(mine, IndexMap::new(), Expect::Unchanged(loaded))
+        .unwrap_err();
+    assert!(matches!(err, OpError::Conflict(_)), "{err}");
+    assert_eq!(
+        store.load().unwrap().get("c3").unwrap().configs["region"],
+        "us"
+    );
+}
+
+#[test]
+fn edits_to_other_connections_made_meanwhile_are_kept() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let secrets = faulty(0);
+    let svc = Service::new(&store, &secrets);
+    let (c, s) = custom("x");
+    svc.save(c, s, Expect::Absent).unwrap();
+    let x = store.load().unwrap().get("x").unwrap().clone();
+    let (y, ys) = custom("y");
+    svc.save(y, ys, Expect::Absent).unwrap(); // "another process"
+    let mut x2 = x.clone();
+    x2.configs.insert("region".into(), "ap".into());
+    svc.save(x2, IndexMap::new(), Expect::Unchanged(x)).unwrap();
+    let doc = store.load().unwrap();
+    assert!(
+        doc.get("y").is_some(),
+        "reload-and-apply kept the other save"
+    );
+    assert_eq!(doc.get("x").unwrap().configs["region"], "ap");
+}
