@@ -13,3 +13,4 @@ pub mod sanitize;
 pub mod secrets;
 pub mod service;
 pub mod store;
+pub mod tui;

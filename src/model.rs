@@ -81,6 +81,23 @@ impl Connection {
         }
     }
 
+    /// `set` when every secret the connection needs is recorded, `missing` when one is not,
+    /// `-` when it needs none (Entra ID). Reads the record only, never the keychain.
+    pub fn key_status(&self) -> &'static str {
+        let Some(spec) = self.spec() else { return "missing" };
+        if spec.is_custom() {
+            return if self.secrets.is_empty() { "missing" } else { "set" };
+        }
+        let needed: Vec<_> = spec.secret_fields().filter(|f| !self.is_dropped(&f.key)).collect();
+        if needed.is_empty() {
+            "-"
+        } else if needed.iter().all(|f| self.secrets.contains_key(&f.key)) {
+            "set"
+        } else {
+            "missing"
+        }
+    }
+
     /// True when a custom connection carries the four strong-type keys.
     pub fn is_strong_type(&self) -> bool {
         self.values.contains_key("custom_type")

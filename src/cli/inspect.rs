@@ -13,30 +13,6 @@ use serde_json::{Map, Value, json};
 
 const MASK: &str = "******";
 
-/// KEY column: `set` when every secret the connection needs is recorded, `missing` when one
-/// is not, `-` when it needs none (Entra ID). Reads the file only, never the keychain.
-pub fn key_status(c: &Connection) -> &'static str {
-    let spec = c.spec().expect("stored types are known");
-    if spec.is_custom() {
-        return if c.secrets.is_empty() {
-            "missing"
-        } else {
-            "set"
-        };
-    }
-    let needed: Vec<_> = spec
-        .secret_fields()
-        .filter(|f| !c.is_dropped(&f.key))
-        .collect();
-    if needed.is_empty() {
-        "-"
-    } else if needed.iter().all(|f| c.secrets.contains_key(&f.key)) {
-        "set"
-    } else {
-        "missing"
-    }
-}
-
 /// The connection in the shape of `pf connection show`: flat fields, custom maps, secrets
 /// masked (or revealed through `reveal`).
 pub fn pf_json(
@@ -145,7 +121,7 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
                 for_terminal(&c.name),
                 c.type_id.clone(),
                 for_terminal(&c.endpoint().unwrap_or_else(|| "-".into())),
-                key_status(c).into(),
+                c.key_status().into(),
             ]
         })
         .collect();

@@ -72,9 +72,26 @@ impl From<crate::secrets::SecretError> for CliError {
     }
 }
 
-/// Runs a subcommand. `None` (no subcommand) is the TUI's, handled by the binary.
-pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
+/// Opens the terminal UI.
+pub fn tui(ctx: &Context, readonly: bool, setup: bool) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::usage("the terminal UI needs a terminal; for scripts see `aiconn --help`"));
+    }
+    let opts = crate::tui::run::Options { readonly, setup, backend: ctx.backend_choice().name().to_string() };
+    match crate::tui::run::run(ctx.store.clone(), opts) {
+        Ok(0) => Ok(()),
+        Ok(code) => Err(CliError { code, message: "interrupted; unsaved changes were not saved".into() }),
+        Err(e) => Err(CliError::new(e)),
+    }
+}
+
+/// Runs `aiconn` with its arguments: a subcommand, or the TUI when there is none.
+pub fn main(cli: &Cli) -> Result<(), CliError> {
     let ctx = Context::new(cli.config_dir.clone())?;
+    let Some(command) = &cli.command else {
+        return tui(&ctx, cli.readonly, false);
+    };
     match command {
         Command::List { json, type_id } => inspect::list(&ctx, *json, type_id.as_deref()),
         Command::Show { name, json, reveal } => inspect::show(&ctx, name, *json, *reveal),

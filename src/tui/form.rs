@@ -1,0 +1,341 @@
+//! One generic form, driven by the type's field specs: no per-type widgets. Holds the draft
+//! of one connection: text inputs, secret state, custom key/value rows.
+
+use crate::catalogue::{FieldKind, TypeSpec};
+use crate::endpoint::{classify_for_type, Reading};
+use crate::model::{Connection, FieldError};
+use indexmap::IndexMap;
+use ratatui_textarea::{CursorMove, TextArea};
+use secrecy::{ExposeSecret, SecretString};
+
+/// A single-line text input.
+pub fn input(text: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![text.to_string()]);
+    t.move_cursor(CursorMove::End);
+    t
+}
+
+/// The cursor's column on screen, relative to the input's left edge (after its own scrolling).
+pub fn cursor_col(t: &TextArea) -> usize {
+    t.screen_cursor().col.saturating_sub(t.scroll_offset().1 as usize)
+}
+
+pub fn text_of(t: &TextArea) -> String {
+    t.lines().first().cloned().unwrap_or_default()
+}
+
+/// What the form knows about one secret.
+#[derive(Debug, Clone, Default)]
+pub struct Secret {
+    /// The stored connection records this secret (in some backend).
+    pub stored: bool,
+    /// Loaded from the keychain on request.
+    pub loaded: Option<SecretString>,
+    /// The user typed or pasted a new value (in the input).
+    pub typed: bool,
+    pub revealed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: String,
+    pub input: TextArea<'static>,
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KvRow {
+    pub key: String,
+    pub input: TextArea<'static>,
+    pub secret: Option<Secret>,
+}
+
+/// A row of the form as shown, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Name,
+    Field(usize),
+    Kv(usize),
+    AddConfig,
+    AddSecret,
+    Advanced,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub spec: &'static TypeSpec,
+    /// The stored connection this draft edits (`None` for a new one).
+    pub base: Option<Connection>,
+    pub name: TextArea<'static>,
+    pub fields: Vec<Field>,
+    pub kv: Vec<KvRow>,
+    pub show_advanced: bool,
+    pub focus: usize,
+    /// Duplicates copy the unchanged secrets of this connection when saved.
+    pub copy_secrets_from: Option<String>,
+}
+
+fn secret_input(stored: bool) -> (TextArea<'static>, Secret) {
+    let mut t = input("");
+    t.set_mask_char('•');
+    (t, Secret { stored, ..Default::default() })
+}
+
+impl Form {
+    pub fn new(spec: &'static TypeSpec) -> Self {
+        let c = Connection::new("", &spec.id);
+        let mut f = Form::from_connection(&c);
+        f.base = None;
+        f
+    }
+
+    pub fn from_connection(c: &Connection) -> Self {
+        let spec = c.spec().expect("known type");
+        let mut fields = Vec::new();
+        let mut kv = Vec::new();
+        for f in &spec.fields {
+            match f.kind {
+                FieldKind::Secret => {
+                    let (input, s) = secret_input(c.secrets.contains_key(&f.key));
+                    fields.push(Field { key: f.key.clone(), input, secret: Some(s) });
+                }
+                FieldKind::Map => {
+                    for (k, v) in &c.configs {
+                        kv.push(KvRow { key: k.clone(), input: input(v), secret: None });
+                    }
+                }
+                FieldKind::SecretMap => {
+                    for k in c.secrets.keys() {
+                        let (input, s) = secret_input(true);
+                        kv.push(KvRow { key: k.clone(), input, secret: Some(s) });
+                    }
+                }
+                _ => {
+                    let v = c.values.get(&f.key).cloned().or_else(|| f.default.clone()).unwrap_or_default();
+                    fields.push(Field { key: f.key.clone(), input: input(&v), secret: None });
+                }
+            }
+        }
+        Form {
+            spec,
+            base: Some(c.clone()),
+            name: input(&c.name),
+            fields,
+            kv,
+            show_advanced: false,
+            focus: 0,
+            copy_secrets_from: None,
+        }
+    }
+
+    pub fn field_spec(&self, i: usize) -> &'static crate::catalogue::FieldSpec {
+        self.spec.field(&self.fields[i].key).expect("form fields come from the spec")
+    }
+
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = vec![Row::Name];
+        let custom = self.spec.is_custom();
+        for (i, _) in self.fields.iter().enumerate().filter(|(i, _)| !self.field_spec(*i).advanced) {
+            rows.push(Row::Field(i));
+        }
+        if custom {
+            rows.extend((0..self.kv.len()).map(Row::Kv));
+            rows.push(Row::AddConfig);
+            rows.push(Row::AddSecret);
+        }
+        if self.fields.iter().enumerate().any(|(i, _)| self.field_spec(i).advanced) {
+            rows.push(Row::Advanced);
+            if self.show_advanced {
+                for (i, _) in self.fields.iter().enumerate().filter(|(i, _)| self.field_spec(*i).advanced) {
+                    rows.push(Row::Field(i));
+                }
+            }
+        }
+        rows
+    }
+
+    pub fn focused_row(&self) -> Row {
+        let rows = self.rows();
+        rows[self.focus.min(rows.len() - 1)]
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        let n = self.rows().len() as isize;
+        self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
+    }
+
+    pub fn value(&self, key: &str) -> String {
+        self.fields.iter().find(|f| f.key == key).map(|f| text_of(&f.input)).unwrap_or_default()
+    }
+
+    /// The draft as a connection plus the secret values to write. Unchanged stored secrets are
+    /// kept by recording their backend.
+    pub fn to_connection(&self) -> (Connection, IndexMap<String, SecretString>) {
+        let mut c = Connection::new(text_of(&self.name).trim(), &self.spec.id);
+        let mut new = IndexMap::new();
+        let base = self.base.as_ref();
+        for (i, f) in self.fields.iter().enumerate() {
+            let spec = self.field_spec(i);
+            let text = text_of(&f.input);
+            match &f.secret {
+                Some(s) if s.typed && !text.is_empty() => {
+                    new.insert(f.key.clone(), SecretString::from(text));
+                }
+                Some(s) if s.stored => {
+                    let backend = base.and_then(|b| b.secrets.get(&f.key)).cloned().unwrap_or_else(|| "keychain".into());
+                    c.secrets.insert(f.key.clone(), backend);
+                }
+                Some(_) => {}
+                None => {
+                    let stored_before = base.is_some_and(|b| b.values.contains_key(&f.key));
+                    let is_default = spec.default.as_deref() == Some(text.as_str());
+                    if !text.trim().is_empty() && (stored_before || !is_default) {
+                        c.values.insert(f.key.clone(), text.trim().to_string());
+                    }
+                }
+            }
+        }
+        for row in &self.kv {
+            let text = text_of(&row.input);
+            match &row.secret {
+                Some(s) if s.typed && !text.is_empty() => {
+                    new.insert(row.key.clone(), SecretString::from(text));
+                    c.secrets.insert(row.key.clone(), String::new());
+                }
+                Some(s) if s.stored => {
+                    let backend = base.and_then(|b| b.secrets.get(&row.key)).cloned().unwrap_or_else(|| "keychain".into());
+                    c.secrets.insert(row.key.clone(), backend);
+                }
+                Some(_) => {}
+                None => {
+                    c.configs.insert(row.key.clone(), text);
+                }
+            }
+        }
+        (c, new)
+    }
+
+    /// Problems that block saving, per field (the labels get a `!`).
+    pub fn errors(&self) -> Vec<FieldError> {
+        let (mut c, new) = self.to_connection();
+        for k in new.keys() {
+            c.secrets.insert(k.clone(), "keychain".into());
+        }
+        let mut errs = c.validate();
+        // A pasted Target URI is never stored as a base by accident (the CLI refuses it too).
+        if let Some((i, r)) = self.reading() {
+            if r.had_request_path && r.normalized_base.is_some() {
+                errs.push(FieldError::new(&self.fields[i].key, "this is a full request URL (Target URI): press f to store its base"));
+            }
+        }
+        for (i, row) in self.kv.iter().enumerate() {
+            if row.secret.as_ref().is_some_and(|s| !s.stored && !s.typed) {
+                errs.push(FieldError::new(&format!("kv:{i}"), format!("secret '{}' has no value", row.key)));
+            }
+        }
+        errs
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        let (c, new) = self.to_connection();
+        let mut base = self.base.clone().unwrap_or_else(|| Connection::new("", &self.spec.id));
+        // secrets recorded as "" (new custom rows) compare by key only
+        for v in base.secrets.values_mut() {
+            v.clear();
+        }
+        let mut cc = c.clone();
+        for v in cc.secrets.values_mut() {
+            v.clear();
+        }
+        !new.is_empty() || cc != base
+    }
+
+    /// The live endpoint reading for the type's URL field.
+    pub fn reading(&self) -> Option<(usize, Reading)> {
+        let i = self.fields.iter().position(|f| self.spec.field(&f.key).is_some_and(|s| s.kind == FieldKind::Url))?;
+        let v = text_of(&self.fields[i].input);
+        if v.trim().is_empty() {
+            return None;
+        }
+        Some((i, classify_for_type(&v, &self.spec.id)))
+    }
+
+    /// The one-key fix: store the normalized base, and fill api_version from a pasted request
+    /// URL where the type has that field. Returns false when there is nothing to fix.
+    pub fn apply_fix(&mut self) -> bool {
+        let Some((i, r)) = self.reading() else { return false };
+        let Some(base) = r.normalized_base.clone() else { return false };
+        let mut changed = false;
+        if text_of(&self.fields[i].input) != base {
+            self.fields[i].input = input(&base);
+            changed = true;
+        }
+        if let (Some(v), Some(f)) = (r.api_version.clone(), self.fields.iter_mut().find(|f| f.key == "api_version")) {
+            if text_of(&f.input) != v {
+                f.input = input(&v);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// The secret under focus, if any.
+    pub fn focused_secret_mut(&mut self) -> Option<(&mut TextArea<'static>, &mut Secret, String)> {
+        match self.focused_row() {
+            Row::Field(i) => {
+                let f = &mut self.fields[i];
+                let key = f.key.clone();
+                f.secret.as_mut().map(|s| (&mut f.input, s, key))
+            }
+            Row::Kv(i) => {
+                let r = &mut self.kv[i];
+                let key = r.key.clone();
+                r.secret.as_mut().map(|s| (&mut r.input, s, key))
+            }
+            _ => None,
+        }
+    }
+
+    /// Hides every revealed secret (focus left it).
+    pub fn hide_secrets(&mut self) {
+        for (input, s) in self
+            .fields
+            .iter_mut()
+            .filter_map(|f| f.secret.as_mut().map(|s| (&mut f.input, s)))
+            .chain(self.kv.iter_mut().filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))))
+        {
+            if s.revealed {
+                s.revealed = false;
+                input.set_mask_char('•');
+            }
+        }
+    }
+
+    pub fn secret_loaded(&mut self, key: &str, value: Option<SecretString>) {
+        let targets = self
+            .fields
+            .iter_mut()
+            .filter(|f| f.key == key)
+            .filter_map(|f| f.secret.as_mut().map(|s| (&mut f.input, s)))
+            .chain(self.kv.iter_mut().filter(|r| r.key == key).filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))));
+        for (input, s) in targets {
+            if !s.typed {
+                if let Some(v) = &value {
+                    *input = crate::tui::form::input(v.expose_secret());
+                    input.set_mask_char('•');
+                }
+                s.loaded = value.clone();
+            }
+        }
+    }
+}
+
+/// `••••` plus the last 4 characters, for a secret at rest.
+pub fn masked_tail(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= 8 {
+        return "••••".into();
+    }
+    let tail: String = value.chars().skip(n - 4).collect();
+    format!("••••{tail}")
+}

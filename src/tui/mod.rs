@@ -1,0 +1,12 @@
+//! The terminal UI: a state machine (`update`), rendering that only reads the state, and a
+//! runtime that runs effects off the UI loop.
+
+pub mod app;
+pub mod effects;
+pub mod form;
+pub mod keymap;
+pub mod render;
+pub mod strings;
+pub mod run;
+pub mod update;
+pub mod wizard;

@@ -1,0 +1,123 @@
+//! Drawing: reads the state, never changes it.
+
+mod form;
+mod list;
+mod popup;
+mod theme;
+mod wizard;
+
+use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
+use super::keymap::{hints, Ctx};
+use super::strings as s;
+pub use theme::Theme;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, app: &App, location: &str) {
+    let area = f.area();
+    let theme = Theme { color: !app.no_color };
+    f.render_widget(Clear, area);
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = vec![
+            Line::from(Span::styled(s::TOO_SMALL, theme.error())),
+            Line::from(s::too_small(MIN_SIZE, (area.width, area.height))),
+        ];
+        let y = area.height.saturating_sub(2) / 2;
+        let r = Rect { x: area.x, y: area.y + y, width: area.width, height: area.height.saturating_sub(y).min(2) };
+        f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
+        return;
+    }
+    let [top, body, status, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    title_bar(f, app, top, location, &theme);
+    if let Some(w) = &app.wizard {
+        wizard::draw(f, app, w, body, &theme);
+    } else if area.width >= WIDE {
+        let [l, r] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(body);
+        list::draw(f, app, l, &theme);
+        form::draw(f, app, r, &theme);
+    } else if app.focus == Focus::List {
+        list::draw(f, app, body, &theme);
+    } else {
+        form::draw(f, app, body, &theme);
+    }
+    status_line(f, app, status, &theme);
+    key_bar(f, app, keys, &theme);
+    if let Some(p) = &app.popup {
+        popup::draw(f, app, p, area, &theme);
+    }
+}
+
+fn title_bar(f: &mut Frame, app: &App, r: Rect, location: &str, theme: &Theme) {
+    let mut spans = vec![Span::styled(format!(" {} ", s::APP), theme.title())];
+    if app.readonly {
+        spans.push(Span::styled(format!("[{}] ", s::READONLY_TAG), theme.warn().add_modifier(ratatui::style::Modifier::BOLD)));
+    }
+    let n = app.stored.len();
+    spans.push(Span::styled(format!("{n} connection{} · {location}", if n == 1 { "" } else { "s" }), theme.dim()));
+    f.render_widget(Paragraph::new(Line::from(spans)), r);
+}
+
+fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
+    let line = if app.pending > 0 {
+        Line::from(Span::styled(format!(" {}", s::WORKING), theme.warn()))
+    } else if let Some((level, text)) = &app.status {
+        let style = if *level == Level::Error { theme.error() } else { theme.ok() };
+        let mark = if *level == Level::Error { "! " } else { "" };
+        Line::from(Span::styled(format!(" {mark}{}", crate::sanitize::for_terminal(text)), style))
+    } else if app.filter_typing || !app.filter.is_empty() {
+        let cursor = if app.filter_typing { "▏" } else { "" };
+        Line::from(vec![
+            Span::styled(format!(" {}", s::FILTER_PROMPT), theme.key()),
+            Span::raw(format!("{}{cursor}  ", crate::sanitize::for_terminal(&app.filter))),
+            Span::styled(s::matching(app.entries().len(), &crate::sanitize::for_terminal(&app.filter)), theme.dim()),
+        ])
+    } else {
+        Line::default()
+    };
+    f.render_widget(Paragraph::new(line), r);
+}
+
+/// The context whose keys the bar shows.
+pub fn key_ctx(app: &App) -> Ctx {
+    if app.editing {
+        Ctx::Editing
+    } else if app.focus == Focus::List {
+        Ctx::List
+    } else {
+        Ctx::Form
+    }
+}
+
+fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
+    let pairs: Vec<(String, &str)> = if app.wizard.is_some() {
+        vec![("Enter".into(), "next"), ("Esc".into(), "back"), ("^C".into(), "quit")]
+    } else if app.filter_typing {
+        vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")]
+    } else if app.popup.is_some() {
+        vec![("Enter".into(), "choose"), ("Esc".into(), "cancel")]
+    } else {
+        hints(key_ctx(app), app.readonly)
+    };
+    let mut spans = Vec::new();
+    let mut width = 0usize;
+    for (k, h) in pairs {
+        let w = k.chars().count() + h.chars().count() + 3;
+        if width + w > r.width as usize {
+            break;
+        }
+        width += w;
+        spans.push(Span::styled(format!(" {k}"), theme.key()));
+        spans.push(Span::raw(format!(" {h} ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), r);
+}
+
+/// A rectangle of `w`x`h` centred in `r` (clamped to it).
+pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(r.width);
+    let h = h.min(r.height);
+    Rect { x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h }
+}

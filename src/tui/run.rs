@@ -1,0 +1,119 @@
+//! The terminal runtime: set-up and tear-down, the event loop, signals.
+
+use super::app::{Action, App};
+use super::effects::{worker, Msg};
+use super::render::draw;
+use super::update::update;
+use crate::secrets::LazyStore;
+use crate::store::Store;
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use std::sync::mpsc;
+
+pub struct Options {
+    pub readonly: bool,
+    pub setup: bool,
+    pub backend: String,
+}
+
+fn location(store: &Store) -> String {
+    let p = store.dir().display().to_string();
+    match std::env::var("HOME") {
+        Ok(h) if !h.is_empty() && p.starts_with(&h) => format!("~{}", &p[h.len()..]),
+        _ => p,
+    }
+}
+
+/// Runs the TUI until the user quits. Returns the process exit status.
+pub fn run(store: Store, opts: Options) -> Result<i32, String> {
+    // A file that does not parse stops here, before the terminal is touched.
+    let doc = store.load().map_err(|e| e.to_string())?;
+    let mut app = App::new(doc.connections().to_vec(), opts.readonly);
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let (etx, erx) = mpsc::channel();
+    {
+        let store = store.clone();
+        let tx = tx.clone();
+        let secrets = Box::new(LazyStore::new(&opts.backend));
+        std::thread::spawn(move || worker(store, secrets, erx, tx));
+    }
+    {
+        let tx = tx.clone();
+        let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT])
+            .map_err(|e| e.to_string())?;
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let _ = tx.send(Msg::Signal(sig));
+            }
+        });
+    }
+    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while let Ok(ev) = event::read() {
+                let a = match ev {
+                    Event::Key(k) => Action::Key(k),
+                    Event::Paste(p) => Action::Paste(p),
+                    Event::Resize(w, h) => Action::Resize(w, h),
+                    _ => continue,
+                };
+                if tx.send(Msg::Action(a)).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let size = terminal.size().map_err(|e| e.to_string())?;
+    app.size = (size.width, size.height);
+    let first = if (app.stored.is_empty() || opts.setup) && !opts.readonly {
+        // No connections yet: start with the guided setup.
+        super::update::start_wizard(&mut app)
+    } else {
+        vec![]
+    };
+    for e in first {
+        let _ = etx.send(e);
+    }
+    let loc = location(&store);
+    let mut status = 0;
+    loop {
+        let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
+        let drawn = terminal.draw(|f| draw(f, &app, &loc));
+        let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
+        if let Err(e) = drawn {
+            status = 1;
+            eprintln!("aiconn: drawing failed: {e}");
+            break;
+        }
+        // Block until something happens; then take everything already queued (a burst of
+        // resizes or a paste) before drawing again.
+        let Ok(first) = rx.recv() else { break };
+        let mut batch = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        for m in batch {
+            match m {
+                Msg::Signal(sig) => {
+                    app.quit = true;
+                    status = 128 + sig;
+                }
+                Msg::Action(a) => {
+                    for e in update(&mut app, a) {
+                        let _ = etx.send(e);
+                    }
+                }
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    Ok(status)
+}

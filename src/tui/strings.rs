@@ -1,0 +1,48 @@
+//! Every user-facing string of the TUI in one place.
+
+pub const APP: &str = "aiconn";
+pub const READONLY_TAG: &str = "read-only";
+pub const LIST_TITLE: &str = "Connections";
+pub const EMPTY_LIST: &str = "No connections yet.";
+pub const EMPTY_LIST_ACTION: &str = "Press n to create one (guided setup: g).";
+pub const NO_SELECTION: &str = "Select a connection, or press n for a new one.";
+pub const NEW_ENTRY: &str = "(new)";
+pub const ADVANCED_SHOW: &str = "▸ Advanced settings";
+pub const ADVANCED_HIDE: &str = "▾ Advanced settings";
+pub const ADD_CONFIG: &str = "+ add config";
+pub const ADD_SECRET: &str = "+ add secret";
+pub const SECRET_STORED: &str = "•••• (stored; r loads it)";
+pub const SECRET_UNSET: &str = "(not set)";
+pub const SECRET_NOT_NEEDED: &str = "(not used with Entra ID)";
+pub const WORKING: &str = "working…";
+pub const READONLY_REFUSED: &str = "Read-only: editing is disabled (started with --readonly).";
+pub const SAVED: &str = "Saved";
+pub const DELETED: &str = "Deleted";
+pub const NOTHING_TO_SAVE: &str = "Nothing to save.";
+pub const NOTHING_TO_FIX: &str = "The endpoint has nothing to fix.";
+pub const DISCARDED: &str = "Changes discarded.";
+pub const TOO_SMALL: &str = "Terminal too small";
+pub const PICK_TYPE_TITLE: &str = "New connection: pick a type";
+pub const PICK_TYPE_ADVICE: &str =
+    "URL has services.ai.azure.com/models? Azure AI (Foundry). <name>.openai.azure.com? Azure OpenAI.";
+pub const CONFIRM_QUIT: &str = "There are unsaved changes. Quit and lose them?";
+pub const CONFIRM_DISCARD: &str = "Discard the unsaved changes of this connection?";
+pub const HELP_TITLE: &str = "Keys";
+pub const HELP_CLOSE: &str = "Esc or ? closes this help";
+pub const FILTER_PROMPT: &str = "Filter: ";
+pub const RENAME_TITLE: &str = "Rename connection";
+pub const ADD_KEY_TITLE: &str = "Key name";
+pub const BACKEND_DOWN: &str = "Secrets cannot be saved here";
+
+pub fn confirm_delete(name: &str) -> String {
+    format!("Are you sure you want to delete the connection '{name}' and its secrets?")
+}
+pub fn matching(n: usize, text: &str) -> String {
+    format!("{n} matching '{text}'")
+}
+pub fn too_small(need: (u16, u16), have: (u16, u16)) -> String {
+    format!("need {}x{}, have {}x{}", need.0, need.1, have.0, have.1)
+}
+pub fn invalid_save(reason: &str) -> String {
+    format!("Cannot save: {reason}")
+}

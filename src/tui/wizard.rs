@@ -1,0 +1,129 @@
+//! Guided first-time setup: type → name → endpoint (live hint) → key → other settings →
+//! review (Save / Edit / Cancel). Back is always possible; nothing is lost by going back.
+
+use super::form::{text_of, Form, Row};
+use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Type,
+    Name,
+    Endpoint,
+    Key,
+    Extras,
+    Review,
+}
+
+#[derive(Debug, Clone)]
+pub struct Wizard {
+    pub step: Step,
+    pub type_cursor: usize,
+    pub form: Option<Form>,
+    pub extras_focus: usize,
+    /// 0 Save, 1 Edit, 2 Cancel.
+    pub choice: usize,
+    pub error: Option<String>,
+    /// Something the wizard did for the user (e.g. stored the base of a pasted Target URI).
+    pub notice: Option<String>,
+}
+
+/// Types in the order the wizard offers them: the Foundry and Azure OpenAI types first.
+pub fn type_order() -> Vec<&'static TypeSpec> {
+    let cat = Catalogue::get();
+    let first = ["azure_ai", "azure_open_ai"];
+    let mut v: Vec<&TypeSpec> = first.iter().filter_map(|id| cat.find(id)).collect();
+    v.extend(cat.types.iter().filter(|t| !first.contains(&t.id.as_str())));
+    v
+}
+
+impl Wizard {
+    pub fn new() -> Self {
+        Wizard { step: Step::Type, type_cursor: 0, form: None, extras_focus: 0, choice: 0, error: None, notice: None }
+    }
+
+    pub fn form(&self) -> &Form {
+        self.form.as_ref().expect("a type was picked")
+    }
+
+    pub fn url_field(&self) -> Option<usize> {
+        let f = self.form();
+        f.fields.iter().position(|x| f.spec.field(&x.key).is_some_and(|s| s.kind == FieldKind::Url))
+    }
+
+    pub fn key_field(&self) -> Option<usize> {
+        let f = self.form();
+        f.fields.iter().position(|x| f.spec.field(&x.key).is_some_and(|s| s.kind == FieldKind::Secret))
+    }
+
+    /// Non-advanced text and enum fields that are not the endpoint or the key.
+    pub fn extras(&self) -> Vec<usize> {
+        let f = self.form();
+        (0..f.fields.len())
+            .filter(|i| {
+                let s = f.field_spec(*i);
+                !s.advanced && matches!(s.kind, FieldKind::Text | FieldKind::Enum)
+            })
+            .collect()
+    }
+
+    /// The steps this type goes through.
+    pub fn steps(&self) -> Vec<Step> {
+        let mut v = vec![Step::Type, Step::Name];
+        if self.form.is_some() {
+            if self.url_field().is_some() {
+                v.push(Step::Endpoint);
+            }
+            if self.key_field().is_some() {
+                v.push(Step::Key);
+            }
+            if !self.extras().is_empty() {
+                v.push(Step::Extras);
+            }
+        }
+        v.push(Step::Review);
+        v
+    }
+
+    pub fn advance(&mut self, delta: isize) {
+        let steps = self.steps();
+        let i = steps.iter().position(|s| *s == self.step).unwrap_or(0) as isize;
+        let j = (i + delta).clamp(0, steps.len() as isize - 1) as usize;
+        self.step = steps[j];
+        self.error = None;
+        self.notice = None;
+    }
+
+    /// Checks the current step before moving on; the message says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        let f = self.form();
+        match self.step {
+            Step::Name => crate::model::validate_name(text_of(&f.name).trim()),
+            Step::Endpoint => {
+                let i = self.url_field().expect("endpoint step has a url field");
+                if text_of(&f.fields[i].input).trim().is_empty() && f.field_spec(i).required {
+                    Err("The endpoint is required: paste it from the portal's Keys and Endpoint page.".into())
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The form row to focus when leaving for the editor.
+    pub fn first_error_row(&self) -> Option<Row> {
+        let f = self.form();
+        let errs = f.errors();
+        f.rows().into_iter().find(|r| match r {
+            Row::Name => errs.iter().any(|e| e.field == "name"),
+            Row::Field(i) => errs.iter().any(|e| e.field == f.fields[*i].key),
+            _ => false,
+        })
+    }
+}
+
+impl Default for Wizard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
