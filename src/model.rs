@@ -84,11 +84,20 @@ impl Connection {
     /// `set` when every secret the connection needs is recorded, `missing` when one is not,
     /// `-` when it needs none (Entra ID). Reads the record only, never the keychain.
     pub fn key_status(&self) -> &'static str {
-        let Some(spec) = self.spec() else { return "missing" };
+        let Some(spec) = self.spec() else {
+            return "missing";
+        };
         if spec.is_custom() {
-            return if self.secrets.is_empty() { "missing" } else { "set" };
+            return if self.secrets.is_empty() {
+                "missing"
+            } else {
+                "set"
+            };
         }
-        let needed: Vec<_> = spec.secret_fields().filter(|f| !self.is_dropped(&f.key)).collect();
+        let needed: Vec<_> = spec
+            .secret_fields()
+            .filter(|f| !self.is_dropped(&f.key))
+            .collect();
         if needed.is_empty() {
             "-"
         } else if needed.iter().all(|f| self.secrets.contains_key(&f.key)) {

@@ -76,12 +76,21 @@ impl From<crate::secrets::SecretError> for CliError {
 pub fn tui(ctx: &Context, readonly: bool, setup: bool) -> Result<(), CliError> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(CliError::usage("the terminal UI needs a terminal; for scripts see `aiconn --help`"));
+        return Err(CliError::usage(
+            "the terminal UI needs a terminal; for scripts see `aiconn --help`",
+        ));
     }
-    let opts = crate::tui::run::Options { readonly, setup, backend: ctx.backend_choice().name().to_string() };
+    let opts = crate::tui::run::Options {
+        readonly,
+        setup,
+        backend: ctx.backend_choice().name().to_string(),
+    };
     match crate::tui::run::run(ctx.store.clone(), opts) {
         Ok(0) => Ok(()),
-        Ok(code) => Err(CliError { code, message: "interrupted; unsaved changes were not saved".into() }),
+        Ok(code) => Err(CliError {
+            code,
+            message: "interrupted; unsaved changes were not saved".into(),
+        }),
         Err(e) => Err(CliError::new(e)),
     }
 }

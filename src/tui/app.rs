@@ -41,10 +41,22 @@ pub enum InputFor {
 
 #[derive(Debug, Clone)]
 pub enum Popup {
-    Confirm { what: Confirm, yes: bool },
-    PickType { cursor: usize, for_: PickFor },
-    Input { for_: InputFor, input: TextArea<'static>, error: Option<String> },
-    Help,
+    Confirm {
+        what: Confirm,
+        yes: bool,
+    },
+    PickType {
+        cursor: usize,
+        for_: PickFor,
+    },
+    Input {
+        for_: InputFor,
+        input: TextArea<'static>,
+        error: Option<String>,
+    },
+    Help {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,9 +75,17 @@ pub enum Effect {
         expect: Expect,
         copy_secrets_from: Option<String>,
     },
-    Delete { name: String },
-    Rename { old: String, new: String },
-    LoadSecret { conn: Connection, field: String },
+    Delete {
+        name: String,
+    },
+    Rename {
+        old: String,
+        new: String,
+    },
+    LoadSecret {
+        conn: Connection,
+        field: String,
+    },
     Probe,
 }
 
@@ -75,10 +95,26 @@ pub enum Action {
     Key(ratatui::crossterm::event::KeyEvent),
     Paste(String),
     Resize(u16, u16),
-    Saved { id: EntryId, name: String, result: Result<Vec<Connection>, String>, warnings: Vec<String> },
-    Deleted { name: String, result: Result<Vec<Connection>, String> },
-    Renamed { old: String, new: String, result: Result<Vec<Connection>, String> },
-    SecretLoaded { conn: String, field: String, result: Result<Option<SecretString>, String> },
+    Saved {
+        id: EntryId,
+        name: String,
+        result: Result<Vec<Connection>, String>,
+        warnings: Vec<String>,
+    },
+    Deleted {
+        name: String,
+        result: Result<Vec<Connection>, String>,
+    },
+    Renamed {
+        old: String,
+        new: String,
+        result: Result<Vec<Connection>, String>,
+    },
+    SecretLoaded {
+        conn: String,
+        field: String,
+        result: Result<Option<SecretString>, String>,
+    },
     Probed(Result<(), String>),
 }
 
@@ -146,7 +182,10 @@ impl App {
     }
 
     pub fn draft_mut(&mut self, id: &EntryId) -> Option<&mut Form> {
-        self.drafts.iter_mut().find(|(i, _)| i == id).map(|(_, f)| f)
+        self.drafts
+            .iter_mut()
+            .find(|(i, _)| i == id)
+            .map(|(_, f)| f)
     }
 
     /// The form of `id`: its draft, or a fresh one from the stored connection.
@@ -187,7 +226,11 @@ impl App {
             EntryId::New(_) => {
                 let f = self.draft(id).expect("new entries have drafts");
                 let n = super::form::text_of(&f.name);
-                if n.trim().is_empty() { super::strings::NEW_ENTRY.to_string() } else { n }
+                if n.trim().is_empty() {
+                    super::strings::NEW_ENTRY.to_string()
+                } else {
+                    n
+                }
             }
         }
     }
@@ -195,7 +238,11 @@ impl App {
     /// The list as shown: new drafts first, then stored connections; filtered.
     pub fn entries(&self) -> Vec<EntryId> {
         let needle = self.filter.to_lowercase();
-        let news = self.drafts.iter().filter(|(id, _)| matches!(id, EntryId::New(_))).map(|(id, _)| id.clone());
+        let news = self
+            .drafts
+            .iter()
+            .filter(|(id, _)| matches!(id, EntryId::New(_)))
+            .map(|(id, _)| id.clone());
         let stored = self.stored.iter().map(|c| EntryId::Stored(c.name.clone()));
         news.chain(stored)
             .filter(|id| {
@@ -204,15 +251,25 @@ impl App {
                 }
                 let form = self.form(id);
                 let type_id = form.as_ref().map(|f| f.spec.id.clone()).unwrap_or_default();
-                let endpoint = form.as_ref().and_then(|f| f.reading().map(|(i, _)| super::form::text_of(&f.fields[i].input))).unwrap_or_default();
-                [self.entry_name(id), type_id, endpoint].iter().any(|s| s.to_lowercase().contains(&needle))
+                let endpoint = form
+                    .as_ref()
+                    .and_then(|f| {
+                        f.reading()
+                            .map(|(i, _)| super::form::text_of(&f.fields[i].input))
+                    })
+                    .unwrap_or_default();
+                [self.entry_name(id), type_id, endpoint]
+                    .iter()
+                    .any(|s| s.to_lowercase().contains(&needle))
             })
             .collect()
     }
 
     pub fn selected_index(&self) -> Option<usize> {
         let entries = self.entries();
-        self.selected.as_ref().and_then(|s| entries.iter().position(|e| e == s))
+        self.selected
+            .as_ref()
+            .and_then(|s| entries.iter().position(|e| e == s))
     }
 
     /// Keeps the selection on a visible entry.

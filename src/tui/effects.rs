@@ -10,20 +10,35 @@ use crate::store::Store;
 use std::sync::mpsc::{Receiver, Sender};
 
 fn reload(store: &Store) -> Result<Vec<Connection>, String> {
-    store.load().map(|d| d.connections().to_vec()).map_err(|e| e.to_string())
+    store
+        .load()
+        .map(|d| d.connections().to_vec())
+        .map_err(|e| e.to_string())
 }
 
 pub fn run_effect(store: &Store, secrets: &dyn SecretStore, effect: Effect) -> Action {
     let svc = Service::new(store, secrets);
     match effect {
-        Effect::Save { id, conn, mut secrets, expect, copy_secrets_from } => {
+        Effect::Save {
+            id,
+            conn,
+            mut secrets,
+            expect,
+            copy_secrets_from,
+        } => {
             let name = conn.name.clone();
             let copied = (|| {
                 // A duplicate copies the secrets it did not replace from the original.
                 if let Some(from) = &copy_secrets_from {
                     let source = store.load().map_err(|e| e.to_string())?.get(from).cloned();
                     if let Some(source) = source {
-                        for key in conn.secrets.keys().filter(|k| !secrets.contains_key(*k)).cloned().collect::<Vec<_>>() {
+                        for key in conn
+                            .secrets
+                            .keys()
+                            .filter(|k| !secrets.contains_key(*k))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                        {
                             if let Some(v) = svc.secret(&source, &key).map_err(|e| e.to_string())? {
                                 secrets.insert(key, v);
                             }
@@ -32,25 +47,54 @@ pub fn run_effect(store: &Store, secrets: &dyn SecretStore, effect: Effect) -> A
                 }
                 Ok::<(), String>(())
             })();
-            let result = copied.and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
+            let result =
+                copied.and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
             match result {
-                Ok(warnings) => Action::Saved { id, name, result: reload(store), warnings },
-                Err(e) => Action::Saved { id, name, result: Err(e), warnings: vec![] },
+                Ok(warnings) => Action::Saved {
+                    id,
+                    name,
+                    result: reload(store),
+                    warnings,
+                },
+                Err(e) => Action::Saved {
+                    id,
+                    name,
+                    result: Err(e),
+                    warnings: vec![],
+                },
             }
         }
         Effect::Delete { name } => {
-            let r = svc.delete(&name).map_err(|e| e.to_string()).and_then(|_| reload(store));
+            let r = svc
+                .delete(&name)
+                .map_err(|e| e.to_string())
+                .and_then(|_| reload(store));
             Action::Deleted { name, result: r }
         }
         Effect::Rename { old, new } => {
-            let r = svc.rename(&old, &new).map_err(|e| e.to_string()).and_then(|_| reload(store));
-            Action::Renamed { old, new, result: r }
+            let r = svc
+                .rename(&old, &new)
+                .map_err(|e| e.to_string())
+                .and_then(|_| reload(store));
+            Action::Renamed {
+                old,
+                new,
+                result: r,
+            }
         }
         Effect::LoadSecret { conn, field } => {
             let r = svc.secret(&conn, &field).map_err(|e| e.to_string());
-            Action::SecretLoaded { conn: conn.name, field, result: r }
+            Action::SecretLoaded {
+                conn: conn.name,
+                field,
+                result: r,
+            }
         }
-        Effect::Probe => Action::Probed(secrets.probe().map_err(|e| format!("{}; {}", e.summary(), e.fix()))),
+        Effect::Probe => Action::Probed(
+            secrets
+                .probe()
+                .map_err(|e| format!("{}; {}", e.summary(), e.fix())),
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 //! of one connection: text inputs, secret state, custom key/value rows.
 
 use crate::catalogue::{FieldKind, TypeSpec};
-use crate::endpoint::{classify_for_type, Reading};
+use crate::endpoint::{Reading, classify_for_type};
 use crate::model::{Connection, FieldError};
 use indexmap::IndexMap;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -17,7 +17,9 @@ pub fn input(text: &str) -> TextArea<'static> {
 
 /// The cursor's column on screen, relative to the input's left edge (after its own scrolling).
 pub fn cursor_col(t: &TextArea) -> usize {
-    t.screen_cursor().col.saturating_sub(t.scroll_offset().1 as usize)
+    t.screen_cursor()
+        .col
+        .saturating_sub(t.scroll_offset().1 as usize)
 }
 
 pub fn text_of(t: &TextArea) -> String {
@@ -78,7 +80,13 @@ pub struct Form {
 fn secret_input(stored: bool) -> (TextArea<'static>, Secret) {
     let mut t = input("");
     t.set_mask_char('•');
-    (t, Secret { stored, ..Default::default() })
+    (
+        t,
+        Secret {
+            stored,
+            ..Default::default()
+        },
+    )
 }
 
 impl Form {
@@ -97,22 +105,43 @@ impl Form {
             match f.kind {
                 FieldKind::Secret => {
                     let (input, s) = secret_input(c.secrets.contains_key(&f.key));
-                    fields.push(Field { key: f.key.clone(), input, secret: Some(s) });
+                    fields.push(Field {
+                        key: f.key.clone(),
+                        input,
+                        secret: Some(s),
+                    });
                 }
                 FieldKind::Map => {
                     for (k, v) in &c.configs {
-                        kv.push(KvRow { key: k.clone(), input: input(v), secret: None });
+                        kv.push(KvRow {
+                            key: k.clone(),
+                            input: input(v),
+                            secret: None,
+                        });
                     }
                 }
                 FieldKind::SecretMap => {
                     for k in c.secrets.keys() {
                         let (input, s) = secret_input(true);
-                        kv.push(KvRow { key: k.clone(), input, secret: Some(s) });
+                        kv.push(KvRow {
+                            key: k.clone(),
+                            input,
+                            secret: Some(s),
+                        });
                     }
                 }
                 _ => {
-                    let v = c.values.get(&f.key).cloned().or_else(|| f.default.clone()).unwrap_or_default();
-                    fields.push(Field { key: f.key.clone(), input: input(&v), secret: None });
+                    let v = c
+                        .values
+                        .get(&f.key)
+                        .cloned()
+                        .or_else(|| f.default.clone())
+                        .unwrap_or_default();
+                    fields.push(Field {
+                        key: f.key.clone(),
+                        input: input(&v),
+                        secret: None,
+                    });
                 }
             }
         }
@@ -129,13 +158,20 @@ impl Form {
     }
 
     pub fn field_spec(&self, i: usize) -> &'static crate::catalogue::FieldSpec {
-        self.spec.field(&self.fields[i].key).expect("form fields come from the spec")
+        self.spec
+            .field(&self.fields[i].key)
+            .expect("form fields come from the spec")
     }
 
     pub fn rows(&self) -> Vec<Row> {
         let mut rows = vec![Row::Name];
         let custom = self.spec.is_custom();
-        for (i, _) in self.fields.iter().enumerate().filter(|(i, _)| !self.field_spec(*i).advanced) {
+        for (i, _) in self
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.field_spec(*i).advanced)
+        {
             rows.push(Row::Field(i));
         }
         if custom {
@@ -143,10 +179,20 @@ impl Form {
             rows.push(Row::AddConfig);
             rows.push(Row::AddSecret);
         }
-        if self.fields.iter().enumerate().any(|(i, _)| self.field_spec(i).advanced) {
+        if self
+            .fields
+            .iter()
+            .enumerate()
+            .any(|(i, _)| self.field_spec(i).advanced)
+        {
             rows.push(Row::Advanced);
             if self.show_advanced {
-                for (i, _) in self.fields.iter().enumerate().filter(|(i, _)| self.field_spec(*i).advanced) {
+                for (i, _) in self
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| self.field_spec(*i).advanced)
+                {
                     rows.push(Row::Field(i));
                 }
             }
@@ -165,7 +211,11 @@ impl Form {
     }
 
     pub fn value(&self, key: &str) -> String {
-        self.fields.iter().find(|f| f.key == key).map(|f| text_of(&f.input)).unwrap_or_default()
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| text_of(&f.input))
+            .unwrap_or_default()
     }
 
     /// The draft as a connection plus the secret values to write. Unchanged stored secrets are
@@ -182,7 +232,10 @@ impl Form {
                     new.insert(f.key.clone(), SecretString::from(text));
                 }
                 Some(s) if s.stored => {
-                    let backend = base.and_then(|b| b.secrets.get(&f.key)).cloned().unwrap_or_else(|| "keychain".into());
+                    let backend = base
+                        .and_then(|b| b.secrets.get(&f.key))
+                        .cloned()
+                        .unwrap_or_else(|| "keychain".into());
                     c.secrets.insert(f.key.clone(), backend);
                 }
                 Some(_) => {}
@@ -203,7 +256,10 @@ impl Form {
                     c.secrets.insert(row.key.clone(), String::new());
                 }
                 Some(s) if s.stored => {
-                    let backend = base.and_then(|b| b.secrets.get(&row.key)).cloned().unwrap_or_else(|| "keychain".into());
+                    let backend = base
+                        .and_then(|b| b.secrets.get(&row.key))
+                        .cloned()
+                        .unwrap_or_else(|| "keychain".into());
                     c.secrets.insert(row.key.clone(), backend);
                 }
                 Some(_) => {}
@@ -225,12 +281,18 @@ impl Form {
         // A pasted Target URI is never stored as a base by accident (the CLI refuses it too).
         if let Some((i, r)) = self.reading() {
             if r.had_request_path && r.normalized_base.is_some() {
-                errs.push(FieldError::new(&self.fields[i].key, "this is a full request URL (Target URI): press f to store its base"));
+                errs.push(FieldError::new(
+                    &self.fields[i].key,
+                    "this is a full request URL (Target URI): press f to store its base",
+                ));
             }
         }
         for (i, row) in self.kv.iter().enumerate() {
             if row.secret.as_ref().is_some_and(|s| !s.stored && !s.typed) {
-                errs.push(FieldError::new(&format!("kv:{i}"), format!("secret '{}' has no value", row.key)));
+                errs.push(FieldError::new(
+                    &format!("kv:{i}"),
+                    format!("secret '{}' has no value", row.key),
+                ));
             }
         }
         errs
@@ -238,7 +300,10 @@ impl Form {
 
     pub fn is_dirty(&self) -> bool {
         let (c, new) = self.to_connection();
-        let mut base = self.base.clone().unwrap_or_else(|| Connection::new("", &self.spec.id));
+        let mut base = self
+            .base
+            .clone()
+            .unwrap_or_else(|| Connection::new("", &self.spec.id));
         // secrets recorded as "" (new custom rows) compare by key only
         for v in base.secrets.values_mut() {
             v.clear();
@@ -252,7 +317,11 @@ impl Form {
 
     /// The live endpoint reading for the type's URL field.
     pub fn reading(&self) -> Option<(usize, Reading)> {
-        let i = self.fields.iter().position(|f| self.spec.field(&f.key).is_some_and(|s| s.kind == FieldKind::Url))?;
+        let i = self.fields.iter().position(|f| {
+            self.spec
+                .field(&f.key)
+                .is_some_and(|s| s.kind == FieldKind::Url)
+        })?;
         let v = text_of(&self.fields[i].input);
         if v.trim().is_empty() {
             return None;
@@ -263,14 +332,21 @@ impl Form {
     /// The one-key fix: store the normalized base, and fill api_version from a pasted request
     /// URL where the type has that field. Returns false when there is nothing to fix.
     pub fn apply_fix(&mut self) -> bool {
-        let Some((i, r)) = self.reading() else { return false };
-        let Some(base) = r.normalized_base.clone() else { return false };
+        let Some((i, r)) = self.reading() else {
+            return false;
+        };
+        let Some(base) = r.normalized_base.clone() else {
+            return false;
+        };
         let mut changed = false;
         if text_of(&self.fields[i].input) != base {
             self.fields[i].input = input(&base);
             changed = true;
         }
-        if let (Some(v), Some(f)) = (r.api_version.clone(), self.fields.iter_mut().find(|f| f.key == "api_version")) {
+        if let (Some(v), Some(f)) = (
+            r.api_version.clone(),
+            self.fields.iter_mut().find(|f| f.key == "api_version"),
+        ) {
             if text_of(&f.input) != v {
                 f.input = input(&v);
                 changed = true;
@@ -302,7 +378,11 @@ impl Form {
             .fields
             .iter_mut()
             .filter_map(|f| f.secret.as_mut().map(|s| (&mut f.input, s)))
-            .chain(self.kv.iter_mut().filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))))
+            .chain(
+                self.kv
+                    .iter_mut()
+                    .filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))),
+            )
         {
             if s.revealed {
                 s.revealed = false;
@@ -317,7 +397,12 @@ impl Form {
             .iter_mut()
             .filter(|f| f.key == key)
             .filter_map(|f| f.secret.as_mut().map(|s| (&mut f.input, s)))
-            .chain(self.kv.iter_mut().filter(|r| r.key == key).filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))));
+            .chain(
+                self.kv
+                    .iter_mut()
+                    .filter(|r| r.key == key)
+                    .filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))),
+            );
         for (input, s) in targets {
             if !s.typed {
                 if let Some(v) = &value {

@@ -6,7 +6,7 @@ pub mod effects;
 pub mod form;
 pub mod keymap;
 pub mod render;
-pub mod strings;
 pub mod run;
+pub mod strings;
 pub mod update;
 pub mod wizard;

@@ -1,7 +1,7 @@
 //! The terminal runtime: set-up and tear-down, the event loop, signals.
 
 use super::app::{Action, App};
-use super::effects::{worker, Msg};
+use super::effects::{Msg, worker};
 use super::render::draw;
 use super::update::update;
 use crate::secrets::LazyStore;
@@ -41,8 +41,12 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     }
     {
         let tx = tx.clone();
-        let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT])
-            .map_err(|e| e.to_string())?;
+        let mut signals = signal_hook::iterator::Signals::new([
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGINT,
+        ])
+        .map_err(|e| e.to_string())?;
         std::thread::spawn(move || {
             if let Some(sig) = signals.forever().next() {
                 let _ = tx.send(Msg::Signal(sig));

@@ -1,10 +1,10 @@
 //! `update(app, action) -> effects`: the only place the state changes. No terminal, no I/O.
 
 use super::app::*;
-use super::form::{input, text_of, Form, KvRow, Row, Secret};
-use super::keymap::{lookup, Cmd, Ctx};
+use super::form::{Form, KvRow, Row, Secret, input, text_of};
+use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
-use super::wizard::{type_order, Step, Wizard};
+use super::wizard::{Step, Wizard, type_order};
 use crate::catalogue::FieldKind;
 use crate::service::Expect;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -18,7 +18,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Key(k) if k.kind != KeyEventKind::Press => vec![],
         Action::Key(k) => on_key(app, k),
         Action::Paste(text) => on_paste(app, &text),
-        Action::Saved { id, name, result, warnings } => {
+        Action::Saved {
+            id,
+            name,
+            result,
+            warnings,
+        } => {
             app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(stored) => {
@@ -40,7 +45,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             match result {
                 Ok(stored) => {
                     app.stored = stored;
-                    app.drafts.retain(|(d, _)| *d != EntryId::Stored(name.clone()));
+                    app.drafts
+                        .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
                     app.fix_selection();
                     app.focus = Focus::List;
                     app.set_status(Level::Info, format!("{} '{name}'.", s::DELETED));
@@ -54,7 +60,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             match result {
                 Ok(stored) => {
                     app.stored = stored;
-                    app.drafts.retain(|(d, _)| *d != EntryId::Stored(old.clone()));
+                    app.drafts
+                        .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
                     app.selected = Some(EntryId::Stored(new.clone()));
                     app.set_status(Level::Info, format!("Renamed '{old}' to '{new}'."));
                 }
@@ -62,7 +69,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::SecretLoaded { conn, field, result } => {
+        Action::SecretLoaded {
+            conn,
+            field,
+            result,
+        } => {
             app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(v) => {
@@ -75,7 +86,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         }
                     }
                     if missing {
-                        app.set_status(Level::Error, format!("'{field}' of '{conn}' is recorded but missing from the keychain."));
+                        app.set_status(
+                            Level::Error,
+                            format!(
+                                "'{field}' of '{conn}' is recorded but missing from the keychain."
+                            ),
+                        );
                     }
                 }
                 Err(e) => app.set_status(Level::Error, e),
@@ -116,17 +132,25 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     if app.editing {
         return on_edit_key(app, k);
     }
-    let ctx = if app.focus == Focus::List { Ctx::List } else { Ctx::Form };
-    let Some(cmd) = lookup(ctx, &k) else { return vec![] };
+    let ctx = if app.focus == Focus::List {
+        Ctx::List
+    } else {
+        Ctx::Form
+    };
+    let Some(cmd) = lookup(ctx, &k) else {
+        return vec![];
+    };
     app.status = None;
-    let mutating = super::keymap::BINDINGS.iter().any(|b| b.cmd == cmd && b.mutates && (b.ctx == ctx || b.ctx == Ctx::Global));
+    let mutating = super::keymap::BINDINGS
+        .iter()
+        .any(|b| b.cmd == cmd && b.mutates && (b.ctx == ctx || b.ctx == Ctx::Global));
     if app.readonly && mutating {
         return refuse_readonly(app);
     }
     match (ctx, cmd) {
         (_, Cmd::Quit) => request_quit(app),
         (_, Cmd::Help) => {
-            app.popup = Some(Popup::Help);
+            app.popup = Some(Popup::Help { scroll: 0 });
             vec![]
         }
         (_, Cmd::Save) => save(app),
@@ -137,7 +161,10 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 
 fn request_quit(app: &mut App) -> Vec<Effect> {
     if app.any_dirty() || app.wizard.as_ref().is_some_and(|w| w.form.is_some()) {
-        app.popup = Some(Popup::Confirm { what: Confirm::Quit, yes: false });
+        app.popup = Some(Popup::Confirm {
+            what: Confirm::Quit,
+            yes: false,
+        });
     } else {
         app.quit = true;
     }
@@ -160,7 +187,12 @@ fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Top => move_selection(app, |_, _| 0),
         Cmd::Bottom => move_selection(app, |_, n| n - 1),
         Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
-        Cmd::New => app.popup = Some(Popup::PickType { cursor: 0, for_: PickFor::New }),
+        Cmd::New => {
+            app.popup = Some(Popup::PickType {
+                cursor: 0,
+                for_: PickFor::New,
+            })
+        }
         Cmd::Setup => return start_wizard(app),
         Cmd::Filter => {
             app.filter_typing = true;
@@ -168,8 +200,18 @@ fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Delete => {
             if let Some(id) = app.selected.clone() {
                 match id {
-                    EntryId::Stored(name) => app.popup = Some(Popup::Confirm { what: Confirm::Delete(name), yes: false }),
-                    EntryId::New(_) => app.popup = Some(Popup::Confirm { what: Confirm::Discard(id), yes: false }),
+                    EntryId::Stored(name) => {
+                        app.popup = Some(Popup::Confirm {
+                            what: Confirm::Delete(name),
+                            yes: false,
+                        })
+                    }
+                    EntryId::New(_) => {
+                        app.popup = Some(Popup::Confirm {
+                            what: Confirm::Discard(id),
+                            yes: false,
+                        })
+                    }
                 }
             }
         }
@@ -178,7 +220,11 @@ fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 if app.is_dirty(&EntryId::Stored(name.clone())) {
                     app.set_status(Level::Error, "Save or discard the changes before renaming.");
                 } else {
-                    app.popup = Some(Popup::Input { for_: InputFor::Rename(name.clone()), input: input(&name), error: None });
+                    app.popup = Some(Popup::Input {
+                        for_: InputFor::Rename(name.clone()),
+                        input: input(&name),
+                        error: None,
+                    });
                 }
             }
         }
@@ -256,7 +302,13 @@ fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::AddConfig | Cmd::AddSecret => {
             if app.form(&id).is_some_and(|f| f.spec.is_custom()) {
-                app.popup = Some(Popup::Input { for_: InputFor::AddKv { secret: cmd == Cmd::AddSecret }, input: input(""), error: None });
+                app.popup = Some(Popup::Input {
+                    for_: InputFor::AddKv {
+                        secret: cmd == Cmd::AddSecret,
+                    },
+                    input: input(""),
+                    error: None,
+                });
             }
         }
         Cmd::RemoveRow => {
@@ -273,22 +325,34 @@ fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 match &row.secret {
                     None => {
                         row.input.set_mask_char('•');
-                        row.secret = Some(Secret { typed: true, ..Default::default() });
+                        row.secret = Some(Secret {
+                            typed: true,
+                            ..Default::default()
+                        });
                     }
                     Some(sec) if sec.stored && !sec.typed && sec.loaded.is_none() => {
-                        app.set_status(Level::Error, "Load the secret first (r), then mark it as not secret.");
+                        app.set_status(
+                            Level::Error,
+                            "Load the secret first (r), then mark it as not secret.",
+                        );
                     }
                     Some(_) => {
                         row.input.clear_mask_char();
                         row.secret = None;
-                        app.set_status(Level::Info, "This value will be stored in connections.toml in clear.");
+                        app.set_status(
+                            Level::Info,
+                            "This value will be stored in connections.toml in clear.",
+                        );
                     }
                 }
             }
         }
         Cmd::Discard => {
             if app.is_dirty(&id) {
-                app.popup = Some(Popup::Confirm { what: Confirm::Discard(id), yes: false });
+                app.popup = Some(Popup::Confirm {
+                    what: Confirm::Discard(id),
+                    yes: false,
+                });
             }
         }
         _ => {}
@@ -303,16 +367,27 @@ fn edit_focused(app: &mut App) -> Vec<Effect> {
         Row::Advanced => f.show_advanced = !f.show_advanced,
         Row::AddConfig | Row::AddSecret => {
             let secret = f.focused_row() == Row::AddSecret;
-            app.popup = Some(Popup::Input { for_: InputFor::AddKv { secret }, input: input(""), error: None });
+            app.popup = Some(Popup::Input {
+                for_: InputFor::AddKv { secret },
+                input: input(""),
+                error: None,
+            });
         }
         Row::Field(i) if f.field_spec(i).kind == FieldKind::Enum => {
             let spec = f.field_spec(i);
             let cur = text_of(&f.fields[i].input);
-            let pos = spec.values.iter().position(|v| v.eq_ignore_ascii_case(&cur)).map_or(0, |p| p + 1);
+            let pos = spec
+                .values
+                .iter()
+                .position(|v| v.eq_ignore_ascii_case(&cur))
+                .map_or(0, |p| p + 1);
             f.fields[i].input = input(&spec.values[pos % spec.values.len()]);
         }
         Row::Name if matches!(id, EntryId::Stored(_)) => {
-            app.set_status(Level::Info, "Rename from the list (R): it moves the secrets too.");
+            app.set_status(
+                Level::Info,
+                "Rename from the list (R): it moves the secrets too.",
+            );
         }
         _ => app.editing = true,
     }
@@ -320,13 +395,17 @@ fn edit_focused(app: &mut App) -> Vec<Effect> {
 }
 
 fn reveal(app: &mut App) -> Vec<Effect> {
-    let Some(id) = app.selected.clone() else { return vec![] };
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
     let stored = match &id {
         EntryId::Stored(n) => app.stored_conn(n).cloned(),
         EntryId::New(_) => None,
     };
     let f = app.ensure_draft(&id).expect("selected exists");
-    let Some((input, sec, key)) = f.focused_secret_mut() else { return vec![] };
+    let Some((input, sec, key)) = f.focused_secret_mut() else {
+        return vec![];
+    };
     if sec.revealed {
         sec.revealed = false;
         input.set_mask_char('•');
@@ -346,7 +425,9 @@ fn reveal(app: &mut App) -> Vec<Effect> {
 
 fn save(app: &mut App) -> Vec<Effect> {
     app.editing = false;
-    let Some(id) = app.selected.clone() else { return vec![] };
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
     let Some(f) = app.draft(&id) else {
         app.set_status(Level::Info, s::NOTHING_TO_SAVE);
         return vec![];
@@ -371,7 +452,13 @@ fn save(app: &mut App) -> Vec<Effect> {
     }
     let copy_secrets_from = f.copy_secrets_from.clone();
     app.pending += 1;
-    vec![Effect::Save { id, conn, secrets, expect, copy_secrets_from }]
+    vec![Effect::Save {
+        id,
+        conn,
+        secrets,
+        expect,
+        copy_secrets_from,
+    }]
 }
 
 fn id_name(id: &EntryId) -> String {
@@ -405,7 +492,12 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         // Pasting onto a field starts editing it: API keys are always pasted.
         if !app.editing {
             let id = app.selected.clone();
-            let ok = id.and_then(|id| app.ensure_draft(&id).map(|f| matches!(f.focused_row(), Row::Field(_) | Row::Kv(_)))).unwrap_or(false);
+            let ok = id
+                .and_then(|id| {
+                    app.ensure_draft(&id)
+                        .map(|f| matches!(f.focused_row(), Row::Field(_) | Row::Kv(_)))
+                })
+                .unwrap_or(false);
             if !ok {
                 return vec![];
             }
@@ -428,7 +520,10 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 /// Runs `f` on the focused row's input (and its secret state).
-fn with_focused_input(f: &mut Form, op: impl FnOnce(&mut ratatui_textarea::TextArea<'static>, Option<&mut Secret>)) {
+fn with_focused_input(
+    f: &mut Form,
+    op: impl FnOnce(&mut ratatui_textarea::TextArea<'static>, Option<&mut Secret>),
+) {
     match f.focused_row() {
         Row::Name => op(&mut f.name, None),
         Row::Field(i) => {
@@ -449,7 +544,11 @@ fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             app.editing = false;
             let f = selected_form(app).expect("editing has a form");
             f.hide_secrets();
-            f.move_focus(if lookup(Ctx::Editing, &k) == Some(Cmd::NextField) { 1 } else { -1 });
+            f.move_focus(if lookup(Ctx::Editing, &k) == Some(Cmd::NextField) {
+                1
+            } else {
+                -1
+            });
             vec![]
         }
         Some(Cmd::Commit) => {
@@ -462,7 +561,11 @@ fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             if let Some(f) = selected_form(app) {
                 if let Some((input, sec, _)) = f.focused_secret_mut() {
                     sec.revealed = !sec.revealed;
-                    if sec.revealed { input.clear_mask_char() } else { input.set_mask_char('•') }
+                    if sec.revealed {
+                        input.clear_mask_char()
+                    } else {
+                        input.set_mask_char('•')
+                    }
                 }
             }
             vec![]
@@ -506,14 +609,27 @@ fn on_filter_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let popup = app.popup.take().expect("checked");
     match popup {
-        Popup::Help => {
-            if !matches!(k.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter) {
-                app.popup = Some(Popup::Help);
-            }
+        Popup::Help { scroll } => {
+            let scroll = match k.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                    return vec![];
+                }
+                KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+                KeyCode::PageUp => scroll.saturating_sub(10),
+                _ => scroll,
+            };
+            app.popup = Some(Popup::Help { scroll });
             vec![]
         }
         Popup::Confirm { what, yes } => match k.code {
-            KeyCode::Left | KeyCode::Right | KeyCode::Tab | KeyCode::BackTab | KeyCode::Char('h') | KeyCode::Char('l') => {
+            KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Char('h')
+            | KeyCode::Char('l') => {
                 app.popup = Some(Popup::Confirm { what, yes: !yes });
                 vec![]
             }
@@ -528,8 +644,18 @@ fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Popup::PickType { cursor, for_ } => {
             let n = type_order().len();
             match k.code {
-                KeyCode::Up | KeyCode::Char('k') => app.popup = Some(Popup::PickType { cursor: cursor.saturating_sub(1), for_ }),
-                KeyCode::Down | KeyCode::Char('j') => app.popup = Some(Popup::PickType { cursor: (cursor + 1).min(n - 1), for_ }),
+                KeyCode::Up | KeyCode::Char('k') => {
+                    app.popup = Some(Popup::PickType {
+                        cursor: cursor.saturating_sub(1),
+                        for_,
+                    })
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    app.popup = Some(Popup::PickType {
+                        cursor: (cursor + 1).min(n - 1),
+                        for_,
+                    })
+                }
                 KeyCode::Enter => {
                     let spec = type_order()[cursor];
                     let id = EntryId::New(app.next_new);
@@ -544,37 +670,67 @@ fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             }
             vec![]
         }
-        Popup::Input { for_, mut input, error } => match k.code {
+        Popup::Input {
+            for_,
+            mut input,
+            error,
+        } => match k.code {
             KeyCode::Esc => vec![],
             KeyCode::Enter => {
                 let text = text_of(&input).trim().to_string();
                 match &for_ {
                     InputFor::Rename(old) => {
                         if let Err(e) = crate::model::validate_name(&text) {
-                            app.popup = Some(Popup::Input { for_, input, error: Some(e) });
+                            app.popup = Some(Popup::Input {
+                                for_,
+                                input,
+                                error: Some(e),
+                            });
                             return vec![];
                         }
                         if text == *old {
                             return vec![];
                         }
                         app.pending += 1;
-                        vec![Effect::Rename { old: old.clone(), new: text }]
+                        vec![Effect::Rename {
+                            old: old.clone(),
+                            new: text,
+                        }]
                     }
                     InputFor::AddKv { secret } => {
                         let f = selected_form(app).expect("form open");
-                        if !crate::model::valid_custom_key(&text) || f.kv.iter().any(|r| r.key == text) {
-                            let e = format!("'{}' is empty, taken, or has '.', '=' or spaces", crate::sanitize::for_terminal(&text));
-                            app.popup = Some(Popup::Input { for_, input, error: Some(e) });
+                        if !crate::model::valid_custom_key(&text)
+                            || f.kv.iter().any(|r| r.key == text)
+                        {
+                            let e = format!(
+                                "'{}' is empty, taken, or has '.', '=' or spaces",
+                                crate::sanitize::for_terminal(&text)
+                            );
+                            app.popup = Some(Popup::Input {
+                                for_,
+                                input,
+                                error: Some(e),
+                            });
                             return vec![];
                         }
                         let mut t = super::form::input("");
                         let sec = secret.then(|| {
                             t.set_mask_char('•');
-                            Secret { typed: true, ..Default::default() }
+                            Secret {
+                                typed: true,
+                                ..Default::default()
+                            }
                         });
-                        f.kv.push(KvRow { key: text, input: t, secret: sec });
+                        f.kv.push(KvRow {
+                            key: text,
+                            input: t,
+                            secret: sec,
+                        });
                         let rows = f.rows();
-                        f.focus = rows.iter().position(|r| *r == Row::Kv(f.kv.len() - 1)).unwrap_or(0);
+                        f.focus = rows
+                            .iter()
+                            .position(|r| *r == Row::Kv(f.kv.len() - 1))
+                            .unwrap_or(0);
                         app.editing = true;
                         vec![]
                     }
@@ -647,8 +803,12 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         return request_quit(app);
     }
     match (w.step, k.code) {
-        (Step::Type, KeyCode::Up | KeyCode::Char('k')) => w.type_cursor = w.type_cursor.saturating_sub(1),
-        (Step::Type, KeyCode::Down | KeyCode::Char('j')) => w.type_cursor = (w.type_cursor + 1).min(type_order().len() - 1),
+        (Step::Type, KeyCode::Up | KeyCode::Char('k')) => {
+            w.type_cursor = w.type_cursor.saturating_sub(1)
+        }
+        (Step::Type, KeyCode::Down | KeyCode::Char('j')) => {
+            w.type_cursor = (w.type_cursor + 1).min(type_order().len() - 1)
+        }
         (Step::Type, KeyCode::Enter | KeyCode::Tab) => {
             let spec = type_order()[w.type_cursor];
             // Keep what was typed if the same type is picked again after going back.
@@ -670,15 +830,24 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             return wizard_finish(app, c);
         }
         (Step::Extras, KeyCode::Up) => w.extras_focus = w.extras_focus.saturating_sub(1),
-        (Step::Extras, KeyCode::Down) => w.extras_focus = (w.extras_focus + 1).min(w.extras().len().saturating_sub(1)),
-        (Step::Extras, KeyCode::Enter | KeyCode::Tab) if w.extras_focus + 1 < w.extras().len() => w.extras_focus += 1,
+        (Step::Extras, KeyCode::Down) => {
+            w.extras_focus = (w.extras_focus + 1).min(w.extras().len().saturating_sub(1))
+        }
+        (Step::Extras, KeyCode::Enter | KeyCode::Tab) if w.extras_focus + 1 < w.extras().len() => {
+            w.extras_focus += 1
+        }
         (_, KeyCode::Esc | KeyCode::BackTab) => w.advance(-1),
-        (Step::Endpoint, KeyCode::Enter | KeyCode::Tab) if w.notice.is_none() && wizard_fixable(w) => {
+        (Step::Endpoint, KeyCode::Enter | KeyCode::Tab)
+            if w.notice.is_none() && wizard_fixable(w) =>
+        {
             // First Enter on a pasted Target URI stores its base and says so; the next goes on.
             let f = w.form.as_mut().expect("form");
             f.apply_fix();
             let (i, _) = f.reading().expect("fixable has a reading");
-            w.notice = Some(format!("Stored the base {}: the part before the operation path.", text_of(&f.fields[i].input)));
+            w.notice = Some(format!(
+                "Stored the base {}: the part before the operation path.",
+                text_of(&f.fields[i].input)
+            ));
         }
         (_, KeyCode::Enter | KeyCode::Tab) => match w.check() {
             Ok(()) => w.advance(1),
@@ -690,7 +859,11 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             let spec = f.field_spec(i);
             let cur = text_of(&f.fields[i].input);
             let pos = spec.values.iter().position(|v| *v == cur).unwrap_or(0);
-            let next = if k.code == KeyCode::Right { pos + 1 } else { pos + spec.values.len() - 1 };
+            let next = if k.code == KeyCode::Right {
+                pos + 1
+            } else {
+                pos + spec.values.len() - 1
+            };
             f.fields[i].input = input(&spec.values[next % spec.values.len()]);
         }
         _ => {
@@ -706,7 +879,9 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn wizard_fixable(w: &Wizard) -> bool {
-    w.form().reading().is_some_and(|(_, r)| r.had_request_path && r.normalized_base.is_some())
+    w.form()
+        .reading()
+        .is_some_and(|(_, r)| r.had_request_path && r.normalized_base.is_some())
 }
 
 fn wizard_enum(w: &Wizard) -> Option<usize> {

@@ -1,7 +1,7 @@
 //! Guided first-time setup: type → name → endpoint (live hint) → key → other settings →
 //! review (Save / Edit / Cancel). Back is always possible; nothing is lost by going back.
 
-use super::form::{text_of, Form, Row};
+use super::form::{Form, Row, text_of};
 use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +38,15 @@ pub fn type_order() -> Vec<&'static TypeSpec> {
 
 impl Wizard {
     pub fn new() -> Self {
-        Wizard { step: Step::Type, type_cursor: 0, form: None, extras_focus: 0, choice: 0, error: None, notice: None }
+        Wizard {
+            step: Step::Type,
+            type_cursor: 0,
+            form: None,
+            extras_focus: 0,
+            choice: 0,
+            error: None,
+            notice: None,
+        }
     }
 
     pub fn form(&self) -> &Form {
@@ -47,12 +55,20 @@ impl Wizard {
 
     pub fn url_field(&self) -> Option<usize> {
         let f = self.form();
-        f.fields.iter().position(|x| f.spec.field(&x.key).is_some_and(|s| s.kind == FieldKind::Url))
+        f.fields.iter().position(|x| {
+            f.spec
+                .field(&x.key)
+                .is_some_and(|s| s.kind == FieldKind::Url)
+        })
     }
 
     pub fn key_field(&self) -> Option<usize> {
         let f = self.form();
-        f.fields.iter().position(|x| f.spec.field(&x.key).is_some_and(|s| s.kind == FieldKind::Secret))
+        f.fields.iter().position(|x| {
+            f.spec
+                .field(&x.key)
+                .is_some_and(|s| s.kind == FieldKind::Secret)
+        })
     }
 
     /// Non-advanced text and enum fields that are not the endpoint or the key.

@@ -5,13 +5,13 @@ use crate::catalogue::FieldKind;
 use crate::endpoint::Reading;
 use crate::sanitize::for_terminal;
 use crate::tui::app::{App, Focus};
-use crate::tui::form::{masked_tail, text_of, Form, Row, Secret};
+use crate::tui::form::{Form, Row, Secret, masked_tail, text_of};
 use crate::tui::strings as s;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 use secrecy::ExposeSecret;
 
 const LABEL_W: usize = 16;
@@ -25,7 +25,11 @@ fn secret_text(input: &ratatui_textarea::TextArea, sec: &Secret, dropped: bool) 
         return for_terminal(&text);
     }
     if sec.typed {
-        return if text.is_empty() { s::SECRET_UNSET.into() } else { masked_tail(&text) };
+        return if text.is_empty() {
+            s::SECRET_UNSET.into()
+        } else {
+            masked_tail(&text)
+        };
     }
     match (&sec.loaded, sec.stored) {
         (Some(v), _) => masked_tail(v.expose_secret()),
@@ -56,13 +60,24 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn hint_lines(r: &Reading, width: usize, theme: &Theme, fixable: bool) -> Vec<Line<'static>> {
     let style = if r.warns() { theme.warn() } else { theme.ok() };
     let mark = if r.warns() { "⚠ " } else { "ℹ " };
-    let mut lines: Vec<Line> = wrap(&format!("{mark}{}", r.hint), width).into_iter().map(|l| Line::from(Span::styled(l, style))).collect();
+    let mut lines: Vec<Line> = wrap(&format!("{mark}{}", r.hint), width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect();
     if let Some(t) = &r.tip {
-        lines.extend(wrap(t, width).into_iter().map(|l| Line::from(Span::styled(l, theme.dim()))));
+        lines.extend(
+            wrap(t, width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.dim()))),
+        );
     }
     if fixable {
         let base = r.normalized_base.clone().unwrap_or_default();
-        lines.extend(wrap(&format!("press f to store {base}"), width).into_iter().map(|l| Line::from(Span::styled(l, theme.key()))));
+        lines.extend(
+            wrap(&format!("press f to store {base}"), width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.key()))),
+        );
     }
     lines
 }
@@ -70,7 +85,9 @@ pub fn hint_lines(r: &Reading, width: usize, theme: &Theme, fixable: bool) -> Ve
 pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     let focused = app.focus == Focus::Form && app.popup.is_none();
     let Some(id) = app.selected.clone() else {
-        let p = Paragraph::new(s::NO_SELECTION).block(Block::default().borders(Borders::ALL)).wrap(Wrap { trim: true });
+        let p = Paragraph::new(s::NO_SELECTION)
+            .block(Block::default().borders(Borders::ALL))
+            .wrap(Wrap { trim: true });
         f.render_widget(p, r);
         return;
     };
@@ -80,8 +97,19 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     let title = format!(" {name} · {}{dirty} ", form.spec.label);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(title, if focused { theme.focused_border() } else { theme.title() }))
-        .border_style(if focused { theme.focused_border() } else { theme.border() });
+        .title(Span::styled(
+            title,
+            if focused {
+                theme.focused_border()
+            } else {
+                theme.title()
+            },
+        ))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
     let inner = block.inner(r);
     f.render_widget(block, r);
     draw_form(f, app, &form, inner, focused, theme);
@@ -105,18 +133,35 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             focus_line = lines.len();
         }
         let (label, value, invalid, value_style): (String, String, bool, Style) = match row {
-            Row::Name => ("Name".into(), for_terminal(&text_of(&form.name)), bad("name"), Style::new()),
+            Row::Name => (
+                "Name".into(),
+                for_terminal(&text_of(&form.name)),
+                bad("name"),
+                Style::new(),
+            ),
             Row::Field(i) => {
                 let fld = &form.fields[*i];
                 let spec = form.field_spec(*i);
                 let value = match &fld.secret {
                     Some(sec) => secret_text(&fld.input, sec, conn.is_dropped(&fld.key)),
-                    None if spec.kind == FieldKind::Enum => format!("‹ {} ›", for_terminal(&text_of(&fld.input))),
+                    None if spec.kind == FieldKind::Enum => {
+                        format!("‹ {} ›", for_terminal(&text_of(&fld.input)))
+                    }
                     None => for_terminal(&text_of(&fld.input)),
                 };
                 let is_default = spec.default.as_deref() == Some(text_of(&fld.input).as_str());
-                let style = if is_default { theme.dim() } else { Style::new() };
-                let req = if spec.required || (spec.required_unless.is_some() && !conn.is_dropped(&fld.key)) { "*" } else { "" };
+                let style = if is_default {
+                    theme.dim()
+                } else {
+                    Style::new()
+                };
+                let req = if spec.required
+                    || (spec.required_unless.is_some() && !conn.is_dropped(&fld.key))
+                {
+                    "*"
+                } else {
+                    ""
+                };
                 (format!("{}{req}", spec.label), value, bad(&fld.key), style)
             }
             Row::Kv(i) => {
@@ -125,13 +170,31 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                     Some(sec) => secret_text(&kv.input, sec, false),
                     None => for_terminal(&text_of(&kv.input)),
                 };
-                let kind = if kv.secret.is_some() { "secret" } else { "config" };
-                (format!("{} ({kind})", for_terminal(&kv.key)), value, bad(&format!("kv:{i}")), Style::new())
+                let kind = if kv.secret.is_some() {
+                    "secret"
+                } else {
+                    "config"
+                };
+                (
+                    format!("{} ({kind})", for_terminal(&kv.key)),
+                    value,
+                    bad(&format!("kv:{i}")),
+                    Style::new(),
+                )
             }
             Row::AddConfig => (s::ADD_CONFIG.into(), "(+)".into(), false, theme.dim()),
-            Row::AddSecret => (s::ADD_SECRET.into(), "(*)".into(), bad("secrets"), theme.dim()),
+            Row::AddSecret => (
+                s::ADD_SECRET.into(),
+                "(*)".into(),
+                bad("secrets"),
+                theme.dim(),
+            ),
             Row::Advanced => {
-                let t = if form.show_advanced { s::ADVANCED_HIDE } else { s::ADVANCED_SHOW };
+                let t = if form.show_advanced {
+                    s::ADVANCED_HIDE
+                } else {
+                    s::ADVANCED_SHOW
+                };
                 (t.into(), "(a)".into(), false, theme.dim())
             }
         };
@@ -148,16 +211,35 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             label_style = label_style.patch(theme.selected());
         }
         let value_w = width.saturating_sub(LABEL_W + 1);
-        let shown: String = if value.chars().count() > value_w { value.chars().take(value_w.saturating_sub(1)).collect::<String>() + "…" } else { value };
+        let shown: String = if value.chars().count() > value_w {
+            value
+                .chars()
+                .take(value_w.saturating_sub(1))
+                .collect::<String>()
+                + "…"
+        } else {
+            value
+        };
         if is_focus && app.editing {
             cursor = Some((area.x + LABEL_W as u16 + 1, lines.len() as u16));
-            lines.push(Line::from(vec![Span::styled(label_cell, label_style), Span::raw(" ")]));
+            lines.push(Line::from(vec![
+                Span::styled(label_cell, label_style),
+                Span::raw(" "),
+            ]));
         } else {
-            lines.push(Line::from(vec![Span::styled(label_cell, label_style), Span::raw(" "), Span::styled(shown, value_style)]));
+            lines.push(Line::from(vec![
+                Span::styled(label_cell, label_style),
+                Span::raw(" "),
+                Span::styled(shown, value_style),
+            ]));
         }
         if let (Row::Field(i), Some((ri, r))) = (row, &reading) {
             if i == ri {
-                let fixable = r.normalized_base.as_deref().is_some_and(|b| b != text_of(&form.fields[*i].input)) && !app.readonly;
+                let fixable = r
+                    .normalized_base
+                    .as_deref()
+                    .is_some_and(|b| b != text_of(&form.fields[*i].input))
+                    && !app.readonly;
                 for l in hint_lines(r, width.saturating_sub(3), theme, fixable) {
                     let mut spans = vec![Span::raw("   ")];
                     spans.extend(l.spans);
@@ -176,8 +258,14 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             Row::AddSecret => Some("secrets".into()),
             _ => None,
         };
-        if let Some(e) = key.as_ref().and_then(|k| errors.iter().find(|e| e.field == *k)) {
-            footer.push(Line::from(Span::styled(format!("! {}", for_terminal(&e.message)), theme.error())));
+        if let Some(e) = key
+            .as_ref()
+            .and_then(|k| errors.iter().find(|e| e.field == *k))
+        {
+            footer.push(Line::from(Span::styled(
+                format!("! {}", for_terminal(&e.message)),
+                theme.error(),
+            )));
         }
         if let Row::Field(i) = focused_row {
             let spec = form.field_spec(i);
@@ -185,32 +273,58 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             if let Some(ex) = &spec.example {
                 help.push_str(&format!(" e.g. {ex}"));
             }
-            footer.extend(wrap(&help, width).into_iter().take(2).map(|l| Line::from(Span::styled(l, theme.dim()))));
+            footer.extend(
+                wrap(&help, width)
+                    .into_iter()
+                    .take(2)
+                    .map(|l| Line::from(Span::styled(l, theme.dim()))),
+            );
         }
     }
     let body_h = area.height.saturating_sub(footer.len() as u16) as usize;
     // Scroll so the focused row stays visible.
     let scroll = focus_line.saturating_sub(body_h.saturating_sub(4).max(1));
     let body: Vec<Line> = lines.into_iter().skip(scroll).take(body_h).collect();
-    f.render_widget(Paragraph::new(body), Rect { height: body_h as u16, ..area });
+    f.render_widget(
+        Paragraph::new(body),
+        Rect {
+            height: body_h as u16,
+            ..area
+        },
+    );
     if !footer.is_empty() {
-        let fr = Rect { y: area.y + body_h as u16, height: footer.len() as u16, ..area };
+        let fr = Rect {
+            y: area.y + body_h as u16,
+            height: footer.len() as u16,
+            ..area
+        };
         f.render_widget(Paragraph::new(footer), fr);
     }
     if let Some((x, y)) = cursor {
         let y = y.saturating_sub(scroll as u16);
         if (y as usize) < body_h {
-            let input_area = Rect { x, y: area.y + y, width: area.width.saturating_sub(LABEL_W as u16 + 1), height: 1 };
+            let input_area = Rect {
+                x,
+                y: area.y + y,
+                width: area.width.saturating_sub(LABEL_W as u16 + 1),
+                height: 1,
+            };
             if let Some(t) = editing_input(form) {
                 let raw = text_of(t);
-                if raw.chars().any(|c| c.is_control() || crate::sanitize::is_format_char(c)) {
+                if raw
+                    .chars()
+                    .any(|c| c.is_control() || crate::sanitize::is_format_char(c))
+                {
                     // never hand control characters to the terminal, even while editing
                     f.render_widget(Paragraph::new(for_terminal(&raw)), input_area);
                 } else {
                     f.render_widget(t, input_area);
                 }
                 let col = crate::tui::form::cursor_col(t);
-                f.set_cursor_position((input_area.x + (col as u16).min(input_area.width.saturating_sub(1)), input_area.y));
+                f.set_cursor_position((
+                    input_area.x + (col as u16).min(input_area.width.saturating_sub(1)),
+                    input_area.y,
+                ));
             }
         }
     }

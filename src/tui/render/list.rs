@@ -4,10 +4,10 @@ use super::theme::Theme;
 use crate::sanitize::for_terminal;
 use crate::tui::app::{App, EntryId, Focus};
 use crate::tui::strings as s;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
-use ratatui::Frame;
 
 /// Key marker: ✓ set, ✗ missing, · none needed (Entra ID).
 fn key_marker(app: &App, id: &EntryId) -> &'static str {
@@ -26,17 +26,36 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     let title = if app.filter.is_empty() {
         format!(" {} ", s::LIST_TITLE)
     } else {
-        format!(" {} ({}) ", s::LIST_TITLE, s::matching(app.entries().len(), &for_terminal(&app.filter)))
+        format!(
+            " {} ({}) ",
+            s::LIST_TITLE,
+            s::matching(app.entries().len(), &for_terminal(&app.filter))
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(title, if focused { theme.focused_border() } else { theme.title() }))
-        .border_style(if focused { theme.focused_border() } else { theme.border() });
+        .title(Span::styled(
+            title,
+            if focused {
+                theme.focused_border()
+            } else {
+                theme.title()
+            },
+        ))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        });
     let entries = app.entries();
     if app.stored.is_empty() && entries.is_empty() {
-        let p = Paragraph::new(vec![Line::from(s::EMPTY_LIST), Line::from(""), Line::from(Span::styled(s::EMPTY_LIST_ACTION, theme.key()))])
-            .wrap(Wrap { trim: true })
-            .block(block);
+        let p = Paragraph::new(vec![
+            Line::from(s::EMPTY_LIST),
+            Line::from(""),
+            Line::from(Span::styled(s::EMPTY_LIST_ACTION, theme.key())),
+        ])
+        .wrap(Wrap { trim: true })
+        .block(block);
         f.render_widget(p, r);
         return;
     }
@@ -52,7 +71,10 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
             let fixed = 2 + 1 + type_id.chars().count() + 2;
             let name_w = inner_w.saturating_sub(fixed).max(4);
             let shown: String = if name.chars().count() > name_w {
-                name.chars().take(name_w.saturating_sub(1)).collect::<String>() + "…"
+                name.chars()
+                    .take(name_w.saturating_sub(1))
+                    .collect::<String>()
+                    + "…"
             } else {
                 format!("{name:<name_w$}")
             };
@@ -62,11 +84,21 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
                 Span::raw(" "),
                 Span::styled(type_id, theme.dim()),
                 Span::raw(" "),
-                Span::styled(marker, if marker == "✗" { theme.error() } else { theme.ok() }),
+                Span::styled(
+                    marker,
+                    if marker == "✗" {
+                        theme.error()
+                    } else {
+                        theme.ok()
+                    },
+                ),
             ]))
         })
         .collect();
-    let list = List::new(items).block(block).highlight_style(theme.selected()).highlight_symbol(">");
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(theme.selected())
+        .highlight_symbol(">");
     let mut state = ListState::default().with_selected(app.selected_index());
     f.render_stateful_widget(list, r, &mut state);
     if focused {

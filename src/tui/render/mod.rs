@@ -7,17 +7,19 @@ mod theme;
 mod wizard;
 
 use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
-use super::keymap::{hints, Ctx};
+use super::keymap::{Ctx, hints};
 use super::strings as s;
-pub use theme::Theme;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
-use ratatui::Frame;
+pub use theme::Theme;
 
 pub fn draw(f: &mut Frame, app: &App, location: &str) {
     let area = f.area();
-    let theme = Theme { color: !app.no_color };
+    let theme = Theme {
+        color: !app.no_color,
+    };
     f.render_widget(Clear, area);
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = vec![
@@ -25,12 +27,22 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
             Line::from(s::too_small(MIN_SIZE, (area.width, area.height))),
         ];
         let y = area.height.saturating_sub(2) / 2;
-        let r = Rect { x: area.x, y: area.y + y, width: area.width, height: area.height.saturating_sub(y).min(2) };
+        let r = Rect {
+            x: area.x,
+            y: area.y + y,
+            width: area.width,
+            height: area.height.saturating_sub(y).min(2),
+        };
         f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
         return;
     }
-    let [top, body, status, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [top, body, status, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     title_bar(f, app, top, location, &theme);
     if let Some(w) = &app.wizard {
         wizard::draw(f, app, w, body, &theme);
@@ -53,10 +65,19 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
 fn title_bar(f: &mut Frame, app: &App, r: Rect, location: &str, theme: &Theme) {
     let mut spans = vec![Span::styled(format!(" {} ", s::APP), theme.title())];
     if app.readonly {
-        spans.push(Span::styled(format!("[{}] ", s::READONLY_TAG), theme.warn().add_modifier(ratatui::style::Modifier::BOLD)));
+        spans.push(Span::styled(
+            format!("[{}] ", s::READONLY_TAG),
+            theme.warn().add_modifier(ratatui::style::Modifier::BOLD),
+        ));
     }
     let n = app.stored.len();
-    spans.push(Span::styled(format!("{n} connection{} · {location}", if n == 1 { "" } else { "s" }), theme.dim()));
+    spans.push(Span::styled(
+        format!(
+            "{n} connection{} · {location}",
+            if n == 1 { "" } else { "s" }
+        ),
+        theme.dim(),
+    ));
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
@@ -64,15 +85,31 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     let line = if app.pending > 0 {
         Line::from(Span::styled(format!(" {}", s::WORKING), theme.warn()))
     } else if let Some((level, text)) = &app.status {
-        let style = if *level == Level::Error { theme.error() } else { theme.ok() };
+        let style = if *level == Level::Error {
+            theme.error()
+        } else {
+            theme.ok()
+        };
         let mark = if *level == Level::Error { "! " } else { "" };
-        Line::from(Span::styled(format!(" {mark}{}", crate::sanitize::for_terminal(text)), style))
+        Line::from(Span::styled(
+            format!(" {mark}{}", crate::sanitize::for_terminal(text)),
+            style,
+        ))
     } else if app.filter_typing || !app.filter.is_empty() {
         let cursor = if app.filter_typing { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!(" {}", s::FILTER_PROMPT), theme.key()),
-            Span::raw(format!("{}{cursor}  ", crate::sanitize::for_terminal(&app.filter))),
-            Span::styled(s::matching(app.entries().len(), &crate::sanitize::for_terminal(&app.filter)), theme.dim()),
+            Span::raw(format!(
+                "{}{cursor}  ",
+                crate::sanitize::for_terminal(&app.filter)
+            )),
+            Span::styled(
+                s::matching(
+                    app.entries().len(),
+                    &crate::sanitize::for_terminal(&app.filter),
+                ),
+                theme.dim(),
+            ),
         ])
     } else {
         Line::default()
@@ -93,7 +130,11 @@ pub fn key_ctx(app: &App) -> Ctx {
 
 fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     let pairs: Vec<(String, &str)> = if app.wizard.is_some() {
-        vec![("Enter".into(), "next"), ("Esc".into(), "back"), ("^C".into(), "quit")]
+        vec![
+            ("Enter".into(), "next"),
+            ("Esc".into(), "back"),
+            ("^C".into(), "quit"),
+        ]
     } else if app.filter_typing {
         vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")]
     } else if app.popup.is_some() {
@@ -119,5 +160,10 @@ fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(r.width);
     let h = h.min(r.height);
-    Rect { x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h }
+    Rect {
+        x: r.x + (r.width - w) / 2,
+        y: r.y + (r.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }

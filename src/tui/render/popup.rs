@@ -5,17 +5,20 @@ use super::{centered, key_ctx};
 use crate::sanitize::for_terminal;
 use crate::tui::app::{App, Confirm, InputFor, Popup};
 use crate::tui::form::text_of;
-use crate::tui::keymap::{key_label, Ctx, BINDINGS};
+use crate::tui::keymap::{BINDINGS, Ctx, key_label};
 use crate::tui::strings as s;
 use crate::tui::wizard::type_order;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use ratatui::Frame;
 
 fn frame(f: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect {
     f.render_widget(Clear, r);
-    let b = Block::default().borders(Borders::ALL).title(Span::styled(format!(" {title} "), theme.title())).border_style(theme.focused_border());
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), theme.title()))
+        .border_style(theme.focused_border());
     let inner = b.inner(r);
     f.render_widget(b, r);
     inner
@@ -33,12 +36,24 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let inner = frame(f, r, "Confirm", theme);
             let button = |label: &str, on: bool| {
                 let style = if on { theme.selected() } else { theme.key() };
-                Span::styled(format!(" {}{label}{} ", if on { "[" } else { " " }, if on { "]" } else { " " }), style)
+                Span::styled(
+                    format!(
+                        " {}{label}{} ",
+                        if on { "[" } else { " " },
+                        if on { "]" } else { " " }
+                    ),
+                    style,
+                )
             };
             let text = vec![
                 Line::from(question),
                 Line::from(""),
-                Line::from(vec![button("No", !yes), Span::raw("   "), button("Yes", *yes)]).centered(),
+                Line::from(vec![
+                    button("No", !yes),
+                    Span::raw("   "),
+                    button("Yes", *yes),
+                ])
+                .centered(),
             ];
             f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
@@ -47,11 +62,26 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let h = (types.len() as u16 + 5).min(area.height);
             let r = centered(area, area.width.saturating_sub(4).min(90), h);
             let inner = frame(f, r, s::PICK_TYPE_TITLE, theme);
-            let mut lines = vec![Line::from(Span::styled(s::PICK_TYPE_ADVICE, theme.dim())), Line::from("")];
+            let mut lines = vec![
+                Line::from(Span::styled(s::PICK_TYPE_ADVICE, theme.dim())),
+                Line::from(""),
+            ];
             for (i, t) in types.iter().enumerate() {
                 let on = i == *cursor;
-                let text = format!("{} {:<24} {}", if on { ">" } else { " " }, t.label, t.summary);
-                lines.push(Line::from(Span::styled(text, if on { theme.selected() } else { ratatui::style::Style::new() })));
+                let text = format!(
+                    "{} {:<24} {}",
+                    if on { ">" } else { " " },
+                    t.label,
+                    t.summary
+                );
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if on {
+                        theme.selected()
+                    } else {
+                        ratatui::style::Style::new()
+                    },
+                )));
             }
             let skip = cursor.saturating_sub(inner.height.saturating_sub(3) as usize);
             let mut shown: Vec<Line> = lines[..2].to_vec();
@@ -68,28 +98,71 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let line_r = Rect { height: 1, ..inner };
             f.render_widget(Paragraph::new(for_terminal(&text_of(input))), line_r);
             let col = crate::tui::form::cursor_col(input);
-            f.set_cursor_position((inner.x + (col as u16).min(inner.width.saturating_sub(1)), inner.y));
+            f.set_cursor_position((
+                inner.x + (col as u16).min(inner.width.saturating_sub(1)),
+                inner.y,
+            ));
             if let Some(e) = error {
-                let er = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
-                f.render_widget(Paragraph::new(Span::styled(format!("! {e}"), theme.error())).wrap(Wrap { trim: true }), er);
+                let er = Rect {
+                    y: inner.y + 1,
+                    height: inner.height.saturating_sub(1),
+                    ..inner
+                };
+                f.render_widget(
+                    Paragraph::new(Span::styled(format!("! {e}"), theme.error()))
+                        .wrap(Wrap { trim: true }),
+                    er,
+                );
             }
         }
-        Popup::Help => {
-            let r = centered(area, area.width.saturating_sub(4).min(76), area.height.saturating_sub(2));
+        Popup::Help { scroll } => {
+            let r = centered(
+                area,
+                area.width.saturating_sub(4).min(76),
+                area.height.saturating_sub(2),
+            );
             let inner = frame(f, r, s::HELP_TITLE, theme);
             let mut lines = Vec::new();
             let current = key_ctx(app);
-            for (ctx, title) in [(Ctx::List, "List"), (Ctx::Form, "Form"), (Ctx::Editing, "Typing in a field"), (Ctx::Global, "Everywhere")] {
+            for (ctx, title) in [
+                (Ctx::List, "List"),
+                (Ctx::Form, "Form"),
+                (Ctx::Editing, "Typing in a field"),
+                (Ctx::Global, "Everywhere"),
+            ] {
                 let mark = if ctx == current { " (here)" } else { "" };
-                lines.push(Line::from(Span::styled(format!("{title}{mark}"), theme.title())));
+                lines.push(Line::from(Span::styled(
+                    format!("{title}{mark}"),
+                    theme.title(),
+                )));
                 for b in BINDINGS.iter().filter(|b| b.ctx == ctx) {
                     let keys: Vec<String> = b.keys.iter().map(key_label).collect();
-                    let ro = if app.readonly && b.mutates { " (off: read-only)" } else { "" };
-                    lines.push(Line::from(vec![Span::styled(format!("  {:<16}", keys.join(" ")), theme.key()), Span::raw(format!("{}{ro}", b.help))]));
+                    let ro = if app.readonly && b.mutates {
+                        " (off: read-only)"
+                    } else {
+                        ""
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {:<16}", keys.join(" ")), theme.key()),
+                        Span::raw(format!("{}{ro}", b.help)),
+                    ]));
                 }
             }
-            lines.push(Line::from(Span::styled(s::HELP_CLOSE, theme.dim())));
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            let max = (lines.len() as u16).saturating_sub(inner.height.saturating_sub(1));
+            let body = Rect {
+                height: inner.height.saturating_sub(1),
+                ..inner
+            };
+            f.render_widget(Paragraph::new(lines).scroll(((*scroll).min(max), 0)), body);
+            let foot = Rect {
+                y: inner.y + inner.height.saturating_sub(1),
+                height: 1,
+                ..inner
+            };
+            f.render_widget(
+                Paragraph::new(Span::styled(s::HELP_CLOSE, theme.dim())),
+                foot,
+            );
         }
     }
 }

@@ -10,7 +10,11 @@ pub struct Theme {
 
 impl Theme {
     fn fg(&self, c: Color) -> Style {
-        if self.color { Style::new().fg(c) } else { Style::new() }
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
     }
     pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
@@ -31,7 +35,11 @@ impl Theme {
         self.fg(Color::Green)
     }
     pub fn dim(&self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new() }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
     }
     pub fn key(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)

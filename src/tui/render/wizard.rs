@@ -6,11 +6,11 @@ use crate::catalogue::FieldKind;
 use crate::sanitize::for_terminal;
 use crate::tui::app::App;
 use crate::tui::form::{masked_tail, text_of};
-use crate::tui::wizard::{type_order, Step, Wizard};
+use crate::tui::wizard::{Step, Wizard, type_order};
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
 fn step_title(w: &Wizard) -> String {
     let steps = w.steps();
@@ -30,46 +30,85 @@ fn step_title(w: &Wizard) -> String {
 }
 
 pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(step_title(w), theme.focused_border())).border_style(theme.focused_border());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(step_title(w), theme.focused_border()))
+        .border_style(theme.focused_border());
     let inner = block.inner(r);
     f.render_widget(block, r);
     let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor: Option<(u16, u16, usize)> = None;
-    let field_line = |label: &str, value: String| Line::from(vec![Span::styled(format!("{label}: "), theme.key()), Span::raw(value)]);
+    let field_line = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{label}: "), theme.key()),
+            Span::raw(value),
+        ])
+    };
     match w.step {
         Step::Type => {
-            lines.push(Line::from("Pick the kind of service this connection is for."));
-            lines.push(Line::from(Span::styled(crate::tui::strings::PICK_TYPE_ADVICE, theme.dim())));
+            lines.push(Line::from(
+                "Pick the kind of service this connection is for.",
+            ));
+            lines.push(Line::from(Span::styled(
+                crate::tui::strings::PICK_TYPE_ADVICE,
+                theme.dim(),
+            )));
             lines.push(Line::from(""));
             let avail = inner.height.saturating_sub(4) as usize;
             let skip = w.type_cursor.saturating_sub(avail.saturating_sub(1));
             for (i, t) in type_order().iter().enumerate().skip(skip).take(avail) {
                 let on = i == w.type_cursor;
-                let text = format!("{} {:<24} {}", if on { ">" } else { " " }, t.label, t.summary);
+                let text = format!(
+                    "{} {:<24} {}",
+                    if on { ">" } else { " " },
+                    t.label,
+                    t.summary
+                );
                 let text: String = text.chars().take(width).collect();
-                lines.push(Line::from(Span::styled(text, if on { theme.selected() } else { ratatui::style::Style::new() })));
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if on {
+                        theme.selected()
+                    } else {
+                        ratatui::style::Style::new()
+                    },
+                )));
             }
         }
         Step::Name => {
             let form = w.form();
-            lines.push(Line::from(format!("A short name for this {} connection (letters, digits, '_' or '-').", form.spec.label)));
+            lines.push(Line::from(format!(
+                "A short name for this {} connection (letters, digits, '_' or '-').",
+                form.spec.label
+            )));
             lines.push(Line::from(""));
             let v = for_terminal(&text_of(&form.name));
-            cursor = Some((inner.x + 6, inner.y + 2, text_of(&form.name).chars().count()));
+            cursor = Some((
+                inner.x + 6,
+                inner.y + 2,
+                text_of(&form.name).chars().count(),
+            ));
             lines.push(field_line("Name", v));
         }
         Step::Endpoint => {
             let form = w.form();
             let i = w.url_field().expect("has url");
             let spec = form.field_spec(i);
-            lines.push(Line::from(format!("Paste the {} from the portal (Keys and Endpoint, or the Target URI).", spec.label.to_lowercase())));
+            lines.push(Line::from(format!(
+                "Paste the {} from the portal (Keys and Endpoint, or the Target URI).",
+                spec.label.to_lowercase()
+            )));
             if let Some(ex) = &spec.example {
                 lines.push(Line::from(Span::styled(format!("e.g. {ex}"), theme.dim())));
             }
             lines.push(Line::from(""));
             let v = text_of(&form.fields[i].input);
-            cursor = Some((inner.x + spec.label.chars().count() as u16 + 2, inner.y + lines.len() as u16, v.chars().count()));
+            cursor = Some((
+                inner.x + spec.label.chars().count() as u16 + 2,
+                inner.y + lines.len() as u16,
+                v.chars().count(),
+            ));
             lines.push(field_line(&spec.label, for_terminal(&v)));
             lines.push(Line::from(""));
             if let Some((_, r)) = form.reading() {
@@ -77,7 +116,10 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 lines.extend(hint_lines(&r, width, theme, false));
                 if fixable && r.had_request_path {
                     lines.push(Line::from(Span::styled(
-                        format!("Enter stores the base {} (then Enter again to go on).", r.normalized_base.clone().unwrap_or_default()),
+                        format!(
+                            "Enter stores the base {} (then Enter again to go on).",
+                            r.normalized_base.clone().unwrap_or_default()
+                        ),
                         theme.key(),
                     )));
                 }
@@ -87,37 +129,69 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             let form = w.form();
             let i = w.key_field().expect("has key");
             if let Some(Err(why)) = &app.backend {
-                lines.push(Line::from(Span::styled(format!("! {}: {}", crate::tui::strings::BACKEND_DOWN, why), theme.error())));
+                lines.push(Line::from(Span::styled(
+                    format!("! {}: {}", crate::tui::strings::BACKEND_DOWN, why),
+                    theme.error(),
+                )));
                 lines.push(Line::from("You can go on: the connection is kept unsaved in the editor until a keychain is available."));
                 lines.push(Line::from(""));
             } else if app.backend.is_none() {
-                lines.push(Line::from(Span::styled("Checking the keychain…", theme.dim())));
+                lines.push(Line::from(Span::styled(
+                    "Checking the keychain…",
+                    theme.dim(),
+                )));
             }
-            lines.push(Line::from("Paste the key (it stays hidden; it goes to the OS keychain, never to a file)."));
+            lines.push(Line::from(
+                "Paste the key (it stays hidden; it goes to the OS keychain, never to a file).",
+            ));
             lines.push(Line::from(""));
             let v = text_of(&form.fields[i].input);
-            let shown = if v.is_empty() { String::new() } else { "•".repeat(v.chars().count().min(width.saturating_sub(10))) };
-            cursor = Some((inner.x + 9, inner.y + lines.len() as u16, shown.chars().count()));
+            let shown = if v.is_empty() {
+                String::new()
+            } else {
+                "•".repeat(v.chars().count().min(width.saturating_sub(10)))
+            };
+            cursor = Some((
+                inner.x + 9,
+                inner.y + lines.len() as u16,
+                shown.chars().count(),
+            ));
             lines.push(field_line("API key", shown));
         }
         Step::Extras => {
             let form = w.form();
-            lines.push(Line::from("Other settings (defaults are prompt flow's). ←/→ change a choice; Enter goes on."));
+            lines.push(Line::from(
+                "Other settings (defaults are prompt flow's). ←/→ change a choice; Enter goes on.",
+            ));
             lines.push(Line::from(""));
             for (n, i) in w.extras().into_iter().enumerate() {
                 let spec = form.field_spec(i);
                 let v = text_of(&form.fields[i].input);
                 let on = n == w.extras_focus;
-                let shown = if spec.kind == FieldKind::Enum { format!("‹ {v} ›") } else { for_terminal(&v) };
+                let shown = if spec.kind == FieldKind::Enum {
+                    format!("‹ {v} ›")
+                } else {
+                    for_terminal(&v)
+                };
                 if on && spec.kind != FieldKind::Enum {
-                    cursor = Some((inner.x + spec.label.chars().count() as u16 + 4, inner.y + lines.len() as u16, v.chars().count()));
+                    cursor = Some((
+                        inner.x + spec.label.chars().count() as u16 + 4,
+                        inner.y + lines.len() as u16,
+                        v.chars().count(),
+                    ));
                 }
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{} {}: ", if on { ">" } else { " " }, spec.label), if on { theme.selected() } else { theme.key() }),
+                    Span::styled(
+                        format!("{} {}: ", if on { ">" } else { " " }, spec.label),
+                        if on { theme.selected() } else { theme.key() },
+                    ),
                     Span::raw(shown),
                 ]));
                 if on {
-                    lines.push(Line::from(Span::styled(format!("    {}", spec.help), theme.dim())));
+                    lines.push(Line::from(Span::styled(
+                        format!("    {}", spec.help),
+                        theme.dim(),
+                    )));
                 }
             }
         }
@@ -132,7 +206,10 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                     continue;
                 }
                 let v = match &fld.secret {
-                    Some(_) => new.get(&fld.key).map(|s| masked_tail(secrecy::ExposeSecret::expose_secret(s))).unwrap_or_else(|| "(not set)".into()),
+                    Some(_) => new
+                        .get(&fld.key)
+                        .map(|s| masked_tail(secrecy::ExposeSecret::expose_secret(s)))
+                        .unwrap_or_else(|| "(not set)".into()),
                     None => for_terminal(&text_of(&fld.input)),
                 };
                 lines.push(field_line(&spec.label, v));
@@ -144,18 +221,31 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             let errs = form.errors();
             if let Some(e) = errs.first() {
                 lines.push(Line::from(""));
-                lines.push(Line::from(Span::styled(format!("! {}", e.message), theme.error())));
+                lines.push(Line::from(Span::styled(
+                    format!("! {}", e.message),
+                    theme.error(),
+                )));
             }
             lines.push(Line::from(""));
             let buttons = ["Save", "Edit", "Cancel"];
             let mut spans = Vec::new();
             for (i, b) in buttons.iter().enumerate() {
                 let on = i == w.choice;
-                spans.push(Span::styled(format!(" {}{b}{} ", if on { "[" } else { " " }, if on { "]" } else { " " }), if on { theme.selected() } else { theme.key() }));
+                spans.push(Span::styled(
+                    format!(
+                        " {}{b}{} ",
+                        if on { "[" } else { " " },
+                        if on { "]" } else { " " }
+                    ),
+                    if on { theme.selected() } else { theme.key() },
+                ));
                 spans.push(Span::raw("  "));
             }
             lines.push(Line::from(spans));
-            lines.push(Line::from(Span::styled("s save · e edit in the full form · Esc back", theme.dim())));
+            lines.push(Line::from(Span::styled(
+                "s save · e edit in the full form · Esc back",
+                theme.dim(),
+            )));
         }
     }
     if let Some(n) = &w.notice {
@@ -169,7 +259,10 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     if let Some((x, y, col)) = cursor {
         if y < inner.y + inner.height {
-            f.set_cursor_position(((x + col as u16).min(inner.x + inner.width.saturating_sub(1)), y));
+            f.set_cursor_position((
+                (x + col as u16).min(inner.x + inner.width.saturating_sub(1)),
+                y,
+            ));
         }
     }
 }

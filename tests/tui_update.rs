@@ -1,0 +1,372 @@
+//! Pure state-machine tests: actions in, state and effects out. No terminal.
+
+use aiconn::model::Connection;
+use aiconn::tui::app::{Action, App, Confirm, Effect, EntryId, Focus, Popup};
+use aiconn::tui::form::text_of;
+use aiconn::tui::update::update;
+use aiconn::tui::wizard::Step;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use secrecy::ExposeSecret;
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+fn ch(app: &mut App, c: char) -> Vec<Effect> {
+    key(app, KeyCode::Char(c))
+}
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+fn typ(app: &mut App, s: &str) {
+    for c in s.chars() {
+        ch(app, c);
+    }
+}
+
+fn aoai(name: &str) -> Connection {
+    let mut c = Connection::new(name, "azure_open_ai");
+    c.values
+        .insert("api_base".into(), "https://r.openai.azure.com/".into());
+    c.secrets.insert("api_key".into(), "keychain".into());
+    c
+}
+
+fn app_with(conns: Vec<Connection>) -> App {
+    let mut a = App::new(conns, false);
+    a.size = (80, 24);
+    a
+}
+
+#[test]
+fn new_connection_is_refused_until_valid_then_saved_with_its_secret() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    assert!(matches!(app.popup, Some(Popup::PickType { .. })));
+    key(&mut app, KeyCode::Down); // Azure OpenAI (second in the picker)
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Form);
+    assert!(app.editing, "a new connection starts typing its name");
+    typ(&mut app, "prod");
+    key(&mut app, KeyCode::Esc); // stops typing, keeps the text
+    assert!(!app.editing);
+    let id = app.selected.clone().unwrap();
+    assert_eq!(text_of(&app.draft(&id).unwrap().name), "prod");
+    let fx = ch(&mut app, 's');
+    assert!(fx.is_empty());
+    let (_, msg) = app.status.clone().unwrap();
+    assert!(msg.starts_with("Cannot save:"), "{msg}");
+    // API base
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "https://r.openai.azure.com/");
+    key(&mut app, KeyCode::Enter); // next field: API key
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste("fake-key-0001\n".into()));
+    key(&mut app, KeyCode::Esc);
+    let fx = ctrl(&mut app, 's');
+    match &fx[..] {
+        [Effect::Save { conn, secrets, .. }] => {
+            assert_eq!(conn.name, "prod");
+            assert_eq!(conn.values["api_base"], "https://r.openai.azure.com/");
+            assert_eq!(
+                secrets["api_key"].expose_secret(),
+                "fake-key-0001",
+                "pasted newline stripped"
+            );
+            assert!(
+                !conn.values.contains_key("api_version"),
+                "defaults are not copied into the file"
+            );
+        }
+        other => panic!("expected one save, got {other:?}"),
+    }
+}
+
+#[test]
+fn delete_asks_with_no_preselected() {
+    let mut app = app_with(vec![aoai("a"), aoai("b")]);
+    ch(&mut app, 'd');
+    assert!(
+        matches!(&app.popup, Some(Popup::Confirm { what: Confirm::Delete(n), yes: false }) if n == "a")
+    );
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "Enter on the preselected No does nothing"
+    );
+    assert!(app.popup.is_none());
+    ch(&mut app, 'd');
+    key(&mut app, KeyCode::Right);
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(matches!(&fx[..], [Effect::Delete { name }] if name == "a"));
+}
+
+#[test]
+fn quit_asks_only_when_something_is_unsaved() {
+    let mut app = app_with(vec![aoai("a")]);
+    ch(&mut app, 'q');
+    assert!(app.quit);
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "x");
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'q');
+    assert!(!app.quit);
+    assert!(matches!(
+        app.popup,
+        Some(Popup::Confirm {
+            what: Confirm::Quit,
+            yes: false
+        })
+    ));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit, "Esc keeps the work");
+    ctrl(&mut app, 'c');
+    ch(&mut app, 'y');
+    assert!(app.quit);
+}
+
+#[test]
+fn esc_never_discards_and_the_list_shows_the_unsaved_marker() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "v1");
+    key(&mut app, KeyCode::Esc); // stop typing
+    key(&mut app, KeyCode::Esc); // back to the list
+    assert_eq!(app.focus, Focus::List);
+    let id = EntryId::Stored("a".into());
+    assert!(app.is_dirty(&id));
+    let f = app.draft(&id).unwrap();
+    assert!(text_of(&f.fields[0].input).ends_with("v1"));
+}
+
+#[test]
+fn readonly_refuses_mutations_but_reveals_on_request() {
+    let mut app = App::new(vec![aoai("a")], true);
+    for c in ['n', 'd', 'c', 'R'] {
+        assert!(ch(&mut app, c).is_empty());
+        assert!(
+            app.popup.is_none(),
+            "{c} opened something in read-only mode"
+        );
+        assert!(app.status.as_ref().unwrap().1.contains("Read-only"));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(!app.editing, "no editing in read-only mode");
+    key(&mut app, KeyCode::Down); // API base
+    key(&mut app, KeyCode::Down); // API key
+    let fx = ch(&mut app, 'r');
+    assert!(
+        matches!(&fx[..], [Effect::LoadSecret { field, .. }] if field == "api_key"),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn filter_narrows_the_list_and_esc_clears_it() {
+    let mut app = app_with(vec![
+        aoai("prod"),
+        aoai("staging"),
+        Connection::new("serp1", "serp"),
+    ]);
+    ch(&mut app, '/');
+    typ(&mut app, "st");
+    assert_eq!(app.entries(), vec![EntryId::Stored("staging".into())]);
+    assert_eq!(app.selected, Some(EntryId::Stored("staging".into())));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.entries().len(), 1, "Enter keeps the filter");
+    ch(&mut app, '/');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.entries().len(), 3);
+    ch(&mut app, '/');
+    typ(&mut app, "serp");
+    assert_eq!(
+        app.entries(),
+        vec![EntryId::Stored("serp1".into())],
+        "filters on type too"
+    );
+}
+
+#[test]
+fn too_small_ignores_editing_keys() {
+    let mut app = app_with(vec![aoai("a")]);
+    update(&mut app, Action::Resize(40, 10));
+    ch(&mut app, 'n');
+    ch(&mut app, 'd');
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none() && app.focus == Focus::List);
+    update(&mut app, Action::Resize(80, 24));
+    ch(&mut app, 'n');
+    assert!(app.popup.is_some());
+}
+
+#[test]
+fn pasted_target_uri_gets_a_one_key_fix() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter); // azure_open_ai
+    typ(&mut app, "t");
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste("https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21".into()));
+    key(&mut app, KeyCode::Esc);
+    let id = app.selected.clone().unwrap();
+    let f = app.draft(&id).unwrap();
+    let (_, r) = f.reading().unwrap();
+    assert_eq!(r.deployment.as_deref(), Some("gpt-4o"));
+    assert!(
+        f.errors()
+            .iter()
+            .any(|e| e.message.contains("full request URL")),
+        "a Target URI blocks saving"
+    );
+    ch(&mut app, 'f');
+    let f = app.draft(&id).unwrap();
+    assert_eq!(f.value("api_base"), "https://contoso.openai.azure.com");
+    assert_eq!(f.value("api_version"), "2024-10-21");
+    assert!(
+        !f.errors()
+            .iter()
+            .any(|e| e.message.contains("full request URL"))
+    );
+}
+
+#[test]
+fn a_revealed_secret_hides_again_when_focus_leaves() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    key(&mut app, KeyCode::Enter); // azure_ai: Name, Endpoint, API key
+    typ(&mut app, "f1");
+    key(&mut app, KeyCode::Enter); // to Endpoint
+    key(&mut app, KeyCode::Enter); // type into it
+    key(&mut app, KeyCode::Enter); // to API key
+    key(&mut app, KeyCode::Enter); // type into it
+    typ(&mut app, "fake-key-0002");
+    ctrl(&mut app, 'r');
+    let id = app.selected.clone().unwrap();
+    assert!(
+        app.draft(&id).unwrap().fields[1]
+            .secret
+            .as_ref()
+            .unwrap()
+            .revealed
+    );
+    key(&mut app, KeyCode::Enter); // leaves the field
+    assert!(
+        !app.draft(&id).unwrap().fields[1]
+            .secret
+            .as_ref()
+            .unwrap()
+            .revealed
+    );
+}
+
+#[test]
+fn custom_rows_add_remove_and_mark_secret() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    for _ in 0..11 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter); // Custom (last)
+    typ(&mut app, "svc");
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, '+');
+    typ(&mut app, "region");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.editing);
+    typ(&mut app, "eu");
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, '*');
+    typ(&mut app, "bad key");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&app.popup, Some(Popup::Input { error: Some(_), .. })),
+        "spaces are refused"
+    );
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, '*');
+    typ(&mut app, "token");
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "fake-key-0003");
+    key(&mut app, KeyCode::Esc);
+    let fx = ch(&mut app, 's');
+    match &fx[..] {
+        [Effect::Save { conn, secrets, .. }] => {
+            assert_eq!(conn.configs["region"], "eu");
+            assert_eq!(secrets["token"].expose_secret(), "fake-key-0003");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
+    let mut app = app_with(vec![]);
+    let fx = aiconn::tui::update::start_wizard(&mut app);
+    assert!(matches!(&fx[..], [Effect::Probe]));
+    update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
+    key(&mut app, KeyCode::Enter); // Azure AI (Foundry)
+    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Name);
+    typ(&mut app, "bad name");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.wizard.as_ref().unwrap().error.is_some(),
+        "invalid names are refused with a reason"
+    );
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "ok");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Endpoint);
+    update(
+        &mut app,
+        Action::Paste(
+            "https://contoso.services.ai.azure.com/models/chat/completions?api-version=2025-04-01"
+                .into(),
+        ),
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.wizard.as_ref().unwrap().notice.is_some(),
+        "first Enter stores the base"
+    );
+    assert_eq!(
+        app.wizard.as_ref().unwrap().form().value("endpoint"),
+        "https://contoso.services.ai.azure.com/models"
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Key);
+    key(&mut app, KeyCode::Esc); // back
+    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Endpoint);
+    assert_eq!(
+        app.wizard.as_ref().unwrap().form().value("endpoint"),
+        "https://contoso.services.ai.azure.com/models",
+        "back keeps text"
+    );
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste("fake-key-0004".into()));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Review);
+    let fx = key(&mut app, KeyCode::Enter); // Save
+    assert!(app.wizard.is_none());
+    match &fx[..] {
+        [Effect::Save { conn, secrets, .. }] => {
+            assert_eq!(conn.name, "badok");
+            assert_eq!(
+                conn.values["endpoint"],
+                "https://contoso.services.ai.azure.com/models"
+            );
+            assert_eq!(secrets["api_key"].expose_secret(), "fake-key-0004");
+        }
+        other => panic!("{other:?}"),
+    }
+}
