@@ -329,15 +329,19 @@ impl Form {
         Some((i, classify_for_type(&v, &self.spec.id)))
     }
 
+    /// The base the one-key fix would store, when it changes more than a trailing slash.
+    pub fn fix_offer(&self) -> Option<String> {
+        let (i, r) = self.reading()?;
+        let base = r.normalized_base?;
+        let current = text_of(&self.fields[i].input);
+        (base != current.trim().trim_end_matches('/')).then_some(base)
+    }
+
     /// The one-key fix: store the normalized base, and fill api_version from a pasted request
     /// URL where the type has that field. Returns false when there is nothing to fix.
     pub fn apply_fix(&mut self) -> bool {
-        let Some((i, r)) = self.reading() else {
-            return false;
-        };
-        let Some(base) = r.normalized_base.clone() else {
-            return false;
-        };
+        let Some(base) = self.fix_offer() else { return false };
+        let Some((i, r)) = self.reading() else { return false };
         let mut changed = false;
         if text_of(&self.fields[i].input) != base {
             self.fields[i].input = input(&base);

@@ -14,7 +14,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use secrecy::ExposeSecret;
 
-const LABEL_W: usize = 16;
 
 fn secret_text(input: &ratatui_textarea::TextArea, sec: &Secret, dropped: bool) -> String {
     let text = text_of(input);
@@ -127,6 +126,9 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
     let rows = form.rows();
     let focused_row = form.focused_row();
     let (conn, _) = form.to_connection();
+    // The label column fits the longest label, within a third of the width.
+    let longest = rows.iter().map(|r| row_label_len(form, r)).max().unwrap_or(8);
+    let label_w = (longest + 3).clamp(12, (width / 3).max(12));
     for row in &rows {
         let is_focus = focused && *row == focused_row;
         if is_focus {
@@ -201,16 +203,16 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         let marker = if invalid { "!" } else { " " };
         let prefix = if is_focus { ">" } else { " " };
         let label_text = format!("{prefix}{marker}{label}");
-        let label_cell: String = if label_text.chars().count() > LABEL_W {
-            label_text.chars().take(LABEL_W - 1).collect::<String>() + "…"
+        let label_cell: String = if label_text.chars().count() > label_w {
+            label_text.chars().take(label_w.saturating_sub(1)).collect::<String>() + "…"
         } else {
-            format!("{label_text:<LABEL_W$}")
+            format!("{label_text:<label_w$}")
         };
         let mut label_style = if invalid { theme.error() } else { Style::new() };
         if is_focus {
             label_style = label_style.patch(theme.selected());
         }
-        let value_w = width.saturating_sub(LABEL_W + 1);
+        let value_w = width.saturating_sub(label_w + 1);
         let shown: String = if value.chars().count() > value_w {
             value
                 .chars()
@@ -221,7 +223,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             value
         };
         if is_focus && app.editing {
-            cursor = Some((area.x + LABEL_W as u16 + 1, lines.len() as u16));
+            cursor = Some((area.x + label_w as u16 + 1, lines.len() as u16));
             lines.push(Line::from(vec![
                 Span::styled(label_cell, label_style),
                 Span::raw(" "),
@@ -306,7 +308,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             let input_area = Rect {
                 x,
                 y: area.y + y,
-                width: area.width.saturating_sub(LABEL_W as u16 + 1),
+                width: area.width.saturating_sub(label_w as u16 + 1),
                 height: 1,
             };
             if let Some(t) = editing_input(form) {
@@ -327,6 +329,16 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 ));
             }
         }
+    }
+}
+
+fn row_label_len(form: &Form, row: &Row) -> usize {
+    match row {
+        Row::Name => 4,
+        Row::Field(i) => form.field_spec(*i).label.chars().count() + 1,
+        Row::Kv(i) => form.kv[*i].key.chars().count() + 9,
+        Row::AddConfig | Row::AddSecret => 12,
+        Row::Advanced => s::ADVANCED_SHOW.chars().count(),
     }
 }
 

@@ -137,6 +137,8 @@ fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
         ]
     } else if app.filter_typing {
         vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")]
+    } else if matches!(app.popup, Some(super::app::Popup::Help { .. })) {
+        vec![("↑↓".into(), "scroll"), ("Esc".into(), "close")]
     } else if app.popup.is_some() {
         vec![("Enter".into(), "choose"), ("Esc".into(), "cancel")]
     } else {

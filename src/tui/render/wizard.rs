@@ -112,7 +112,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             lines.push(field_line(&spec.label, for_terminal(&v)));
             lines.push(Line::from(""));
             if let Some((_, r)) = form.reading() {
-                let fixable = r.normalized_base.as_deref().is_some_and(|b| b != v);
+                let fixable = form.fix_offer().is_some();
                 lines.extend(hint_lines(&r, width, theme, false));
                 if fixable && r.had_request_path {
                     lines.push(Line::from(Span::styled(
