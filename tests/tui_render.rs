@@ -5,10 +5,10 @@ use aiconn::model::Connection;
 use aiconn::tui::app::{Action, App};
 use aiconn::tui::render::draw;
 use aiconn::tui::update::update;
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
-use ratatui::Terminal;
 
 fn key(app: &mut App, code: KeyCode) {
     update(app, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -34,16 +34,23 @@ fn text(t: &Terminal<TestBackend>) -> String {
 
 fn sample() -> Vec<Connection> {
     let mut a = Connection::new("prod", "azure_open_ai");
-    a.values.insert("api_base".into(), "https://contoso.openai.azure.com/".into());
+    a.values.insert(
+        "api_base".into(),
+        "https://contoso.openai.azure.com/".into(),
+    );
     a.secrets.insert("api_key".into(), "keychain".into());
     let mut f = Connection::new("foundry", "azure_ai");
-    f.values.insert("endpoint".into(), "https://contoso.services.ai.azure.com/models".into());
+    f.values.insert(
+        "endpoint".into(),
+        "https://contoso.services.ai.azure.com/models".into(),
+    );
     f.secrets.insert("api_key".into(), "keychain".into());
     let mut c = Connection::new("svc", "custom");
     c.configs.insert("region".into(), "eu".into());
     c.secrets.insert("token".into(), "keychain".into());
     let mut aad = Connection::new("aad-search", "cognitive_search");
-    aad.values.insert("api_base".into(), "https://s.search.windows.net".into());
+    aad.values
+        .insert("api_base".into(), "https://s.search.windows.net".into());
     aad.values.insert("auth_mode".into(), "meid_token".into());
     let serp = Connection::new("serp-nokey", "serp");
     vec![a, f, c, aad, serp]
@@ -71,7 +78,10 @@ fn list_and_form_side_by_side_120x40() {
     let t = render(&a, 120, 40);
     let s = text(&t);
     assert!(s.contains("prod") && s.contains("foundry") && s.contains("API base"));
-    assert!(s.contains("Azure OpenAI resource"), "the endpoint hint is under the field");
+    assert!(
+        s.contains("Azure OpenAI resource"),
+        "the endpoint hint is under the field"
+    );
     assert!(s.contains("✗"), "serp-nokey shows a missing-key marker");
     insta::assert_snapshot!(t.backend());
 }
@@ -96,7 +106,10 @@ fn custom_form_shows_rows_and_entra_form_drops_the_key() {
     key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Enter);
     let s = text(&render(&a, 120, 40));
-    assert!(s.contains("region (config)") && s.contains("token (secret)") && s.contains("+ add secret"), "{s}");
+    assert!(
+        s.contains("region (config)") && s.contains("token (secret)") && s.contains("+ add secret"),
+        "{s}"
+    );
     key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Enter);
@@ -107,26 +120,38 @@ fn custom_form_shows_rows_and_entra_form_drops_the_key() {
 #[test]
 fn validation_marks_labels_and_hint_warns() {
     let mut a = app(vec![], 80, 24);
-    update(&mut a, Action::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)));
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)),
+    );
     key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Enter); // azure_open_ai, typing the name
     update(&mut a, Action::Paste("my conn".into()));
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Enter);
-    update(&mut a, Action::Paste("https://example-resource.azure.openai.com/".into()));
+    update(
+        &mut a,
+        Action::Paste("https://example-resource.azure.openai.com/".into()),
+    );
     key(&mut a, KeyCode::Esc);
     let t = render(&a, 80, 24);
     let s = text(&t);
     assert!(s.contains(" !Name"), "invalid name label carries '!': {s}");
     assert!(s.contains("!API key"), "missing key label carries '!'");
-    assert!(s.contains("did you mean") && s.contains("https://example-resource.openai.azure.com/ ?"), "{s}");
+    assert!(
+        s.contains("did you mean") && s.contains("https://example-resource.openai.azure.com/ ?"),
+        "{s}"
+    );
     insta::assert_snapshot!(t.backend());
 }
 
 #[test]
 fn help_overlay_80x24() {
     let mut a = app(sample(), 80, 24);
-    update(&mut a, Action::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)));
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
+    );
     let t = render(&a, 80, 24);
     assert!(text(&t).contains("Keys") && text(&t).contains("delete the selected connection"));
     insta::assert_snapshot!(t.backend());
@@ -137,7 +162,10 @@ fn too_small_screen() {
     let a = app(sample(), 50, 12);
     let t = render(&a, 50, 12);
     let s = text(&t);
-    assert!(s.contains("Terminal too small") && s.contains("need 60x16, have 50x12"), "{s}");
+    assert!(
+        s.contains("Terminal too small") && s.contains("need 60x16, have 50x12"),
+        "{s}"
+    );
     // and tiny sizes never panic
     for (w, h) in [(1, 1), (0, 0), (5, 2), (60, 16), (59, 40), (200, 3)] {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -156,7 +184,11 @@ fn wizard_endpoint_step_120x40() {
     update(&mut a, Action::Paste("https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21".into()));
     let t = render(&a, 120, 40);
     let s = text(&t);
-    assert!(s.contains("bound to it: one connection per deployment") && s.contains("Enter stores the base"), "{s}");
+    assert!(
+        s.contains("bound to it: one connection per deployment")
+            && s.contains("Enter stores the base"),
+        "{s}"
+    );
     insta::assert_snapshot!(t.backend());
 }
 
@@ -181,13 +213,22 @@ fn no_color_uses_no_colour_but_keeps_the_selection_visible() {
 #[test]
 fn hostile_stored_values_are_drawn_escaped() {
     let mut c = Connection::new("evil", "open_ai");
-    c.values.insert("base_url".into(), "https://x\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}.example/\u{1b}[2J".into());
+    c.values.insert(
+        "base_url".into(),
+        "https://x\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}.example/\u{1b}[2J".into(),
+    );
     c.secrets.insert("api_key".into(), "keychain".into());
     let mut a = app(vec![c], 120, 40);
     key(&mut a, KeyCode::Enter);
     let t = render(&a, 120, 40);
     for cell in t.backend().buffer().content() {
-        assert!(!cell.symbol().chars().any(|ch| ch.is_control() || ch == '\u{202e}'), "raw control char drawn");
+        assert!(
+            !cell
+                .symbol()
+                .chars()
+                .any(|ch| ch.is_control() || ch == '\u{202e}'),
+            "raw control char drawn"
+        );
     }
     assert!(text(&t).contains("\\u{1b}]52"), "shown escaped");
 }

@@ -127,8 +127,7 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
             inspect::endpoint(url, type_id.as_deref(), *json)
         }
         Command::Doctor { json } => doctor::doctor(&ctx, *json),
-        Command::Inspect | Command::Setup => Err(CliError::new(
-            "the terminal UI is not available in this build",
-        )),
+        Command::Inspect => tui(&ctx, true, false),
+        Command::Setup => tui(&ctx, cli.readonly, true),
     }
 }

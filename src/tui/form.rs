@@ -340,8 +340,12 @@ impl Form {
     /// The one-key fix: store the normalized base, and fill api_version from a pasted request
     /// URL where the type has that field. Returns false when there is nothing to fix.
     pub fn apply_fix(&mut self) -> bool {
-        let Some(base) = self.fix_offer() else { return false };
-        let Some((i, r)) = self.reading() else { return false };
+        let Some(base) = self.fix_offer() else {
+            return false;
+        };
+        let Some((i, r)) = self.reading() else {
+            return false;
+        };
         let mut changed = false;
         if text_of(&self.fields[i].input) != base {
             self.fields[i].input = input(&base);

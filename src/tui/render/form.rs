@@ -14,7 +14,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use secrecy::ExposeSecret;
 
-
 fn secret_text(input: &ratatui_textarea::TextArea, sec: &Secret, dropped: bool) -> String {
     let text = text_of(input);
     if dropped {
@@ -127,7 +126,11 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
     let focused_row = form.focused_row();
     let (conn, _) = form.to_connection();
     // The label column fits the longest label, within a third of the width.
-    let longest = rows.iter().map(|r| row_label_len(form, r)).max().unwrap_or(8);
+    let longest = rows
+        .iter()
+        .map(|r| row_label_len(form, r))
+        .max()
+        .unwrap_or(8);
     let label_w = (longest + 3).clamp(12, (width / 3).max(12));
     for row in &rows {
         let is_focus = focused && *row == focused_row;
@@ -204,7 +207,11 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         let prefix = if is_focus { ">" } else { " " };
         let label_text = format!("{prefix}{marker}{label}");
         let label_cell: String = if label_text.chars().count() > label_w {
-            label_text.chars().take(label_w.saturating_sub(1)).collect::<String>() + "…"
+            label_text
+                .chars()
+                .take(label_w.saturating_sub(1))
+                .collect::<String>()
+                + "…"
         } else {
             format!("{label_text:<label_w$}")
         };

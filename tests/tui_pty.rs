@@ -1,0 +1,373 @@
+//! The real binary in a pseudo-terminal (portable-pty + vt100), on temp config dirs, against
+//! a real Secret Service.
+
+mod common;
+use common::*;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Pty {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn spawn(dir: &std::path::Path, args: &[&str], cols: u16, rows: u16) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let k = keyring();
+        let mut cmd = CommandBuilder::new(bin());
+        cmd.args(args);
+        cmd.env("AICONN_CONFIG_DIR", dir);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus);
+        cmd.env("XDG_RUNTIME_DIR", &k.runtime);
+        cmd.env("XDG_DATA_HOME", &k.data);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(rows).unwrap(),
+            std::num::NonZero::new(cols).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pair.master; // keep the pty open while reading
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            parser,
+            raw,
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if self.screen().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {needle:?}; screen:\n{}",
+            self.screen()
+        );
+    }
+
+    fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn paste(&mut self, s: &str) {
+        self.send(&format!("\x1b[200~{s}\x1b[201~"));
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(100)); // let the reader drain
+                return st.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("did not exit; screen:\n{}", self.screen());
+    }
+
+    fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+}
+
+const DOWN: &str = "\x1b[B";
+const RIGHT: &str = "\x1b[C";
+const ESC: &str = "\x1b";
+
+fn show_json(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let o = cmd(dir, &["show", name, "--json", "--reveal"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    serde_json::from_str(&o.stdout).unwrap()
+}
+
+/// The terminal was restored: alternate screen left, bracketed paste off, cursor shown.
+fn assert_restored(raw: &str) {
+    let tail = &raw[raw.rfind("\x1b[?1049h").unwrap_or(0)..];
+    assert!(tail.contains("\x1b[?1049l"), "alternate screen not left");
+    assert!(tail.contains("\x1b[?2004l"), "bracketed paste not disabled");
+}
+
+#[test]
+fn first_run_guided_setup_creates_a_connection_that_show_reports() {
+    let d = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("Which service?");
+    t.send("\r"); // Azure AI (Foundry)
+    t.wait_for("A short name");
+    t.send("foundry\r");
+    t.wait_for("Paste the endpoint");
+    t.paste("https://contoso.services.ai.azure.com/models");
+    t.wait_for("one connection serves every model");
+    t.send("\r");
+    t.wait_for("Paste the key");
+    t.paste("fake-key-0001-pty");
+    t.send("\r");
+    t.wait_for("Review");
+    t.send("\r"); // Save
+    t.wait_for("Saved 'foundry'");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let raw = t.raw_text();
+    assert!(
+        !raw.contains("fake-key-0001-pty"),
+        "the key reached the terminal"
+    );
+    assert_restored(&raw);
+    let v = show_json(d.path(), "foundry");
+    assert_eq!(v["type"], "azure_ai");
+    assert_eq!(
+        v["endpoint"],
+        "https://contoso.services.ai.azure.com/models"
+    );
+    assert_eq!(v["api_key"], "fake-key-0001-pty");
+}
+
+#[test]
+fn edit_and_save_then_delete_with_confirm() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "azure_open_ai",
+                "--name",
+                "prod",
+                "--set",
+                "api_base=https://r.openai.azure.com",
+                "--set",
+                "api_key=fake-key-0002"
+            ]
+        )
+        .code,
+        0
+    );
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("prod");
+    t.send("\r"); // open
+    t.wait_for("API version");
+    t.send(&format!("{DOWN}{DOWN}{DOWN}\r")); // API version, start typing
+    t.send(&"\x7f".repeat(10));
+    t.send("2024-10-21");
+    t.send(ESC);
+    t.wait_for("prod · Azure OpenAI *");
+    t.send("s");
+    t.wait_for("Saved 'prod'");
+    assert_eq!(show_json(d.path(), "prod")["api_version"], "2024-10-21");
+    t.send(ESC); // back to the list
+    t.send("d");
+    t.wait_for("Are you sure you want to delete the connection 'prod'");
+    t.send("\r"); // "No" is preselected
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        cmd(d.path(), &["show", "prod"]).code,
+        0,
+        "Enter on No keeps it"
+    );
+    t.send("d");
+    t.wait_for("Are you sure");
+    t.send(RIGHT);
+    t.send("\r");
+    t.wait_for("Deleted 'prod'");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(cmd(d.path(), &["show", "prod"]).code, 3);
+}
+
+#[test]
+fn pasted_target_uri_and_the_one_key_fix() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0003"
+            ]
+        )
+        .code,
+        0
+    );
+    let mut t = Pty::spawn(d.path(), &[], 100, 30);
+    t.wait_for("Connections");
+    t.send("n");
+    t.wait_for("pick a type");
+    t.send(&format!("{DOWN}\r")); // Azure OpenAI
+    t.send("aoai\r"); // name, then to API base
+    t.send("\r"); // type into API base
+    t.paste("https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21");
+    t.send(ESC);
+    t.wait_for("press f to store");
+    t.send("f");
+    t.wait_for("resource · one connection");
+    t.send(&format!("{DOWN}\r"));
+    t.paste("fake-key-0004");
+    t.send(ESC);
+    t.send("s");
+    t.wait_for("Saved 'aoai'");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let v = show_json(d.path(), "aoai");
+    assert_eq!(v["api_base"], "https://contoso.openai.azure.com");
+    assert_eq!(v["api_version"], "2024-10-21");
+    assert_eq!(v["api_key"], "fake-key-0004");
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0005"
+            ]
+        )
+        .code,
+        0
+    );
+    let before = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("serp");
+    t.send("\r");
+    t.send(&format!("{DOWN}\r"));
+    t.send("new");
+    t.send(ESC);
+    t.send("q");
+    t.wait_for("Quit and lose them?");
+    t.send(ESC); // keeps working
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(t.child.try_wait().unwrap().is_none(), "Esc must not quit");
+    t.send("q");
+    t.wait_for("Quit and lose them?");
+    t.send("y");
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("connections.toml")).unwrap(),
+        before
+    );
+    assert_eq!(show_json(d.path(), "s")["api_key"], "fake-key-0005");
+}
+
+#[test]
+fn sighup_mid_edit_restores_the_terminal_and_leaves_files_intact() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0006"
+            ]
+        )
+        .code,
+        0
+    );
+    let before = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    for sig in ["HUP", "TERM"] {
+        let mut t = Pty::spawn(d.path(), &[], 80, 24);
+        t.wait_for("serp");
+        t.send("\r");
+        t.send(&format!("{DOWN}\r"));
+        t.send("half-typed");
+        let pid = t.child.process_id().unwrap();
+        std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        let code = t.wait_exit();
+        assert_ne!(code, 0, "SIG{sig}: interrupted exit status");
+        assert_restored(&t.raw_text());
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("connections.toml")).unwrap(),
+            before
+        );
+    }
+}
+
+#[test]
+fn readonly_inspection_says_so_and_refuses_edits() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0007"
+            ]
+        )
+        .code,
+        0
+    );
+    let mut t = Pty::spawn(d.path(), &["inspect"], 80, 24);
+    t.wait_for("[read-only]");
+    t.send("d");
+    t.wait_for("Read-only: editing is disabled");
+    t.send("\r");
+    t.send(DOWN);
+    t.send("r"); // explicit reveal
+    t.wait_for("fake-key-0007");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
