@@ -47,7 +47,7 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
     if let Some(w) = &app.wizard {
         wizard::draw(f, app, w, body, &theme);
     } else if area.width >= WIDE {
-        let [l, r] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(body);
+        let [l, r] = Layout::horizontal([Constraint::Length(list_width(app, area.width)), Constraint::Min(20)]).areas(body);
         list::draw(f, app, l, &theme);
         form::draw(f, app, r, &theme);
     } else if app.focus == Focus::List {
@@ -156,6 +156,17 @@ fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
         spans.push(Span::raw(format!(" {h} ")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
+}
+
+/// The list pane fits its longest row, between 30 columns and 40% of the screen.
+fn list_width(app: &App, total: u16) -> u16 {
+    let longest = app
+        .entries()
+        .iter()
+        .map(|id| app.entry_name(id).chars().count() + app.form(id).map_or(0, |f| f.spec.id.len()) + 7)
+        .max()
+        .unwrap_or(30);
+    (longest as u16).clamp(30, (total * 2 / 5).max(30))
 }
 
 /// A rectangle of `w`x`h` centred in `r` (clamped to it).
