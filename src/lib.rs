@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod cli;
 pub mod endpoint;
+pub mod migrate;
 pub mod model;
 pub mod promptflow;
 pub mod sanitize;

@@ -139,10 +139,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage where secrets are kept
+    #[command(subcommand)]
+    Secrets(SecretsCmd),
     /// Open the terminal UI read-only
     Inspect,
     /// Start the guided first-time setup in the terminal UI
     Setup,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCmd {
+    /// Move every secret to another backend, verify, then remove the old copies
+    #[command(
+        after_help = "Examples:\n  aiconn secrets migrate --to vault      # no keychain here: an encrypted file (age, passphrase)\n  aiconn secrets migrate --to keychain\n\n\
+        Safe to interrupt: run it again to finish. The vault is secrets.age next to connections.toml;\n\
+        `age -d secrets.age` decrypts it with the same passphrase."
+    )]
+    Migrate {
+        #[arg(long, value_parser = ["keychain", "vault"])]
+        to: String,
+    },
 }
 
 #[derive(Debug, Args, Default)]

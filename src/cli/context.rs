@@ -64,8 +64,22 @@ impl Context {
 
     /// The chosen backend; it connects on first use.
     pub fn secrets(&self) -> &dyn SecretStore {
-        self.secrets
-            .get_or_init(|| LazyStore::new(self.backend_choice().name()))
+        self.secrets.get_or_init(|| {
+            LazyStore::new(
+                self.backend_choice().name(),
+                self.store.dir(),
+                std::sync::Arc::new(super::prompt::vault_passphrase),
+            )
+        })
+    }
+
+    /// A backend by name (connects on first use).
+    pub fn open_backend(&self, name: &str) -> LazyStore {
+        LazyStore::new(
+            name,
+            self.store.dir(),
+            std::sync::Arc::new(super::prompt::vault_passphrase),
+        )
     }
 
     pub fn service(&self) -> Result<crate::service::Service<'_>, CliError> {

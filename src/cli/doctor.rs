@@ -59,6 +59,11 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
                 if !e.detail.is_empty() {
                     println!("detail          {}", e.detail);
                 }
+                if choice.name() == "keychain" {
+                    println!(
+                        "alternative     aiconn secrets migrate --to vault   (an encrypted file, no keychain needed)"
+                    );
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ mod edit;
 mod inspect;
 mod prompt;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, SecretsCmd};
 pub use context::Context;
 
 use crate::service::OpError;
@@ -80,10 +80,20 @@ pub fn tui(ctx: &Context, readonly: bool, setup: bool) -> Result<(), CliError> {
             "the terminal UI needs a terminal; for scripts see `aiconn --help`",
         ));
     }
+    let backend = ctx.backend_choice().name().to_string();
+    // The vault's passphrase is asked once per TUI session, before the screen is taken over.
+    let terminal: crate::secrets::AskPassphrase = std::sync::Arc::new(prompt::vault_passphrase);
+    let ask: crate::secrets::AskPassphrase = if backend == "vault" {
+        let p = crate::secrets::vault_passphrase(ctx.store.dir(), &terminal)?;
+        std::sync::Arc::new(move |_| Ok(p.clone()))
+    } else {
+        terminal
+    };
     let opts = crate::tui::run::Options {
         readonly,
         setup,
-        backend: ctx.backend_choice().name().to_string(),
+        backend,
+        ask,
     };
     match crate::tui::run::run(ctx.store.clone(), opts) {
         Ok(0) => Ok(()),
@@ -127,7 +137,27 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
             inspect::endpoint(url, type_id.as_deref(), *json)
         }
         Command::Doctor { json } => doctor::doctor(&ctx, *json),
+        Command::Secrets(SecretsCmd::Migrate { to }) => migrate(&ctx, to),
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
     }
+}
+
+fn migrate(ctx: &Context, to: &str) -> Result<(), CliError> {
+    use crate::secrets::SecretStore;
+    let target = ctx.open_backend(to);
+    // Open the target first: a wrong vault passphrase stops here, before anything moves.
+    target.probe()?;
+    let report = crate::migrate::migrate(&ctx.store, &target, &|name| {
+        Ok(Box::new(ctx.open_backend(name)))
+    })?;
+    for w in &report.warnings {
+        eprintln!("aiconn: warning: {w}");
+    }
+    eprintln!(
+        "Moved {} secret(s) to {to}; {} already there. New secrets will be kept in {to}.",
+        report.moved.len(),
+        report.already
+    );
+    Ok(())
 }

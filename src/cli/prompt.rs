@@ -2,6 +2,7 @@
 //! scripts get a clear error instead of a hang.
 
 use super::CliError;
+use crate::secrets::{SecretError, SecretErrorKind};
 use secrecy::SecretString;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -32,4 +33,35 @@ pub fn confirm(question: &str) -> bool {
         return false;
     }
     matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+/// Asks for the vault passphrase on the terminal (twice when creating the vault).
+pub fn vault_passphrase(new: bool) -> Result<SecretString, SecretError> {
+    let no = |m: &str| SecretError::new(SecretErrorKind::NoPassphrase, m.to_string());
+    if !interactive() {
+        return Err(no("no terminal to ask for the vault passphrase"));
+    }
+    let ask = |q: &str| {
+        rpassword::prompt_password(q).map_err(|e| no(&format!("cannot read the passphrase: {e}")))
+    };
+    if !new {
+        return Ok(SecretString::from(ask(
+            "Vault passphrase (input hidden): ",
+        )?));
+    }
+    eprintln!(
+        "Creating the encrypted vault (secrets.age). Choose a passphrase; it cannot be recovered."
+    );
+    for _ in 0..3 {
+        let a = ask("New vault passphrase (input hidden): ")?;
+        if a.chars().count() < 8 {
+            eprintln!("Use at least 8 characters.");
+            continue;
+        }
+        if ask("Again: ")? == a {
+            return Ok(SecretString::from(a));
+        }
+        eprintln!("The two passphrases differ.");
+    }
+    Err(no("no passphrase chosen"))
 }

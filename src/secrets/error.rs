@@ -18,6 +18,12 @@ pub enum SecretErrorKind {
     /// More than one keychain item matches (e.g. written by another tool version).
     Ambiguous,
     UnknownBackend,
+    /// The vault's passphrase is wrong.
+    VaultLocked,
+    /// The vault file is not a readable age file.
+    VaultCorrupt,
+    /// No passphrase could be obtained (no terminal, no passphrase file).
+    NoPassphrase,
     Other,
 }
 
@@ -58,7 +64,16 @@ impl SecretError {
             SecretErrorKind::Ambiguous => {
                 "remove the duplicate keychain items for this secret (see `aiconn doctor`)"
             }
-            SecretErrorKind::UnknownBackend => "set AICONN_SECRET_BACKEND to `keychain`",
+            SecretErrorKind::UnknownBackend => "set AICONN_SECRET_BACKEND to `keychain` or `vault`",
+            SecretErrorKind::VaultLocked => {
+                "try again with the right passphrase (AICONN_VAULT_PASSPHRASE_FILE, or type it)"
+            }
+            SecretErrorKind::VaultCorrupt => {
+                "restore secrets.age from a backup; `age -d secrets.age` shows what it holds"
+            }
+            SecretErrorKind::NoPassphrase => {
+                "run on a terminal to be asked, or set AICONN_VAULT_PASSPHRASE_FILE to a file holding it"
+            }
             SecretErrorKind::Other => "see `aiconn doctor` for details",
         }
     }
@@ -73,6 +88,9 @@ impl SecretError {
             SecretErrorKind::Timeout => "the keychain did not answer in time",
             SecretErrorKind::Ambiguous => "more than one keychain item matches",
             SecretErrorKind::UnknownBackend => "unknown secret backend",
+            SecretErrorKind::VaultLocked => "the vault passphrase is wrong",
+            SecretErrorKind::VaultCorrupt => "the vault file is damaged",
+            SecretErrorKind::NoPassphrase => "the vault needs its passphrase",
             SecretErrorKind::Other => "the keychain failed",
         }
     }
@@ -83,6 +101,19 @@ impl fmt::Display for SecretError {
         write!(f, "{}: {}", self.summary(), self.fix())?;
         if !self.detail.is_empty() {
             write!(f, " ({})", self.detail)?;
+        }
+        if matches!(
+            self.kind,
+            SecretErrorKind::NoSessionBus
+                | SecretErrorKind::NoProvider
+                | SecretErrorKind::NoCollection
+                | SecretErrorKind::Locked
+                | SecretErrorKind::Timeout
+        ) {
+            write!(
+                f,
+                "; or keep secrets in an encrypted file instead: `aiconn secrets migrate --to vault`"
+            )?;
         }
         write!(f, "; run `aiconn doctor` for a full diagnosis")
     }

@@ -1,31 +1,40 @@
 //! Opens the real backend on first use, so commands that end up not needing a secret (a
-//! connection under Entra ID, a delete with nothing to remove) work without a keychain.
+//! connection under Entra ID, a delete with nothing to remove) work without a keychain, and a
+//! vault asks for its passphrase only when a secret is really touched.
 
-use super::{SecretError, SecretKey, SecretStore, open_backend};
+use super::{AskPassphrase, SecretError, SecretKey, SecretStore, open_backend};
 use secrecy::SecretString;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub struct LazyStore {
     name: &'static str,
+    dir: PathBuf,
+    ask: AskPassphrase,
     inner: OnceLock<Result<Box<dyn SecretStore>, SecretError>>,
 }
 
 impl LazyStore {
-    pub fn new(name: &str) -> Self {
-        // Only known names are recorded in files; anything else fails at first use.
-        let name: &'static str = match name {
-            "keychain" => "keychain",
-            "vault" => "vault",
-            other => Box::leak(other.to_string().into_boxed_str()),
-        };
+    pub fn new(name: &str, dir: &Path, ask: AskPassphrase) -> Self {
+        // Names recorded by this build are static; anything else fails at first use.
+        let name: &'static str = super::BACKENDS
+            .iter()
+            .find(|b| **b == name)
+            .copied()
+            .unwrap_or("unknown");
         LazyStore {
             name,
+            dir: dir.to_path_buf(),
+            ask,
             inner: OnceLock::new(),
         }
     }
 
     fn open(&self) -> Result<&dyn SecretStore, SecretError> {
-        match self.inner.get_or_init(|| open_backend(self.name)) {
+        match self
+            .inner
+            .get_or_init(|| open_backend(self.name, &self.dir, &self.ask))
+        {
             Ok(s) => Ok(s.as_ref()),
             Err(e) => Err(e.clone()),
         }

@@ -3,10 +3,12 @@
 mod error;
 mod keychain;
 mod lazy;
+mod vault;
 
 pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};
 pub use lazy::LazyStore;
+pub use vault::{VAULT_FILE, VaultStore};
 
 use secrecy::SecretString;
 
@@ -45,13 +47,59 @@ pub trait SecretStore: Send + Sync {
     fn probe(&self) -> Result<(), SecretError>;
 }
 
-/// Opens the backend named by `name` ("keychain" is the only one today).
-pub fn open_backend(name: &str) -> Result<Box<dyn SecretStore>, SecretError> {
+/// Asks the user for the vault passphrase; the flag is true when a new vault is created
+/// (ask twice). Supplied by the face (CLI prompt, TUI popup).
+pub type AskPassphrase =
+    std::sync::Arc<dyn Fn(bool) -> Result<SecretString, SecretError> + Send + Sync>;
+
+pub const BACKENDS: [&str; 2] = ["keychain", "vault"];
+
+/// The vault passphrase: the file named by `AICONN_VAULT_PASSPHRASE_FILE` (for automation),
+/// else whatever `ask` gets from the user.
+pub fn vault_passphrase(
+    dir: &std::path::Path,
+    ask: &AskPassphrase,
+) -> Result<SecretString, SecretError> {
+    if let Some(file) = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").filter(|f| !f.is_empty()) {
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            SecretError::new(
+                SecretErrorKind::NoPassphrase,
+                format!(
+                    "AICONN_VAULT_PASSPHRASE_FILE {}: {e}",
+                    std::path::Path::new(&file).display()
+                ),
+            )
+        })?;
+        let p = text.trim_end_matches(['\n', '\r']);
+        if p.is_empty() {
+            return Err(SecretError::new(
+                SecretErrorKind::NoPassphrase,
+                "AICONN_VAULT_PASSPHRASE_FILE is empty",
+            ));
+        }
+        return Ok(SecretString::from(p.to_string()));
+    }
+    ask(!VaultStore::exists(dir))
+}
+
+/// Opens the backend named by `name` for the config dir `dir`.
+pub fn open_backend(
+    name: &str,
+    dir: &std::path::Path,
+    ask: &AskPassphrase,
+) -> Result<Box<dyn SecretStore>, SecretError> {
     match name {
         "keychain" => Ok(Box::new(KeychainStore::open_native()?)),
+        "vault" => Ok(Box::new(VaultStore::open(
+            dir,
+            vault_passphrase(dir, ask)?,
+        )?)),
         other => Err(SecretError::new(
             SecretErrorKind::UnknownBackend,
-            format!("unknown secret backend '{other}' (known: keychain)"),
+            format!(
+                "unknown secret backend '{other}' (known: {})",
+                BACKENDS.join(", ")
+            ),
         )),
     }
 }

@@ -4,7 +4,7 @@
 mod atomic;
 mod doc;
 
-pub use atomic::{ensure_private_dir, write_atomic};
+pub use atomic::{FileLock, ensure_private_dir, write_atomic};
 pub use doc::{ConnDoc, FORMAT_VERSION};
 
 use std::path::{Path, PathBuf};

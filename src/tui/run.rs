@@ -15,6 +15,8 @@ pub struct Options {
     pub readonly: bool,
     pub setup: bool,
     pub backend: String,
+    /// Supplies the vault passphrase (asked once, before the screen is taken over).
+    pub ask: crate::secrets::AskPassphrase,
 }
 
 fn location(store: &Store) -> String {
@@ -36,7 +38,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     {
         let store = store.clone();
         let tx = tx.clone();
-        let secrets = Box::new(LazyStore::new(&opts.backend));
+        let secrets = Box::new(LazyStore::new(&opts.backend, store.dir(), opts.ask.clone()));
         std::thread::spawn(move || worker(store, secrets, erx, tx));
     }
     {

@@ -2,6 +2,8 @@
 //! per test binary) and a command builder for the real binary on a temp config dir.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

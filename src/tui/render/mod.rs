@@ -47,7 +47,11 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
     if let Some(w) = &app.wizard {
         wizard::draw(f, app, w, body, &theme);
     } else if area.width >= WIDE {
-        let [l, r] = Layout::horizontal([Constraint::Length(list_width(app, area.width)), Constraint::Min(20)]).areas(body);
+        let [l, r] = Layout::horizontal([
+            Constraint::Length(list_width(app, area.width)),
+            Constraint::Min(20),
+        ])
+        .areas(body);
         list::draw(f, app, l, &theme);
         form::draw(f, app, r, &theme);
     } else if app.focus == Focus::List {
@@ -163,7 +167,9 @@ fn list_width(app: &App, total: u16) -> u16 {
     let longest = app
         .entries()
         .iter()
-        .map(|id| app.entry_name(id).chars().count() + app.form(id).map_or(0, |f| f.spec.id.len()) + 7)
+        .map(|id| {
+            app.entry_name(id).chars().count() + app.form(id).map_or(0, |f| f.spec.id.len()) + 7
+        })
         .max()
         .unwrap_or(30);
     (longest as u16).clamp(30, (total * 2 / 5).max(30))

@@ -1,0 +1,437 @@
+//! The vault backend (age, passphrase) and migration between backends, through the real
+//! binary: headless machines, wrong passphrases, damaged files, the `age` tool, interruptions.
+
+mod common;
+use common::pty::Pty;
+use common::*;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const PASS: &str = "correct horse battery";
+
+/// aiconn on `dir` with the vault chosen, its passphrase in a file, and a fast work factor.
+fn vault_cmd(dir: &Path, headless: bool) -> Command {
+    let pass = dir.join("pass.txt");
+    if !pass.exists() {
+        fs::write(&pass, format!("{PASS}\n")).unwrap();
+    }
+    let mut c = if headless {
+        aiconn_headless(dir)
+    } else {
+        aiconn(dir)
+    };
+    c.env("AICONN_SECRET_BACKEND", "vault")
+        .env("AICONN_VAULT_PASSPHRASE_FILE", &pass)
+        .env("AICONN_VAULT_WORK_FACTOR", "10");
+    c
+}
+
+fn vrun(dir: &Path, args: &[&str]) -> Out {
+    let mut c = vault_cmd(dir, true);
+    c.args(args);
+    run(c)
+}
+
+fn revealed(o: &Out, field: &str) -> String {
+    let v: serde_json::Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|_| panic!("{}{}", o.stdout, o.stderr));
+    v[field].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn vault_round_trip_on_a_machine_without_a_session_bus() {
+    let d = tempfile::tempdir().unwrap();
+    let o = vrun(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0101",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = vrun(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "open_ai",
+            "--name",
+            "o",
+            "--set",
+            "api_key=fake-key-0102",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        revealed(
+            &vrun(d.path(), &["show", "s", "--json", "--reveal"]),
+            "api_key"
+        ),
+        "fake-key-0101"
+    );
+    let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    assert!(toml.contains("secrets = { api_key = \"vault\" }"), "{toml}");
+    let vault = fs::read(d.path().join("secrets.age")).unwrap();
+    assert!(vault.starts_with(b"age-encryption.org/v1"));
+    let text = String::from_utf8_lossy(&vault);
+    assert!(
+        !text.contains("fake-key-0101") && !toml.contains("fake-key"),
+        "secret in clear"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        fs::metadata(d.path().join("secrets.age"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    // delete removes it from the vault
+    assert_eq!(vrun(d.path(), &["delete", "s", "--yes"]).code, 0);
+    assert_eq!(
+        revealed(
+            &vrun(d.path(), &["show", "o", "--json", "--reveal"]),
+            "api_key"
+        ),
+        "fake-key-0102"
+    );
+}
+
+#[test]
+fn wrong_passphrase_and_damaged_vaults_are_clear_errors_and_left_untouched() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        vrun(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0103"
+            ]
+        )
+        .code,
+        0
+    );
+    let path = d.path().join("secrets.age");
+    let good = fs::read(&path).unwrap();
+    let wrong = d.path().join("wrong.txt");
+    fs::write(&wrong, "not the passphrase").unwrap();
+    let mut c = vault_cmd(d.path(), true);
+    c.env("AICONN_VAULT_PASSPHRASE_FILE", &wrong).args([
+        "create",
+        "--type",
+        "serp",
+        "--name",
+        "t",
+        "--set",
+        "api_key=fake-key-0104",
+    ]);
+    let o = run(c);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("wrong vault passphrase"), "{}", o.stderr);
+    assert_eq!(fs::read(&path).unwrap(), good, "vault untouched");
+    assert!(
+        !fs::read_to_string(d.path().join("connections.toml"))
+            .unwrap()
+            .contains("[connections.t]"),
+        "no half-saved connection"
+    );
+    for (what, bytes) in [
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("garbage", b"not an age file at all\n".to_vec()),
+        ("flipped", {
+            let mut b = good.clone();
+            let n = b.len() - 10;
+            b[n] ^= 0xff;
+            b
+        }),
+    ] {
+        fs::write(&path, &bytes).unwrap();
+        let o = vrun(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "u",
+                "--set",
+                "api_key=fake-key-0105",
+            ],
+        );
+        assert_eq!(o.code, 1, "{what}");
+        assert!(
+            o.stderr.contains("left untouched") || o.stderr.contains("damaged"),
+            "{what}: {}",
+            o.stderr
+        );
+        assert_eq!(fs::read(&path).unwrap(), bytes, "{what}: vault overwritten");
+        let o = vrun(d.path(), &["show", "s", "--reveal"]);
+        assert_eq!(o.code, 1, "{what}: reveal must fail clearly");
+    }
+}
+
+#[test]
+fn the_age_tool_decrypts_the_vault_with_the_same_passphrase() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        vrun(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0106"
+            ]
+        )
+        .code,
+        0
+    );
+    let out = d.path().join("plain.json");
+    let mut cmd = portable_pty::CommandBuilder::new("age");
+    cmd.args([
+        "--decrypt",
+        "-o",
+        out.to_str().unwrap(),
+        d.path().join("secrets.age").to_str().unwrap(),
+    ]);
+    let mut t = Pty::spawn_command(cmd, 80, 24);
+    t.wait_for("passphrase");
+    t.send(&format!("{PASS}\r"));
+    assert_eq!(t.wait_exit(), 0, "{}", t.screen());
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let ns = fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    let ns = ns
+        .lines()
+        .find(|l| l.starts_with("namespace"))
+        .unwrap()
+        .split('"')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_eq!(v["secrets"][format!("{ns}/s/api_key")], "fake-key-0106");
+}
+
+#[test]
+fn headless_cli_points_to_the_vault_and_takes_that_path_without_losing_anything() {
+    let d = tempfile::tempdir().unwrap();
+    // an Entra ID connection works headless; a keyed one is refused with the way out
+    let mut c = aiconn_headless(d.path());
+    c.args([
+        "create",
+        "--type",
+        "azure_open_ai",
+        "--name",
+        "aad",
+        "--set",
+        "api_base=https://r.openai.azure.com",
+        "--set",
+        "auth_mode=meid_token",
+    ]);
+    assert_eq!(run(c).code, 0);
+    let mut c = aiconn_headless(d.path());
+    c.args([
+        "create",
+        "--type",
+        "serp",
+        "--name",
+        "s",
+        "--set",
+        "api_key=fake-key-0107",
+    ]);
+    let o = run(c);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("aiconn secrets migrate --to vault"),
+        "{}",
+        o.stderr
+    );
+    let mut c = aiconn_headless(d.path());
+    c.arg("doctor");
+    let o = run(c);
+    assert!(
+        o.stdout.contains("no D-Bus session bus")
+            && o.stdout.contains("secrets migrate --to vault"),
+        "{}",
+        o.stdout
+    );
+    // take the vault path (no backend env: the file records the choice)
+    let pass = d.path().join("pass.txt");
+    fs::write(&pass, PASS).unwrap();
+    let with_pass = |args: &[&str]| {
+        let mut c = aiconn_headless(d.path());
+        c.env("AICONN_VAULT_PASSPHRASE_FILE", &pass)
+            .env("AICONN_VAULT_WORK_FACTOR", "10")
+            .args(args);
+        run(c)
+    };
+    let o = with_pass(&["secrets", "migrate", "--to", "vault"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        fs::read_to_string(d.path().join("connections.toml"))
+            .unwrap()
+            .contains("secret_backend = \"vault\"")
+    );
+    assert_eq!(
+        with_pass(&[
+            "create",
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0107"
+        ])
+        .code,
+        0
+    );
+    assert_eq!(
+        revealed(&with_pass(&["show", "s", "--json", "--reveal"]), "api_key"),
+        "fake-key-0107"
+    );
+    let o = with_pass(&["doctor"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("secret backend  vault (secret_backend in connections.toml)")
+            && o.stdout.contains("probe           ok"),
+        "{}",
+        o.stdout
+    );
+    // no passphrase and no terminal: a clear error, not a hang
+    let mut c = aiconn_headless(d.path());
+    c.args(["show", "s", "--reveal"]);
+    let o = run(c);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("AICONN_VAULT_PASSPHRASE_FILE"),
+        "{}",
+        o.stderr
+    );
+}
+
+fn keychain_with(dir: &Path, names: &[&str]) {
+    for (i, n) in names.iter().enumerate() {
+        let o = cmd(
+            dir,
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                n,
+                "--set",
+                &format!("api_key=fake-key-02{i:02}"),
+            ],
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+}
+
+fn migrate(dir: &Path, to: &str, crash: Option<&str>) -> Out {
+    let mut c = vault_cmd(dir, false);
+    c.env_remove("AICONN_SECRET_BACKEND")
+        .args(["secrets", "migrate", "--to", to]);
+    if let Some(p) = crash {
+        c.env("AICONN_TEST_CRASH_AT", p);
+    }
+    run(c)
+}
+
+fn all_values(dir: &Path, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| {
+            let mut c = vault_cmd(dir, false);
+            c.env_remove("AICONN_SECRET_BACKEND")
+                .args(["show", n, "--json", "--reveal"]);
+            revealed(&run(c), "api_key")
+        })
+        .collect()
+}
+
+#[test]
+fn migration_both_ways_keeps_every_secret() {
+    let d = tempfile::tempdir().unwrap();
+    let names = ["m1", "m2", "m3"];
+    keychain_with(d.path(), &names);
+    let expected: Vec<String> = (0..3).map(|i| format!("fake-key-02{i:02}")).collect();
+    let o = migrate(d.path(), "vault", None);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("Moved 3 secret(s) to vault"),
+        "{}",
+        o.stderr
+    );
+    let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    assert_eq!(toml.matches("api_key = \"vault\"").count(), 3);
+    assert_eq!(all_values(d.path(), &names), expected);
+    // the keychain copies are gone
+    let k = keyring();
+    let ns = toml
+        .lines()
+        .find(|l| l.starts_with("namespace"))
+        .unwrap()
+        .split('"')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let o = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "aiconn",
+            "username",
+            &format!("{ns}/m1/api_key"),
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
+        .output()
+        .unwrap();
+    assert!(o.stdout.is_empty(), "old keychain copy left behind");
+    let o = migrate(d.path(), "keychain", None);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    assert_eq!(toml.matches("api_key = \"keychain\"").count(), 3);
+    assert!(toml.contains("secret_backend = \"keychain\""));
+    assert_eq!(all_values(d.path(), &names), expected);
+}
+
+#[test]
+fn an_interrupted_migration_loses_nothing_and_a_rerun_finishes_it() {
+    let names = ["i1", "i2"];
+    let expected: Vec<String> = (0..2).map(|i| format!("fake-key-02{i:02}")).collect();
+    for point in ["migrate-copied", "migrate-committed"] {
+        let d = tempfile::tempdir().unwrap();
+        keychain_with(d.path(), &names);
+        let o = migrate(d.path(), "vault", Some(point));
+        assert_eq!(o.code, 137, "{point}: the crash hook fired");
+        assert_eq!(
+            all_values(d.path(), &names),
+            expected,
+            "{point}: every secret still readable"
+        );
+        let o = migrate(d.path(), "vault", None);
+        assert_eq!(o.code, 0, "{point}: {}", o.stderr);
+        let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
+        assert_eq!(toml.matches("api_key = \"vault\"").count(), 2, "{point}");
+        assert_eq!(
+            all_values(d.path(), &names),
+            expected,
+            "{point}: after the rerun"
+        );
+    }
+}
