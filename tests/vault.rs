@@ -435,3 +435,41 @@ fn an_interrupted_migration_loses_nothing_and_a_rerun_finishes_it() {
         );
     }
 }
+
+#[test]
+fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
+    let d = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn_headless(d.path(), &[], &[("AICONN_VAULT_WORK_FACTOR", "10")], 100, 30);
+    t.wait_for("Which service?");
+    t.send(&format!("{}\r", "\x1b[B")); // Azure OpenAI
+    t.wait_for("A short name");
+    t.send("aoai\r");
+    t.wait_for("Paste the api base");
+    t.paste("https://contoso.openai.azure.com/");
+    t.send("\r");
+    t.wait_for("Secrets cannot be saved here");
+    t.wait_for("Ctrl-V");
+    t.send("\x16"); // Ctrl-V
+    t.wait_for("New vault passphrase");
+    t.send(&format!("{PASS}\r"));
+    t.wait_for("Vault passphrase again");
+    t.send(&format!("{PASS}\r"));
+    t.wait_for("Secrets are now kept in the vault");
+    t.paste("fake-key-0108");
+    t.send("\r"); // to other settings
+    t.wait_for("Other settings");
+    t.send("\r");
+    t.wait_for("Review");
+    t.send("\r");
+    t.wait_for("Saved 'aoai'");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(!t.raw_text().contains(PASS) && !t.raw_text().contains("fake-key-0108"), "passphrase or key echoed");
+    let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    assert!(toml.contains("secret_backend = \"vault\"") && toml.contains("api_key = \"vault\""), "{toml}");
+    let pass = d.path().join("pass.txt");
+    fs::write(&pass, PASS).unwrap();
+    let mut c = aiconn_headless(d.path());
+    c.env("AICONN_VAULT_PASSPHRASE_FILE", &pass).args(["show", "aoai", "--json", "--reveal"]);
+    assert_eq!(revealed(&run(c), "api_key"), "fake-key-0108");
+}

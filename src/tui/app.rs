@@ -37,6 +37,8 @@ pub enum PickFor {
 pub enum InputFor {
     Rename(String),
     AddKv { secret: bool },
+    /// The vault passphrase; `first` holds the first entry while it is typed again.
+    VaultPassphrase { create: bool, first: Option<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -82,11 +84,10 @@ pub enum Effect {
         old: String,
         new: String,
     },
-    LoadSecret {
-        conn: Connection,
-        field: String,
-    },
+        LoadSecret { conn: Connection, field: String },
     Probe,
+    /// Keep secrets in the encrypted vault from now on (unlocks or creates it).
+    UseVault { passphrase: SecretString },
 }
 
 /// Everything that can happen to the app.
@@ -116,6 +117,8 @@ pub enum Action {
         result: Result<Option<SecretString>, String>,
     },
     Probed(Result<(), String>),
+    /// The secret backend in use changed (e.g. to the vault).
+    BackendSwitched { name: String, result: Result<(), String> },
 }
 
 pub struct App {
@@ -139,6 +142,10 @@ pub struct App {
     pub backend: Option<Result<(), String>>,
     pub quit: bool,
     pub no_color: bool,
+    /// The secret backend in use ("keychain" or "vault").
+    pub backend_name: String,
+    /// A vault file exists in the config dir (unlock it rather than create one).
+    pub vault_exists: bool,
 }
 
 pub const MIN_SIZE: (u16, u16) = (60, 16);
@@ -166,6 +173,8 @@ impl App {
             backend: None,
             quit: false,
             no_color: false,
+            backend_name: "keychain".into(),
+            vault_exists: false,
         }
     }
 

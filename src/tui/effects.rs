@@ -16,7 +16,17 @@ fn reload(store: &Store) -> Result<Vec<Connection>, String> {
         .map_err(|e| e.to_string())
 }
 
-pub fn run_effect(store: &Store, secrets: &dyn SecretStore, effect: Effect) -> Action {
+pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Effect) -> Action {
+    if let Effect::UseVault { passphrase } = effect {
+        return match use_vault(store, passphrase) {
+            Ok(v) => {
+                *backend = Box::new(v);
+                Action::BackendSwitched { name: "vault".into(), result: Ok(()) }
+            }
+            Err(e) => Action::BackendSwitched { name: "vault".into(), result: Err(e) },
+        };
+    }
+    let secrets: &dyn SecretStore = backend.as_ref();
     let svc = Service::new(store, secrets);
     match effect {
         Effect::Save {
@@ -90,6 +100,7 @@ pub fn run_effect(store: &Store, secrets: &dyn SecretStore, effect: Effect) -> A
                 result: r,
             }
         }
+        Effect::UseVault { .. } => unreachable!("handled above"),
         Effect::Probe => Action::Probed(
             secrets
                 .probe()
@@ -98,10 +109,19 @@ pub fn run_effect(store: &Store, secrets: &dyn SecretStore, effect: Effect) -> A
     }
 }
 
+/// Opens (or creates) the vault and records it as the backend for new secrets.
+fn use_vault(store: &Store, passphrase: secrecy::SecretString) -> Result<crate::secrets::VaultStore, String> {
+    let v = crate::secrets::VaultStore::open(store.dir(), passphrase).map_err(|e| e.to_string())?;
+    let mut tx = store.begin().map_err(|e| e.to_string())?;
+    tx.doc.set_secret_backend("vault");
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(v)
+}
+
 /// The worker loop: one effect at a time, in order.
-pub fn worker(store: Store, secrets: Box<dyn SecretStore>, rx: Receiver<Effect>, tx: Sender<Msg>) {
+pub fn worker(store: Store, mut secrets: Box<dyn SecretStore>, rx: Receiver<Effect>, tx: Sender<Msg>) {
     for e in rx {
-        let a = run_effect(&store, secrets.as_ref(), e);
+        let a = run_effect(&store, &mut secrets, e);
         if tx.send(Msg::Action(a)).is_err() {
             break;
         }

@@ -32,6 +32,8 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // A file that does not parse stops here, before the terminal is touched.
     let doc = store.load().map_err(|e| e.to_string())?;
     let mut app = App::new(doc.connections().to_vec(), opts.readonly);
+    app.backend_name = opts.backend.clone();
+    app.vault_exists = crate::secrets::VaultStore::exists(store.dir());
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (tx, rx) = mpsc::channel::<Msg>();
     let (etx, erx) = mpsc::channel();

@@ -32,6 +32,10 @@ pub const FILTER_PROMPT: &str = "Filter: ";
 pub const RENAME_TITLE: &str = "Rename connection";
 pub const ADD_KEY_TITLE: &str = "Key name";
 pub const BACKEND_DOWN: &str = "Secrets cannot be saved here";
+pub const OFFER_VAULT: &str = "Press Ctrl-V to keep secrets in an encrypted vault file (secrets.age, a passphrase you choose) instead.";
+pub const VAULT_NEW_TITLE: &str = "New vault passphrase (8+ characters)";
+pub const VAULT_AGAIN_TITLE: &str = "Vault passphrase again";
+pub const VAULT_UNLOCK_TITLE: &str = "Vault passphrase";
 
 pub fn confirm_delete(name: &str) -> String {
     format!("Are you sure you want to delete the connection '{name}' and its secrets?")

@@ -98,6 +98,24 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::BackendSwitched { name, result } => {
+            app.pending = app.pending.saturating_sub(1);
+            match result {
+                Ok(()) => {
+                    app.backend_name = name.clone();
+                    app.backend = Some(Ok(()));
+                    app.vault_exists = name == "vault" || app.vault_exists;
+                    app.set_status(Level::Info, format!("Secrets are now kept in the {name} (secrets.age, encrypted)."));
+                }
+                Err(e) => {
+                    app.set_status(Level::Error, e.clone());
+                    if let Some(w) = &mut app.wizard {
+                        w.error = Some(e);
+                    }
+                }
+            }
+            vec![]
+        }
         Action::Probed(r) => {
             app.pending = app.pending.saturating_sub(1);
             app.backend = Some(r);
@@ -697,6 +715,30 @@ fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             new: text,
                         }]
                     }
+                    InputFor::VaultPassphrase { create, first } => {
+                        let typed = text_of(&input);
+                        let retry = |e: &str| {
+                            let mut t = super::form::input("");
+                            t.set_mask_char('•');
+                            Some(Popup::Input { for_: InputFor::VaultPassphrase { create: *create, first: None }, input: t, error: Some(e.to_string()) })
+                        };
+                        if *create && first.is_none() {
+                            if typed.chars().count() < 8 {
+                                app.popup = retry("Use at least 8 characters.");
+                                return vec![];
+                            }
+                            let mut t = super::form::input("");
+                            t.set_mask_char('•');
+                            app.popup = Some(Popup::Input { for_: InputFor::VaultPassphrase { create: true, first: Some(typed) }, input: t, error: None });
+                            return vec![];
+                        }
+                        if first.as_ref().is_some_and(|f| *f != typed) {
+                            app.popup = retry("The two passphrases differ; type it again.");
+                            return vec![];
+                        }
+                        app.pending += 1;
+                        vec![Effect::UseVault { passphrase: secrecy::SecretString::from(typed) }]
+                    }
                     InputFor::AddKv { secret } => {
                         let f = selected_form(app).expect("form open");
                         if !crate::model::valid_custom_key(&text)
@@ -797,10 +839,22 @@ fn mark_typed_wizard(w: &mut Wizard) {
     }
 }
 
+/// Opens the passphrase popup that switches secrets to the vault.
+pub fn offer_vault(app: &mut App) {
+    let mut t = input("");
+    t.set_mask_char('•');
+    app.popup = Some(Popup::Input { for_: InputFor::VaultPassphrase { create: !app.vault_exists, first: None }, input: t, error: None });
+}
+
 fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let w = app.wizard.as_mut().expect("checked");
     if lookup(Ctx::Editing, &k) == Some(Cmd::Quit) {
         return request_quit(app);
+    }
+    let ctrl_v = k.code == KeyCode::Char('v') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_v && w.step == Step::Key && matches!(app.backend, Some(Err(_))) && app.backend_name != "vault" {
+        offer_vault(app);
+        return vec![];
     }
     match (w.step, k.code) {
         (Step::Type, KeyCode::Up | KeyCode::Char('k')) => {

@@ -15,6 +15,22 @@ pub struct Pty {
 }
 
 impl Pty {
+    /// aiconn on a machine with no session bus at all (the SSH-to-a-server case).
+    pub fn spawn_headless(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
+        let empty = dir.join("no-runtime");
+        std::fs::create_dir_all(&empty).unwrap();
+        let mut cmd = CommandBuilder::new(bin());
+        cmd.args(args);
+        cmd.env("AICONN_CONFIG_DIR", dir);
+        cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
+        cmd.env("XDG_RUNTIME_DIR", &empty);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Pty::spawn_command(cmd, cols, rows)
+    }
+
     /// aiconn with `args` on config dir `dir`, against the test keyring.
     pub fn spawn(dir: &std::path::Path, args: &[&str], cols: u16, rows: u16) -> Pty {
         let k = keyring();

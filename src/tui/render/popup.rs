@@ -92,11 +92,15 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let title = match for_ {
                 InputFor::Rename(_) => s::RENAME_TITLE,
                 InputFor::AddKv { .. } => s::ADD_KEY_TITLE,
+                InputFor::VaultPassphrase { create: false, .. } => s::VAULT_UNLOCK_TITLE,
+                InputFor::VaultPassphrase { first: None, .. } => s::VAULT_NEW_TITLE,
+                InputFor::VaultPassphrase { .. } => s::VAULT_AGAIN_TITLE,
             };
+            let masked = matches!(for_, InputFor::VaultPassphrase { .. });
             let r = centered(area, 50, 5);
             let inner = frame(f, r, title, theme);
             let line_r = Rect { height: 1, ..inner };
-            f.render_widget(Paragraph::new(for_terminal(&text_of(input))), line_r);
+            f.render_widget(Paragraph::new(if masked { "•".repeat(text_of(input).chars().count()) } else { for_terminal(&text_of(input)) }), line_r);
             let col = crate::tui::form::cursor_col(input);
             f.set_cursor_position((
                 inner.x + (col as u16).min(inner.width.saturating_sub(1)),

@@ -133,7 +133,10 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                     format!("! {}: {}", crate::tui::strings::BACKEND_DOWN, why),
                     theme.error(),
                 )));
-                lines.push(Line::from("You can go on: the connection is kept unsaved in the editor until a keychain is available."));
+                if app.backend_name != "vault" {
+                    lines.push(Line::from(Span::styled(crate::tui::strings::OFFER_VAULT, theme.key())));
+                }
+                lines.push(Line::from("Or go on: the connection then waits, unsaved, in the editor."));
                 lines.push(Line::from(""));
             } else if app.backend.is_none() {
                 lines.push(Line::from(Span::styled(
