@@ -439,7 +439,13 @@ fn an_interrupted_migration_loses_nothing_and_a_rerun_finishes_it() {
 #[test]
 fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
     let d = tempfile::tempdir().unwrap();
-    let mut t = Pty::spawn_headless(d.path(), &[], &[("AICONN_VAULT_WORK_FACTOR", "10")], 100, 30);
+    let mut t = Pty::spawn_headless(
+        d.path(),
+        &[],
+        &[("AICONN_VAULT_WORK_FACTOR", "10")],
+        100,
+        30,
+    );
     t.wait_for("Which service?");
     t.send(&format!("{}\r", "\x1b[B")); // Azure OpenAI
     t.wait_for("A short name");
@@ -464,12 +470,67 @@ fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
     t.wait_for("Saved 'aoai'");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
-    assert!(!t.raw_text().contains(PASS) && !t.raw_text().contains("fake-key-0108"), "passphrase or key echoed");
+    assert!(
+        !t.raw_text().contains(PASS) && !t.raw_text().contains("fake-key-0108"),
+        "passphrase or key echoed"
+    );
     let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
-    assert!(toml.contains("secret_backend = \"vault\"") && toml.contains("api_key = \"vault\""), "{toml}");
+    assert!(
+        toml.contains("secret_backend = \"vault\"") && toml.contains("api_key = \"vault\""),
+        "{toml}"
+    );
     let pass = d.path().join("pass.txt");
     fs::write(&pass, PASS).unwrap();
     let mut c = aiconn_headless(d.path());
-    c.env("AICONN_VAULT_PASSPHRASE_FILE", &pass).args(["show", "aoai", "--json", "--reveal"]);
+    c.env("AICONN_VAULT_PASSPHRASE_FILE", &pass)
+        .args(["show", "aoai", "--json", "--reveal"]);
     assert_eq!(revealed(&run(c), "api_key"), "fake-key-0108");
+}
+
+#[test]
+fn a_typed_passphrase_is_cached_for_the_login_session_and_can_be_turned_off() {
+    let d = tempfile::tempdir().unwrap();
+    // first command on a terminal: creates the vault, asks twice
+    let mut t = Pty::spawn_headless(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--secret-stdin",
+            "api_key",
+        ],
+        &[
+            ("AICONN_SECRET_BACKEND", "vault"),
+            ("AICONN_VAULT_WORK_FACTOR", "10"),
+        ],
+        80,
+        24,
+    );
+    // --secret-stdin reads the terminal until EOF (Ctrl-D)
+    t.send("fake-key-0109\n\x04");
+    t.wait_for("New vault passphrase");
+    t.send(&format!("{PASS}\r"));
+    t.wait_for("Again");
+    t.send(&format!("{PASS}\r"));
+    assert_eq!(t.wait_exit(), 0, "{}", t.screen());
+    // the next command, without a terminal or a passphrase file, opens it from the cache
+    let mut c = aiconn_headless(d.path());
+    c.env("AICONN_SECRET_BACKEND", "vault")
+        .args(["show", "s", "--json", "--reveal"]);
+    assert_eq!(revealed(&run(c), "api_key"), "fake-key-0109");
+    // turned off: it must ask again (and cannot here)
+    let mut c = aiconn_headless(d.path());
+    c.env("AICONN_SECRET_BACKEND", "vault")
+        .env("AICONN_VAULT_CACHE_SECONDS", "0")
+        .args(["show", "s", "--reveal"]);
+    let o = run(c);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("vault needs its passphrase"),
+        "{}",
+        o.stderr
+    );
 }

@@ -3,6 +3,7 @@
 mod error;
 mod keychain;
 mod lazy;
+pub mod session_cache;
 mod vault;
 
 pub use error::{SecretError, SecretErrorKind};
@@ -82,6 +83,27 @@ pub fn vault_passphrase(
     ask(!VaultStore::exists(dir))
 }
 
+/// Opens the vault: with the passphrase cached in this login session if there is one, else
+/// with the passphrase file or by asking; a typed passphrase that works is cached.
+fn open_vault(dir: &std::path::Path, ask: &AskPassphrase) -> Result<VaultStore, SecretError> {
+    let from_file = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").is_some_and(|f| !f.is_empty());
+    if !from_file {
+        if let Some(p) = session_cache::get(dir) {
+            match VaultStore::open(dir, p) {
+                Ok(v) => return Ok(v),
+                Err(e) if e.kind == SecretErrorKind::VaultLocked => session_cache::forget(dir),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let p = vault_passphrase(dir, ask)?;
+    let v = VaultStore::open(dir, p.clone())?;
+    if !from_file {
+        session_cache::put(dir, &p);
+    }
+    Ok(v)
+}
+
 /// Opens the backend named by `name` for the config dir `dir`.
 pub fn open_backend(
     name: &str,
@@ -90,10 +112,7 @@ pub fn open_backend(
 ) -> Result<Box<dyn SecretStore>, SecretError> {
     match name {
         "keychain" => Ok(Box::new(KeychainStore::open_native()?)),
-        "vault" => Ok(Box::new(VaultStore::open(
-            dir,
-            vault_passphrase(dir, ask)?,
-        )?)),
+        "vault" => Ok(Box::new(open_vault(dir, ask)?)),
         other => Err(SecretError::new(
             SecretErrorKind::UnknownBackend,
             format!(

@@ -36,9 +36,14 @@ pub enum PickFor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputFor {
     Rename(String),
-    AddKv { secret: bool },
+    AddKv {
+        secret: bool,
+    },
     /// The vault passphrase; `first` holds the first entry while it is typed again.
-    VaultPassphrase { create: bool, first: Option<String> },
+    VaultPassphrase {
+        create: bool,
+        first: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -84,10 +89,15 @@ pub enum Effect {
         old: String,
         new: String,
     },
-        LoadSecret { conn: Connection, field: String },
+    LoadSecret {
+        conn: Connection,
+        field: String,
+    },
     Probe,
     /// Keep secrets in the encrypted vault from now on (unlocks or creates it).
-    UseVault { passphrase: SecretString },
+    UseVault {
+        passphrase: SecretString,
+    },
 }
 
 /// Everything that can happen to the app.
@@ -118,7 +128,10 @@ pub enum Action {
     },
     Probed(Result<(), String>),
     /// The secret backend in use changed (e.g. to the vault).
-    BackendSwitched { name: String, result: Result<(), String> },
+    BackendSwitched {
+        name: String,
+        result: Result<(), String>,
+    },
 }
 
 pub struct App {

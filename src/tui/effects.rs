@@ -21,9 +21,15 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
         return match use_vault(store, passphrase) {
             Ok(v) => {
                 *backend = Box::new(v);
-                Action::BackendSwitched { name: "vault".into(), result: Ok(()) }
+                Action::BackendSwitched {
+                    name: "vault".into(),
+                    result: Ok(()),
+                }
             }
-            Err(e) => Action::BackendSwitched { name: "vault".into(), result: Err(e) },
+            Err(e) => Action::BackendSwitched {
+                name: "vault".into(),
+                result: Err(e),
+            },
         };
     }
     let secrets: &dyn SecretStore = backend.as_ref();
@@ -110,7 +116,10 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
 }
 
 /// Opens (or creates) the vault and records it as the backend for new secrets.
-fn use_vault(store: &Store, passphrase: secrecy::SecretString) -> Result<crate::secrets::VaultStore, String> {
+fn use_vault(
+    store: &Store,
+    passphrase: secrecy::SecretString,
+) -> Result<crate::secrets::VaultStore, String> {
     let v = crate::secrets::VaultStore::open(store.dir(), passphrase).map_err(|e| e.to_string())?;
     let mut tx = store.begin().map_err(|e| e.to_string())?;
     tx.doc.set_secret_backend("vault");
@@ -119,7 +128,12 @@ fn use_vault(store: &Store, passphrase: secrecy::SecretString) -> Result<crate::
 }
 
 /// The worker loop: one effect at a time, in order.
-pub fn worker(store: Store, mut secrets: Box<dyn SecretStore>, rx: Receiver<Effect>, tx: Sender<Msg>) {
+pub fn worker(
+    store: Store,
+    mut secrets: Box<dyn SecretStore>,
+    rx: Receiver<Effect>,
+    tx: Sender<Msg>,
+) {
     for e in rx {
         let a = run_effect(&store, &mut secrets, e);
         if tx.send(Msg::Action(a)).is_err() {

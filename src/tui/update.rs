@@ -105,7 +105,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.backend_name = name.clone();
                     app.backend = Some(Ok(()));
                     app.vault_exists = name == "vault" || app.vault_exists;
-                    app.set_status(Level::Info, format!("Secrets are now kept in the {name} (secrets.age, encrypted)."));
+                    app.set_status(
+                        Level::Info,
+                        format!("Secrets are now kept in the {name} (secrets.age, encrypted)."),
+                    );
                 }
                 Err(e) => {
                     app.set_status(Level::Error, e.clone());
@@ -720,7 +723,14 @@ fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         let retry = |e: &str| {
                             let mut t = super::form::input("");
                             t.set_mask_char('•');
-                            Some(Popup::Input { for_: InputFor::VaultPassphrase { create: *create, first: None }, input: t, error: Some(e.to_string()) })
+                            Some(Popup::Input {
+                                for_: InputFor::VaultPassphrase {
+                                    create: *create,
+                                    first: None,
+                                },
+                                input: t,
+                                error: Some(e.to_string()),
+                            })
                         };
                         if *create && first.is_none() {
                             if typed.chars().count() < 8 {
@@ -729,7 +739,14 @@ fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             }
                             let mut t = super::form::input("");
                             t.set_mask_char('•');
-                            app.popup = Some(Popup::Input { for_: InputFor::VaultPassphrase { create: true, first: Some(typed) }, input: t, error: None });
+                            app.popup = Some(Popup::Input {
+                                for_: InputFor::VaultPassphrase {
+                                    create: true,
+                                    first: Some(typed),
+                                },
+                                input: t,
+                                error: None,
+                            });
                             return vec![];
                         }
                         if first.as_ref().is_some_and(|f| *f != typed) {
@@ -737,7 +754,9 @@ fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             return vec![];
                         }
                         app.pending += 1;
-                        vec![Effect::UseVault { passphrase: secrecy::SecretString::from(typed) }]
+                        vec![Effect::UseVault {
+                            passphrase: secrecy::SecretString::from(typed),
+                        }]
                     }
                     InputFor::AddKv { secret } => {
                         let f = selected_form(app).expect("form open");
@@ -843,7 +862,14 @@ fn mark_typed_wizard(w: &mut Wizard) {
 pub fn offer_vault(app: &mut App) {
     let mut t = input("");
     t.set_mask_char('•');
-    app.popup = Some(Popup::Input { for_: InputFor::VaultPassphrase { create: !app.vault_exists, first: None }, input: t, error: None });
+    app.popup = Some(Popup::Input {
+        for_: InputFor::VaultPassphrase {
+            create: !app.vault_exists,
+            first: None,
+        },
+        input: t,
+        error: None,
+    });
 }
 
 fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
@@ -852,7 +878,11 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         return request_quit(app);
     }
     let ctrl_v = k.code == KeyCode::Char('v') && k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl_v && w.step == Step::Key && matches!(app.backend, Some(Err(_))) && app.backend_name != "vault" {
+    if ctrl_v
+        && w.step == Step::Key
+        && matches!(app.backend, Some(Err(_)))
+        && app.backend_name != "vault"
+    {
         offer_vault(app);
         return vec![];
     }

@@ -16,7 +16,13 @@ pub struct Pty {
 
 impl Pty {
     /// aiconn on a machine with no session bus at all (the SSH-to-a-server case).
-    pub fn spawn_headless(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
+    pub fn spawn_headless(
+        dir: &std::path::Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Pty {
         let empty = dir.join("no-runtime");
         std::fs::create_dir_all(&empty).unwrap();
         let mut cmd = CommandBuilder::new(bin());

@@ -100,7 +100,14 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let r = centered(area, 50, 5);
             let inner = frame(f, r, title, theme);
             let line_r = Rect { height: 1, ..inner };
-            f.render_widget(Paragraph::new(if masked { "•".repeat(text_of(input).chars().count()) } else { for_terminal(&text_of(input)) }), line_r);
+            f.render_widget(
+                Paragraph::new(if masked {
+                    "•".repeat(text_of(input).chars().count())
+                } else {
+                    for_terminal(&text_of(input))
+                }),
+                line_r,
+            );
             let col = crate::tui::form::cursor_col(input);
             f.set_cursor_position((
                 inner.x + (col as u16).min(inner.width.saturating_sub(1)),

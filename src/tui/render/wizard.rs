@@ -134,9 +134,14 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                     theme.error(),
                 )));
                 if app.backend_name != "vault" {
-                    lines.push(Line::from(Span::styled(crate::tui::strings::OFFER_VAULT, theme.key())));
+                    lines.push(Line::from(Span::styled(
+                        crate::tui::strings::OFFER_VAULT,
+                        theme.key(),
+                    )));
                 }
-                lines.push(Line::from("Or go on: the connection then waits, unsaved, in the editor."));
+                lines.push(Line::from(
+                    "Or go on: the connection then waits, unsaved, in the editor.",
+                ));
                 lines.push(Line::from(""));
             } else if app.backend.is_none() {
                 lines.push(Line::from(Span::styled(
