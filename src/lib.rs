@@ -6,10 +6,12 @@
 
 pub mod catalogue;
 pub mod cli;
+pub mod conntest;
 pub mod endpoint;
 pub mod migrate;
 pub mod model;
 pub mod promptflow;
+pub mod runenv;
 pub mod sanitize;
 pub mod secrets;
 pub mod service;

@@ -18,6 +18,28 @@ Files: connections.toml in the config dir (--config-dir or AICONN_CONFIG_DIR ove
 Secrets live in the OS keychain (service 'aiconn'), never in that file.
 Exit status: 0 ok, 1 error, 2 usage, 3 connection not found.";
 
+const ENV_HELP: &str = "\
+Examples:
+  eval \"$(aiconn env prod)\"
+  aiconn env prod --format dotenv > .env
+  aiconn env prod search --format json
+
+Secrets are printed only into a pipe or file, or with --reveal.
+
+Names per type (the SDKs' own):
+  azure_open_ai         AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, OPENAI_API_VERSION, OPENAI_API_TYPE
+  open_ai               OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID
+  azure_ai, serverless  AZURE_AI_ENDPOINT, AZURE_AI_API_KEY
+  cognitive_search      AZURE_SEARCH_ENDPOINT, AZURE_SEARCH_API_KEY, AZURE_SEARCH_API_VERSION
+  azure_ai_services     AZURE_AI_SERVICES_ENDPOINT, AZURE_AI_SERVICES_API_KEY
+  azure_content_safety  CONTENT_SAFETY_ENDPOINT, CONTENT_SAFETY_KEY, CONTENT_SAFETY_API_VERSION
+  form_recognizer       FORM_RECOGNIZER_ENDPOINT, FORM_RECOGNIZER_KEY, FORM_RECOGNIZER_API_VERSION
+  serp                  SERPAPI_API_KEY
+  qdrant                QDRANT_URL, QDRANT_API_KEY
+  weaviate              WEAVIATE_URL, WEAVIATE_API_KEY
+  custom                every config and secret key, upper-cased, other characters as _
+With --prefix: <NAME>_<FIELD> upper-cased (spaces as _), for every field.";
+
 #[derive(Debug, Parser)]
 #[command(name = "aiconn", version, about = "Connections for AI apps: endpoints, keys and settings, prompt flow compatible", after_help = AFTER_HELP)]
 pub struct Cli {
@@ -138,6 +160,42 @@ pub enum Command {
     Doctor {
         #[arg(long)]
         json: bool,
+    },
+    /// Run a command with connections' values in its environment (secrets reach the child only)
+    #[command(after_help = "Examples:\n  aiconn run prod -- python app.py\n  aiconn run prod search -- ./eval.sh\n  aiconn run --prefix prod -- pf flow serve --source .   # PROD_API_KEY, PROD_API_BASE, ...\n\n\
+        The command's exit status is aiconn's. Variable names per type: see `aiconn env --help`.")]
+    Run {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// Name variables <NAME>_<KEY> (prompt flow serving's convention) instead of the SDKs' names
+        #[arg(long)]
+        prefix: bool,
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Print connections' environment variables (for eval or a .env file)
+    #[command(after_help = ENV_HELP)]
+    Env {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        #[arg(long, value_parser = ["sh", "dotenv", "json"], default_value = "sh")]
+        format: String,
+        /// <NAME>_<KEY> names (prompt flow serving's convention)
+        #[arg(long)]
+        prefix: bool,
+        /// Allow printing secrets to a terminal
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Check a connection against its service with one cheap authenticated request
+    #[command(after_help = "Examples:\n  aiconn test prod\n  aiconn test prod --json\n\nExit status 0 when the service accepted the key, 1 otherwise.")]
+    Test {
+        name: String,
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for the answer
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
     },
     /// Manage where secrets are kept
     #[command(subcommand)]

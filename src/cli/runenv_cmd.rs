@@ -1,0 +1,87 @@
+//! `aiconn run`, `aiconn env` and `aiconn test`.
+
+use super::{CliError, Context};
+use crate::conntest;
+use crate::runenv::{merge, render, variables, EnvVar};
+use crate::service::OpError;
+use secrecy::ExposeSecret;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+fn collect(ctx: &Context, names: &[String], prefix: bool) -> Result<Vec<EnvVar>, CliError> {
+    let doc = ctx.store.load()?;
+    let mut sets = Vec::new();
+    for n in names {
+        let c = doc.get(n).cloned().ok_or_else(|| OpError::NotFound(n.clone()))?;
+        let svc = ctx.service()?;
+        let vars = variables(&c, prefix, &mut |field| svc.secret(&c, field))?;
+        sets.push(vars);
+    }
+    merge(sets).map_err(CliError::new)
+}
+
+pub fn run(ctx: &Context, names: &[String], prefix: bool, command: &[String]) -> Result<(), CliError> {
+    let vars = collect(ctx, names, prefix)?;
+    let (prog, args) = command.split_first().ok_or_else(|| CliError::usage("give the command after --"))?;
+    let mut cmd = std::process::Command::new(prog);
+    cmd.args(args);
+    for v in &vars {
+        cmd.env(&v.name, v.value.expose_secret());
+    }
+    drop(vars);
+    #[cfg(unix)]
+    {
+        // Become the command: its exit status and signals are ours, and the secrets live only
+        // in its environment.
+        use std::os::unix::process::CommandExt;
+        let e = cmd.exec();
+        Err(CliError { code: 127, message: format!("cannot run {prog}: {e}") })
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd.status().map_err(|e| CliError { code: 127, message: format!("cannot run {prog}: {e}") })?;
+        std::process::exit(status.code().unwrap_or(1));
+    }
+}
+
+pub fn env(ctx: &Context, names: &[String], format: &str, prefix: bool, reveal: bool) -> Result<(), CliError> {
+    let vars = collect(ctx, names, prefix)?;
+    if vars.iter().any(|v| v.secret) && std::io::stdout().is_terminal() && !reveal {
+        return Err(CliError::new(
+            "refusing to print secrets to the terminal: pipe it (eval \"$(aiconn env NAME)\", > .env) or pass --reveal",
+        ));
+    }
+    print!("{}", render(&vars, format).map_err(CliError::usage)?);
+    Ok(())
+}
+
+pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), CliError> {
+    let c = ctx.store.load()?.get(name).cloned().ok_or_else(|| OpError::NotFound(name.into()))?;
+    let (check, reading) = conntest::plan(&c).map_err(CliError::new)?;
+    let key_field = c.expected_secrets().into_iter().find(|k| k == "api_key");
+    let key = match key_field {
+        Some(f) => ctx.service()?.secret(&c, &f)?,
+        None => None,
+    };
+    let outcome = conntest::run(&check, key.as_ref(), Duration::from_secs(timeout));
+    drop(key);
+    let verdict = conntest::diagnose(&outcome, &check, reading.as_ref());
+    if json {
+        let code = match &outcome {
+            conntest::Outcome::Status { code, .. } => Some(*code),
+            _ => None,
+        };
+        let v = serde_json::json!({
+            "name": c.name, "ok": verdict.ok, "request": format!("{} {}", check.method, check.url),
+            "status": code, "summary": verdict.summary, "advice": verdict.advice,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+    } else {
+        println!("{} {} {}", if verdict.ok { "✓" } else { "✗" }, check.method, crate::sanitize::for_terminal(&check.url));
+        println!("  {}", verdict.summary);
+        if let Some(a) = &verdict.advice {
+            println!("  {a}");
+        }
+    }
+    if verdict.ok { Ok(()) } else { Err(CliError::new(format!("test of '{name}' failed"))) }
+}

@@ -1,0 +1,281 @@
+//! `aiconn test`: one cheap authenticated request chosen by the endpoint's kind, with the
+//! auth header each service expects, a short timeout, no retries, no redirects (a key is never
+//! sent to another host), and a diagnosis a person can act on. The key never appears in
+//! output or errors.
+
+use crate::endpoint::{classify_for_type, Kind, Reading};
+use crate::model::Connection;
+use secrecy::{ExposeSecret, SecretString};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// `api-key: KEY` (Azure OpenAI, Foundry, Search, Qdrant).
+    ApiKey,
+    /// `Authorization: Bearer KEY` (OpenAI, serverless, managed online, Weaviate).
+    Bearer,
+    /// `Ocp-Apim-Subscription-Key: KEY` (Content Safety and other AI services).
+    Subscription,
+    /// The key goes in the query (SerpAPI).
+    Query,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub method: &'static str,
+    /// Without credentials: safe to print.
+    pub url: String,
+    pub auth: Auth,
+    pub body: Option<String>,
+    /// What the request proves, in words.
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Status { code: u16, ms: u128, body: String },
+    Dns,
+    Tls(String),
+    Timeout,
+    Refused,
+    Other(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub ok: bool,
+    pub summary: String,
+    pub advice: Option<String>,
+}
+
+fn trim(base: &str) -> String {
+    base.trim().trim_end_matches('/').to_string()
+}
+
+/// Chooses the request for `conn` (its URL read by the classifier; gateways and local
+/// servers fall back on the path shape and the connection type).
+pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
+    let spec = conn.spec().ok_or("unknown type")?;
+    if conn.effective("auth_mode").is_some_and(|(v, _)| v == "meid_token") {
+        return Err("this connection signs in with Microsoft Entra ID; aiconn tests key-based connections only".into());
+    }
+    let url_field = spec.fields.iter().find(|f| f.kind == crate::catalogue::FieldKind::Url);
+    let raw = url_field.and_then(|f| conn.effective(&f.key)).map(|(v, _)| v);
+    let reading = raw.as_deref().map(|u| classify_for_type(u, &spec.id));
+    let version = |default: &str| conn.effective("api_version").map(|(v, _)| v).or_else(|| reading.as_ref().and_then(|r| r.api_version.clone())).unwrap_or_else(|| default.into());
+    // The base: the classifier's where it knows one, else what the user stored.
+    let base = match (&reading, &raw) {
+        (Some(r), _) if r.normalized_base.is_some() => r.normalized_base.clone().unwrap_or_default(),
+        (_, Some(u)) => {
+            let u = trim(u);
+            if u.contains("://") { u } else { format!("https://{u}") }
+        }
+        (_, None) => String::new(),
+    };
+    let path_has = |s: &str| raw.as_deref().is_some_and(|u| u.to_lowercase().contains(s));
+    let kind = reading.as_ref().map(|r| r.kind);
+    let deployment = reading.as_ref().and_then(|r| r.deployment.clone());
+    let get = |url: String, auth: Auth, what: &str| Check { method: "GET", url, auth, body: None, what: what.into() };
+    let check = match spec.id.as_str() {
+        "custom" => return Err("custom connections have no known endpoint to test".into()),
+        "serp" => get("https://serpapi.com/account.json".into(), Auth::Query, "SerpAPI account (key accepted)"),
+        "qdrant" => get(format!("{base}/collections"), Auth::ApiKey, "list collections"),
+        "weaviate" => get(format!("{base}/v1/meta"), Auth::Bearer, "cluster metadata"),
+        "cognitive_search" => get(format!("{base}/indexes?api-version={}&$select=name", version("2023-11-01")), Auth::ApiKey, "list indexes"),
+        "azure_content_safety" | "form_recognizer" | "azure_ai_services" if kind != Some(Kind::AzureOpenaiResource) => {
+            let v = version("2023-10-01");
+            Check {
+                method: "POST",
+                url: format!("{base}/contentsafety/text:analyze?api-version={v}"),
+                auth: Auth::Subscription,
+                body: Some(r#"{"text":"ping"}"#.into()),
+                what: "analyze one word of text".into(),
+            }
+        }
+        "open_ai" if raw.is_none() => get("https://api.openai.com/v1/models".into(), Auth::Bearer, "list models"),
+        _ => match (kind, deployment) {
+            (Some(Kind::AzureOpenaiDeployment), Some(d)) | (Some(Kind::Unknown), Some(d)) => Check {
+                method: "POST",
+                url: format!("{}/openai/deployments/{d}/chat/completions?api-version={}", deployment_root(raw.as_deref().unwrap_or(&base)), version("2024-10-21")),
+                auth: Auth::ApiKey,
+                body: Some(r#"{"messages":[{"role":"user","content":"ping"}],"max_tokens":1}"#.into()),
+                what: format!("a 1-token chat request to deployment '{d}'"),
+            },
+            (Some(Kind::AzureOpenaiV1), _) => get(format!("{base}/models"), Auth::ApiKey, "list models (v1)"),
+            (Some(Kind::Openai), _) => get(format!("{base}/models"), Auth::Bearer, "list models"),
+            (Some(Kind::FoundryModels), _) => get(format!("{base}/info?api-version=2024-05-01-preview"), Auth::ApiKey, "model info"),
+            (Some(Kind::Serverless), _) => get(format!("{base}/info"), Auth::Bearer, "model info"),
+            (Some(Kind::ManagedOnline), _) => get(base.clone(), Auth::Bearer, "scoring endpoint (auth only)"),
+            (Some(Kind::AzureOpenaiResource), _) => get(format!("{base}/openai/models?api-version={}", version("2024-10-21")), Auth::ApiKey, "list models"),
+            (Some(Kind::Invalid), _) => return Err("the endpoint is not a usable URL (see the hint)".into()),
+            // Gateways and local servers: go by the path and the type.
+            _ if path_has("/openai/v1") => get(format!("{}/models", trim(&base)), Auth::ApiKey, "list models (v1)"),
+            _ if path_has("/models") => get(format!("{}/info?api-version=2024-05-01-preview", trim(&base)), Auth::ApiKey, "model info"),
+            _ if spec.id == "open_ai" => get(format!("{}/models", trim(&base)), Auth::Bearer, "list models"),
+            _ if spec.id == "serverless" => get(format!("{}/info", trim(&base)), Auth::Bearer, "model info"),
+            _ if base.is_empty() => return Err("the connection has no endpoint".into()),
+            _ => get(format!("{}/openai/models?api-version={}", trim(&base), version("2024-10-21")), Auth::ApiKey, "list models"),
+        },
+    };
+    Ok((check, reading))
+}
+
+/// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.
+fn deployment_root(u: &str) -> String {
+    let u = u.trim();
+    let u = if u.contains("://") { u.to_string() } else { format!("https://{u}") };
+    match u.to_lowercase().find("/openai/") {
+        Some(i) => u[..i].to_string(),
+        None => base_host(&u),
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn base_host(u: &str) -> String {
+    match u.find("://") {
+        Some(i) => {
+            let rest = &u[i + 3..];
+            let end = rest.find('/').unwrap_or(rest.len());
+            format!("{}{}", &u[..i + 3], &rest[..end])
+        }
+        None => u.to_string(),
+    }
+}
+
+/// Sends the request once.
+pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outcome {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(concat!("aiconn/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut url = check.url.clone();
+    if let (Auth::Query, Some(k)) = (check.auth, key) {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{sep}api_key={}", url_encode(k.expose_secret()));
+    }
+    let header = |name: &str| -> Option<(String, String)> {
+        let k = key?.expose_secret();
+        Some(match check.auth {
+            Auth::ApiKey => (name.to_string(), k.to_string()),
+            Auth::Bearer => ("Authorization".into(), format!("Bearer {k}")),
+            Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), k.to_string()),
+            Auth::Query => return None,
+        })
+    };
+    let start = Instant::now();
+    let result = if check.method == "POST" {
+        let mut req = agent.post(&url).header("Content-Type", "application/json");
+        if let Some((h, v)) = header("api-key") {
+            req = req.header(h, v);
+        }
+        req.send(check.body.clone().unwrap_or_default())
+    } else {
+        let mut req = agent.get(&url);
+        if let Some((h, v)) = header("api-key") {
+            req = req.header(h, v);
+        }
+        req.call()
+    };
+    match result {
+        Ok(mut resp) => {
+            let code = resp.status().as_u16();
+            let body = resp.body_mut().with_config().limit(4096).read_to_string().unwrap_or_default();
+            Outcome::Status { code, ms: start.elapsed().as_millis(), body: redact(&body, key) }
+        }
+        Err(e) => classify_error(e, key),
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Removes the key from any text that might be shown (some servers echo what they got).
+fn redact(text: &str, key: Option<&SecretString>) -> String {
+    match key {
+        Some(k) if !k.expose_secret().is_empty() => text.replace(k.expose_secret(), "[redacted]"),
+        _ => text.to_string(),
+    }
+}
+
+fn classify_error(e: ureq::Error, key: Option<&SecretString>) -> Outcome {
+    use ureq::Error as E;
+    match e {
+        E::HostNotFound => Outcome::Dns,
+        E::Timeout(_) => Outcome::Timeout,
+        E::ConnectionFailed => Outcome::Refused,
+        E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => Outcome::Refused,
+        E::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => Outcome::Timeout,
+        E::Tls(m) => Outcome::Tls(m.to_string()),
+        E::Rustls(r) => Outcome::Tls(r.to_string()),
+        other => {
+            let text = redact(&other.to_string(), key);
+            let lower = text.to_lowercase();
+            if lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") || lower.contains("corrupt message") {
+                Outcome::Tls(text)
+            } else if lower.contains("dns") || lower.contains("resolve") || lower.contains("lookup") {
+                Outcome::Dns
+            } else {
+                Outcome::Other(text)
+            }
+        }
+    }
+}
+
+/// What happened and what to do, from the outcome and the endpoint's reading.
+pub fn diagnose(outcome: &Outcome, check: &Check, reading: Option<&Reading>) -> Verdict {
+    let hint = reading.map(|r| {
+        let mut s = r.hint.clone();
+        if let Some(t) = &r.tip {
+            s.push_str(". ");
+            s.push_str(t);
+        }
+        s
+    });
+    let v = |ok: bool, summary: String, advice: Option<String>| Verdict { ok, summary, advice };
+    match outcome {
+        Outcome::Status { code, ms, .. } if (200..300).contains(code) => v(true, format!("OK: {} answered {code} in {ms} ms", check.what), None),
+        Outcome::Status { code: 401 | 403, .. } => v(
+            false,
+            format!("{}: the key was refused", status_text(outcome)),
+            Some("the key is wrong, expired, or belongs to another resource: copy Key 1 from this resource's Keys and Endpoint page".into()),
+        ),
+        Outcome::Status { code: 404, .. } => v(
+            false,
+            format!("{}: the URL shape is wrong for this service", status_text(outcome)),
+            Some(hint.map(|h| format!("the endpoint reads as: {h}")).unwrap_or_else(|| "check the endpoint URL".into())),
+        ),
+        Outcome::Status { code: 429, .. } => v(false, format!("{}: rate limited or out of quota", status_text(outcome)), Some("the key works; wait and retry, or raise the deployment's quota".into())),
+        Outcome::Status { code, .. } if *code >= 500 => v(false, format!("{}: the service failed", status_text(outcome)), Some("the service had an error; try again later (the key and URL may be fine)".into())),
+        Outcome::Status { .. } => v(false, status_text(outcome), hint.map(|h| format!("the endpoint reads as: {h}"))),
+        Outcome::Dns => v(false, "DNS: the host name does not resolve".into(), Some("check the resource name in the URL (a typo, a deleted resource, or a private endpoint only reachable from its network)".into())),
+        Outcome::Tls(d) => v(false, format!("TLS failed ({})", first_line(d)), Some("the server does not speak https here, or its certificate is not trusted (a proxy?); check the scheme and port".into())),
+        Outcome::Timeout => v(false, "timed out: no answer in time".into(), Some("a firewall, a private endpoint, or a proxy may be in the way".into())),
+        Outcome::Refused => v(false, "connection refused".into(), Some("nothing listens at that host and port; check the URL".into())),
+        Outcome::Other(d) => v(false, format!("request failed: {}", first_line(d)), None),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").chars().take(160).collect()
+}
+
+fn status_text(o: &Outcome) -> String {
+    match o {
+        Outcome::Status { code, body, .. } => {
+            // Azure puts a useful code/message in the JSON body.
+            let detail = serde_json::from_str::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v["error"]["message"].as_str().or(v["message"].as_str()).map(str::to_string))
+                .map(|m| format!(" ({})", crate::sanitize::for_terminal(&first_line(&m))))
+                .unwrap_or_default();
+            format!("HTTP {code}{detail}")
+        }
+        _ => String::new(),
+    }
+}
