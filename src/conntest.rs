@@ -3,7 +3,7 @@
 //! sent to another host), and a diagnosis a person can act on. The key never appears in
 //! output or errors.
 
-use crate::endpoint::{classify_for_type, Kind, Reading};
+use crate::endpoint::{Kind, Reading, classify_for_type};
 use crate::model::Connection;
 use secrecy::{ExposeSecret, SecretString};
 use std::time::{Duration, Instant};
@@ -56,33 +56,75 @@ fn trim(base: &str) -> String {
 /// servers fall back on the path shape and the connection type).
 pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
     let spec = conn.spec().ok_or("unknown type")?;
-    if conn.effective("auth_mode").is_some_and(|(v, _)| v == "meid_token") {
+    if conn
+        .effective("auth_mode")
+        .is_some_and(|(v, _)| v == "meid_token")
+    {
         return Err("this connection signs in with Microsoft Entra ID; aiconn tests key-based connections only".into());
     }
-    let url_field = spec.fields.iter().find(|f| f.kind == crate::catalogue::FieldKind::Url);
-    let raw = url_field.and_then(|f| conn.effective(&f.key)).map(|(v, _)| v);
+    let url_field = spec
+        .fields
+        .iter()
+        .find(|f| f.kind == crate::catalogue::FieldKind::Url);
+    let raw = url_field
+        .and_then(|f| conn.effective(&f.key))
+        .map(|(v, _)| v);
     let reading = raw.as_deref().map(|u| classify_for_type(u, &spec.id));
-    let version = |default: &str| conn.effective("api_version").map(|(v, _)| v).or_else(|| reading.as_ref().and_then(|r| r.api_version.clone())).unwrap_or_else(|| default.into());
+    let version = |default: &str| {
+        conn.effective("api_version")
+            .map(|(v, _)| v)
+            .or_else(|| reading.as_ref().and_then(|r| r.api_version.clone()))
+            .unwrap_or_else(|| default.into())
+    };
     // The base: the classifier's where it knows one, else what the user stored.
     let base = match (&reading, &raw) {
-        (Some(r), _) if r.normalized_base.is_some() => r.normalized_base.clone().unwrap_or_default(),
+        (Some(r), _) if r.normalized_base.is_some() => {
+            r.normalized_base.clone().unwrap_or_default()
+        }
         (_, Some(u)) => {
             let u = trim(u);
-            if u.contains("://") { u } else { format!("https://{u}") }
+            if u.contains("://") {
+                u
+            } else {
+                format!("https://{u}")
+            }
         }
         (_, None) => String::new(),
     };
     let path_has = |s: &str| raw.as_deref().is_some_and(|u| u.to_lowercase().contains(s));
     let kind = reading.as_ref().map(|r| r.kind);
     let deployment = reading.as_ref().and_then(|r| r.deployment.clone());
-    let get = |url: String, auth: Auth, what: &str| Check { method: "GET", url, auth, body: None, what: what.into() };
+    let get = |url: String, auth: Auth, what: &str| Check {
+        method: "GET",
+        url,
+        auth,
+        body: None,
+        what: what.into(),
+    };
     let check = match spec.id.as_str() {
         "custom" => return Err("custom connections have no known endpoint to test".into()),
-        "serp" => get("https://serpapi.com/account.json".into(), Auth::Query, "SerpAPI account (key accepted)"),
-        "qdrant" => get(format!("{base}/collections"), Auth::ApiKey, "list collections"),
+        "serp" => get(
+            "https://serpapi.com/account.json".into(),
+            Auth::Query,
+            "SerpAPI account (key accepted)",
+        ),
+        "qdrant" => get(
+            format!("{base}/collections"),
+            Auth::ApiKey,
+            "list collections",
+        ),
         "weaviate" => get(format!("{base}/v1/meta"), Auth::Bearer, "cluster metadata"),
-        "cognitive_search" => get(format!("{base}/indexes?api-version={}&$select=name", version("2023-11-01")), Auth::ApiKey, "list indexes"),
-        "azure_content_safety" | "form_recognizer" | "azure_ai_services" if kind != Some(Kind::AzureOpenaiResource) => {
+        "cognitive_search" => get(
+            format!(
+                "{base}/indexes?api-version={}&$select=name",
+                version("2023-11-01")
+            ),
+            Auth::ApiKey,
+            "list indexes",
+        ),
+        "azure_content_safety" | "form_recognizer" | "azure_ai_services"
+            if kind != Some(Kind::AzureOpenaiResource) =>
+        {
             let v = version("2023-10-01");
             Check {
                 method: "POST",
@@ -92,29 +134,77 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 what: "analyze one word of text".into(),
             }
         }
-        "open_ai" if raw.is_none() => get("https://api.openai.com/v1/models".into(), Auth::Bearer, "list models"),
+        "open_ai" if raw.is_none() => get(
+            "https://api.openai.com/v1/models".into(),
+            Auth::Bearer,
+            "list models",
+        ),
         _ => match (kind, deployment) {
-            (Some(Kind::AzureOpenaiDeployment), Some(d)) | (Some(Kind::Unknown), Some(d)) => Check {
-                method: "POST",
-                url: format!("{}/openai/deployments/{d}/chat/completions?api-version={}", deployment_root(raw.as_deref().unwrap_or(&base)), version("2024-10-21")),
-                auth: Auth::ApiKey,
-                body: Some(r#"{"messages":[{"role":"user","content":"ping"}],"max_tokens":1}"#.into()),
-                what: format!("a 1-token chat request to deployment '{d}'"),
-            },
-            (Some(Kind::AzureOpenaiV1), _) => get(format!("{base}/models"), Auth::ApiKey, "list models (v1)"),
+            (Some(Kind::AzureOpenaiDeployment), Some(d)) | (Some(Kind::Unknown), Some(d)) => {
+                Check {
+                    method: "POST",
+                    url: format!(
+                        "{}/openai/deployments/{d}/chat/completions?api-version={}",
+                        deployment_root(raw.as_deref().unwrap_or(&base)),
+                        version("2024-10-21")
+                    ),
+                    auth: Auth::ApiKey,
+                    body: Some(
+                        r#"{"messages":[{"role":"user","content":"ping"}],"max_tokens":1}"#.into(),
+                    ),
+                    what: format!("a 1-token chat request to deployment '{d}'"),
+                }
+            }
+            (Some(Kind::AzureOpenaiV1), _) => {
+                get(format!("{base}/models"), Auth::ApiKey, "list models (v1)")
+            }
             (Some(Kind::Openai), _) => get(format!("{base}/models"), Auth::Bearer, "list models"),
-            (Some(Kind::FoundryModels), _) => get(format!("{base}/info?api-version=2024-05-01-preview"), Auth::ApiKey, "model info"),
+            (Some(Kind::FoundryModels), _) => get(
+                format!("{base}/info?api-version=2024-05-01-preview"),
+                Auth::ApiKey,
+                "model info",
+            ),
             (Some(Kind::Serverless), _) => get(format!("{base}/info"), Auth::Bearer, "model info"),
-            (Some(Kind::ManagedOnline), _) => get(base.clone(), Auth::Bearer, "scoring endpoint (auth only)"),
-            (Some(Kind::AzureOpenaiResource), _) => get(format!("{base}/openai/models?api-version={}", version("2024-10-21")), Auth::ApiKey, "list models"),
-            (Some(Kind::Invalid), _) => return Err("the endpoint is not a usable URL (see the hint)".into()),
+            (Some(Kind::ManagedOnline), _) => {
+                get(base.clone(), Auth::Bearer, "scoring endpoint (auth only)")
+            }
+            (Some(Kind::AzureOpenaiResource), _) => get(
+                format!("{base}/openai/models?api-version={}", version("2024-10-21")),
+                Auth::ApiKey,
+                "list models",
+            ),
+            (Some(Kind::Invalid), _) => {
+                return Err("the endpoint is not a usable URL (see the hint)".into());
+            }
             // Gateways and local servers: go by the path and the type.
-            _ if path_has("/openai/v1") => get(format!("{}/models", trim(&base)), Auth::ApiKey, "list models (v1)"),
-            _ if path_has("/models") => get(format!("{}/info?api-version=2024-05-01-preview", trim(&base)), Auth::ApiKey, "model info"),
-            _ if spec.id == "open_ai" => get(format!("{}/models", trim(&base)), Auth::Bearer, "list models"),
-            _ if spec.id == "serverless" => get(format!("{}/info", trim(&base)), Auth::Bearer, "model info"),
+            _ if path_has("/openai/v1") => get(
+                format!("{}/models", trim(&base)),
+                Auth::ApiKey,
+                "list models (v1)",
+            ),
+            _ if path_has("/models") => get(
+                format!("{}/info?api-version=2024-05-01-preview", trim(&base)),
+                Auth::ApiKey,
+                "model info",
+            ),
+            _ if spec.id == "open_ai" => get(
+                format!("{}/models", trim(&base)),
+                Auth::Bearer,
+                "list models",
+            ),
+            _ if spec.id == "serverless" => {
+                get(format!("{}/info", trim(&base)), Auth::Bearer, "model info")
+            }
             _ if base.is_empty() => return Err("the connection has no endpoint".into()),
-            _ => get(format!("{}/openai/models?api-version={}", trim(&base), version("2024-10-21")), Auth::ApiKey, "list models"),
+            _ => get(
+                format!(
+                    "{}/openai/models?api-version={}",
+                    trim(&base),
+                    version("2024-10-21")
+                ),
+                Auth::ApiKey,
+                "list models",
+            ),
         },
     };
     Ok((check, reading))
@@ -123,7 +213,11 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
 /// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.
 fn deployment_root(u: &str) -> String {
     let u = u.trim();
-    let u = if u.contains("://") { u.to_string() } else { format!("https://{u}") };
+    let u = if u.contains("://") {
+        u.to_string()
+    } else {
+        format!("https://{u}")
+    };
     match u.to_lowercase().find("/openai/") {
         Some(i) => u[..i].to_string(),
         None => base_host(&u),
@@ -182,16 +276,31 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
     match result {
         Ok(mut resp) => {
             let code = resp.status().as_u16();
-            let body = resp.body_mut().with_config().limit(4096).read_to_string().unwrap_or_default();
-            Outcome::Status { code, ms: start.elapsed().as_millis(), body: redact(&body, key) }
+            let body = resp
+                .body_mut()
+                .with_config()
+                .limit(4096)
+                .read_to_string()
+                .unwrap_or_default();
+            Outcome::Status {
+                code,
+                ms: start.elapsed().as_millis(),
+                body: redact(&body, key),
+            }
         }
-        Err(e) => classify_error(e, key),
+        Err(e) => classify_error(e, key, url.starts_with("https://")),
     }
 }
 
 fn url_encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -203,9 +312,13 @@ fn redact(text: &str, key: Option<&SecretString>) -> String {
     }
 }
 
-fn classify_error(e: ureq::Error, key: Option<&SecretString>) -> Outcome {
+fn classify_error(e: ureq::Error, key: Option<&SecretString>, https: bool) -> Outcome {
     use ureq::Error as E;
     match e {
+        // A server that does not speak TLS usually just hangs up on the handshake.
+        E::Io(io) if https && io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Outcome::Tls("the server closed the connection during the TLS handshake".into())
+        }
         E::HostNotFound => Outcome::Dns,
         E::Timeout(_) => Outcome::Timeout,
         E::ConnectionFailed => Outcome::Refused,
@@ -216,9 +329,14 @@ fn classify_error(e: ureq::Error, key: Option<&SecretString>) -> Outcome {
         other => {
             let text = redact(&other.to_string(), key);
             let lower = text.to_lowercase();
-            if lower.contains("tls") || lower.contains("certificate") || lower.contains("handshake") || lower.contains("corrupt message") {
+            if lower.contains("tls")
+                || lower.contains("certificate")
+                || lower.contains("handshake")
+                || lower.contains("corrupt message")
+            {
                 Outcome::Tls(text)
-            } else if lower.contains("dns") || lower.contains("resolve") || lower.contains("lookup") {
+            } else if lower.contains("dns") || lower.contains("resolve") || lower.contains("lookup")
+            {
                 Outcome::Dns
             } else {
                 Outcome::Other(text)
@@ -237,7 +355,11 @@ pub fn diagnose(outcome: &Outcome, check: &Check, reading: Option<&Reading>) -> 
         }
         s
     });
-    let v = |ok: bool, summary: String, advice: Option<String>| Verdict { ok, summary, advice };
+    let v = |ok: bool, summary: String, advice: Option<String>| Verdict {
+        ok,
+        summary,
+        advice,
+    };
     match outcome {
         Outcome::Status { code, ms, .. } if (200..300).contains(code) => v(true, format!("OK: {} answered {code} in {ms} ms", check.what), None),
         Outcome::Status { code: 401 | 403, .. } => v(
@@ -271,7 +393,12 @@ fn status_text(o: &Outcome) -> String {
             // Azure puts a useful code/message in the JSON body.
             let detail = serde_json::from_str::<serde_json::Value>(body)
                 .ok()
-                .and_then(|v| v["error"]["message"].as_str().or(v["message"].as_str()).map(str::to_string))
+                .and_then(|v| {
+                    v["error"]["message"]
+                        .as_str()
+                        .or(v["message"].as_str())
+                        .map(str::to_string)
+                })
                 .map(|m| format!(" ({})", crate::sanitize::for_terminal(&first_line(&m))))
                 .unwrap_or_default();
             format!("HTTP {code}{detail}")

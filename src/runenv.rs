@@ -16,12 +16,24 @@ pub struct EnvVar {
 
 /// Upper-cased, with every character a shell cannot use in a name turned into `_`.
 pub fn env_key(key: &str) -> String {
-    key.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// prompt flow serving's override name: `<NAME>_<KEY>` upper-cased, spaces as `_`.
 pub fn prefixed(conn: &str, key: &str) -> String {
-    format!("{}_{}", conn.replace(' ', "_").to_uppercase(), key.replace(' ', "_").to_uppercase())
+    format!(
+        "{}_{}",
+        conn.replace(' ', "_").to_uppercase(),
+        key.replace(' ', "_").to_uppercase()
+    )
 }
 
 /// The variables of one connection. `secret` reads a secret value when it is needed.
@@ -33,20 +45,33 @@ pub fn variables(
     let spec = conn.spec().expect("stored types are known");
     let mut out = Vec::new();
     let mut push = |name: String, value: SecretString, is_secret: bool| {
-        out.push(EnvVar { name, value, secret: is_secret, from: conn.name.clone() });
+        out.push(EnvVar {
+            name,
+            value,
+            secret: is_secret,
+            from: conn.name.clone(),
+        });
     };
     for f in &spec.fields {
         match f.kind {
             FieldKind::Map => {
                 for (k, v) in &conn.configs {
-                    let name = if prefix { prefixed(&conn.name, k) } else { env_key(k) };
+                    let name = if prefix {
+                        prefixed(&conn.name, k)
+                    } else {
+                        env_key(k)
+                    };
                     push(name, SecretString::from(v.clone()), false);
                 }
             }
             FieldKind::SecretMap => {
                 for k in conn.secrets.keys() {
                     if let Some(v) = secret(k)? {
-                        let name = if prefix { prefixed(&conn.name, k) } else { env_key(k) };
+                        let name = if prefix {
+                            prefixed(&conn.name, k)
+                        } else {
+                            env_key(k)
+                        };
                         push(name, v, true);
                     }
                 }
@@ -55,14 +80,22 @@ pub fn variables(
                 if conn.is_dropped(&f.key) || !conn.secrets.contains_key(&f.key) {
                     continue;
                 }
-                let name = if prefix { Some(prefixed(&conn.name, &f.key)) } else { f.env.clone() };
+                let name = if prefix {
+                    Some(prefixed(&conn.name, &f.key))
+                } else {
+                    f.env.clone()
+                };
                 if let (Some(name), Some(v)) = (name, secret(&f.key)?) {
                     push(name, v, true);
                 }
             }
             _ if spec.is_custom() => {}
             _ => {
-                let name = if prefix { Some(prefixed(&conn.name, &f.key)) } else { f.env.clone() };
+                let name = if prefix {
+                    Some(prefixed(&conn.name, &f.key))
+                } else {
+                    f.env.clone()
+                };
                 if let (Some(name), Some((v, _))) = (name, conn.effective(&f.key)) {
                     push(name, SecretString::from(v), false);
                 }
@@ -111,7 +144,9 @@ pub fn dotenv_quote(v: &str) -> String {
 
 pub fn is_shell_name(n: &str) -> bool {
     let mut c = n.chars();
-    c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_') && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
 /// Renders for `aiconn env`.
@@ -119,19 +154,37 @@ pub fn render(vars: &[EnvVar], format: &str) -> Result<String, String> {
     let mut out = String::new();
     match format {
         "json" => {
-            let m: serde_json::Map<String, serde_json::Value> =
-                vars.iter().map(|v| (v.name.clone(), serde_json::Value::String(v.value.expose_secret().to_string()))).collect();
+            let m: serde_json::Map<String, serde_json::Value> = vars
+                .iter()
+                .map(|v| {
+                    (
+                        v.name.clone(),
+                        serde_json::Value::String(v.value.expose_secret().to_string()),
+                    )
+                })
+                .collect();
             out = serde_json::to_string_pretty(&m).expect("json") + "\n";
         }
         "sh" | "dotenv" => {
             for v in vars {
                 if !is_shell_name(&v.name) {
-                    return Err(format!("'{}' is not a valid shell variable name: use --format json", v.name));
+                    return Err(format!(
+                        "'{}' is not a valid shell variable name: use --format json",
+                        v.name
+                    ));
                 }
                 if format == "sh" {
-                    out.push_str(&format!("export {}={}\n", v.name, sh_quote(v.value.expose_secret())));
+                    out.push_str(&format!(
+                        "export {}={}\n",
+                        v.name,
+                        sh_quote(v.value.expose_secret())
+                    ));
                 } else {
-                    out.push_str(&format!("{}={}\n", v.name, dotenv_quote(v.value.expose_secret())));
+                    out.push_str(&format!(
+                        "{}={}\n",
+                        v.name,
+                        dotenv_quote(v.value.expose_secret())
+                    ));
                 }
             }
         }

@@ -162,8 +162,10 @@ pub enum Command {
         json: bool,
     },
     /// Run a command with connections' values in its environment (secrets reach the child only)
-    #[command(after_help = "Examples:\n  aiconn run prod -- python app.py\n  aiconn run prod search -- ./eval.sh\n  aiconn run --prefix prod -- pf flow serve --source .   # PROD_API_KEY, PROD_API_BASE, ...\n\n\
-        The command's exit status is aiconn's. Variable names per type: see `aiconn env --help`.")]
+    #[command(
+        after_help = "Examples:\n  aiconn run prod -- python app.py\n  aiconn run prod search -- ./eval.sh\n  aiconn run --prefix prod -- pf flow serve --source .   # PROD_API_KEY, PROD_API_BASE, ...\n\n\
+        The command's exit status is aiconn's. Variable names per type: see `aiconn env --help`."
+    )]
     Run {
         #[arg(required = true, value_name = "NAME")]
         names: Vec<String>,
@@ -188,7 +190,9 @@ pub enum Command {
         reveal: bool,
     },
     /// Check a connection against its service with one cheap authenticated request
-    #[command(after_help = "Examples:\n  aiconn test prod\n  aiconn test prod --json\n\nExit status 0 when the service accepted the key, 1 otherwise.")]
+    #[command(
+        after_help = "Examples:\n  aiconn test prod\n  aiconn test prod --json\n\nExit status 0 when the service accepted the key, 1 otherwise."
+    )]
     Test {
         name: String,
         #[arg(long)]

@@ -139,9 +139,22 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         }
         Command::Doctor { json } => doctor::doctor(&ctx, *json),
         Command::Secrets(SecretsCmd::Migrate { to }) => migrate(&ctx, to),
-        Command::Run { names, prefix, command } => runenv_cmd::run(&ctx, names, *prefix, command),
-        Command::Env { names, format, prefix, reveal } => runenv_cmd::env(&ctx, names, format, *prefix, *reveal),
-        Command::Test { name, json, timeout } => runenv_cmd::test(&ctx, name, *json, *timeout),
+        Command::Run {
+            names,
+            prefix,
+            command,
+        } => runenv_cmd::run(&ctx, names, *prefix, command),
+        Command::Env {
+            names,
+            format,
+            prefix,
+            reveal,
+        } => runenv_cmd::env(&ctx, names, format, *prefix, *reveal),
+        Command::Test {
+            name,
+            json,
+            timeout,
+        } => runenv_cmd::test(&ctx, name, *json, *timeout),
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
     }

@@ -2,7 +2,7 @@
 
 use super::{CliError, Context};
 use crate::conntest;
-use crate::runenv::{merge, render, variables, EnvVar};
+use crate::runenv::{EnvVar, merge, render, variables};
 use crate::service::OpError;
 use secrecy::ExposeSecret;
 use std::io::IsTerminal;
@@ -12,7 +12,10 @@ fn collect(ctx: &Context, names: &[String], prefix: bool) -> Result<Vec<EnvVar>,
     let doc = ctx.store.load()?;
     let mut sets = Vec::new();
     for n in names {
-        let c = doc.get(n).cloned().ok_or_else(|| OpError::NotFound(n.clone()))?;
+        let c = doc
+            .get(n)
+            .cloned()
+            .ok_or_else(|| OpError::NotFound(n.clone()))?;
         let svc = ctx.service()?;
         let vars = variables(&c, prefix, &mut |field| svc.secret(&c, field))?;
         sets.push(vars);
@@ -20,9 +23,16 @@ fn collect(ctx: &Context, names: &[String], prefix: bool) -> Result<Vec<EnvVar>,
     merge(sets).map_err(CliError::new)
 }
 
-pub fn run(ctx: &Context, names: &[String], prefix: bool, command: &[String]) -> Result<(), CliError> {
+pub fn run(
+    ctx: &Context,
+    names: &[String],
+    prefix: bool,
+    command: &[String],
+) -> Result<(), CliError> {
     let vars = collect(ctx, names, prefix)?;
-    let (prog, args) = command.split_first().ok_or_else(|| CliError::usage("give the command after --"))?;
+    let (prog, args) = command
+        .split_first()
+        .ok_or_else(|| CliError::usage("give the command after --"))?;
     let mut cmd = std::process::Command::new(prog);
     cmd.args(args);
     for v in &vars {
@@ -35,16 +45,28 @@ pub fn run(ctx: &Context, names: &[String], prefix: bool, command: &[String]) ->
         // in its environment.
         use std::os::unix::process::CommandExt;
         let e = cmd.exec();
-        Err(CliError { code: 127, message: format!("cannot run {prog}: {e}") })
+        Err(CliError {
+            code: 127,
+            message: format!("cannot run {prog}: {e}"),
+        })
     }
     #[cfg(not(unix))]
     {
-        let status = cmd.status().map_err(|e| CliError { code: 127, message: format!("cannot run {prog}: {e}") })?;
+        let status = cmd.status().map_err(|e| CliError {
+            code: 127,
+            message: format!("cannot run {prog}: {e}"),
+        })?;
         std::process::exit(status.code().unwrap_or(1));
     }
 }
 
-pub fn env(ctx: &Context, names: &[String], format: &str, prefix: bool, reveal: bool) -> Result<(), CliError> {
+pub fn env(
+    ctx: &Context,
+    names: &[String],
+    format: &str,
+    prefix: bool,
+    reveal: bool,
+) -> Result<(), CliError> {
     let vars = collect(ctx, names, prefix)?;
     if vars.iter().any(|v| v.secret) && std::io::stdout().is_terminal() && !reveal {
         return Err(CliError::new(
@@ -56,7 +78,12 @@ pub fn env(ctx: &Context, names: &[String], format: &str, prefix: bool, reveal: 
 }
 
 pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), CliError> {
-    let c = ctx.store.load()?.get(name).cloned().ok_or_else(|| OpError::NotFound(name.into()))?;
+    let c = ctx
+        .store
+        .load()?
+        .get(name)
+        .cloned()
+        .ok_or_else(|| OpError::NotFound(name.into()))?;
     let (check, reading) = conntest::plan(&c).map_err(CliError::new)?;
     let key_field = c.expected_secrets().into_iter().find(|k| k == "api_key");
     let key = match key_field {
@@ -77,11 +104,20 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
         });
         println!("{}", serde_json::to_string_pretty(&v).expect("json"));
     } else {
-        println!("{} {} {}", if verdict.ok { "✓" } else { "✗" }, check.method, crate::sanitize::for_terminal(&check.url));
+        println!(
+            "{} {} {}",
+            if verdict.ok { "✓" } else { "✗" },
+            check.method,
+            crate::sanitize::for_terminal(&check.url)
+        );
         println!("  {}", verdict.summary);
         if let Some(a) = &verdict.advice {
             println!("  {a}");
         }
     }
-    if verdict.ok { Ok(()) } else { Err(CliError::new(format!("test of '{name}' failed"))) }
+    if verdict.ok {
+        Ok(())
+    } else {
+        Err(CliError::new(format!("test of '{name}' failed")))
+    }
 }

@@ -419,6 +419,7 @@ fn families(
 ) {
     if is_loopback(host) {
         f.flag("local_proxy");
+        path_deployment_hint(f, segs);
         return f.set(Kind::Unknown);
     }
     if PORTAL_HOSTS.contains(&host) {
@@ -526,14 +527,18 @@ fn families(
     {
         f.flag("lookalike_host");
     }
-    // A gateway path may still show a deployment; report it as a hint only.
+    path_deployment_hint(f, segs);
+    f.set(Kind::Unknown)
+}
+
+/// A gateway or local proxy path may still show a deployment; reported as a hint only.
+fn path_deployment_hint(f: &mut Facts, segs: &[String]) {
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     if let Some(i) = lower.iter().position(|s| s == "deployments") {
         if lower[..i].iter().any(|s| s == "openai") {
             f.deployment = segs.get(i + 1).cloned();
         }
     }
-    f.set(Kind::Unknown)
 }
 
 fn azure_paths(

@@ -15,6 +15,13 @@ pub enum EntryId {
     New(u32),
 }
 
+/// Whose test result it is: an entry's form, or the guided setup's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestTarget {
+    Entry(EntryId),
+    Wizard,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     List,
@@ -94,6 +101,13 @@ pub enum Effect {
         field: String,
     },
     Probe,
+    /// Test the draft against its service (typed secrets, else the stored ones).
+    Test {
+        target: TestTarget,
+        conn: Connection,
+        secrets: IndexMap<String, SecretString>,
+        stored_name: Option<String>,
+    },
     /// Keep secrets in the encrypted vault from now on (unlocks or creates it).
     UseVault {
         passphrase: SecretString,
@@ -127,6 +141,11 @@ pub enum Action {
         result: Result<Option<SecretString>, String>,
     },
     Probed(Result<(), String>),
+    Tested {
+        target: TestTarget,
+        ok: bool,
+        message: String,
+    },
     /// The secret backend in use changed (e.g. to the vault).
     BackendSwitched {
         name: String,

@@ -107,6 +107,51 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::UseVault { .. } => unreachable!("handled above"),
+        Effect::Test {
+            target,
+            conn,
+            mut secrets,
+            stored_name,
+        } => {
+            // Unsaved typed keys are used as they are; otherwise the stored one is loaded.
+            let stored =
+                stored_name.and_then(|n| store.load().ok().and_then(|d| d.get(&n).cloned()));
+            let result = (|| {
+                let (check, reading) = crate::conntest::plan(&conn)?;
+                if !secrets.contains_key("api_key") {
+                    if let Some(s) = &stored {
+                        if let Some(v) = svc.secret(s, "api_key").map_err(|e| e.to_string())? {
+                            secrets.insert("api_key".into(), v);
+                        }
+                    }
+                }
+                let outcome = crate::conntest::run(
+                    &check,
+                    secrets.get("api_key"),
+                    std::time::Duration::from_secs(10),
+                );
+                let v = crate::conntest::diagnose(&outcome, &check, reading.as_ref());
+                Ok::<_, String>((
+                    v.ok,
+                    match v.advice {
+                        Some(a) => format!("{}. {a}", v.summary),
+                        None => v.summary,
+                    },
+                ))
+            })();
+            match result {
+                Ok((ok, message)) => Action::Tested {
+                    target,
+                    ok,
+                    message,
+                },
+                Err(e) => Action::Tested {
+                    target,
+                    ok: false,
+                    message: e,
+                },
+            }
+        }
         Effect::Probe => Action::Probed(
             secrets
                 .probe()

@@ -75,6 +75,8 @@ pub struct Form {
     pub focus: usize,
     /// Duplicates copy the unchanged secrets of this connection when saved.
     pub copy_secrets_from: Option<String>,
+    /// The last connection test: passed?, what happened, what to do.
+    pub test: Option<(bool, String)>,
 }
 
 fn secret_input(stored: bool) -> (TextArea<'static>, Secret) {
@@ -154,6 +156,7 @@ impl Form {
             show_advanced: false,
             focus: 0,
             copy_secrets_from: None,
+            test: None,
         }
     }
 

@@ -35,6 +35,7 @@ pub enum Cmd {
     NextField,
     PrevField,
     Reveal,
+    Test,
     ToggleAdvanced,
     Fix,
     AddConfig,
@@ -88,270 +89,43 @@ macro_rules! b {
     };
 }
 
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    b!(
-        List,
-        [k(KeyCode::Up), c('k')],
-        Up,
-        None,
-        "previous connection",
-        false
-    ),
-    b!(
-        List,
-        [k(KeyCode::Down), c('j')],
-        Down,
-        None,
-        "next connection",
-        false
-    ),
-    b!(
-        List,
-        [k(KeyCode::Home), c('g')],
-        Top,
-        None,
-        "first connection",
-        false
-    ),
-    b!(
-        List,
-        [k(KeyCode::End), c('G')],
-        Bottom,
-        None,
-        "last connection",
-        false
-    ),
-    b!(
-        List,
-        [
-            k(KeyCode::Enter),
-            k(KeyCode::Tab),
-            k(KeyCode::Right),
-            c('l')
-        ],
-        Open,
-        Some("open"),
-        "open the selected connection's form",
-        false
-    ),
-    b!(
-        List,
-        [c('n')],
-        New,
-        Some("new"),
-        "new connection (pick a type)",
-        true
-    ),
+    b!(List, [k(KeyCode::Up), c('k')], Up, None, "previous connection", false),
+    b!(List, [k(KeyCode::Down), c('j')], Down, None, "next connection", false),
+    b!(List, [k(KeyCode::Home), c('g')], Top, None, "first connection", false),
+    b!(List, [k(KeyCode::End), c('G')], Bottom, None, "last connection", false),
+    b!(List, [k(KeyCode::Enter), k(KeyCode::Tab), k(KeyCode::Right), c('l')], Open, Some("open"), "open the selected connection's form", false),
+    b!(List, [c('n')], New, Some("new"), "new connection (pick a type)", true),
     b!(List, [c('w')], Setup, None, "guided setup", true),
-    b!(
-        List,
-        [c('c')],
-        Duplicate,
-        None,
-        "duplicate the selected connection",
-        true
-    ),
-    b!(
-        List,
-        [c('R')],
-        Rename,
-        None,
-        "rename the selected connection",
-        true
-    ),
-    b!(
-        List,
-        [c('d'), k(KeyCode::Delete)],
-        Delete,
-        Some("delete"),
-        "delete the selected connection (asks first)",
-        true
-    ),
-    b!(
-        List,
-        [c('/')],
-        Filter,
-        Some("filter"),
-        "filter the list (Enter keeps, Esc clears)",
-        false
-    ),
-    b!(
-        Form,
-        [k(KeyCode::Up), c('k'), k(KeyCode::BackTab)],
-        PrevField,
-        None,
-        "previous field",
-        false
-    ),
-    b!(
-        Form,
-        [k(KeyCode::Down), c('j'), k(KeyCode::Tab)],
-        NextField,
-        None,
-        "next field",
-        false
-    ),
-    b!(
-        Form,
-        [k(KeyCode::Enter), c('e'), c('i')],
-        Edit,
-        Some("edit"),
-        "edit the field (enum: next value)",
-        true
-    ),
-    b!(
-        Form,
-        [k(KeyCode::Left), c('h'), k(KeyCode::Esc)],
-        Back,
-        Some("back"),
-        "back to the list (keeps your edits)",
-        false
-    ),
-    b!(
-        Form,
-        [c('r')],
-        Reveal,
-        Some("reveal"),
-        "show or hide a secret (loads it from the keychain)",
-        false
-    ),
-    b!(
-        Form,
-        [c('a')],
-        ToggleAdvanced,
-        None,
-        "show or hide advanced settings",
-        false
-    ),
-    b!(
-        Form,
-        [c('f')],
-        Fix,
-        None,
-        "apply the endpoint fix (store the normalized base)",
-        true
-    ),
-    b!(
-        Form,
-        [c('+')],
-        AddConfig,
-        None,
-        "custom: add a config row",
-        true
-    ),
-    b!(
-        Form,
-        [c('*')],
-        AddSecret,
-        None,
-        "custom: add a secret row",
-        true
-    ),
-    b!(
-        Form,
-        [c('-')],
-        RemoveRow,
-        None,
-        "custom: remove the row",
-        true
-    ),
-    b!(
-        Form,
-        [c('m')],
-        ToggleSecret,
-        None,
-        "custom: mark the row secret / not secret",
-        true
-    ),
-    b!(
-        Form,
-        [c('x')],
-        Discard,
-        None,
-        "discard this connection's changes (asks first)",
-        true
-    ),
-    b!(
-        Global,
-        [c('s'), ctrl('s')],
-        Save,
-        Some("save"),
-        "save the connection",
-        true
-    ),
+    b!(List, [c('c')], Duplicate, None, "duplicate the selected connection", true),
+    b!(List, [c('R')], Rename, None, "rename the selected connection", true),
+    b!(List, [c('d'), k(KeyCode::Delete)], Delete, Some("delete"), "delete the selected connection (asks first)", true),
+    b!(List, [c('/')], Filter, Some("filter"), "filter the list (Enter keeps, Esc clears)", false),
+    b!(Form, [k(KeyCode::Up), c('k'), k(KeyCode::BackTab)], PrevField, None, "previous field", false),
+    b!(Form, [k(KeyCode::Down), c('j'), k(KeyCode::Tab)], NextField, None, "next field", false),
+    b!(Form, [k(KeyCode::Enter), c('e'), c('i')], Edit, Some("edit"), "edit the field (enum: next value)", true),
+    b!(Form, [k(KeyCode::Left), c('h'), k(KeyCode::Esc)], Back, Some("back"), "back to the list (keeps your edits)", false),
+    b!(Form, [c('r')], Reveal, Some("reveal"), "show or hide a secret (loads it from the keychain)", false),
+    b!(Form, [c('t')], Test, Some("test"), "test the connection against its service", false),
+    b!(Form, [c('a')], ToggleAdvanced, None, "show or hide advanced settings", false),
+    b!(Form, [c('f')], Fix, None, "apply the endpoint fix (store the normalized base)", true),
+    b!(Form, [c('+')], AddConfig, None, "custom: add a config row", true),
+    b!(Form, [c('*')], AddSecret, None, "custom: add a secret row", true),
+    b!(Form, [c('-')], RemoveRow, None, "custom: remove the row", true),
+    b!(Form, [c('m')], ToggleSecret, None, "custom: mark the row secret / not secret", true),
+    b!(Form, [c('x')], Discard, None, "discard this connection's changes (asks first)", true),
+    b!(Global, [c('s'), ctrl('s')], Save, Some("save"), "save the connection", true),
     b!(Global, [c('?')], Help, Some("help"), "this help", false),
-    b!(
-        Global,
-        [c('q'), ctrl('c')],
-        Quit,
-        Some("quit"),
-        "quit (asks when something is unsaved)",
-        false
-    ),
-    b!(
-        Editing,
-        [k(KeyCode::Enter), k(KeyCode::Tab)],
-        NextField,
-        Some("next"),
-        "keep the text, go to the next field",
-        false
-    ),
-    b!(
-        Editing,
-        [k(KeyCode::BackTab)],
-        PrevField,
-        None,
-        "keep the text, go to the previous field",
-        false
-    ),
-    b!(
-        Editing,
-        [k(KeyCode::Up)],
-        PrevField,
-        None,
-        "keep the text, previous field",
-        false
-    ),
-    b!(
-        Editing,
-        [k(KeyCode::Down)],
-        NextField,
-        None,
-        "keep the text, next field",
-        false
-    ),
-    b!(
-        Editing,
-        [k(KeyCode::Esc)],
-        Commit,
-        Some("done"),
-        "stop typing (the text is kept)",
-        false
-    ),
-    b!(
-        Editing,
-        [ctrl('s')],
-        Save,
-        Some("save"),
-        "keep the text and save",
-        true
-    ),
-    b!(
-        Editing,
-        [ctrl('c')],
-        Quit,
-        None,
-        "quit (asks when something is unsaved)",
-        false
-    ),
-    b!(
-        Editing,
-        [ctrl('r')],
-        Reveal,
-        Some("reveal"),
-        "show or hide what you type in a secret",
-        false
-    ),
+    b!(Global, [c('q'), ctrl('c')], Quit, Some("quit"), "quit (asks when something is unsaved)", false),
+    b!(Editing, [k(KeyCode::Enter), k(KeyCode::Tab)], NextField, Some("next"), "keep the text, go to the next field", false),
+    b!(Editing, [k(KeyCode::BackTab)], PrevField, None, "keep the text, go to the previous field", false),
+    b!(Editing, [k(KeyCode::Up)], PrevField, None, "keep the text, previous field", false),
+    b!(Editing, [k(KeyCode::Down)], NextField, None, "keep the text, next field", false),
+    b!(Editing, [k(KeyCode::Esc)], Commit, Some("done"), "stop typing (the text is kept)", false),
+    b!(Editing, [ctrl('s')], Save, Some("save"), "keep the text and save", true),
+    b!(Editing, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
+    b!(Editing, [ctrl('r')], Reveal, Some("reveal"), "show or hide what you type in a secret", false),
 ];
 
 fn matches(key: &Key, ev: &KeyEvent) -> bool {

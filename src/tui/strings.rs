@@ -15,6 +15,7 @@ pub const SECRET_STORED: &str = "•••• (stored; r loads it)";
 pub const SECRET_UNSET: &str = "(not set)";
 pub const SECRET_NOT_NEEDED: &str = "(not used with Entra ID)";
 pub const WORKING: &str = "working…";
+pub const TESTING: &str = "testing…";
 pub const READONLY_REFUSED: &str = "Read-only: editing is disabled (started with --readonly).";
 pub const SAVED: &str = "Saved";
 pub const DELETED: &str = "Deleted";

@@ -119,6 +119,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Tested {
+            target,
+            ok,
+            message,
+        } => {
+            app.pending = app.pending.saturating_sub(1);
+            let form = match &target {
+                TestTarget::Entry(id) => app.ensure_draft(id),
+                TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
+            };
+            if let Some(f) = form {
+                f.test = Some((ok, message));
+            }
+            vec![]
+        }
         Action::Probed(r) => {
             app.pending = app.pending.saturating_sub(1);
             app.backend = Some(r);
@@ -315,6 +330,13 @@ fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Edit => return edit_focused(app),
         Cmd::Reveal => return reveal(app),
+        Cmd::Test => {
+            let mut pending = app.pending;
+            let f = app.ensure_draft(&id).expect("selected exists");
+            let e = test_effect(TestTarget::Entry(id.clone()), f, &mut pending);
+            app.pending = pending;
+            return vec![e];
+        }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
             if !f.apply_fix() {
@@ -379,6 +401,24 @@ fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// A test of what the form holds now (saved or not).
+fn test_effect(target: TestTarget, f: &mut Form, pending: &mut usize) -> Effect {
+    let (conn, secrets) = f.to_connection();
+    f.test = Some((true, super::strings::TESTING.into()));
+    *pending += 1;
+    let stored_name = f
+        .base
+        .as_ref()
+        .map(|b| b.name.clone())
+        .or_else(|| f.copy_secrets_from.clone());
+    Effect::Test {
+        target,
+        conn,
+        secrets,
+        stored_name,
+    }
 }
 
 fn edit_focused(app: &mut App) -> Vec<Effect> {
@@ -909,6 +949,10 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Review, KeyCode::Esc) => w.advance(-1),
         (Step::Review, KeyCode::Char('s')) => return wizard_finish(app, 0),
         (Step::Review, KeyCode::Char('e')) => return wizard_finish(app, 1),
+        (Step::Review, KeyCode::Char('t')) => {
+            let f = w.form.as_mut().expect("review has a form");
+            return vec![test_effect(TestTarget::Wizard, f, &mut app.pending)];
+        }
         (Step::Review, KeyCode::Enter) => {
             let c = w.choice;
             return wizard_finish(app, c);

@@ -254,6 +254,11 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                     spans.extend(l.spans);
                     lines.push(Line::from(spans));
                 }
+                for l in test_lines(form, width.saturating_sub(3), theme) {
+                    let mut spans = vec![Span::raw("   ")];
+                    spans.extend(l.spans);
+                    lines.push(Line::from(spans));
+                }
             }
         }
     }
@@ -337,6 +342,22 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             }
         }
     }
+}
+
+/// The last connection test, next to the endpoint.
+pub fn test_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((ok, msg)) = &form.test else {
+        return vec![];
+    };
+    let (mark, style) = if *ok {
+        ("✓ test: ", theme.ok())
+    } else {
+        ("✗ test: ", theme.error())
+    };
+    wrap(&format!("{mark}{}", for_terminal(msg)), width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
 }
 
 fn row_label_len(form: &Form, row: &Row) -> usize {

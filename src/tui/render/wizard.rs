@@ -226,6 +226,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 lines.push(Line::from(""));
                 lines.extend(hint_lines(&r, width, theme, false));
             }
+            lines.extend(super::form::test_lines(form, width, theme));
             let errs = form.errors();
             if let Some(e) = errs.first() {
                 lines.push(Line::from(""));
@@ -251,7 +252,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             }
             lines.push(Line::from(spans));
             lines.push(Line::from(Span::styled(
-                "s save · e edit in the full form · Esc back",
+                "s save · e edit in the full form · t test the connection · Esc back",
                 theme.dim(),
             )));
         }

@@ -1,0 +1,358 @@
+//! `aiconn test` against a local HTTP server on 127.0.0.1 that answers like each service and
+//! records what it got (path, auth header, api-version); DNS, TLS, refused and slow cases.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A one-scenario server: answers every request with `status` and `body` after `delay`.
+fn server(status: u16, body: &'static str, delay: Duration) -> (u16, Arc<Mutex<Vec<Seen>>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    std::thread::spawn(move || {
+        for stream in l.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut r = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if r.read_line(&mut line).is_err() {
+                continue;
+            }
+            let mut parts = line.split_whitespace();
+            let mut req = Seen {
+                method: parts.next().unwrap_or("").into(),
+                path: parts.next().unwrap_or("").into(),
+                ..Default::default()
+            };
+            let mut len = 0usize;
+            loop {
+                let mut h = String::new();
+                if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = h.trim_end().split_once(':') {
+                    if k.eq_ignore_ascii_case("content-length") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    req.headers.push((k.to_string(), v.trim().to_string()));
+                }
+            }
+            let mut b = vec![0u8; len];
+            let _ = r.read_exact(&mut b);
+            req.body = String::from_utf8_lossy(&b).into_owned();
+            s2.lock().unwrap().push(req);
+            std::thread::sleep(delay);
+            let reason = match status {
+                200 => "OK",
+                401 => "Unauthorized",
+                404 => "Not Found",
+                429 => "Too Many Requests",
+                _ => "Error",
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, seen)
+}
+
+const KEY: &str = "fake-key-0401";
+
+fn make(dir: &std::path::Path, type_id: &str, sets: &[String]) {
+    let mut args = vec!["create", "--type", type_id, "--name", "c", "--raw"];
+    let key = format!("api_key={KEY}");
+    let mut owned: Vec<String> = sets.to_vec();
+    owned.push(key);
+    for s in &owned {
+        args.push("--set");
+        args.push(s);
+    }
+    let o = cmd(dir, &args);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+fn test_conn(dir: &std::path::Path, extra: &[&str]) -> Out {
+    let mut args = vec!["test", "c"];
+    args.extend_from_slice(extra);
+    let o = cmd(dir, &args);
+    assert!(
+        !o.stdout.contains(KEY) && !o.stderr.contains(KEY),
+        "key in output:\n{}{}",
+        o.stdout,
+        o.stderr
+    );
+    o
+}
+
+#[test]
+fn each_type_sends_its_cheap_request_with_the_right_auth() {
+    let cases: Vec<(&str, String, &str, &str, &str)> = vec![
+        // type, url field=value, expected method+path prefix, auth header, auth value prefix
+        (
+            "azure_open_ai",
+            "api_base=http://127.0.0.1:PORT".into(),
+            "GET /openai/models?api-version=2024-02-01",
+            "api-key",
+            KEY,
+        ),
+        (
+            "azure_ai",
+            "endpoint=http://127.0.0.1:PORT/openai/deployments/gpt-4o".into(),
+            "POST /openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+            "api-key",
+            KEY,
+        ),
+        (
+            "azure_ai",
+            "endpoint=http://127.0.0.1:PORT/models".into(),
+            "GET /models/info?api-version=2024-05-01-preview",
+            "api-key",
+            KEY,
+        ),
+        (
+            "open_ai",
+            "base_url=http://127.0.0.1:PORT/v1".into(),
+            "GET /v1/models",
+            "authorization",
+            "Bearer fake-key-0401",
+        ),
+        (
+            "serverless",
+            "api_base=http://127.0.0.1:PORT".into(),
+            "GET /info",
+            "authorization",
+            "Bearer fake-key-0401",
+        ),
+        (
+            "cognitive_search",
+            "api_base=http://127.0.0.1:PORT".into(),
+            "GET /indexes?api-version=2023-11-01&$select=name",
+            "api-key",
+            KEY,
+        ),
+        (
+            "azure_content_safety",
+            "endpoint=http://127.0.0.1:PORT".into(),
+            "POST /contentsafety/text:analyze?api-version=2023-10-01",
+            "ocp-apim-subscription-key",
+            KEY,
+        ),
+        (
+            "qdrant",
+            "api_base=http://127.0.0.1:PORT".into(),
+            "GET /collections",
+            "api-key",
+            KEY,
+        ),
+        (
+            "weaviate",
+            "api_base=http://127.0.0.1:PORT".into(),
+            "GET /v1/meta",
+            "authorization",
+            "Bearer fake-key-0401",
+        ),
+    ];
+    for (type_id, url, expect, header, value) in cases {
+        let d = tempfile::tempdir().unwrap();
+        let (port, seen) = server(200, "{\"data\":[]}", Duration::ZERO);
+        make(d.path(), type_id, &[url.replace("PORT", &port.to_string())]);
+        let o = test_conn(d.path(), &[]);
+        assert_eq!(o.code, 0, "{type_id}: {}{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("OK:"), "{type_id}: {}", o.stdout);
+        let got = seen.lock().unwrap().clone();
+        assert_eq!(got.len(), 1, "{type_id}: exactly one request, no retries");
+        let line = format!("{} {}", got[0].method, got[0].path);
+        assert_eq!(line, expect, "{type_id}");
+        assert_eq!(got[0].header(header), Some(value), "{type_id}: auth header");
+        if got[0].method == "POST" && type_id == "azure_ai" {
+            assert!(
+                got[0].body.contains("\"max_tokens\":1"),
+                "a 1-token request"
+            );
+        }
+    }
+}
+
+#[test]
+fn failures_get_a_diagnosis_a_person_can_act_on() {
+    for (status, body, needle) in [
+        (
+            401,
+            "{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key.\"}}",
+            "the key was refused",
+        ),
+        (
+            404,
+            "{\"error\":{\"code\":\"404\",\"message\":\"Resource not found\"}}",
+            "URL shape is wrong",
+        ),
+        (429, "{}", "rate limited"),
+        (500, "{}", "the service failed"),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let (port, _) = server(status, body, Duration::ZERO);
+        make(
+            d.path(),
+            "azure_open_ai",
+            &[format!("api_base=http://127.0.0.1:{port}")],
+        );
+        let o = test_conn(d.path(), &[]);
+        assert_eq!(o.code, 1, "{status}");
+        assert!(
+            o.stdout.contains(needle) && o.stdout.contains(&format!("HTTP {status}")),
+            "{status}: {}",
+            o.stdout
+        );
+        if status == 401 {
+            assert!(
+                o.stdout.contains("invalid subscription key") && o.stdout.contains("Key 1"),
+                "{}",
+                o.stdout
+            );
+        }
+        if status == 404 {
+            assert!(
+                o.stdout.contains("the endpoint reads as"),
+                "404 shows the endpoint hint: {}",
+                o.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn slow_refused_tls_and_dns_failures() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, _) = server(200, "{}", Duration::from_secs(4));
+    make(
+        d.path(),
+        "azure_open_ai",
+        &[format!("api_base=http://127.0.0.1:{port}")],
+    );
+    let o = test_conn(d.path(), &["--timeout", "1"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("timed out"), "{}", o.stdout);
+
+    // TLS against a plain-HTTP loopback server
+    let d = tempfile::tempdir().unwrap();
+    let (port, _) = server(200, "{}", Duration::ZERO);
+    make(
+        d.path(),
+        "open_ai",
+        &[format!("base_url=https://127.0.0.1:{port}/v1")],
+    );
+    let o = test_conn(d.path(), &["--timeout", "3"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("TLS failed"), "{}", o.stdout);
+
+    // nothing listening
+    let d = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    make(
+        d.path(),
+        "open_ai",
+        &[format!("base_url=http://127.0.0.1:{port}/v1")],
+    );
+    let o = test_conn(d.path(), &["--timeout", "3"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("connection refused"), "{}", o.stdout);
+
+    // a host that does not resolve
+    let d = tempfile::tempdir().unwrap();
+    make(
+        d.path(),
+        "open_ai",
+        &["base_url=https://does-not-exist.invalid/v1".into()],
+    );
+    let o = test_conn(d.path(), &["--timeout", "5", "--json"]);
+    assert_eq!(o.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(
+        v["summary"].as_str().unwrap().contains("DNS"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn entra_id_and_custom_connections_say_why_they_cannot_be_tested() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "azure_open_ai",
+                "--name",
+                "c",
+                "--set",
+                "api_base=https://r.openai.azure.com",
+                "--set",
+                "auth_mode=meid_token"
+            ]
+        )
+        .code,
+        0
+    );
+    let o = cmd(d.path(), &["test", "c"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("Entra ID"), "{}", o.stderr);
+}
+
+#[test]
+fn the_tui_test_action_shows_the_result_next_to_the_endpoint() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(
+        401,
+        "{\"error\":{\"message\":\"Access denied due to invalid subscription key.\"}}",
+        Duration::ZERO,
+    );
+    make(
+        d.path(),
+        "azure_open_ai",
+        &[format!("api_base=http://127.0.0.1:{port}")],
+    );
+    let mut t = common::pty::Pty::spawn(d.path(), &[], 100, 30);
+    t.wait_for("Connections");
+    t.send("\r");
+    t.send("t");
+    t.wait_for("✗ test: HTTP 401");
+    assert!(t.screen().contains("the key was refused"), "{}", t.screen());
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        seen.lock().unwrap()[0].header("api-key"),
+        Some(KEY),
+        "the stored key was loaded and sent"
+    );
+    assert!(!t.raw_text().contains(KEY));
+}
