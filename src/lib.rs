@@ -16,4 +16,5 @@ pub mod sanitize;
 pub mod secrets;
 pub mod service;
 pub mod store;
+pub mod testhook;
 pub mod tui;

@@ -16,14 +16,6 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
-/// Test hook (debug builds only): exit abruptly at a named point, to prove interruption is
-/// safe. Release builds ignore it.
-fn crash_point(name: &str) {
-    if cfg!(debug_assertions) && std::env::var("AICONN_TEST_CRASH_AT").is_ok_and(|v| v == name) {
-        std::process::exit(137);
-    }
-}
-
 /// Backends opened on demand, each once.
 struct Sources<'a> {
     open: &'a dyn Fn(&str) -> Result<Box<dyn SecretStore>, SecretError>,
@@ -90,7 +82,7 @@ pub fn migrate(
             copied.push((c.clone(), field.clone(), backend.clone()));
         }
     }
-    crash_point("migrate-copied");
+    crate::testhook::crash_point("migrate-copied");
     // 2. Switch the records (only where nobody changed them meanwhile).
     let mut tx = store.begin()?;
     for (c, field, backend) in &copied {
@@ -105,7 +97,7 @@ pub fn migrate(
     }
     tx.doc.set_secret_backend(target);
     tx.commit()?;
-    crash_point("migrate-committed");
+    crate::testhook::crash_point("migrate-committed");
     // 3. Remove the old copies, and leftovers of an interrupted earlier run.
     let doc = store.load()?;
     for c in doc.connections() {

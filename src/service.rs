@@ -86,7 +86,9 @@ impl<'a> Service<'a> {
         };
         self.check_backend(conn, field, backend)?;
         let doc = self.store.load()?;
-        Ok(self.secrets.get(&self.key(&doc, &conn.name, field))?)
+        let value = self.secrets.get(&self.key(&doc, &conn.name, field))?;
+        crate::testhook::panic_point("after-secret-read");
+        Ok(value)
     }
 
     /// Saves `conn` with `new_secrets` (field -> value) written to the secret backend.

@@ -181,6 +181,7 @@ impl VaultStore {
         let lock_path = self.path.with_extension("age.lock");
         let _lock = FileLock::acquire(&lock_path, Duration::from_secs(10))
             .map_err(|e| err(SecretErrorKind::Other, e.to_string()))?;
+        crate::store::remove_stale_temps(&self.path);
         self.load()?;
         let mut cache = self.cache.lock().expect("vault cache");
         let (_, contents) = cache.as_mut().expect("loaded");

@@ -17,6 +17,32 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     b.create(dir)
 }
 
+/// Temp files are named `.<file name>.<random>.tmp` next to the file they replace.
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("aiconn")
+    )
+}
+
+/// Removes temp files a killed writer of `path` left behind. Call only while holding the
+/// lock that every writer of `path` takes, so no live write is touched.
+pub fn remove_stale_temps(path: &Path) {
+    let Some(dir) = path.parent() else { return };
+    let prefix = temp_prefix(path);
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// Replaces `path` with `bytes` atomically: temp file in the same directory, fsync, mode 0600,
 /// rename over the target, fsync the directory. A crash at any point leaves either the old or
 /// the new file, never a mix.
@@ -26,7 +52,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".connections.")
+        .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(dir)?;
     #[cfg(unix)]

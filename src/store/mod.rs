@@ -4,13 +4,15 @@
 mod atomic;
 mod doc;
 
-pub use atomic::{FileLock, ensure_private_dir, write_atomic};
+pub use atomic::{FileLock, ensure_private_dir, remove_stale_temps, write_atomic};
 pub use doc::{ConnDoc, FORMAT_VERSION};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const FILE_NAME: &str = "connections.toml";
+/// Larger files are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -66,6 +68,22 @@ impl Store {
     /// A missing file is an empty store.
     pub fn load(&self) -> Result<ConnDoc, StoreError> {
         let path = self.path();
+        // A connections file is kilobytes; anything this big is not one (and parsing it
+        // would stall every command).
+        if let Ok(m) = std::fs::metadata(&path) {
+            if m.len() > MAX_FILE_BYTES {
+                return Err(StoreError::Invalid {
+                    path: path.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "the file is {} MB, larger than any connections file ({} MB at most); the file was not changed",
+                        m.len() >> 20,
+                        MAX_FILE_BYTES >> 20
+                    ),
+                });
+            }
+        }
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|e| StoreError::Invalid {
@@ -98,6 +116,7 @@ impl Store {
                 source: e,
             }
         })?;
+        atomic::remove_stale_temps(&self.path());
         let doc = self.load()?;
         Ok(Transaction {
             store: self,
