@@ -43,7 +43,7 @@ pub fn migrate(
     to: &dyn SecretStore,
     open: &dyn Fn(&str) -> Result<Box<dyn SecretStore>, SecretError>,
 ) -> Result<Report, OpError> {
-    let doc = store.load()?;
+    let doc = store.snapshot()?;
     let ns = doc.namespace.clone();
     let target = to.backend();
     let mut report = Report::default();
@@ -99,7 +99,7 @@ pub fn migrate(
     tx.commit()?;
     crate::testhook::crash_point("migrate-committed");
     // 3. Remove the old copies, and leftovers of an interrupted earlier run.
-    let doc = store.load()?;
+    let doc = store.snapshot()?;
     for c in doc.connections() {
         for (field, backend) in &c.secrets {
             if backend != target {

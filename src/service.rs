@@ -85,8 +85,10 @@ impl<'a> Service<'a> {
             return Ok(None);
         };
         self.check_backend(conn, field, backend)?;
-        let doc = self.store.load()?;
-        let value = self.secrets.get(&self.key(&doc, &conn.name, field))?;
+        let doc = self.store.snapshot()?;
+        let value = self
+            .secrets
+            .get(&SecretKey::new(&doc.namespace, &conn.name, field))?;
         crate::testhook::panic_point("after-secret-read");
         Ok(value)
     }

@@ -56,7 +56,7 @@ impl Context {
         {
             return BackendChoice::Env(v);
         }
-        match self.store.load().ok().and_then(|d| d.secret_backend) {
+        match self.store.secret_backend() {
             Some(b) => BackendChoice::Config(b),
             None => BackendChoice::Default,
         }

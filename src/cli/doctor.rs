@@ -6,7 +6,7 @@ use serde_json::json;
 
 pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
     let path = ctx.store.path();
-    let (file_ok, file_state) = match (path.exists(), ctx.store.load()) {
+    let (file_ok, file_state) = match (path.exists(), ctx.store.snapshot()) {
         (false, _) => (
             true,
             "not created yet (the first save creates it)".to_string(),

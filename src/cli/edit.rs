@@ -27,7 +27,7 @@ pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Resu
         )));
     }
     validate_name(name).map_err(CliError::usage)?;
-    if ctx.store.load()?.get(name).is_some() {
+    if ctx.store.snapshot()?.get(name).is_some() {
         return Err(CliError::new(format!(
             "connection '{name}' already exists (use `aiconn update {name}`)"
         )));
@@ -55,7 +55,7 @@ pub fn update(
 ) -> Result<(), CliError> {
     let existing = ctx
         .store
-        .load()?
+        .snapshot()?
         .get(name)
         .cloned()
         .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
@@ -101,7 +101,7 @@ pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
 pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
     let conn = ctx
         .store
-        .load()?
+        .snapshot()?
         .get(name)
         .cloned()
         .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
@@ -205,7 +205,7 @@ fn import_one(
     }
     apply_edit_args(&mut imp, edit)?;
     let conn_name = imp.conn.name.clone();
-    let existing = ctx.store.load()?.get(&conn_name).cloned();
+    let existing = ctx.store.snapshot()?.get(&conn_name).cloned();
     if existing.is_some() && !overwrite {
         return Err(CliError::new(format!(
             "connection '{conn_name}' already exists: pass --overwrite to replace it, or --name to import under another name"

@@ -90,7 +90,7 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
             )));
         }
     }
-    let doc = ctx.store.load()?;
+    let doc = ctx.store.snapshot()?;
     let conns: Vec<&Connection> = doc
         .connections()
         .iter()
@@ -159,7 +159,7 @@ fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
 fn find(ctx: &Context, name: &str) -> Result<Connection, CliError> {
     Ok(ctx
         .store
-        .load()?
+        .snapshot()?
         .get(name)
         .cloned()
         .ok_or_else(|| OpError::NotFound(name.into()))?)
@@ -306,7 +306,7 @@ pub fn export(
     out: &str,
     secrets: SecretsArg,
 ) -> Result<(), CliError> {
-    let doc = ctx.store.load()?;
+    let doc = ctx.store.snapshot()?;
     let conns: Vec<Connection> = if names.is_empty() {
         doc.connections().to_vec()
     } else {

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 fn collect(ctx: &Context, names: &[String], prefix: bool) -> Result<Vec<EnvVar>, CliError> {
-    let doc = ctx.store.load()?;
+    let doc = ctx.store.snapshot()?;
     let mut sets = Vec::new();
     for n in names {
         let c = doc
@@ -80,7 +80,7 @@ pub fn env(
 pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), CliError> {
     let c = ctx
         .store
-        .load()?
+        .snapshot()?
         .get(name)
         .cloned()
         .ok_or_else(|| OpError::NotFound(name.into()))?;

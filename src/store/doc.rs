@@ -94,60 +94,18 @@ impl ConnDoc {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self, StoreError> {
-        let parsed = toml_edit::Document::parse(text.to_string()).map_err(|e| {
-            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-            StoreError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }
-        })?;
-        let cx = Ctx { text, path };
-        let root = parsed.as_table();
-        if let Some(v) = root.get("version") {
-            match v.as_integer() {
-                Some(n) if n == FORMAT_VERSION => {}
-                Some(n) if n > FORMAT_VERSION => {
-                    return Err(cx.err(
-                        v.span(),
-                        format!("file format version {n} is newer than this aiconn understands ({FORMAT_VERSION}); upgrade aiconn"),
-                    ));
-                }
-                _ => {
-                    return Err(cx.err(
-                        v.span(),
-                        format!("version must be the integer {FORMAT_VERSION}"),
-                    ));
-                }
-            }
-        }
-        let namespace = match root.get("namespace") {
-            Some(v) => cx.string(v, "namespace")?,
-            None => "default".to_string(),
-        };
-        let secret_backend = root
-            .get("secret_backend")
-            .map(|v| cx.string(v, "secret_backend"))
-            .transpose()?;
-        let mut connections = Vec::new();
-        if let Some(item) = root.get("connections") {
-            let table = item.as_table_like().ok_or_else(|| {
-                cx.err(
-                    item.span(),
-                    "connections must be a table of [connections.NAME] tables".into(),
-                )
-            })?;
-            for (name, entry) in table.iter() {
-                connections.push(read_connection(&cx, name, entry)?);
-            }
-        }
+        let (parsed, snap) = read(text, path)?;
         Ok(ConnDoc {
             doc: parsed.into_mut(),
-            namespace,
-            secret_backend,
-            connections,
+            namespace: snap.namespace,
+            secret_backend: snap.secret_backend,
+            connections: snap.connections,
         })
+    }
+
+    /// Reads the connections only, without an editable document (cheaper: read-only commands).
+    pub fn read_snapshot(text: &str, path: &Path) -> Result<Snapshot, StoreError> {
+        read(text, path).map(|(_, s)| s)
     }
 
     pub fn connections(&self) -> &[Connection] {
@@ -215,6 +173,83 @@ impl ConnDoc {
     pub fn to_text(&self) -> String {
         self.doc.to_string()
     }
+}
+
+/// What read-only commands need from the file.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub namespace: String,
+    pub secret_backend: Option<String>,
+    pub connections: Vec<Connection>,
+}
+
+impl Snapshot {
+    pub fn get(&self, name: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.name == name)
+    }
+    pub fn connections(&self) -> &[Connection] {
+        &self.connections
+    }
+}
+
+/// Parses and checks the file; errors carry line and column.
+fn read(text: &str, path: &Path) -> Result<(toml_edit::Document<String>, Snapshot), StoreError> {
+    let parsed = toml_edit::Document::parse(text.to_string()).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+        StoreError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let cx = Ctx { text, path };
+    let root = parsed.as_table();
+    if let Some(v) = root.get("version") {
+        match v.as_integer() {
+            Some(n) if n == FORMAT_VERSION => {}
+            Some(n) if n > FORMAT_VERSION => {
+                return Err(cx.err(
+                        v.span(),
+                        format!("file format version {n} is newer than this aiconn understands ({FORMAT_VERSION}); upgrade aiconn"),
+                    ));
+            }
+            _ => {
+                return Err(cx.err(
+                    v.span(),
+                    format!("version must be the integer {FORMAT_VERSION}"),
+                ));
+            }
+        }
+    }
+    let namespace = match root.get("namespace") {
+        Some(v) => cx.string(v, "namespace")?,
+        None => "default".to_string(),
+    };
+    let secret_backend = root
+        .get("secret_backend")
+        .map(|v| cx.string(v, "secret_backend"))
+        .transpose()?;
+    let mut connections = Vec::new();
+    if let Some(item) = root.get("connections") {
+        let table = item.as_table_like().ok_or_else(|| {
+            cx.err(
+                item.span(),
+                "connections must be a table of [connections.NAME] tables".into(),
+            )
+        })?;
+        for (name, entry) in table.iter() {
+            connections.push(read_connection(&cx, name, entry)?);
+        }
+    }
+    Ok((
+        parsed,
+        Snapshot {
+            namespace,
+            secret_backend,
+            connections,
+        },
+    ))
 }
 
 fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, StoreError> {

@@ -5,7 +5,7 @@ mod atomic;
 mod doc;
 
 pub use atomic::{FileLock, ensure_private_dir, remove_stale_temps, write_atomic};
-pub use doc::{ConnDoc, FORMAT_VERSION};
+pub use doc::{ConnDoc, FORMAT_VERSION, Snapshot};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -67,37 +67,61 @@ impl Store {
     /// Reads the file without locking (a consistent snapshot: saves replace it by rename).
     /// A missing file is an empty store.
     pub fn load(&self) -> Result<ConnDoc, StoreError> {
+        match self.read_text()? {
+            Some(text) => ConnDoc::parse(&text, &self.path()),
+            None => Ok(ConnDoc::new_empty()),
+        }
+    }
+
+    /// The connections for read-only use (no editable document is built).
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        match self.read_text()? {
+            Some(text) => ConnDoc::read_snapshot(&text, &self.path()),
+            None => Ok(Snapshot::default()),
+        }
+    }
+
+    /// The file's `secret_backend`, read from the top-level keys only (they come before the
+    /// first table), so choosing a backend costs nothing even with 10,000 connections.
+    pub fn secret_backend(&self) -> Option<String> {
+        let text = self.read_text().ok()??;
+        let head_len = text
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .find(|&i| text[i..].trim_start().starts_with('['))
+            .unwrap_or(text.len());
+        let head: toml::Table = toml::from_str(&text[..head_len]).ok()?;
+        head.get("secret_backend")?.as_str().map(str::to_string)
+    }
+
+    /// The file's text; `None` when there is no file yet.
+    fn read_text(&self) -> Result<Option<String>, StoreError> {
         let path = self.path();
+        let invalid = |message: String| StoreError::Invalid {
+            path: path.clone(),
+            line: 0,
+            column: 0,
+            message,
+        };
         // A connections file is kilobytes; anything this big is not one (and parsing it
         // would stall every command).
         if let Ok(m) = std::fs::metadata(&path) {
             if m.len() > MAX_FILE_BYTES {
-                return Err(StoreError::Invalid {
-                    path: path.clone(),
-                    line: 0,
-                    column: 0,
-                    message: format!(
-                        "the file is {} MB, larger than any connections file ({} MB at most); the file was not changed",
-                        m.len() >> 20,
-                        MAX_FILE_BYTES >> 20
-                    ),
-                });
+                return Err(invalid(format!(
+                    "the file is {} MB, larger than any connections file ({} MB at most); the file was not changed",
+                    m.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                )));
             }
         }
         match std::fs::read(&path) {
-            Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|e| StoreError::Invalid {
-                    path: path.clone(),
-                    line: 0,
-                    column: 0,
-                    message: format!(
-                        "not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                })?;
-                ConnDoc::parse(&text, &path)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConnDoc::new_empty()),
+            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
+                invalid(format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.io(e)),
         }
     }

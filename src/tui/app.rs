@@ -101,6 +101,8 @@ pub enum Effect {
         field: String,
     },
     Probe,
+    /// Read the connections file.
+    Load,
     /// Test the draft against its service (typed secrets, else the stored ones).
     Test {
         target: TestTarget,
@@ -141,6 +143,7 @@ pub enum Action {
         result: Result<Option<SecretString>, String>,
     },
     Probed(Result<(), String>),
+    Loaded(Result<Vec<Connection>, String>),
     Tested {
         target: TestTarget,
         ok: bool,
@@ -178,6 +181,12 @@ pub struct App {
     pub backend_name: String,
     /// A vault file exists in the config dir (unlock it rather than create one).
     pub vault_exists: bool,
+    /// The connections file is being read.
+    pub loading: bool,
+    /// `aiconn setup`: open the guided setup once the file is read.
+    pub setup_when_loaded: bool,
+    /// The file could not be read: shown instead of the editor (the file is never touched).
+    pub fatal: Option<String>,
 }
 
 pub const MIN_SIZE: (u16, u16) = (60, 16);
@@ -207,6 +216,9 @@ impl App {
             no_color: false,
             backend_name: "keychain".into(),
             vault_exists: false,
+            loading: false,
+            setup_when_loaded: false,
+            fatal: None,
         }
     }
 
@@ -276,7 +288,8 @@ impl App {
         }
     }
 
-    /// The list as shown: new drafts first, then stored connections; filtered.
+    /// The list as shown: new drafts first, then stored connections; filtered. Cheap even at
+    /// 10,000 connections: it reads the stored records, and builds no form.
     pub fn entries(&self) -> Vec<EntryId> {
         let needle = self.filter.to_lowercase();
         let news = self
@@ -290,20 +303,36 @@ impl App {
                 if needle.is_empty() {
                     return true;
                 }
-                let form = self.form(id);
-                let type_id = form.as_ref().map(|f| f.spec.id.clone()).unwrap_or_default();
-                let endpoint = form
-                    .as_ref()
-                    .and_then(|f| {
+                let (type_id, endpoint) = match (self.draft(id), id) {
+                    (Some(f), _) => (
+                        f.spec.id.clone(),
                         f.reading()
                             .map(|(i, _)| super::form::text_of(&f.fields[i].input))
-                    })
-                    .unwrap_or_default();
+                            .unwrap_or_default(),
+                    ),
+                    (None, EntryId::Stored(n)) => self
+                        .stored_conn(n)
+                        .map(|c| (c.type_id.clone(), c.endpoint().unwrap_or_default()))
+                        .unwrap_or_default(),
+                    (None, EntryId::New(_)) => Default::default(),
+                };
                 [self.entry_name(id), type_id, endpoint]
                     .iter()
                     .any(|s| s.to_lowercase().contains(&needle))
             })
             .collect()
+    }
+
+    /// The type id of an entry, without building its form.
+    pub fn entry_type(&self, id: &EntryId) -> String {
+        match (self.draft(id), id) {
+            (Some(f), _) => f.spec.id.clone(),
+            (None, EntryId::Stored(n)) => self
+                .stored_conn(n)
+                .map(|c| c.type_id.clone())
+                .unwrap_or_default(),
+            (None, EntryId::New(_)) => String::new(),
+        }
     }
 
     pub fn selected_index(&self) -> Option<usize> {

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender};
 
 fn reload(store: &Store) -> Result<Vec<Connection>, String> {
     store
-        .load()
+        .snapshot()
         .map(|d| d.connections().to_vec())
         .map_err(|e| e.to_string())
 }
@@ -46,7 +46,11 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             let copied = (|| {
                 // A duplicate copies the secrets it did not replace from the original.
                 if let Some(from) = &copy_secrets_from {
-                    let source = store.load().map_err(|e| e.to_string())?.get(from).cloned();
+                    let source = store
+                        .snapshot()
+                        .map_err(|e| e.to_string())?
+                        .get(from)
+                        .cloned();
                     if let Some(source) = source {
                         for key in conn
                             .secrets
@@ -107,6 +111,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::UseVault { .. } => unreachable!("handled above"),
+        Effect::Load => Action::Loaded(reload(store)),
         Effect::Test {
             target,
             conn,
@@ -115,7 +120,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
         } => {
             // Unsaved typed keys are used as they are; otherwise the stored one is loaded.
             let stored =
-                stored_name.and_then(|n| store.load().ok().and_then(|d| d.get(&n).cloned()));
+                stored_name.and_then(|n| store.snapshot().ok().and_then(|d| d.get(&n).cloned()));
             let result = (|| {
                 let (check, reading) = crate::conntest::plan(&conn)?;
                 if !secrets.contains_key("api_key") {

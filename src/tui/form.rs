@@ -12,6 +12,11 @@ use secrecy::{ExposeSecret, SecretString};
 pub fn input(text: &str) -> TextArea<'static> {
     let mut t = TextArea::new(vec![text.to_string()]);
     t.move_cursor(CursorMove::End);
+    // The terminal's own cursor marks the position (placed by the renderer, which screen
+    // readers follow); no drawn cursor cell or underlined line, so a typed character costs
+    // one cell on the wire, not three.
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.set_cursor_style(ratatui::style::Style::default());
     t
 }
 

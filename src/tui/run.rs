@@ -30,8 +30,11 @@ fn location(store: &Store) -> String {
 /// Runs the TUI until the user quits. Returns the process exit status.
 pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // A file that does not parse stops here, before the terminal is touched.
-    let doc = store.load().map_err(|e| e.to_string())?;
-    let mut app = App::new(doc.connections().to_vec(), opts.readonly);
+    // The file is read on the worker while the first frame is drawn: a big file (or a slow
+    // home directory) never delays the screen.
+    let mut app = App::new(Vec::new(), opts.readonly);
+    app.loading = true;
+    app.setup_when_loaded = opts.setup;
     app.backend_name = opts.backend.clone();
     app.vault_exists = crate::secrets::VaultStore::exists(store.dir());
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -77,15 +80,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     }
     let size = terminal.size().map_err(|e| e.to_string())?;
     app.size = (size.width, size.height);
-    let first = if (app.stored.is_empty() || opts.setup) && !opts.readonly {
-        // No connections yet: start with the guided setup.
-        super::update::start_wizard(&mut app)
-    } else {
-        vec![]
-    };
-    for e in first {
-        let _ = etx.send(e);
-    }
+    let _ = etx.send(super::app::Effect::Load);
     let loc = location(&store);
     let mut status = 0;
     loop {

@@ -15,6 +15,10 @@ pub const SECRET_STORED: &str = "•••• (stored; r loads it)";
 pub const SECRET_UNSET: &str = "(not set)";
 pub const SECRET_NOT_NEEDED: &str = "(not used with Entra ID)";
 pub const WORKING: &str = "working…";
+pub const LOADING: &str = "Reading connections…";
+pub const LOAD_FAILED: &str = "The connections file cannot be read; it was not changed.";
+pub const LOAD_FAILED_ACTION: &str =
+    "Fix it in an editor (the position is above), then start aiconn again. q quits.";
 pub const TESTING: &str = "testing…";
 pub const READONLY_REFUSED: &str = "Read-only: editing is disabled (started with --readonly).";
 pub const SAVED: &str = "Saved";

@@ -134,6 +134,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Loaded(result) => {
+            app.loading = false;
+            match result {
+                Ok(stored) => {
+                    app.stored = stored;
+                    app.fix_selection();
+                    // No connections yet: start with the guided setup.
+                    if (app.stored.is_empty() || app.setup_when_loaded) && !app.readonly {
+                        return start_wizard(app);
+                    }
+                }
+                Err(e) => app.fatal = Some(e),
+            }
+            vec![]
+        }
         Action::Probed(r) => {
             app.pending = app.pending.saturating_sub(1);
             app.backend = Some(r);
@@ -149,6 +164,13 @@ fn refuse_readonly(app: &mut App) -> Vec<Effect> {
 
 fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if app.loading || app.fatal.is_some() {
+        // Nothing to act on yet (or at all): only quitting works.
+        if ctrl_c || k.code == KeyCode::Char('q') {
+            app.quit = true;
+        }
+        return vec![];
+    }
     if app.too_small() {
         // Nothing can be seen, so nothing may change; quitting still works.
         if ctrl_c || k.code == KeyCode::Char('q') {

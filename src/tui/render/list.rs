@@ -60,12 +60,18 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
         return;
     }
     let inner_w = r.width.saturating_sub(2) as usize;
+    // Only the rows that fit are built: the list may hold 10,000 connections.
+    let height = r.height.saturating_sub(2) as usize;
+    let selected = app.selected_index();
+    let offset = selected.map_or(0, |s| (s + 1).saturating_sub(height.max(1)));
     let items: Vec<ListItem> = entries
         .iter()
+        .skip(offset)
+        .take(height)
         .map(|id| {
             let dirty = if app.is_dirty(id) { "*" } else { " " };
             let name = for_terminal(&app.entry_name(id));
-            let type_id = app.form(id).map(|f| f.spec.id.clone()).unwrap_or_default();
+            let type_id = app.entry_type(id);
             let marker = key_marker(app, id);
             // name column shrinks first; type and markers stay visible
             let fixed = 2 + 1 + type_id.chars().count() + 2;
@@ -99,12 +105,11 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
         .block(block)
         .highlight_style(theme.selected())
         .highlight_symbol(">");
-    let mut state = ListState::default().with_selected(app.selected_index());
+    let mut state = ListState::default().with_selected(selected.map(|s| s - offset));
     f.render_stateful_widget(list, r, &mut state);
     if focused {
         // Screen readers and braille displays follow the hardware cursor.
         if let Some(i) = app.selected_index() {
-            let offset = state.offset();
             let y = r.y + 1 + (i.saturating_sub(offset)) as u16;
             if y < r.y + r.height.saturating_sub(1) {
                 f.set_cursor_position((r.x + 1, y));

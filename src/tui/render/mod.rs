@@ -44,7 +44,21 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
     ])
     .areas(area);
     title_bar(f, app, top, location, &theme);
-    if let Some(w) = &app.wizard {
+    if let Some(e) = &app.fatal {
+        let text = vec![
+            Line::from(Span::styled(s::LOAD_FAILED, theme.error())),
+            Line::from(""),
+            Line::from(crate::sanitize::for_terminal(e)),
+            Line::from(""),
+            Line::from(s::LOAD_FAILED_ACTION),
+        ];
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+    } else if app.loading {
+        f.render_widget(
+            Paragraph::new(Span::styled(format!(" {}", s::LOADING), theme.dim())),
+            body,
+        );
+    } else if let Some(w) = &app.wizard {
         wizard::draw(f, app, w, body, &theme);
     } else if area.width >= WIDE {
         let [l, r] = Layout::horizontal([
@@ -164,14 +178,16 @@ fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 
 /// The list pane fits its longest row, between 30 columns and 40% of the screen.
 fn list_width(app: &App, total: u16) -> u16 {
-    let longest = app
-        .entries()
+    // From the records directly: this runs every frame, over every connection.
+    let stored = app
+        .stored
         .iter()
-        .map(|id| {
-            app.entry_name(id).chars().count() + app.form(id).map_or(0, |f| f.spec.id.len()) + 7
-        })
-        .max()
-        .unwrap_or(30);
+        .map(|c| c.name.chars().count() + c.type_id.len());
+    let drafts = app
+        .drafts
+        .iter()
+        .map(|(id, f)| app.entry_name(id).chars().count() + f.spec.id.len());
+    let longest = stored.chain(drafts).max().unwrap_or(23) + 7;
     (longest as u16).clamp(30, (total * 2 / 5).max(30))
 }
 
