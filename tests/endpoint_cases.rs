@@ -1,22 +1,9 @@
 //! Every case in the shared endpoint test vectors: kind, deployment, normalized_base,
 //! api_version and endpoint_name match exactly; every listed flag is present.
 
+mod common;
 use aiconn::endpoint::classify;
-use std::path::PathBuf;
-
-/// The shared copy when this checkout sits next to it, else the vendored copy.
-fn data(name: &str) -> PathBuf {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata")
-        .join(name);
-    if shared.exists() {
-        shared
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data")
-            .join(name)
-    }
-}
+use common::testdata as data;
 
 #[derive(serde::Deserialize)]
 struct Cases {

@@ -10,12 +10,6 @@ const DOWN: &str = "\x1b[B";
 const RIGHT: &str = "\x1b[C";
 const ESC: &str = "\x1b";
 
-fn show_json(dir: &std::path::Path, name: &str) -> serde_json::Value {
-    let o = cmd(dir, &["show", name, "--json", "--reveal"]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    serde_json::from_str(&o.stdout).unwrap()
-}
-
 /// The terminal was restored: alternate screen left, bracketed paste off, cursor shown.
 fn assert_restored(raw: &str) {
     let tail = &raw[raw.rfind("\x1b[?1049h").unwrap_or(0)..];

@@ -375,15 +375,29 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
 fn loading_then_the_guided_setup_or_a_fatal_screen() {
     let mut app = App::new(vec![], false);
     app.loading = true;
-    assert!(ch(&mut app, 'n').is_empty() && app.popup.is_none(), "keys wait for the file");
+    assert!(
+        ch(&mut app, 'n').is_empty() && app.popup.is_none(),
+        "keys wait for the file"
+    );
     let fx = update(&mut app, Action::Loaded(Ok(vec![])));
-    assert!(app.wizard.is_some(), "no connections: the guided setup opens");
+    assert!(
+        app.wizard.is_some(),
+        "no connections: the guided setup opens"
+    );
     assert!(matches!(&fx[..], [Effect::Probe]));
 
     let mut app = App::new(vec![], false);
     app.loading = true;
-    update(&mut app, Action::Loaded(Err("connections.toml:3:1: bad (the file was not changed)".into())));
-    assert!(app.fatal.is_some() && app.wizard.is_none(), "a broken file never leads to a setup that would replace it");
+    update(
+        &mut app,
+        Action::Loaded(Err(
+            "connections.toml:3:1: bad (the file was not changed)".into()
+        )),
+    );
+    assert!(
+        app.fatal.is_some() && app.wizard.is_none(),
+        "a broken file never leads to a setup that would replace it"
+    );
     assert!(ch(&mut app, 'n').is_empty() && app.popup.is_none());
     ch(&mut app, 'q');
     assert!(app.quit);

@@ -137,3 +137,10 @@ pub fn testdata(name: &str) -> PathBuf {
             .join(name)
     }
 }
+
+/// `aiconn show NAME --json --reveal` on `dir`, parsed.
+pub fn show_json(dir: &Path, name: &str) -> serde_json::Value {
+    let o = cmd(dir, &["show", name, "--json", "--reveal"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    serde_json::from_str(&o.stdout).unwrap()
+}

@@ -93,21 +93,7 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     let dirty = if app.is_dirty(&id) { " *" } else { "" };
     let name = for_terminal(&app.entry_name(&id));
     let title = format!(" {name} · {}{dirty} ", form.spec.label);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(
-            title,
-            if focused {
-                theme.focused_border()
-            } else {
-                theme.title()
-            },
-        ))
-        .border_style(if focused {
-            theme.focused_border()
-        } else {
-            theme.border()
-        });
+    let block = super::theme::pane(title, focused, theme);
     let inner = block.inner(r);
     f.render_widget(block, r);
     draw_form(f, app, &form, inner, focused, theme);

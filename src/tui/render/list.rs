@@ -7,7 +7,7 @@ use crate::tui::strings as s;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 
 /// Key marker: ✓ set, ✗ missing, · none needed (Entra ID).
 fn key_marker(app: &App, id: &EntryId) -> &'static str {
@@ -32,21 +32,7 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
             s::matching(app.entries().len(), &for_terminal(&app.filter))
         )
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(
-            title,
-            if focused {
-                theme.focused_border()
-            } else {
-                theme.title()
-            },
-        ))
-        .border_style(if focused {
-            theme.focused_border()
-        } else {
-            theme.border()
-        });
+    let block = super::theme::pane(title, focused, theme);
     let entries = app.entries();
     if app.stored.is_empty() && entries.is_empty() {
         let p = Paragraph::new(vec![

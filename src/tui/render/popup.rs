@@ -68,20 +68,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             ];
             for (i, t) in types.iter().enumerate() {
                 let on = i == *cursor;
-                let text = format!(
-                    "{} {:<24} {}",
-                    if on { ">" } else { " " },
-                    t.label,
-                    t.summary
-                );
-                lines.push(Line::from(Span::styled(
-                    text,
-                    if on {
-                        theme.selected()
-                    } else {
-                        ratatui::style::Style::new()
-                    },
-                )));
+                lines.push(super::theme::type_row(t, on, inner.width as usize, theme));
             }
             let skip = cursor.saturating_sub(inner.height.saturating_sub(3) as usize);
             let mut shown: Vec<Line> = lines[..2].to_vec();

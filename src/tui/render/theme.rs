@@ -48,3 +48,42 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 }
+
+/// A bordered pane whose title and border show whether it has the focus.
+pub fn pane(title: String, focused: bool, theme: &Theme) -> ratatui::widgets::Block<'static> {
+    let style = if focused {
+        theme.focused_border()
+    } else {
+        theme.title()
+    };
+    ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .title(ratatui::text::Span::styled(title, style))
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
+}
+
+/// One row of the connection-type picker (the `n` popup and the guided setup's first step).
+pub fn type_row(
+    t: &crate::catalogue::TypeSpec,
+    on: bool,
+    width: usize,
+    theme: &Theme,
+) -> ratatui::text::Line<'static> {
+    let text: String = format!(
+        "{} {:<24} {}",
+        if on { ">" } else { " " },
+        t.label,
+        t.summary
+    )
+    .chars()
+    .take(width)
+    .collect();
+    ratatui::text::Line::from(ratatui::text::Span::styled(
+        text,
+        if on { theme.selected() } else { Style::new() },
+    ))
+}

@@ -59,21 +59,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             let skip = w.type_cursor.saturating_sub(avail.saturating_sub(1));
             for (i, t) in type_order().iter().enumerate().skip(skip).take(avail) {
                 let on = i == w.type_cursor;
-                let text = format!(
-                    "{} {:<24} {}",
-                    if on { ">" } else { " " },
-                    t.label,
-                    t.summary
-                );
-                let text: String = text.chars().take(width).collect();
-                lines.push(Line::from(Span::styled(
-                    text,
-                    if on {
-                        theme.selected()
-                    } else {
-                        ratatui::style::Style::new()
-                    },
-                )));
+                lines.push(super::theme::type_row(t, on, width, theme));
             }
         }
         Step::Name => {
