@@ -6,6 +6,19 @@ use super::api_version;
 use super::classify::Facts;
 use crate::sanitize::for_terminal;
 
+/// An example URL of the first kind the field expects.
+fn example_for(expected: &[Kind]) -> &'static str {
+    match expected.first() {
+        Some(Kind::FoundryModels) => "https://<resource>.services.ai.azure.com/models",
+        Some(Kind::ContentSafetyOrCognitive) => "https://<resource>.cognitiveservices.azure.com/",
+        Some(Kind::CognitiveSearch) => "https://<service>.search.windows.net",
+        Some(Kind::Serverless) => "https://<endpoint>.<region>.models.ai.azure.com",
+        Some(Kind::Openai) => "https://api.openai.com/v1",
+        Some(Kind::Unknown) => "https://<host>:<port>/",
+        _ => "https://<resource>.openai.azure.com/",
+    }
+}
+
 pub fn kind_label(k: Kind) -> &'static str {
     match k {
         Kind::FoundryModels => "a Foundry /models endpoint",
@@ -23,7 +36,7 @@ pub fn kind_label(k: Kind) -> &'static str {
     }
 }
 
-fn invalid_hint(f: &Facts) -> (String, Option<String>) {
+fn invalid_hint(f: &Facts, expected: &[Kind]) -> (String, Option<String>) {
     let has = |x: &str| f.flags.contains(&x);
     if has("empty") {
         return (
@@ -90,7 +103,10 @@ fn invalid_hint(f: &Facts) -> (String, Option<String>) {
         return ("The URL has no host name.".into(), None);
     }
     (
-        "Not a URL: expected something like https://<resource>.openai.azure.com/".into(),
+        format!(
+            "Not a URL: expected something like {}",
+            example_for(expected)
+        ),
         None,
     )
 }
@@ -108,7 +124,7 @@ pub fn render(
     let has = |x: &str| f.flags.contains(&x);
     let host = for_terminal(&f.host);
     let (hint, mut tip): (String, Option<String>) = match kind {
-        Kind::Invalid => return invalid_hint(f),
+        Kind::Invalid => return invalid_hint(f, expected),
         Kind::FoundryModels if has("missing_models_suffix") => (
             "Foundry resource root: add /models (inference API) or /openai/v1 (OpenAI API).".into(),
             Some(format!("Saved as https://{host}/models: one connection for every model on the resource.")),

@@ -135,9 +135,11 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                     theme.dim(),
                 )));
             }
-            lines.push(Line::from(
-                "Paste the key (it stays hidden; it goes to the OS keychain, never to a file).",
-            ));
+            lines.push(Line::from(if app.backend_name == "vault" {
+                "Paste the key (it stays hidden; it goes to the encrypted vault, never to a plain file)."
+            } else {
+                "Paste the key (it stays hidden; it goes to the OS keychain, never to a file)."
+            }));
             lines.push(Line::from(""));
             let v = text_of(&form.fields[i].input);
             let shown = if v.is_empty() {
