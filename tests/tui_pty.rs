@@ -262,3 +262,46 @@ fn readonly_inspection_says_so_and_refuses_edits() {
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 }
+
+#[test]
+fn a_panic_on_the_worker_restores_the_terminal_and_ends_the_program() {
+    let d = tempfile::tempdir().unwrap();
+    assert_eq!(
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0601"
+            ]
+        )
+        .code,
+        0
+    );
+    let k = keyring();
+    let mut c = portable_pty::CommandBuilder::new(bin());
+    c.env("AICONN_CONFIG_DIR", d.path());
+    c.env("DBUS_SESSION_BUS_ADDRESS", &k.bus);
+    c.env("XDG_RUNTIME_DIR", &k.runtime);
+    c.env("XDG_DATA_HOME", &k.data);
+    c.env("TERM", "xterm-256color");
+    c.env("AICONN_TEST_CRASH_AT", "after-secret-read");
+    let mut t = Pty::spawn_command(c, 80, 24);
+    t.wait_for("serp");
+    t.send("\r");
+    t.send(DOWN);
+    t.send("r"); // the worker reads the secret, then the hook panics
+    let code = t.wait_exit();
+    assert_ne!(code, 0);
+    let raw = t.raw_text();
+    assert_restored(&raw);
+    assert!(
+        raw.contains("forced panic"),
+        "the message is shown after the terminal is restored"
+    );
+    assert!(!raw.contains("fake-key-0601"));
+}

@@ -62,6 +62,12 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     }
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    // ratatui's hook restores raw mode and the screen; bracketed paste is ours to undo.
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        restore(info);
+    }));
     {
         let tx = tx.clone();
         std::thread::spawn(move || {
