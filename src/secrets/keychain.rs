@@ -120,18 +120,48 @@ impl SecretStore for KeychainStore {
         self.entry_call(key, |e| match e.get_password() {
             Ok(p) => Ok(Some(SecretString::from(p))),
             Err(KError::NoEntry) => Ok(None),
+            // Several items match (e.g. written by another keyring version): fine if they agree.
+            Err(KError::Ambiguous(entries)) => {
+                let values: Vec<String> = entries
+                    .iter()
+                    .map(|x| x.get_password())
+                    .collect::<Result<_, _>>()?;
+                match values.first() {
+                    Some(v) if values.iter().all(|x| x == v) => {
+                        Ok(Some(SecretString::from(v.clone())))
+                    }
+                    _ => Err(KError::Ambiguous(entries)),
+                }
+            }
             Err(err) => Err(err),
         })
     }
 
     fn set(&self, key: &SecretKey, value: &SecretString) -> Result<(), SecretError> {
         let value = value.clone();
-        self.entry_call(key, move |e| e.set_password(value.expose_secret()))
+        self.entry_call(key, move |e| match e.set_password(value.expose_secret()) {
+            // Replace the duplicates by one item holding the new value.
+            Err(KError::Ambiguous(entries)) => {
+                for x in &entries {
+                    x.delete_credential()?;
+                }
+                e.set_password(value.expose_secret())
+            }
+            other => other,
+        })
     }
 
     fn delete(&self, key: &SecretKey) -> Result<(), SecretError> {
         self.entry_call(key, |e| match e.delete_credential() {
             Ok(()) | Err(KError::NoEntry) => Ok(()),
+            Err(KError::Ambiguous(entries)) => {
+                entries
+                    .iter()
+                    .try_for_each(|x| match x.delete_credential() {
+                        Ok(()) | Err(KError::NoEntry) => Ok(()),
+                        Err(err) => Err(err),
+                    })
+            }
             Err(err) => Err(err),
         })
     }
@@ -241,6 +271,43 @@ mod tests {
         inject(&s, &k, KError::BadEncoding(b"fake-key-0003\xff".to_vec()));
         let msg = s.get(&k).unwrap_err().to_string();
         assert!(!msg.contains("fake-key-0003"), "{msg}");
+    }
+
+    /// Two items for one secret, as a v3 and a v4 keyring crate would leave them.
+    fn ambiguous(store: &KeychainStore, key: &SecretKey, a: &str, b: &str) {
+        let e1 = store.store.build("dup-a", &key.account(), None).unwrap();
+        let e2 = store.store.build("dup-b", &key.account(), None).unwrap();
+        e1.set_password(a).unwrap();
+        e2.set_password(b).unwrap();
+        let (e1, e2) = (
+            store.store.build("dup-a", &key.account(), None).unwrap(),
+            store.store.build("dup-b", &key.account(), None).unwrap(),
+        );
+        inject(store, key, KError::Ambiguous(vec![e1, e2]));
+    }
+
+    #[test]
+    fn ambiguous_items_that_agree_are_read_and_replaced_on_write() {
+        let s = mock();
+        let k = SecretKey::new("ns", "amb", "api_key");
+        ambiguous(&s, &k, "fake-key-0701", "fake-key-0701");
+        assert_eq!(s.get(&k).unwrap().unwrap().expose_secret(), "fake-key-0701");
+        ambiguous(&s, &k, "fake-key-0701", "fake-key-0702");
+        let e = s.get(&k).unwrap_err();
+        assert_eq!(
+            e.kind,
+            SecretErrorKind::Ambiguous,
+            "disagreeing duplicates are an error, not a guess"
+        );
+        assert!(!e.to_string().contains("fake-key"));
+        ambiguous(&s, &k, "fake-key-0701", "fake-key-0702");
+        s.set(&k, &SecretString::from("fake-key-0703")).unwrap();
+        assert_eq!(s.get(&k).unwrap().unwrap().expose_secret(), "fake-key-0703");
+        let dup = s.store.build("dup-a", &k.account(), None).unwrap();
+        assert!(
+            matches!(dup.get_password(), Err(KError::NoEntry)),
+            "the duplicates were removed"
+        );
     }
 
     #[test]
