@@ -232,3 +232,20 @@ fn hostile_stored_values_are_drawn_escaped() {
     }
     assert!(text(&t).contains("\\u{1b}]52"), "shown escaped");
 }
+
+#[test]
+fn read_only_view_shows_where_each_value_comes_from() {
+    let mut a = App::new(sample(), true);
+    a.size = (120, 40);
+    key(&mut a, KeyCode::Enter);
+    let s = text(&render(&a, 120, 40));
+    assert!(s.contains("[read-only]"));
+    assert!(
+        s.contains("https://contoso.openai.azure.com/  · file"),
+        "{s}"
+    );
+    assert!(
+        s.contains("· keychain") && s.contains("2024-02-01  · default"),
+        "{s}"
+    );
+}

@@ -222,11 +222,17 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 Span::raw(" "),
             ]));
         } else {
-            lines.push(Line::from(vec![
+            let mut spans = vec![
                 Span::styled(label_cell, label_style),
                 Span::raw(" "),
-                Span::styled(shown, value_style),
-            ]));
+                Span::styled(shown.clone(), value_style),
+            ];
+            // Where the value comes from, as `aiconn show` says it (room permitting).
+            let source = value_source(form, row, app.readonly);
+            if !source.is_empty() && shown.chars().count() + source.chars().count() + 3 <= value_w {
+                spans.push(Span::styled(format!("  · {source}"), theme.dim()));
+            }
+            lines.push(Line::from(spans));
         }
         if let (Row::Field(i), Some((ri, r))) = (row, &reading) {
             if i == ri {
@@ -344,6 +350,40 @@ pub fn test_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>
         .into_iter()
         .map(|l| Line::from(Span::styled(l, style)))
         .collect()
+}
+
+/// `default`, the secret's backend, or (read-only view) `file`; empty for edited values.
+fn value_source(form: &Form, row: &Row, readonly: bool) -> String {
+    let base = form.base.as_ref();
+    let (key, secret) = match row {
+        Row::Field(i) => (
+            form.fields[*i].key.as_str(),
+            form.fields[*i].secret.as_ref(),
+        ),
+        Row::Kv(i) => (form.kv[*i].key.as_str(), form.kv[*i].secret.as_ref()),
+        _ => return String::new(),
+    };
+    match secret {
+        Some(s) if s.stored && !s.typed => base
+            .and_then(|b| b.secrets.get(key))
+            .cloned()
+            .unwrap_or_default(),
+        Some(_) => String::new(),
+        None => {
+            let text = match row {
+                Row::Field(i) => text_of(&form.fields[*i].input),
+                Row::Kv(i) => text_of(&form.kv[*i].input),
+                _ => String::new(),
+            };
+            let stored = base.and_then(|b| b.values.get(key).or_else(|| b.configs.get(key)));
+            let default = matches!(row, Row::Field(i) if form.field_spec(*i).default.as_deref() == Some(text.as_str()));
+            match stored {
+                Some(v) if *v == text && readonly => "file".into(),
+                None if default => "default".into(),
+                _ => String::new(),
+            }
+        }
+    }
 }
 
 fn row_label_len(form: &Form, row: &Row) -> usize {
