@@ -556,3 +556,74 @@ fn doctor_passes_on_a_working_secret_service() {
     assert_eq!(v["probe_ok"], true);
     assert_eq!(v["secret_backend"], "keychain");
 }
+
+#[test]
+fn a_locked_keyring_is_diagnosed_and_nothing_is_half_saved() {
+    let base = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("locked-{}", std::process::id()));
+    // the first unlock creates the login keyring with this password ...
+    let first = start_keyring(&base, "the-right-password");
+    let d = tmp();
+    let with = |k: &Keyring, args: &[&str]| {
+        let mut c = std::process::Command::new(bin());
+        c.env("AICONN_CONFIG_DIR", d.path())
+            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
+            .env("XDG_RUNTIME_DIR", &k.runtime)
+            .env("XDG_DATA_HOME", &k.data)
+            .args(args);
+        run(c)
+    };
+    assert_eq!(
+        with(
+            &first,
+            &[
+                "create",
+                "--type",
+                "serp",
+                "--name",
+                "s",
+                "--set",
+                "api_key=fake-key-0801"
+            ]
+        )
+        .code,
+        0
+    );
+    // ... and a later session unlocked with another password leaves it locked.
+    let locked = start_keyring(&base, "a-wrong-password-of-other-length");
+    let started = std::time::Instant::now();
+    let o = with(
+        &locked,
+        &[
+            "create",
+            "--type",
+            "serp",
+            "--name",
+            "t",
+            "--set",
+            "api_key=fake-key-0802",
+        ],
+    );
+    assert_eq!(o.code, 1);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "no hang: {:?}",
+        started.elapsed()
+    );
+    assert!(
+        o.stderr.contains("locked") && o.stderr.contains("aiconn doctor"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        !toml_text(d.path()).contains("[connections.t]"),
+        "no half-saved connection"
+    );
+    let o = with(&locked, &["doctor"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.contains("FAILED: the keyring is locked") && o.stdout.contains("unlock"),
+        "{}",
+        o.stdout
+    );
+}

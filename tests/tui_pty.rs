@@ -305,3 +305,21 @@ fn a_panic_on_the_worker_restores_the_terminal_and_ends_the_program() {
     );
     assert!(!raw.contains("fake-key-0601"));
 }
+
+#[test]
+fn create_asks_for_a_missing_key_with_hidden_input_on_a_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(
+        d.path(),
+        &["create", "--type", "open_ai", "--name", "o"],
+        80,
+        24,
+    );
+    t.wait_for("api_key for 'o' (input hidden)");
+    t.send("\r");
+    t.wait_for("Secret can't be empty.");
+    t.send("fake-key-0901\r");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(!t.raw_text().contains("fake-key-0901"), "typed key echoed");
+    assert_eq!(show_json(d.path(), "o")["api_key"], "fake-key-0901");
+}

@@ -20,35 +20,53 @@ pub struct Keyring {
 pub fn keyring() -> &'static Keyring {
     static K: OnceLock<Keyring> = OnceLock::new();
     K.get_or_init(|| {
-        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("keyring-{}", std::process::id()));
-        let runtime = base.join("run");
-        let data = base.join("data");
-        std::fs::create_dir_all(&runtime).unwrap();
-        std::fs::create_dir_all(&data).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
-        }
-        let script = r#"printf %s aiconn-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("keyring-{}", std::process::id()));
+        start_keyring(&base, "aiconn-test")
+    })
+}
+
+/// A private session bus with gnome-keyring unlocked by `password`, keeping its keyrings in
+/// `base/data`. The first password creates the login keyring; a different one later leaves it
+/// locked (that is how the locked case is made). Ends shortly after this test process.
+pub fn start_keyring(base: &Path, password: &str) -> Keyring {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let runtime = base.join(format!(
+        "run-{}",
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let data = base.join("data");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let script = r#"printf %s "$KEYRING_PW" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 echo "$DBUS_SESSION_BUS_ADDRESS"
 while kill -0 "$WATCH_PID" 2>/dev/null; do sleep 1; done"#;
-        let mut child = Command::new("dbus-run-session")
-            .args(["--", "sh", "-c", script])
-            .env("WATCH_PID", std::process::id().to_string())
-            .env("XDG_RUNTIME_DIR", &runtime)
-            .env("XDG_DATA_HOME", &data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-run-session and gnome-keyring are needed for these tests: run ./scripts/test (it installs them)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let bus = line.trim().to_string();
-        assert!(bus.starts_with("unix:"), "no session bus address from dbus-run-session: {bus:?}");
-        std::mem::forget(child);
-        Keyring { bus, runtime, data }
-    })
+    let mut child = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", script])
+        .env("WATCH_PID", std::process::id().to_string())
+        .env("KEYRING_PW", password)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("XDG_DATA_HOME", &data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-run-session and gnome-keyring are needed for these tests: run ./scripts/test (it installs them)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let bus = line.trim().to_string();
+    assert!(
+        bus.starts_with("unix:"),
+        "no session bus address from dbus-run-session: {bus:?}"
+    );
+    std::mem::forget(child);
+    Keyring { bus, runtime, data }
 }
 
 pub fn bin() -> &'static str {
