@@ -99,7 +99,13 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
     if json {
         let arr: Result<Vec<Value>, CliError> = conns
             .iter()
-            .map(|c| pf_json(c, &mut |_| Ok(None)))
+            .map(|c| {
+                // `pf connection list` shape: no `sources` (that is `show`'s addition)
+                pf_json(c, &mut |_| Ok(None)).map(|mut v| {
+                    v.as_object_mut().map(|o| o.shift_remove("sources"));
+                    v
+                })
+            })
             .collect();
         println!(
             "{}",
