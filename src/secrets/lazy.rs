@@ -9,31 +9,28 @@ use std::sync::OnceLock;
 
 pub struct LazyStore {
     name: &'static str,
+    /// What was asked for (kept for the error when it is not a known backend).
+    requested: String,
     dir: PathBuf,
     ask: AskPassphrase,
     inner: OnceLock<Result<Box<dyn SecretStore>, SecretError>>,
 }
 
 impl LazyStore {
-    pub fn new(name: &str, dir: &Path, ask: AskPassphrase) -> Self {
+    pub fn new(requested: &str, dir: &Path, ask: AskPassphrase) -> Self {
         // Names recorded by this build are static; anything else fails at first use.
         let name: &'static str = super::BACKENDS
             .iter()
-            .find(|b| **b == name)
+            .find(|b| **b == requested)
             .copied()
             .unwrap_or("unknown");
-        LazyStore {
-            name,
-            dir: dir.to_path_buf(),
-            ask,
-            inner: OnceLock::new(),
-        }
+        LazyStore { name, requested: requested.to_string(), dir: dir.to_path_buf(), ask, inner: OnceLock::new() }
     }
 
     fn open(&self) -> Result<&dyn SecretStore, SecretError> {
         match self
             .inner
-            .get_or_init(|| open_backend(self.name, &self.dir, &self.ask))
+            .get_or_init(|| open_backend(&self.requested, &self.dir, &self.ask))
         {
             Ok(s) => Ok(s.as_ref()),
             Err(e) => Err(e.clone()),
