@@ -24,7 +24,13 @@ impl LazyStore {
             .find(|b| **b == requested)
             .copied()
             .unwrap_or("unknown");
-        LazyStore { name, requested: requested.to_string(), dir: dir.to_path_buf(), ask, inner: OnceLock::new() }
+        LazyStore {
+            name,
+            requested: requested.to_string(),
+            dir: dir.to_path_buf(),
+            ask,
+            inner: OnceLock::new(),
+        }
     }
 
     fn open(&self) -> Result<&dyn SecretStore, SecretError> {

@@ -105,7 +105,10 @@ impl ConnDoc {
 
     /// Reads the connections only, without an editable document (cheaper: read-only commands).
     pub fn read_snapshot(text: &str, path: &Path) -> Result<Snapshot, StoreError> {
-        read(text, path).map(|(_, s)| s)
+        match read_by_table(text, path) {
+            Some(s) => Ok(s),
+            None => read(text, path).map(|(_, s)| s),
+        }
     }
 
     pub fn connections(&self) -> &[Connection] {
@@ -190,6 +193,41 @@ impl Snapshot {
     pub fn connections(&self) -> &[Connection] {
         &self.connections
     }
+}
+
+/// Reads a file in aiconn's own layout (top-level keys, then one `[connections.NAME]` table
+/// per connection) one table at a time, so the parser's document never holds more than one
+/// connection: with 10,000 connections that is the difference between ~60 MB and a few MB.
+/// Anything else (multi-line strings, sub-tables, duplicates, any error) returns `None`, and
+/// the whole-file parse gives the answer, errors with their positions included.
+fn read_by_table(text: &str, path: &Path) -> Option<Snapshot> {
+    if text.len() < 64 * 1024 || text.contains("\"\"\"") || text.contains("'''") {
+        return None;
+    }
+    let mut starts: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let head_end = *starts.first()?;
+    let (_, mut snap) = read(&text[..head_end], path).ok()?;
+    if !snap.connections.is_empty() {
+        return None;
+    }
+    starts.push(text.len());
+    let mut seen = std::collections::HashSet::new();
+    for w in starts.windows(2) {
+        let (_, part) = read(&text[w[0]..w[1]], path).ok()?;
+        let [c]: [Connection; 1] = part.connections.try_into().ok()?;
+        if !seen.insert(c.name.clone()) {
+            return None;
+        }
+        snap.connections.push(c);
+    }
+    Some(snap)
 }
 
 /// Parses and checks the file; errors carry line and column.
@@ -461,6 +499,41 @@ secrets = { "api-key" = "keychain" }
                 .to_string()
                 .contains("unknown type 'azure_openai'")
         );
+    }
+
+    fn big_file(extra: &str) -> String {
+        let mut s = String::from("# big\nversion = 1\nnamespace = \"big\"\n\n");
+        for i in 0..800 {
+            s.push_str(&format!("# conn {i}\n[connections.c{i}]\ntype = \"azure_open_ai\"\napi_base = \"https://r{i}.openai.azure.com/\"  # b\nsecrets = {{ api_key = \"keychain\" }}\n\n"));
+        }
+        s.push_str(extra);
+        s
+    }
+
+    #[test]
+    fn reading_table_by_table_gives_the_same_connections_as_the_whole_file() {
+        for extra in [
+            "",
+            "[connections.sub]\ntype = \"custom\"\n[connections.sub.secrets]\nk = \"keychain\"\n",
+            "[connections.ml]\ntype = \"custom\"\nconfigs = { a = \"\"\"\nx\n[not.a.table]\n\"\"\" }\nsecrets = { k = \"keychain\" }\n",
+        ] {
+            let text = big_file(extra);
+            assert!(text.len() > 64 * 1024);
+            let whole = read(&text, p()).unwrap().1;
+            let fast = ConnDoc::read_snapshot(&text, p()).unwrap();
+            assert_eq!(fast.connections, whole.connections);
+            assert_eq!(fast.namespace, "big");
+        }
+        // a duplicate table or a bad value in a big file: the whole-file error, with its position
+        let dup = big_file("[connections.c5]\ntype = \"serp\"\n");
+        let e = ConnDoc::read_snapshot(&dup, p()).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("connections.toml:{}:", 4 + 800 * 6 + 1)),
+            "the position of the second [connections.c5]: {e}"
+        );
+        let bad = big_file("[connections.z]\ntype = 5\n");
+        let e = ConnDoc::read_snapshot(&bad, p()).unwrap_err().to_string();
+        assert!(e.contains("must be a string"), "{e}");
     }
 
     #[test]
