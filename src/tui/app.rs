@@ -101,8 +101,6 @@ pub enum Effect {
         field: String,
     },
     Probe,
-    /// Read the connections file.
-    Load,
     /// Test the draft against its service (typed secrets, else the stored ones).
     Test {
         target: TestTarget,

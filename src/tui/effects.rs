@@ -111,7 +111,6 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::UseVault { .. } => unreachable!("handled above"),
-        Effect::Load => Action::Loaded(reload(store)),
         Effect::Test {
             target,
             conn,

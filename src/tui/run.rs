@@ -30,8 +30,8 @@ fn location(store: &Store) -> String {
 /// Runs the TUI until the user quits. Returns the process exit status.
 pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // A file that does not parse stops here, before the terminal is touched.
-    // The file is read on the worker while the first frame is drawn: a big file (or a slow
-    // home directory) never delays the screen.
+    // The file is read right after the first frame is drawn: a big file (or a slow home
+    // directory) never delays the screen.
     let mut app = App::new(Vec::new(), opts.readonly);
     app.loading = true;
     app.setup_when_loaded = opts.setup;
@@ -86,7 +86,6 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     }
     let size = terminal.size().map_err(|e| e.to_string())?;
     app.size = (size.width, size.height);
-    let _ = etx.send(super::app::Effect::Load);
     let loc = location(&store);
     let mut status = 0;
     loop {
@@ -97,6 +96,18 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             status = 1;
             eprintln!("aiconn: drawing failed: {e}");
             break;
+        }
+        if app.loading {
+            // The first frame is on screen; now read the file (nothing can be done before).
+            // Done here rather than on the worker so the records live in one allocator arena.
+            let loaded = store
+                .snapshot()
+                .map(|s| s.connections)
+                .map_err(|e| e.to_string());
+            for e in update(&mut app, super::app::Action::Loaded(loaded)) {
+                let _ = etx.send(e);
+            }
+            continue;
         }
         // Block until something happens; then take everything already queued (a burst of
         // resizes or a paste) before drawing again.
