@@ -124,10 +124,10 @@ pub fn migrate(
                     .any(|(cc, f, _)| cc.name == c.name && f == field);
                 match sources.get(&other) {
                     Ok(src) => {
-                        if let Err(e) = src.delete(&key) {
-                            if strict {
-                                report.warnings.push(format!("the old copy of '{field}' of '{}' in {other} could not be removed: {e}", c.name));
-                            }
+                        if let Err(e) = src.delete(&key)
+                            && strict
+                        {
+                            report.warnings.push(format!("the old copy of '{field}' of '{}' in {other} could not be removed: {e}", c.name));
                         }
                     }
                     Err(e) if strict => report.warnings.push(format!(

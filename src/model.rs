@@ -163,17 +163,17 @@ impl Connection {
                     if required && empty {
                         errs.push(FieldError::new(&f.key, format!("{} is required", f.label)));
                     }
-                    if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref()) {
-                        if !f.values.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-                            errs.push(FieldError::new(
-                                &f.key,
-                                format!(
-                                    "{} must be one of {}, not '{v}'",
-                                    f.label,
-                                    f.values.join(", ")
-                                ),
-                            ));
-                        }
+                    if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref())
+                        && !f.values.iter().any(|a| a.eq_ignore_ascii_case(v))
+                    {
+                        errs.push(FieldError::new(
+                            &f.key,
+                            format!(
+                                "{} must be one of {}, not '{v}'",
+                                f.label,
+                                f.values.join(", ")
+                            ),
+                        ));
                     }
                 }
             }

@@ -81,14 +81,14 @@ pub fn pf_json(
 }
 
 pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliError> {
-    if let Some(t) = type_id {
-        if Catalogue::get().find(t).is_none() {
-            return Err(CliError::usage(format!(
-                "unknown type '{}' (known: {})",
-                for_terminal(t),
-                Catalogue::get().ids().join(", ")
-            )));
-        }
+    if let Some(t) = type_id
+        && Catalogue::get().find(t).is_none()
+    {
+        return Err(CliError::usage(format!(
+            "unknown type '{}' (known: {})",
+            for_terminal(t),
+            Catalogue::get().ids().join(", ")
+        )));
     }
     let doc = ctx.store.snapshot()?;
     let conns: Vec<&Connection> = doc
@@ -256,13 +256,13 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             format!("{:<w$}  {:<wv$}  {}", r[0], r[1], r[2]).trim_end()
         );
     }
-    if let Some(url_field) = spec.fields.iter().find(|f| f.kind == FieldKind::Url) {
-        if let Some((v, _)) = c.effective(&url_field.key) {
-            let r = classify_for_type(&v, &spec.id);
-            println!("\n{}: {}", url_field.key, r.hint);
-            if let Some(t) = &r.tip {
-                println!("{}  {}", " ".repeat(url_field.key.len()), t);
-            }
+    if let Some(url_field) = spec.fields.iter().find(|f| f.kind == FieldKind::Url)
+        && let Some((v, _)) = c.effective(&url_field.key)
+    {
+        let r = classify_for_type(&v, &spec.id);
+        println!("\n{}: {}", url_field.key, r.hint);
+        if let Some(t) = &r.tip {
+            println!("{}  {}", " ".repeat(url_field.key.len()), t);
         }
     }
     Ok(())

@@ -315,11 +315,7 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     }
     let segs: Vec<String> = url
         .path_segments()
-        .map(|p| {
-            p.filter(|s| !s.is_empty())
-                .map(|s| percent_decode(s))
-                .collect()
-        })
+        .map(|p| p.filter(|s| !s.is_empty()).map(percent_decode).collect())
         .unwrap_or_default();
     let mut query_version = None;
     let mut query_deployment = None;
@@ -367,15 +363,15 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
         f.base = None;
         f.deployment = None;
     }
-    if let Some(v) = query_version {
-        if !v.is_empty() {
-            if let Some(fam) = f.family {
-                let (flags, note) = api_version::check(&v, fam);
-                flags.into_iter().for_each(|x| f.flag(x));
-                f.version_note = note;
-            }
-            f.api_version = Some(v);
+    if let Some(v) = query_version
+        && !v.is_empty()
+    {
+        if let Some(fam) = f.family {
+            let (flags, note) = api_version::check(&v, fam);
+            flags.into_iter().for_each(|x| f.flag(x));
+            f.version_note = note;
         }
+        f.api_version = Some(v);
     }
 }
 
@@ -396,12 +392,14 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && s.is_char_boundary(i + 3)
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -518,13 +516,14 @@ fn families(
     {
         f.flag("gateway_host");
     }
-    if !host.is_ascii() || host.split('.').any(|l| l.starts_with("xn--")) {
-        f.flag("lookalike_host");
-    } else if AZURE_SUFFIXES
+    // Not an Azure host, but dressed like one: non-ASCII (homoglyphs, punycode) or an Azure
+    // suffix followed by more labels (`demo.openai.azure.com.attacker.example`).
+    let homoglyphs = !host.is_ascii() || host.split('.').any(|l| l.starts_with("xn--"));
+    let suffix_inside = AZURE_SUFFIXES
         .iter()
         .chain(SERVERLESS_SUFFIXES)
-        .any(|s| host.contains(&format!("{s}.")))
-    {
+        .any(|s| host.contains(&format!("{s}.")));
+    if homoglyphs || suffix_inside {
         f.flag("lookalike_host");
     }
     path_deployment_hint(f, segs);
@@ -534,10 +533,10 @@ fn families(
 /// A gateway or local proxy path may still show a deployment; reported as a hint only.
 fn path_deployment_hint(f: &mut Facts, segs: &[String]) {
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-    if let Some(i) = lower.iter().position(|s| s == "deployments") {
-        if lower[..i].iter().any(|s| s == "openai") {
-            f.deployment = segs.get(i + 1).cloned();
-        }
+    if let Some(i) = lower.iter().position(|s| s == "deployments")
+        && lower[..i].iter().any(|s| s == "openai")
+    {
+        f.deployment = segs.get(i + 1).cloned();
     }
 }
 
@@ -632,14 +631,14 @@ fn azure_paths(
         }
         let after = &lower[o + 1..];
         // 3. Realtime preview: the deployment is in the query.
-        if after.first().is_some_and(|s| s == "realtime") {
-            if let Some(dep) = query_dep {
-                f.family = Some(Family::AzureOpenai);
-                f.base = Some(root);
-                f.deployment = Some(dep);
-                f.had_request_path = true;
-                return f.set(Kind::AzureOpenaiDeployment);
-            }
+        if after.first().is_some_and(|s| s == "realtime")
+            && let Some(dep) = query_dep
+        {
+            f.family = Some(Family::AzureOpenai);
+            f.base = Some(root);
+            f.deployment = Some(dep);
+            f.had_request_path = true;
+            return f.set(Kind::AzureOpenaiDeployment);
         }
         // 4. The v1 API.
         if after.first().is_some_and(|s| s == "v1") {

@@ -132,7 +132,7 @@ pub fn render(
         Kind::FoundryModels => (
             "Foundry Models endpoint · one connection serves every model deployed on this resource".into(),
             if has("undocumented_host_for_route") {
-                Some(format!("Works in many setups, but the docs use https://<resource>.services.ai.azure.com/models"))
+                Some("Works in many setups, but the docs use https://<resource>.services.ai.azure.com/models".to_string())
             } else {
                 Some("Pick the model per request. Newer clients can use https://<resource>.openai.azure.com/openai/v1/".into())
             },

@@ -87,13 +87,11 @@ pub fn vault_passphrase(
 /// with the passphrase file or by asking; a typed passphrase that works is cached.
 fn open_vault(dir: &std::path::Path, ask: &AskPassphrase) -> Result<VaultStore, SecretError> {
     let from_file = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").is_some_and(|f| !f.is_empty());
-    if !from_file {
-        if let Some(p) = session_cache::get(dir) {
-            match VaultStore::open(dir, p) {
-                Ok(v) => return Ok(v),
-                Err(e) if e.kind == SecretErrorKind::VaultLocked => session_cache::forget(dir),
-                Err(e) => return Err(e),
-            }
+    if !from_file && let Some(p) = session_cache::get(dir) {
+        match VaultStore::open(dir, p) {
+            Ok(v) => return Ok(v),
+            Err(e) if e.kind == SecretErrorKind::VaultLocked => session_cache::forget(dir),
+            Err(e) => return Err(e),
         }
     }
     let p = vault_passphrase(dir, ask)?;

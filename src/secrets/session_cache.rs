@@ -40,13 +40,12 @@ mod imp {
     }
 
     pub fn put(desc: &str, pass: &SecretString, seconds: usize) {
-        if let Some(r) = ring() {
-            if let Ok(key) = r.add_key(desc, pass.expose_secret().as_bytes()) {
-                if key.set_timeout(seconds).is_err() {
-                    // an entry that cannot expire must not stay
-                    let _ = key.invalidate();
-                }
-            }
+        if let Some(r) = ring()
+            && let Ok(key) = r.add_key(desc, pass.expose_secret().as_bytes())
+            && key.set_timeout(seconds).is_err()
+        {
+            // an entry that cannot expire must not stay
+            let _ = key.invalidate();
         }
     }
 

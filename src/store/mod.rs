@@ -105,14 +105,14 @@ impl Store {
         };
         // A connections file is kilobytes; anything this big is not one (and parsing it
         // would stall every command).
-        if let Ok(m) = std::fs::metadata(&path) {
-            if m.len() > MAX_FILE_BYTES {
-                return Err(invalid(format!(
-                    "the file is {} MB, larger than any connections file ({} MB at most); the file was not changed",
-                    m.len() >> 20,
-                    MAX_FILE_BYTES >> 20
-                )));
-            }
+        if let Ok(m) = std::fs::metadata(&path)
+            && m.len() > MAX_FILE_BYTES
+        {
+            return Err(invalid(format!(
+                "the file is {} MB, larger than any connections file ({} MB at most); the file was not changed",
+                m.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            )));
         }
         match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {

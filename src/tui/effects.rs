@@ -122,12 +122,11 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 stored_name.and_then(|n| store.snapshot().ok().and_then(|d| d.get(&n).cloned()));
             let result = (|| {
                 let (check, reading) = crate::conntest::plan(&conn)?;
-                if !secrets.contains_key("api_key") {
-                    if let Some(s) = &stored {
-                        if let Some(v) = svc.secret(s, "api_key").map_err(|e| e.to_string())? {
-                            secrets.insert("api_key".into(), v);
-                        }
-                    }
+                if !secrets.contains_key("api_key")
+                    && let Some(s) = &stored
+                    && let Some(v) = svc.secret(s, "api_key").map_err(|e| e.to_string())?
+                {
+                    secrets.insert("api_key".into(), v);
                 }
                 let outcome = crate::conntest::run(
                     &check,

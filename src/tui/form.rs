@@ -287,13 +287,14 @@ impl Form {
         }
         let mut errs = c.validate();
         // A pasted Target URI is never stored as a base by accident (the CLI refuses it too).
-        if let Some((i, r)) = self.reading() {
-            if r.had_request_path && r.normalized_base.is_some() {
-                errs.push(FieldError::new(
-                    &self.fields[i].key,
-                    "this is a full request URL (Target URI): press f to store its base",
-                ));
-            }
+        if let Some((i, r)) = self.reading()
+            && r.had_request_path
+            && r.normalized_base.is_some()
+        {
+            errs.push(FieldError::new(
+                &self.fields[i].key,
+                "this is a full request URL (Target URI): press f to store its base",
+            ));
         }
         for (i, row) in self.kv.iter().enumerate() {
             if row.secret.as_ref().is_some_and(|s| !s.stored && !s.typed) {
@@ -362,11 +363,10 @@ impl Form {
         if let (Some(v), Some(f)) = (
             r.api_version.clone(),
             self.fields.iter_mut().find(|f| f.key == "api_version"),
-        ) {
-            if text_of(&f.input) != v {
-                f.input = input(&v);
-                changed = true;
-            }
+        ) && text_of(&f.input) != v
+        {
+            f.input = input(&v);
+            changed = true;
         }
         changed
     }

@@ -287,22 +287,22 @@ fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             }
         }
         Cmd::Duplicate => {
-            if let Some(id) = app.selected.clone() {
-                if let Some(mut f) = app.form(&id) {
-                    let from = match &id {
-                        EntryId::Stored(n) => Some(n.clone()),
-                        EntryId::New(_) => f.copy_secrets_from.clone(),
-                    };
-                    f.name = input(&format!("{}-copy", text_of(&f.name)));
-                    f.base = None;
-                    f.copy_secrets_from = from;
-                    f.focus = 0;
-                    let nid = EntryId::New(app.next_new);
-                    app.next_new += 1;
-                    app.drafts.push((nid.clone(), f));
-                    app.selected = Some(nid);
-                    app.focus = Focus::Form;
-                }
+            if let Some(id) = app.selected.clone()
+                && let Some(mut f) = app.form(&id)
+            {
+                let from = match &id {
+                    EntryId::Stored(n) => Some(n.clone()),
+                    EntryId::New(_) => f.copy_secrets_from.clone(),
+                };
+                f.name = input(&format!("{}-copy", text_of(&f.name)));
+                f.base = None;
+                f.copy_secrets_from = from;
+                f.focus = 0;
+                let nid = EntryId::New(app.next_new);
+                app.next_new += 1;
+                app.drafts.push((nid.clone(), f));
+                app.selected = Some(nid);
+                app.focus = Focus::Form;
             }
         }
         _ => {}
@@ -365,16 +365,14 @@ fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 app.set_status(Level::Info, s::NOTHING_TO_FIX);
             }
         }
-        Cmd::AddConfig | Cmd::AddSecret => {
-            if app.form(&id).is_some_and(|f| f.spec.is_custom()) {
-                app.popup = Some(Popup::Input {
-                    for_: InputFor::AddKv {
-                        secret: cmd == Cmd::AddSecret,
-                    },
-                    input: input(""),
-                    error: None,
-                });
-            }
+        Cmd::AddConfig | Cmd::AddSecret if app.form(&id).is_some_and(|f| f.spec.is_custom()) => {
+            app.popup = Some(Popup::Input {
+                for_: InputFor::AddKv {
+                    secret: cmd == Cmd::AddSecret,
+                },
+                input: input(""),
+                error: None,
+            });
         }
         Cmd::RemoveRow => {
             let f = app.ensure_draft(&id).expect("selected exists");
@@ -412,13 +410,11 @@ fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 }
             }
         }
-        Cmd::Discard => {
-            if app.is_dirty(&id) {
-                app.popup = Some(Popup::Confirm {
-                    what: Confirm::Discard(id),
-                    yes: false,
-                });
-            }
+        Cmd::Discard if app.is_dirty(&id) => {
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::Discard(id),
+                yes: false,
+            });
         }
         _ => {}
     }
@@ -588,12 +584,12 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         }
         if let Some(f) = selected_form(app) {
             with_focused_input(f, |t, sec| {
-                if let Some(sec) = sec {
-                    if !sec.typed {
-                        *t = input("");
-                        t.set_mask_char('•');
-                        sec.typed = true;
-                    }
+                if let Some(sec) = sec
+                    && !sec.typed
+                {
+                    *t = input("");
+                    t.set_mask_char('•');
+                    sec.typed = true;
                 }
                 t.insert_str(&text);
             });
@@ -641,14 +637,14 @@ fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Some(Cmd::Save) => save(app),
         Some(Cmd::Quit) => request_quit(app),
         Some(Cmd::Reveal) => {
-            if let Some(f) = selected_form(app) {
-                if let Some((input, sec, _)) = f.focused_secret_mut() {
-                    sec.revealed = !sec.revealed;
-                    if sec.revealed {
-                        input.clear_mask_char()
-                    } else {
-                        input.set_mask_char('•')
-                    }
+            if let Some(f) = selected_form(app)
+                && let Some((input, sec, _)) = f.focused_secret_mut()
+            {
+                sec.revealed = !sec.revealed;
+                if sec.revealed {
+                    input.clear_mask_char()
+                } else {
+                    input.set_mask_char('•')
                 }
             }
             vec![]
@@ -911,12 +907,11 @@ fn wizard_input(w: &mut Wizard) -> Option<&mut ratatui_textarea::TextArea<'stati
 }
 
 fn mark_typed_wizard(w: &mut Wizard) {
-    if w.step == Step::Key {
-        if let Some(i) = w.key_field() {
-            if let Some(sec) = w.form.as_mut().and_then(|f| f.fields[i].secret.as_mut()) {
-                sec.typed = true;
-            }
-        }
+    if w.step == Step::Key
+        && let Some(i) = w.key_field()
+        && let Some(sec) = w.form.as_mut().and_then(|f| f.fields[i].secret.as_mut())
+    {
+        sec.typed = true;
     }
 }
 
@@ -1046,12 +1041,12 @@ fn wizard_finish(app: &mut App, choice: usize) -> Vec<Effect> {
             let mut form = w.form.clone().expect("review has a form");
             let id = EntryId::New(app.next_new);
             app.next_new += 1;
-            if choice == 0 {
-                if let Some(e) = form.errors().first() {
-                    app.set_status(Level::Error, s::invalid_save(&e.message));
-                    app.wizard = Some(Wizard { choice: 1, ..w });
-                    return vec![];
-                }
+            if choice == 0
+                && let Some(e) = form.errors().first()
+            {
+                app.set_status(Level::Error, s::invalid_save(&e.message));
+                app.wizard = Some(Wizard { choice: 1, ..w });
+                return vec![];
             }
             if let Some(row) = w.first_error_row() {
                 form.focus = form.rows().iter().position(|r| *r == row).unwrap_or(0);

@@ -234,23 +234,23 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             }
             lines.push(Line::from(spans));
         }
-        if let (Row::Field(i), Some((ri, r))) = (row, &reading) {
-            if i == ri {
-                let fixable = r
-                    .normalized_base
-                    .as_deref()
-                    .is_some_and(|b| b != text_of(&form.fields[*i].input))
-                    && !app.readonly;
-                for l in hint_lines(r, width.saturating_sub(3), theme, fixable) {
-                    let mut spans = vec![Span::raw("   ")];
-                    spans.extend(l.spans);
-                    lines.push(Line::from(spans));
-                }
-                for l in test_lines(form, width.saturating_sub(3), theme) {
-                    let mut spans = vec![Span::raw("   ")];
-                    spans.extend(l.spans);
-                    lines.push(Line::from(spans));
-                }
+        if let (Row::Field(i), Some((ri, r))) = (row, &reading)
+            && i == ri
+        {
+            let fixable = r
+                .normalized_base
+                .as_deref()
+                .is_some_and(|b| b != text_of(&form.fields[*i].input))
+                && !app.readonly;
+            for l in hint_lines(r, width.saturating_sub(3), theme, fixable) {
+                let mut spans = vec![Span::raw("   ")];
+                spans.extend(l.spans);
+                lines.push(Line::from(spans));
+            }
+            for l in test_lines(form, width.saturating_sub(3), theme) {
+                let mut spans = vec![Span::raw("   ")];
+                spans.extend(l.spans);
+                lines.push(Line::from(spans));
             }
         }
     }

@@ -254,12 +254,12 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
         lines.push(Line::from(Span::styled(format!("! {e}"), theme.error())));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((x, y, col)) = cursor {
-        if y < inner.y + inner.height {
-            f.set_cursor_position((
-                (x + col as u16).min(inner.x + inner.width.saturating_sub(1)),
-                y,
-            ));
-        }
+    if let Some((x, y, col)) = cursor
+        && y < inner.y + inner.height
+    {
+        f.set_cursor_position((
+            (x + col as u16).min(inner.x + inner.width.saturating_sub(1)),
+            y,
+        ));
     }
 }
