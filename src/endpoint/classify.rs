@@ -674,7 +674,10 @@ fn azure_paths(
         .first()
         .is_some_and(|s| COGNITIVE_ROUTES.contains(&s.as_str()))
     {
-        f.family = Some(Family::ContentSafety);
+        // Only Content Safety's versions are known; Language, Vision... have their own.
+        if lower[0] == "contentsafety" {
+            f.family = Some(Family::ContentSafety);
+        }
         f.base = Some(root);
         f.had_request_path = true;
         return f.set(Kind::ContentSafetyOrCognitive);
