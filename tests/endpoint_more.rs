@@ -1,0 +1,107 @@
+//! Shapes beyond the shared sample (endpoints.md §1.1 rows and §1.3 mistakes), read by hand.
+
+use aiconn::endpoint::{Kind, Reusable, classify, classify_for_type};
+
+#[test]
+fn more_real_shapes() {
+    let r = classify(
+        "https://my-apim.azure-api.net/openai/deployments/gpt4/chat/completions?api-version=2024-02-01",
+    );
+    assert_eq!(
+        (r.kind, r.reusable, r.deployment.as_deref()),
+        (Kind::Unknown, Some(Reusable::Unknown), Some("gpt4"))
+    );
+    assert!(r.has("gateway_host") && r.hint.contains("deployment 'gpt4'"));
+
+    let r = classify("https://eastus.api.cognitive.microsoft.com/openai/v1/responses");
+    assert_eq!(
+        (r.kind, r.normalized_base.as_deref()),
+        (
+            Kind::AzureOpenaiV1,
+            Some("https://eastus.api.cognitive.microsoft.com/openai/v1")
+        )
+    );
+    assert!(r.has("regional_legacy_host"));
+
+    let r = classify(
+        "https://contoso.services.ai.azure.com/api/projects/p1/applications/app/protocols/openai/responses?api-version=2025-11-15-preview",
+    );
+    assert_eq!(
+        (r.kind, r.reusable),
+        (Kind::FoundryProject, Some(Reusable::No))
+    );
+    assert!(r.has("agent_application"));
+
+    let r = classify("https://foo.search.windows.net/indexes/idx/docs?api-version=2024-07-01");
+    assert_eq!(
+        (r.kind, r.api_version.as_deref()),
+        (Kind::CognitiveSearch, Some("2024-07-01"))
+    );
+    assert!(r.flags.is_empty(), "{:?}", r.flags);
+
+    let r = classify(
+        "https://contoso.cognitiveservices.azure.com/language/:analyze-text?api-version=2023-04-01",
+    );
+    assert_eq!(r.kind, Kind::ContentSafetyOrCognitive);
+    assert!(
+        !r.has("api_version_unknown"),
+        "Language has its own versions"
+    );
+
+    let r = classify(
+        "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-05-13",
+    );
+    assert!(r.has("api_version_unknown") && r.tip.unwrap().contains("model version"));
+
+    let r = classify("https://demo.openai.azure.com.attacker.example/openai/v1");
+    assert_eq!(r.kind, Kind::Unknown);
+    assert!(r.has("lookalike_host") && r.normalized_base.is_none());
+
+    let r = classify(
+        "https://x.openai.azure.com/openai/v1/deployments/gpt-4o/chat/completions?api-version=preview",
+    );
+    assert_eq!(
+        (r.kind, r.deployment.as_deref()),
+        (Kind::AzureOpenaiDeployment, Some("gpt-4o"))
+    );
+    assert!(r.has("mixed_v1_and_deployment") && r.tip.unwrap().contains("/openai/v1/"));
+
+    let r = classify(
+        "https://x.openai.azure.com//openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+    );
+    assert!(r.has("double_slash"));
+    assert_eq!(r.deployment.as_deref(), Some("gpt-4o"));
+
+    let r = classify("export AZURE_OPENAI_ENDPOINT=\"https://contoso.openai.azure.com/\"");
+    assert_eq!(
+        (r.kind, r.normalized_base.as_deref()),
+        (
+            Kind::AzureOpenaiResource,
+            Some("https://contoso.openai.azure.com")
+        )
+    );
+    assert!(r.has("env_var_prefix"));
+}
+
+#[test]
+fn the_field_decides_ambiguous_hosts_and_mismatches_say_so() {
+    let url = "https://contoso.cognitiveservices.azure.com/";
+    assert_eq!(
+        classify_for_type(url, "azure_content_safety").kind,
+        Kind::ContentSafetyOrCognitive
+    );
+    assert_eq!(
+        classify_for_type(url, "azure_open_ai").kind,
+        Kind::AzureOpenaiResource
+    );
+    let r = classify_for_type("https://e.eastus2.models.ai.azure.com", "azure_open_ai");
+    assert!(
+        r.mismatch
+            && r.warns()
+            && r.tip
+                .unwrap()
+                .contains("this field expects an Azure OpenAI resource base")
+    );
+    let r = classify_for_type("https://contoso.openai.azure.com/", "azure_open_ai");
+    assert!(!r.mismatch && !r.warns());
+}
