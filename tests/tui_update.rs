@@ -408,3 +408,31 @@ fn loading_then_the_guided_setup_or_a_fatal_screen() {
     assert!(app.wizard.is_none());
     assert_eq!(app.selected, Some(EntryId::Stored("a".into())));
 }
+
+#[test]
+fn leaving_the_guided_setup_with_typed_work_asks_first() {
+    let mut app = app_with(vec![]);
+    aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.wizard.is_none(), "nothing typed yet: Esc just leaves");
+    aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "typed");
+    key(&mut app, KeyCode::Esc); // back to the type step, text kept
+    key(&mut app, KeyCode::Esc); // leave?
+    assert!(matches!(
+        app.popup,
+        Some(Popup::Confirm {
+            what: Confirm::LeaveSetup,
+            yes: false
+        })
+    ));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.wizard.is_some(), "Esc keeps the work");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(text_of(&app.wizard.as_ref().unwrap().form().name), "typed");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'y');
+    assert!(app.wizard.is_none());
+}

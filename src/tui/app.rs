@@ -33,6 +33,7 @@ pub enum Confirm {
     Delete(String),
     Discard(EntryId),
     Quit,
+    LeaveSetup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,6 +31,7 @@ pub const PICK_TYPE_TITLE: &str = "New connection: pick a type";
 pub const PICK_TYPE_ADVICE: &str = "URL has services.ai.azure.com/models? Azure AI (Foundry). <name>.openai.azure.com? Azure OpenAI.";
 pub const CONFIRM_QUIT: &str = "There are unsaved changes. Quit and lose them?";
 pub const CONFIRM_DISCARD: &str = "Discard the unsaved changes of this connection?";
+pub const CONFIRM_LEAVE_SETUP: &str = "Leave the guided setup and lose what you typed?";
 pub const HELP_TITLE: &str = "Keys";
 pub const HELP_CLOSE: &str = "↑/↓ scroll · Esc or ? closes this help";
 pub const FILTER_PROMPT: &str = "Filter: ";

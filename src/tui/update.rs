@@ -873,6 +873,10 @@ fn confirmed(app: &mut App, what: Confirm) -> Vec<Effect> {
             app.quit = true;
             vec![]
         }
+        Confirm::LeaveSetup => {
+            app.wizard = None;
+            vec![]
+        }
         Confirm::Delete(name) => {
             app.pending += 1;
             vec![Effect::Delete { name }]
@@ -959,7 +963,15 @@ fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             w.advance(1);
         }
         (Step::Type, KeyCode::Esc) => {
-            app.wizard = None;
+            // Leaving loses what was typed on later steps: ask, as for any discard.
+            if w.form.is_some() {
+                app.popup = Some(Popup::Confirm {
+                    what: Confirm::LeaveSetup,
+                    yes: false,
+                });
+            } else {
+                app.wizard = None;
+            }
         }
         (Step::Review, KeyCode::Left | KeyCode::BackTab) => w.choice = (w.choice + 2) % 3,
         (Step::Review, KeyCode::Right | KeyCode::Tab) => w.choice = (w.choice + 1) % 3,

@@ -31,6 +31,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
                 Confirm::Delete(n) => s::confirm_delete(&for_terminal(n)),
                 Confirm::Discard(_) => s::CONFIRM_DISCARD.into(),
                 Confirm::Quit => s::CONFIRM_QUIT.into(),
+                Confirm::LeaveSetup => s::CONFIRM_LEAVE_SETUP.into(),
             };
             let r = centered(area, 60, 7);
             let inner = frame(f, r, "Confirm", theme);
