@@ -16,10 +16,16 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
+/// A backend, or why it could not be opened.
+type Opened = Result<Box<dyn SecretStore>, SecretError>;
+
+/// Opens a backend by name.
+pub type OpenBackend<'a> = &'a dyn Fn(&str) -> Opened;
+
 /// Backends opened on demand, each once.
 struct Sources<'a> {
-    open: &'a dyn Fn(&str) -> Result<Box<dyn SecretStore>, SecretError>,
-    opened: Vec<(String, Result<Box<dyn SecretStore>, SecretError>)>,
+    open: OpenBackend<'a>,
+    opened: Vec<(String, Opened)>,
 }
 
 impl Sources<'_> {
@@ -41,7 +47,7 @@ impl Sources<'_> {
 pub fn migrate(
     store: &Store,
     to: &dyn SecretStore,
-    open: &dyn Fn(&str) -> Result<Box<dyn SecretStore>, SecretError>,
+    open: OpenBackend<'_>,
 ) -> Result<Report, OpError> {
     let doc = store.snapshot()?;
     let ns = doc.namespace.clone();

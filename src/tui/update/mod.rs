@@ -1,0 +1,548 @@
+//! `update(app, action) -> effects`: the only place the state changes. No terminal, no I/O.
+//! Key handling for the guided setup, popups and text entry lives in the submodules.
+
+use super::app::*;
+use super::keymap::{Cmd, Ctx, lookup};
+use super::strings as s;
+use super::wizard::{Step, Wizard, type_order};
+use crate::catalogue::FieldKind;
+use crate::service::Expect;
+use crate::tui::form::{Form, KvRow, Row, Secret, input, text_of};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+mod popup;
+mod typing;
+mod wizard;
+
+use popup::on_popup_key;
+use typing::{on_edit_key, on_filter_key, on_paste};
+use wizard::{mark_typed_wizard, on_wizard_key, wizard_input};
+pub use wizard::{offer_vault, start_wizard};
+
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            vec![]
+        }
+        Action::Key(k) if k.kind != KeyEventKind::Press => vec![],
+        Action::Key(k) => on_key(app, k),
+        Action::Paste(text) => on_paste(app, &text),
+        Action::Saved {
+            id,
+            name,
+            result,
+            warnings,
+        } => {
+            app.pending = app.pending.saturating_sub(1);
+            match result {
+                Ok(stored) => {
+                    app.stored = stored;
+                    app.drafts.retain(|(d, _)| *d != id);
+                    app.selected = Some(EntryId::Stored(name.clone()));
+                    let msg = match warnings.first() {
+                        Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
+                        None => format!("{} '{name}'.", s::SAVED),
+                    };
+                    app.set_status(Level::Info, msg);
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            vec![]
+        }
+        Action::Deleted { name, result } => {
+            app.pending = app.pending.saturating_sub(1);
+            match result {
+                Ok(stored) => {
+                    app.stored = stored;
+                    app.drafts
+                        .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
+                    app.fix_selection();
+                    app.focus = Focus::List;
+                    app.set_status(Level::Info, format!("{} '{name}'.", s::DELETED));
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            vec![]
+        }
+        Action::Renamed { old, new, result } => {
+            app.pending = app.pending.saturating_sub(1);
+            match result {
+                Ok(stored) => {
+                    app.stored = stored;
+                    app.drafts
+                        .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
+                    app.selected = Some(EntryId::Stored(new.clone()));
+                    app.set_status(Level::Info, format!("Renamed '{old}' to '{new}'."));
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            vec![]
+        }
+        Action::SecretLoaded {
+            conn,
+            field,
+            result,
+        } => {
+            app.pending = app.pending.saturating_sub(1);
+            match result {
+                Ok(v) => {
+                    let missing = v.is_none();
+                    if let Some(f) = app.ensure_draft(&EntryId::Stored(conn.clone())) {
+                        f.secret_loaded(&field, v);
+                        if let Some((input, sec, _)) = f.focused_secret_mut() {
+                            sec.revealed = true;
+                            input.clear_mask_char();
+                        }
+                    }
+                    if missing {
+                        app.set_status(
+                            Level::Error,
+                            format!(
+                                "'{field}' of '{conn}' is recorded but missing from the keychain."
+                            ),
+                        );
+                    }
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
+            vec![]
+        }
+        Action::BackendSwitched { name, result } => {
+            app.pending = app.pending.saturating_sub(1);
+            match result {
+                Ok(()) => {
+                    app.backend_name = name.clone();
+                    app.backend = Some(Ok(()));
+                    app.vault_exists = name == "vault" || app.vault_exists;
+                    app.set_status(
+                        Level::Info,
+                        format!("Secrets are now kept in the {name} (secrets.age, encrypted)."),
+                    );
+                }
+                Err(e) => {
+                    app.set_status(Level::Error, e.clone());
+                    if let Some(w) = &mut app.wizard {
+                        w.error = Some(e);
+                    }
+                }
+            }
+            vec![]
+        }
+        Action::Tested {
+            target,
+            ok,
+            message,
+        } => {
+            app.pending = app.pending.saturating_sub(1);
+            let form = match &target {
+                TestTarget::Entry(id) => app.ensure_draft(id),
+                TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
+            };
+            if let Some(f) = form {
+                f.test = Some((ok, message));
+            }
+            vec![]
+        }
+        Action::Loaded(result) => {
+            app.loading = false;
+            match result {
+                Ok(stored) => {
+                    app.stored = stored;
+                    app.fix_selection();
+                    // No connections yet: start with the guided setup.
+                    if (app.stored.is_empty() || app.setup_when_loaded) && !app.readonly {
+                        return start_wizard(app);
+                    }
+                }
+                Err(e) => app.fatal = Some(e),
+            }
+            vec![]
+        }
+        Action::Probed(r) => {
+            app.pending = app.pending.saturating_sub(1);
+            app.backend = Some(r);
+            vec![]
+        }
+    }
+}
+
+pub(super) fn refuse_readonly(app: &mut App) -> Vec<Effect> {
+    app.set_status(Level::Error, s::READONLY_REFUSED);
+    vec![]
+}
+
+pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if app.loading || app.fatal.is_some() {
+        // Nothing to act on yet (or at all): only quitting works.
+        if ctrl_c || k.code == KeyCode::Char('q') {
+            app.quit = true;
+        }
+        return vec![];
+    }
+    if app.too_small() {
+        // Nothing can be seen, so nothing may change; quitting still works.
+        if ctrl_c || k.code == KeyCode::Char('q') {
+            return request_quit(app);
+        }
+        return vec![];
+    }
+    if app.popup.is_some() {
+        return on_popup_key(app, k);
+    }
+    if app.wizard.is_some() {
+        return on_wizard_key(app, k);
+    }
+    if app.filter_typing {
+        return on_filter_key(app, k);
+    }
+    if app.editing {
+        return on_edit_key(app, k);
+    }
+    let ctx = if app.focus == Focus::List {
+        Ctx::List
+    } else {
+        Ctx::Form
+    };
+    let Some(cmd) = lookup(ctx, &k) else {
+        return vec![];
+    };
+    app.status = None;
+    let mutating = super::keymap::BINDINGS
+        .iter()
+        .any(|b| b.cmd == cmd && b.mutates && (b.ctx == ctx || b.ctx == Ctx::Global));
+    if app.readonly && mutating {
+        return refuse_readonly(app);
+    }
+    match (ctx, cmd) {
+        (_, Cmd::Quit) => request_quit(app),
+        (_, Cmd::Help) => {
+            app.popup = Some(Popup::Help { scroll: 0 });
+            vec![]
+        }
+        (_, Cmd::Save) => save(app),
+        (Ctx::List, c) => on_list_cmd(app, c),
+        (_, c) => on_form_cmd(app, c),
+    }
+}
+
+pub(super) fn request_quit(app: &mut App) -> Vec<Effect> {
+    if app.any_dirty() || app.wizard.as_ref().is_some_and(|w| w.form.is_some()) {
+        app.popup = Some(Popup::Confirm {
+            what: Confirm::Quit,
+            yes: false,
+        });
+    } else {
+        app.quit = true;
+    }
+    vec![]
+}
+
+pub(super) fn move_selection(app: &mut App, to: impl Fn(usize, usize) -> usize) {
+    let entries = app.entries();
+    if entries.is_empty() {
+        return;
+    }
+    let cur = app.selected_index().unwrap_or(0);
+    app.selected = Some(entries[to(cur, entries.len())].clone());
+}
+
+pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
+    match cmd {
+        Cmd::Up => move_selection(app, |i, _| i.saturating_sub(1)),
+        Cmd::Down => move_selection(app, |i, n| (i + 1).min(n - 1)),
+        Cmd::Top => move_selection(app, |_, _| 0),
+        Cmd::Bottom => move_selection(app, |_, n| n - 1),
+        Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
+        Cmd::New => {
+            app.popup = Some(Popup::PickType {
+                cursor: 0,
+                for_: PickFor::New,
+            })
+        }
+        Cmd::Setup => return start_wizard(app),
+        Cmd::Filter => {
+            app.filter_typing = true;
+        }
+        Cmd::Delete => {
+            if let Some(id) = app.selected.clone() {
+                match id {
+                    EntryId::Stored(name) => {
+                        app.popup = Some(Popup::Confirm {
+                            what: Confirm::Delete(name),
+                            yes: false,
+                        })
+                    }
+                    EntryId::New(_) => {
+                        app.popup = Some(Popup::Confirm {
+                            what: Confirm::Discard(id),
+                            yes: false,
+                        })
+                    }
+                }
+            }
+        }
+        Cmd::Rename => {
+            if let Some(EntryId::Stored(name)) = app.selected.clone() {
+                if app.is_dirty(&EntryId::Stored(name.clone())) {
+                    app.set_status(Level::Error, "Save or discard the changes before renaming.");
+                } else {
+                    app.popup = Some(Popup::Input {
+                        for_: InputFor::Rename(name.clone()),
+                        input: input(&name),
+                        error: None,
+                    });
+                }
+            }
+        }
+        Cmd::Duplicate => {
+            if let Some(id) = app.selected.clone()
+                && let Some(mut f) = app.form(&id)
+            {
+                let from = match &id {
+                    EntryId::Stored(n) => Some(n.clone()),
+                    EntryId::New(_) => f.copy_secrets_from.clone(),
+                };
+                f.name = input(&format!("{}-copy", text_of(&f.name)));
+                f.base = None;
+                f.copy_secrets_from = from;
+                f.focus = 0;
+                let nid = EntryId::New(app.next_new);
+                app.next_new += 1;
+                app.drafts.push((nid.clone(), f));
+                app.selected = Some(nid);
+                app.focus = Focus::Form;
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
+    let id = app.selected.clone()?;
+    app.ensure_draft(&id)
+}
+
+pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
+    let Some(id) = app.selected.clone() else {
+        app.focus = Focus::List;
+        return vec![];
+    };
+    match cmd {
+        Cmd::Back => {
+            if let Some(f) = app.draft_mut(&id) {
+                f.hide_secrets();
+            }
+            // an opened but unchanged draft is dropped, so the list shows no false '*'
+            if !app.is_dirty(&id) && matches!(id, EntryId::Stored(_)) {
+                app.drafts.retain(|(d, _)| *d != id);
+            }
+            app.focus = Focus::List;
+        }
+        Cmd::NextField | Cmd::PrevField => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            f.hide_secrets();
+            f.move_focus(if cmd == Cmd::NextField { 1 } else { -1 });
+        }
+        Cmd::ToggleAdvanced => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            f.show_advanced = !f.show_advanced;
+        }
+        Cmd::Edit => return edit_focused(app),
+        Cmd::Reveal => return reveal(app),
+        Cmd::Test => {
+            let mut pending = app.pending;
+            let f = app.ensure_draft(&id).expect("selected exists");
+            let e = test_effect(TestTarget::Entry(id.clone()), f, &mut pending);
+            app.pending = pending;
+            return vec![e];
+        }
+        Cmd::Fix => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            if !f.apply_fix() {
+                app.set_status(Level::Info, s::NOTHING_TO_FIX);
+            }
+        }
+        Cmd::AddConfig | Cmd::AddSecret if app.form(&id).is_some_and(|f| f.spec.is_custom()) => {
+            app.popup = Some(Popup::Input {
+                for_: InputFor::AddKv {
+                    secret: cmd == Cmd::AddSecret,
+                },
+                input: input(""),
+                error: None,
+            });
+        }
+        Cmd::RemoveRow => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            if let Row::Kv(i) = f.focused_row() {
+                f.kv.remove(i);
+                f.focus = f.focus.min(f.rows().len() - 1);
+            }
+        }
+        Cmd::ToggleSecret => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            if let Row::Kv(i) = f.focused_row() {
+                let row = &mut f.kv[i];
+                match &row.secret {
+                    None => {
+                        row.input.set_mask_char('•');
+                        row.secret = Some(Secret {
+                            typed: true,
+                            ..Default::default()
+                        });
+                    }
+                    Some(sec) if sec.stored && !sec.typed && sec.loaded.is_none() => {
+                        app.set_status(
+                            Level::Error,
+                            "Load the secret first (r), then mark it as not secret.",
+                        );
+                    }
+                    Some(_) => {
+                        row.input.clear_mask_char();
+                        row.secret = None;
+                        app.set_status(
+                            Level::Info,
+                            "This value will be stored in connections.toml in clear.",
+                        );
+                    }
+                }
+            }
+        }
+        Cmd::Discard if app.is_dirty(&id) => {
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::Discard(id),
+                yes: false,
+            });
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// A test of what the form holds now (saved or not).
+pub(super) fn test_effect(target: TestTarget, f: &mut Form, pending: &mut usize) -> Effect {
+    let (conn, secrets) = f.to_connection();
+    f.test = Some((true, crate::tui::strings::TESTING.into()));
+    *pending += 1;
+    let stored_name = f
+        .base
+        .as_ref()
+        .map(|b| b.name.clone())
+        .or_else(|| f.copy_secrets_from.clone());
+    Effect::Test {
+        target,
+        conn,
+        secrets,
+        stored_name,
+    }
+}
+
+pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
+    let id = app.selected.clone().expect("form has a selection");
+    let f = app.ensure_draft(&id).expect("selected exists");
+    match f.focused_row() {
+        Row::Advanced => f.show_advanced = !f.show_advanced,
+        Row::AddConfig | Row::AddSecret => {
+            let secret = f.focused_row() == Row::AddSecret;
+            app.popup = Some(Popup::Input {
+                for_: InputFor::AddKv { secret },
+                input: input(""),
+                error: None,
+            });
+        }
+        Row::Field(i) if f.field_spec(i).kind == FieldKind::Enum => {
+            let spec = f.field_spec(i);
+            let cur = text_of(&f.fields[i].input);
+            let pos = spec
+                .values
+                .iter()
+                .position(|v| v.eq_ignore_ascii_case(&cur))
+                .map_or(0, |p| p + 1);
+            f.fields[i].input = input(&spec.values[pos % spec.values.len()]);
+        }
+        Row::Name if matches!(id, EntryId::Stored(_)) => {
+            app.set_status(
+                Level::Info,
+                "Rename from the list (R): it moves the secrets too.",
+            );
+        }
+        _ => app.editing = true,
+    }
+    vec![]
+}
+
+pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
+    let stored = match &id {
+        EntryId::Stored(n) => app.stored_conn(n).cloned(),
+        EntryId::New(_) => None,
+    };
+    let f = app.ensure_draft(&id).expect("selected exists");
+    let Some((input, sec, key)) = f.focused_secret_mut() else {
+        return vec![];
+    };
+    if sec.revealed {
+        sec.revealed = false;
+        input.set_mask_char('•');
+        return vec![];
+    }
+    if sec.stored && !sec.typed && sec.loaded.is_none() {
+        // Loaded from the keychain only now, on an explicit key press.
+        if let Some(conn) = stored {
+            app.pending += 1;
+            return vec![Effect::LoadSecret { conn, field: key }];
+        }
+    }
+    sec.revealed = true;
+    input.clear_mask_char();
+    vec![]
+}
+
+pub(super) fn save(app: &mut App) -> Vec<Effect> {
+    app.editing = false;
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
+    let Some(f) = app.draft(&id) else {
+        app.set_status(Level::Info, s::NOTHING_TO_SAVE);
+        return vec![];
+    };
+    if !app.is_dirty(&id) {
+        app.set_status(Level::Info, s::NOTHING_TO_SAVE);
+        return vec![];
+    }
+    let errs = f.errors();
+    if let Some(e) = errs.first() {
+        app.set_status(Level::Error, s::invalid_save(&e.message));
+        return vec![];
+    }
+    let (conn, secrets) = f.to_connection();
+    let expect = match &f.base {
+        Some(b) => Expect::Unchanged(b.clone()),
+        None => Expect::Absent,
+    };
+    if let (EntryId::Stored(old), true) = (&id, conn.name != id_name(&id)) {
+        app.set_status(Level::Error, format!("Rename '{old}' from the list (R)."));
+        return vec![];
+    }
+    let copy_secrets_from = f.copy_secrets_from.clone();
+    app.pending += 1;
+    vec![Effect::Save {
+        id,
+        conn,
+        secrets,
+        expect,
+        copy_secrets_from,
+    }]
+}
+
+pub(super) fn id_name(id: &EntryId) -> String {
+    match id {
+        EntryId::Stored(n) => n.clone(),
+        EntryId::New(_) => String::new(),
+    }
+}

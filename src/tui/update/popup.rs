@@ -1,0 +1,212 @@
+//! Keys while a popup (confirmation, type picker, one-line input, help) is open.
+
+use super::*;
+
+pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    let popup = app.popup.take().expect("checked");
+    match popup {
+        Popup::Help { scroll } => {
+            let scroll = match k.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                    return vec![];
+                }
+                KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+                KeyCode::PageUp => scroll.saturating_sub(10),
+                _ => scroll,
+            };
+            app.popup = Some(Popup::Help { scroll });
+            vec![]
+        }
+        Popup::Confirm { what, yes } => match k.code {
+            KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Tab
+            | KeyCode::BackTab
+            | KeyCode::Char('h')
+            | KeyCode::Char('l') => {
+                app.popup = Some(Popup::Confirm { what, yes: !yes });
+                vec![]
+            }
+            KeyCode::Char('y') => confirmed(app, what),
+            KeyCode::Enter if yes => confirmed(app, what),
+            KeyCode::Enter | KeyCode::Esc | KeyCode::Char('n') => vec![],
+            _ => {
+                app.popup = Some(Popup::Confirm { what, yes });
+                vec![]
+            }
+        },
+        Popup::PickType { cursor, for_ } => {
+            let n = type_order().len();
+            match k.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    app.popup = Some(Popup::PickType {
+                        cursor: cursor.saturating_sub(1),
+                        for_,
+                    })
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    app.popup = Some(Popup::PickType {
+                        cursor: (cursor + 1).min(n - 1),
+                        for_,
+                    })
+                }
+                KeyCode::Enter => {
+                    let spec = type_order()[cursor];
+                    let id = EntryId::New(app.next_new);
+                    app.next_new += 1;
+                    app.drafts.push((id.clone(), Form::new(spec)));
+                    app.selected = Some(id);
+                    app.focus = Focus::Form;
+                    app.editing = true;
+                }
+                KeyCode::Esc => {}
+                _ => app.popup = Some(Popup::PickType { cursor, for_ }),
+            }
+            vec![]
+        }
+        Popup::Input {
+            for_,
+            mut input,
+            error,
+        } => match k.code {
+            KeyCode::Esc => vec![],
+            KeyCode::Enter => {
+                let text = text_of(&input).trim().to_string();
+                match &for_ {
+                    InputFor::Rename(old) => {
+                        if let Err(e) = crate::model::validate_name(&text) {
+                            app.popup = Some(Popup::Input {
+                                for_,
+                                input,
+                                error: Some(e),
+                            });
+                            return vec![];
+                        }
+                        if text == *old {
+                            return vec![];
+                        }
+                        app.pending += 1;
+                        vec![Effect::Rename {
+                            old: old.clone(),
+                            new: text,
+                        }]
+                    }
+                    InputFor::VaultPassphrase { create, first } => {
+                        let typed = text_of(&input);
+                        let retry = |e: &str| {
+                            let mut t = crate::tui::form::input("");
+                            t.set_mask_char('•');
+                            Some(Popup::Input {
+                                for_: InputFor::VaultPassphrase {
+                                    create: *create,
+                                    first: None,
+                                },
+                                input: t,
+                                error: Some(e.to_string()),
+                            })
+                        };
+                        if *create && first.is_none() {
+                            if typed.chars().count() < 8 {
+                                app.popup = retry("Use at least 8 characters.");
+                                return vec![];
+                            }
+                            let mut t = crate::tui::form::input("");
+                            t.set_mask_char('•');
+                            app.popup = Some(Popup::Input {
+                                for_: InputFor::VaultPassphrase {
+                                    create: true,
+                                    first: Some(typed),
+                                },
+                                input: t,
+                                error: None,
+                            });
+                            return vec![];
+                        }
+                        if first.as_ref().is_some_and(|f| *f != typed) {
+                            app.popup = retry("The two passphrases differ; type it again.");
+                            return vec![];
+                        }
+                        app.pending += 1;
+                        vec![Effect::UseVault {
+                            passphrase: secrecy::SecretString::from(typed),
+                        }]
+                    }
+                    InputFor::AddKv { secret } => {
+                        let f = selected_form(app).expect("form open");
+                        if !crate::model::valid_custom_key(&text)
+                            || f.kv.iter().any(|r| r.key == text)
+                        {
+                            let e = format!(
+                                "'{}' is empty, taken, or has '.', '=' or spaces",
+                                crate::sanitize::for_terminal(&text)
+                            );
+                            app.popup = Some(Popup::Input {
+                                for_,
+                                input,
+                                error: Some(e),
+                            });
+                            return vec![];
+                        }
+                        let mut t = crate::tui::form::input("");
+                        let sec = secret.then(|| {
+                            t.set_mask_char('•');
+                            Secret {
+                                typed: true,
+                                ..Default::default()
+                            }
+                        });
+                        f.kv.push(KvRow {
+                            key: text,
+                            input: t,
+                            secret: sec,
+                        });
+                        let rows = f.rows();
+                        f.focus = rows
+                            .iter()
+                            .position(|r| *r == Row::Kv(f.kv.len() - 1))
+                            .unwrap_or(0);
+                        app.editing = true;
+                        vec![]
+                    }
+                }
+            }
+            _ => {
+                if lookup(Ctx::Editing, &k) == Some(Cmd::Quit) {
+                    return request_quit(app);
+                }
+                input.input(k);
+                app.popup = Some(Popup::Input { for_, input, error });
+                vec![]
+            }
+        },
+    }
+}
+
+pub(super) fn confirmed(app: &mut App, what: Confirm) -> Vec<Effect> {
+    match what {
+        Confirm::Quit => {
+            app.quit = true;
+            vec![]
+        }
+        Confirm::LeaveSetup => {
+            app.wizard = None;
+            vec![]
+        }
+        Confirm::Delete(name) => {
+            app.pending += 1;
+            vec![Effect::Delete { name }]
+        }
+        Confirm::Discard(id) => {
+            app.drafts.retain(|(d, _)| *d != id);
+            app.editing = false;
+            app.fix_selection();
+            if matches!(id, EntryId::New(_)) {
+                app.focus = Focus::List;
+            }
+            app.set_status(Level::Info, s::DISCARDED);
+            vec![]
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Keys and pastes while typing into a field or the filter.
+
+use super::*;
+
+pub(super) fn single_line(text: &str) -> String {
+    text.replace(['\r', '\n'], "")
+}
+
+pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let text = single_line(text);
+    if app.too_small() || app.readonly {
+        return vec![];
+    }
+    if let Some(Popup::Input { input, .. }) = &mut app.popup {
+        input.insert_str(&text);
+        return vec![];
+    }
+    if let Some(w) = &mut app.wizard {
+        if let Some(t) = wizard_input(w) {
+            t.insert_str(&text);
+            mark_typed_wizard(w);
+        }
+        return vec![];
+    }
+    if app.focus == Focus::Form && app.popup.is_none() {
+        // Pasting onto a field starts editing it: API keys are always pasted.
+        if !app.editing {
+            let id = app.selected.clone();
+            let ok = id
+                .and_then(|id| {
+                    app.ensure_draft(&id)
+                        .map(|f| matches!(f.focused_row(), Row::Field(_) | Row::Kv(_)))
+                })
+                .unwrap_or(false);
+            if !ok {
+                return vec![];
+            }
+            app.editing = true;
+        }
+        if let Some(f) = selected_form(app) {
+            with_focused_input(f, |t, sec| {
+                if let Some(sec) = sec
+                    && !sec.typed
+                {
+                    *t = input("");
+                    t.set_mask_char('•');
+                    sec.typed = true;
+                }
+                t.insert_str(&text);
+            });
+        }
+    }
+    vec![]
+}
+
+/// Runs `f` on the focused row's input (and its secret state).
+pub(super) fn with_focused_input(
+    f: &mut Form,
+    op: impl FnOnce(&mut ratatui_textarea::TextArea<'static>, Option<&mut Secret>),
+) {
+    match f.focused_row() {
+        Row::Name => op(&mut f.name, None),
+        Row::Field(i) => {
+            let fld = &mut f.fields[i];
+            op(&mut fld.input, fld.secret.as_mut())
+        }
+        Row::Kv(i) => {
+            let r = &mut f.kv[i];
+            op(&mut r.input, r.secret.as_mut())
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    match lookup(Ctx::Editing, &k) {
+        Some(Cmd::NextField) | Some(Cmd::PrevField) => {
+            app.editing = false;
+            let f = selected_form(app).expect("editing has a form");
+            f.hide_secrets();
+            f.move_focus(if lookup(Ctx::Editing, &k) == Some(Cmd::NextField) {
+                1
+            } else {
+                -1
+            });
+            vec![]
+        }
+        Some(Cmd::Commit) => {
+            app.editing = false;
+            vec![]
+        }
+        Some(Cmd::Save) => save(app),
+        Some(Cmd::Quit) => request_quit(app),
+        Some(Cmd::Reveal) => {
+            if let Some(f) = selected_form(app)
+                && let Some((input, sec, _)) = f.focused_secret_mut()
+            {
+                sec.revealed = !sec.revealed;
+                if sec.revealed {
+                    input.clear_mask_char()
+                } else {
+                    input.set_mask_char('•')
+                }
+            }
+            vec![]
+        }
+        _ => {
+            let f = selected_form(app).expect("editing has a form");
+            with_focused_input(f, |t, sec| {
+                if let Some(sec) = sec {
+                    // The first keystroke on a stored secret starts a new value.
+                    if !sec.typed {
+                        *t = input("");
+                        t.set_mask_char('•');
+                        sec.typed = true;
+                    }
+                }
+                t.input(k);
+            });
+            vec![]
+        }
+    }
+}
+
+pub(super) fn on_filter_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    match k.code {
+        KeyCode::Enter => app.filter_typing = false,
+        KeyCode::Esc => {
+            app.filter_typing = false;
+            app.filter.clear();
+        }
+        KeyCode::Backspace => {
+            app.filter.pop();
+        }
+        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),
+        KeyCode::Char('c') => return request_quit(app),
+        _ => {}
+    }
+    app.fix_selection();
+    vec![]
+}

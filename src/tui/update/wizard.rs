@@ -1,0 +1,192 @@
+//! Keys of the guided setup.
+
+use super::*;
+
+/// Opens the guided setup (and probes the secret backend, so the key step can warn).
+pub fn start_wizard(app: &mut App) -> Vec<Effect> {
+    app.wizard = Some(Wizard::new());
+    if app.backend.is_none() {
+        app.pending += 1;
+        return vec![Effect::Probe];
+    }
+    vec![]
+}
+
+/// The input the current wizard step types into.
+pub(super) fn wizard_input(w: &mut Wizard) -> Option<&mut ratatui_textarea::TextArea<'static>> {
+    let url = w.form.as_ref().and(w.url_field());
+    let key = w.form.as_ref().and(w.key_field());
+    let extras = w.form.as_ref().map(|_| w.extras()).unwrap_or_default();
+    let focus = w.extras_focus;
+    let f = w.form.as_mut()?;
+    match w.step {
+        Step::Name => Some(&mut f.name),
+        Step::Endpoint => url.map(|i| &mut f.fields[i].input),
+        Step::Key => key.map(|i| &mut f.fields[i].input),
+        Step::Extras => extras.get(focus).map(|i| &mut f.fields[*i].input),
+        _ => None,
+    }
+}
+
+pub(super) fn mark_typed_wizard(w: &mut Wizard) {
+    if w.step == Step::Key
+        && let Some(i) = w.key_field()
+        && let Some(sec) = w.form.as_mut().and_then(|f| f.fields[i].secret.as_mut())
+    {
+        sec.typed = true;
+    }
+}
+
+/// Opens the passphrase popup that switches secrets to the vault.
+pub fn offer_vault(app: &mut App) {
+    let mut t = input("");
+    t.set_mask_char('•');
+    app.popup = Some(Popup::Input {
+        for_: InputFor::VaultPassphrase {
+            create: !app.vault_exists,
+            first: None,
+        },
+        input: t,
+        error: None,
+    });
+}
+
+pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    let w = app.wizard.as_mut().expect("checked");
+    if lookup(Ctx::Editing, &k) == Some(Cmd::Quit) {
+        return request_quit(app);
+    }
+    let ctrl_v = k.code == KeyCode::Char('v') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_v
+        && w.step == Step::Key
+        && matches!(app.backend, Some(Err(_)))
+        && app.backend_name != "vault"
+    {
+        offer_vault(app);
+        return vec![];
+    }
+    match (w.step, k.code) {
+        (Step::Type, KeyCode::Up | KeyCode::Char('k')) => {
+            w.type_cursor = w.type_cursor.saturating_sub(1)
+        }
+        (Step::Type, KeyCode::Down | KeyCode::Char('j')) => {
+            w.type_cursor = (w.type_cursor + 1).min(type_order().len() - 1)
+        }
+        (Step::Type, KeyCode::Enter | KeyCode::Tab) => {
+            let spec = type_order()[w.type_cursor];
+            // Keep what was typed if the same type is picked again after going back.
+            if w.form.as_ref().is_none_or(|f| f.spec.id != spec.id) {
+                w.form = Some(Form::new(spec));
+            }
+            w.advance(1);
+        }
+        (Step::Type, KeyCode::Esc) => {
+            // Leaving loses what was typed on later steps: ask, as for any discard.
+            if w.form.is_some() {
+                app.popup = Some(Popup::Confirm {
+                    what: Confirm::LeaveSetup,
+                    yes: false,
+                });
+            } else {
+                app.wizard = None;
+            }
+        }
+        (Step::Review, KeyCode::Left | KeyCode::BackTab) => w.choice = (w.choice + 2) % 3,
+        (Step::Review, KeyCode::Right | KeyCode::Tab) => w.choice = (w.choice + 1) % 3,
+        (Step::Review, KeyCode::Esc) => w.advance(-1),
+        (Step::Review, KeyCode::Char('s')) => return wizard_finish(app, 0),
+        (Step::Review, KeyCode::Char('e')) => return wizard_finish(app, 1),
+        (Step::Review, KeyCode::Char('t')) => {
+            let f = w.form.as_mut().expect("review has a form");
+            return vec![test_effect(TestTarget::Wizard, f, &mut app.pending)];
+        }
+        (Step::Review, KeyCode::Enter) => {
+            let c = w.choice;
+            return wizard_finish(app, c);
+        }
+        (Step::Extras, KeyCode::Up) => w.extras_focus = w.extras_focus.saturating_sub(1),
+        (Step::Extras, KeyCode::Down) => {
+            w.extras_focus = (w.extras_focus + 1).min(w.extras().len().saturating_sub(1))
+        }
+        (Step::Extras, KeyCode::Enter | KeyCode::Tab) if w.extras_focus + 1 < w.extras().len() => {
+            w.extras_focus += 1
+        }
+        (_, KeyCode::Esc | KeyCode::BackTab) => w.advance(-1),
+        (Step::Endpoint, KeyCode::Enter | KeyCode::Tab)
+            if w.notice.is_none() && wizard_fixable(w) =>
+        {
+            // First Enter on a pasted Target URI stores its base and says so; the next goes on.
+            let f = w.form.as_mut().expect("form");
+            f.apply_fix();
+            let (i, _) = f.reading().expect("fixable has a reading");
+            w.notice = Some(format!(
+                "Stored the base {}: the part before the operation path.",
+                text_of(&f.fields[i].input)
+            ));
+        }
+        (_, KeyCode::Enter | KeyCode::Tab) => match w.check() {
+            Ok(()) => w.advance(1),
+            Err(e) => w.error = Some(e),
+        },
+        (Step::Extras, KeyCode::Left | KeyCode::Right) if wizard_enum(w).is_some() => {
+            let i = wizard_enum(w).expect("checked");
+            let f = w.form.as_mut().expect("form");
+            let spec = f.field_spec(i);
+            let cur = text_of(&f.fields[i].input);
+            let pos = spec.values.iter().position(|v| *v == cur).unwrap_or(0);
+            let next = if k.code == KeyCode::Right {
+                pos + 1
+            } else {
+                pos + spec.values.len() - 1
+            };
+            f.fields[i].input = input(&spec.values[next % spec.values.len()]);
+        }
+        _ => {
+            if let Some(t) = wizard_input(w) {
+                t.input(k);
+                mark_typed_wizard(w);
+                w.error = None;
+                w.notice = None;
+            }
+        }
+    }
+    vec![]
+}
+
+pub(super) fn wizard_fixable(w: &Wizard) -> bool {
+    w.form()
+        .reading()
+        .is_some_and(|(_, r)| r.had_request_path && r.normalized_base.is_some())
+}
+
+pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
+    let i = *w.extras().get(w.extras_focus)?;
+    (w.form().field_spec(i).kind == FieldKind::Enum).then_some(i)
+}
+
+pub(super) fn wizard_finish(app: &mut App, choice: usize) -> Vec<Effect> {
+    let w = app.wizard.take().expect("checked");
+    match choice {
+        0 | 1 => {
+            let mut form = w.form.clone().expect("review has a form");
+            let id = EntryId::New(app.next_new);
+            app.next_new += 1;
+            if choice == 0
+                && let Some(e) = form.errors().first()
+            {
+                app.set_status(Level::Error, s::invalid_save(&e.message));
+                app.wizard = Some(Wizard { choice: 1, ..w });
+                return vec![];
+            }
+            if let Some(row) = w.first_error_row() {
+                form.focus = form.rows().iter().position(|r| *r == row).unwrap_or(0);
+            }
+            app.drafts.push((id.clone(), form));
+            app.selected = Some(id);
+            app.focus = Focus::Form;
+            if choice == 0 { save(app) } else { vec![] }
+        }
+        // Cancel: the wizard is closed on purpose; nothing was saved.
+        _ => vec![],
+    }
+}
