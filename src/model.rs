@@ -22,7 +22,6 @@ pub struct Connection {
 pub enum Source {
     File,
     Default,
-    Secret,
 }
 
 impl Connection {

@@ -436,3 +436,31 @@ fn leaving_the_guided_setup_with_typed_work_asks_first() {
     ch(&mut app, 'y');
     assert!(app.wizard.is_none());
 }
+
+#[test]
+fn a_stored_name_and_enums_take_no_typed_or_pasted_text() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter); // form, focus on Name
+    update(&mut app, Action::Paste("renamed".into()));
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        !app.editing,
+        "renaming goes through the list, which moves the secrets"
+    );
+    assert!(!app.is_dirty(&EntryId::Stored("a".into())));
+    ch(&mut app, 'a'); // show advanced: Auth mode is an enum
+    let id = EntryId::Stored("a".into());
+    while !matches!(app.draft(&id).unwrap().focused_row(), aiconn::tui::form::Row::Field(i) if app.draft(&id).unwrap().fields[i].key == "auth_mode")
+    {
+        key(&mut app, KeyCode::Down);
+    }
+    update(&mut app, Action::Paste("managed_identity".into()));
+    let f = app.draft(&id).unwrap();
+    assert_eq!(f.value("auth_mode"), "key", "an enum cannot be pasted into");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.draft(&id).unwrap().value("auth_mode"),
+        "meid_token",
+        "Enter cycles it"
+    );
+}

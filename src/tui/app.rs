@@ -36,11 +36,6 @@ pub enum Confirm {
     LeaveSetup,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickFor {
-    New,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputFor {
     Rename(String),
@@ -62,7 +57,6 @@ pub enum Popup {
     },
     PickType {
         cursor: usize,
-        for_: PickFor,
     },
     Input {
         for_: InputFor,

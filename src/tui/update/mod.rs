@@ -255,12 +255,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Top => move_selection(app, |_, _| 0),
         Cmd::Bottom => move_selection(app, |_, n| n - 1),
         Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
-        Cmd::New => {
-            app.popup = Some(Popup::PickType {
-                cursor: 0,
-                for_: PickFor::New,
-            })
-        }
+        Cmd::New => app.popup = Some(Popup::PickType { cursor: 0 }),
         Cmd::Setup => return start_wizard(app),
         Cmd::Filter => {
             app.filter_typing = true;
@@ -462,15 +457,24 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
                 .map_or(0, |p| p + 1);
             f.fields[i].input = input(&spec.values[pos % spec.values.len()]);
         }
-        Row::Name if matches!(id, EntryId::Stored(_)) => {
-            app.set_status(
-                Level::Info,
-                "Rename from the list (R): it moves the secrets too.",
-            );
-        }
-        _ => app.editing = true,
+        row if typeable(f, &id, row) => app.editing = true,
+        _ => app.set_status(
+            Level::Info,
+            "Rename from the list (R): it moves the secrets too.",
+        ),
     }
     vec![]
+}
+
+/// Rows that take typed (or pasted) text. A stored connection's name does not: renaming
+/// moves its secrets, so it goes through the list's rename. Enums cycle instead.
+pub(super) fn typeable(f: &Form, id: &EntryId, row: Row) -> bool {
+    match row {
+        Row::Name => matches!(id, EntryId::New(_)),
+        Row::Field(i) => f.field_spec(i).kind != FieldKind::Enum,
+        Row::Kv(_) => true,
+        Row::AddConfig | Row::AddSecret | Row::Advanced => false,
+    }
 }
 
 pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
@@ -525,10 +529,7 @@ pub(super) fn save(app: &mut App) -> Vec<Effect> {
         Some(b) => Expect::Unchanged(b.clone()),
         None => Expect::Absent,
     };
-    if let (EntryId::Stored(old), true) = (&id, conn.name != id_name(&id)) {
-        app.set_status(Level::Error, format!("Rename '{old}' from the list (R)."));
-        return vec![];
-    }
+
     let copy_secrets_from = f.copy_secrets_from.clone();
     app.pending += 1;
     vec![Effect::Save {
@@ -538,11 +539,4 @@ pub(super) fn save(app: &mut App) -> Vec<Effect> {
         expect,
         copy_secrets_from,
     }]
-}
-
-pub(super) fn id_name(id: &EntryId) -> String {
-    match id {
-        EntryId::Stored(n) => n.clone(),
-        EntryId::New(_) => String::new(),
-    }
 }

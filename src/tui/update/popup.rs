@@ -37,19 +37,17 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
         },
-        Popup::PickType { cursor, for_ } => {
+        Popup::PickType { cursor } => {
             let n = type_order().len();
             match k.code {
                 KeyCode::Up | KeyCode::Char('k') => {
                     app.popup = Some(Popup::PickType {
                         cursor: cursor.saturating_sub(1),
-                        for_,
                     })
                 }
                 KeyCode::Down | KeyCode::Char('j') => {
                     app.popup = Some(Popup::PickType {
                         cursor: (cursor + 1).min(n - 1),
-                        for_,
                     })
                 }
                 KeyCode::Enter => {
@@ -62,7 +60,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                     app.editing = true;
                 }
                 KeyCode::Esc => {}
-                _ => app.popup = Some(Popup::PickType { cursor, for_ }),
+                _ => app.popup = Some(Popup::PickType { cursor }),
             }
             vec![]
         }

@@ -29,7 +29,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
             let ok = id
                 .and_then(|id| {
                     app.ensure_draft(&id)
-                        .map(|f| matches!(f.focused_row(), Row::Field(_) | Row::Kv(_)))
+                        .map(|f| typeable(f, &id, f.focused_row()))
                 })
                 .unwrap_or(false);
             if !ok {
