@@ -127,21 +127,16 @@ fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
 #[test]
 fn deleting_and_renaming_move_the_keychain_entries() {
     let d = tmp();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s1",
-                "--set",
-                &format!("api_key={KEY1}")
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "serp",
+            "--name",
+            "s1",
+            "--set",
+            &format!("api_key={KEY1}"),
+        ],
     );
     assert_eq!(cmd(d.path(), &["rename", "s1", "s2"]).code, 0);
     let v: serde_json::Value =
@@ -271,23 +266,18 @@ fn usage_not_found_and_validation_exit_codes() {
 #[test]
 fn entra_id_connections_need_no_key_and_switching_drops_it() {
     let d = tmp();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "azure_open_ai",
-                "--name",
-                "a",
-                "--set",
-                "api_base=https://r.openai.azure.com",
-                "--set",
-                &format!("api_key={KEY1}")
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "a",
+            "--set",
+            "api_base=https://r.openai.azure.com",
+            "--set",
+            &format!("api_key={KEY1}"),
+        ],
     );
     assert_eq!(
         cmd(d.path(), &["update", "a", "--set", "auth_mode=meid_token"]).code,

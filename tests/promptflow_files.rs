@@ -242,41 +242,31 @@ fn dotenv_files_become_custom_connections_of_secrets() {
 #[test]
 fn azure_ai_exports_as_the_type_its_endpoint_fits() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "azure_ai",
-                "--name",
-                "f",
-                "--set",
-                "endpoint=https://r.services.ai.azure.com/models",
-                "--set",
-                "api_key=k"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_ai",
+            "--name",
+            "f",
+            "--set",
+            "endpoint=https://r.services.ai.azure.com/models",
+            "--set",
+            "api_key=k",
+        ],
     );
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "azure_ai",
-                "--name",
-                "g",
-                "--set",
-                "endpoint=https://r.openai.azure.com/",
-                "--set",
-                "api_key=k"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_ai",
+            "--name",
+            "g",
+            "--set",
+            "endpoint=https://r.openai.azure.com/",
+            "--set",
+            "api_key=k",
+        ],
     );
     let o = cmd(d.path(), &["export", "f", "g"]);
     assert_eq!(o.code, 0);

@@ -481,23 +481,18 @@ fn a_keychain_that_never_answers_times_out_and_the_tui_stays_responsive() {
                 .contains("[connections.s]")
     );
     // the TUI: a save waits on the silent keychain while the screen keeps answering keys
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "azure_open_ai",
-                "--name",
-                "aad",
-                "--set",
-                "api_base=https://r.openai.azure.com",
-                "--set",
-                "auth_mode=meid_token"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "aad",
+            "--set",
+            "api_base=https://r.openai.azure.com",
+            "--set",
+            "auth_mode=meid_token",
+        ],
     );
     let mut cmdb = portable_pty::CommandBuilder::new(bin());
     cmdb.env("AICONN_CONFIG_DIR", d.path());

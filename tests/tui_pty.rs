@@ -55,23 +55,18 @@ fn first_run_guided_setup_creates_a_connection_that_show_reports() {
 #[test]
 fn edit_and_save_then_delete_with_confirm() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "azure_open_ai",
-                "--name",
-                "prod",
-                "--set",
-                "api_base=https://r.openai.azure.com",
-                "--set",
-                "api_key=fake-key-0002"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "prod",
+            "--set",
+            "api_base=https://r.openai.azure.com",
+            "--set",
+            "api_key=fake-key-0002",
+        ],
     );
     let mut t = Pty::spawn(d.path(), &[], 80, 24);
     t.wait_for("prod");
@@ -108,21 +103,16 @@ fn edit_and_save_then_delete_with_confirm() {
 #[test]
 fn pasted_target_uri_and_the_one_key_fix() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0003"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0003",
+        ],
     );
     let mut t = Pty::spawn(d.path(), &[], 100, 30);
     t.wait_for("Connections");
@@ -152,21 +142,16 @@ fn pasted_target_uri_and_the_one_key_fix() {
 #[test]
 fn quitting_with_unsaved_changes_asks() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0005"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0005",
+        ],
     );
     let before = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
     let mut t = Pty::spawn(d.path(), &[], 80, 24);
@@ -194,21 +179,16 @@ fn quitting_with_unsaved_changes_asks() {
 #[test]
 fn sighup_mid_edit_restores_the_terminal_and_leaves_files_intact() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0006"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0006",
+        ],
     );
     let before = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
     for sig in ["HUP", "TERM"] {
@@ -235,21 +215,16 @@ fn sighup_mid_edit_restores_the_terminal_and_leaves_files_intact() {
 #[test]
 fn readonly_inspection_says_so_and_refuses_edits() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0007"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0007",
+        ],
     );
     let mut t = Pty::spawn(d.path(), &["inspect"], 80, 24);
     t.wait_for("[read-only]");
@@ -266,21 +241,16 @@ fn readonly_inspection_says_so_and_refuses_edits() {
 #[test]
 fn a_panic_on_the_worker_restores_the_terminal_and_ends_the_program() {
     let d = tempfile::tempdir().unwrap();
-    assert_eq!(
-        cmd(
-            d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0601"
-            ]
-        )
-        .code,
-        0
+    create(
+        d.path(),
+        &[
+            "--type",
+            "serp",
+            "--name",
+            "s",
+            "--set",
+            "api_key=fake-key-0601",
+        ],
     );
     let k = keyring();
     let mut c = portable_pty::CommandBuilder::new(bin());

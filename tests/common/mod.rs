@@ -162,3 +162,11 @@ pub fn show_json(dir: &Path, name: &str) -> serde_json::Value {
     assert_eq!(o.code, 0, "{}", o.stderr);
     serde_json::from_str(&o.stdout).unwrap()
 }
+
+/// `aiconn create ARGS...` on `dir`; fails the test with aiconn's stderr if it fails.
+pub fn create(dir: &Path, args: &[&str]) {
+    let mut all = vec!["create"];
+    all.extend_from_slice(args);
+    let o = cmd(dir, &all);
+    assert_eq!(o.code, 0, "create {args:?}: {}", o.stderr);
+}
