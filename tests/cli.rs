@@ -346,7 +346,7 @@ fn full_target_uri_is_never_stored_silently() {
 }
 
 #[test]
-fn comments_survive_cli_edits_and_a_malformed_file_is_never_touched() {
+fn comments_survive_cli_edits() {
     let d = tmp();
     let original = "# my team's connections\nversion = 1\nnamespace = \"t1\"\n\n# search for RAG\n[connections.s]\ntype = \"cognitive_search\"  # AI Search\napi_base = \"https://s.search.windows.net\"\nauth_mode = \"meid_token\"\n";
     fs::write(d.path().join("connections.toml"), original).unwrap();
@@ -366,37 +366,7 @@ fn comments_survive_cli_edits_and_a_malformed_file_is_never_touched() {
         "{t}"
     );
     assert!(t.contains("api_version = \"2024-07-01\""));
-
-    let bad = "version = 1\n[connections.x]\ntype = \"serp\"\napi_key = \n";
-    fs::write(d.path().join("connections.toml"), bad).unwrap();
-    for args in [
-        vec!["list"],
-        vec![
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "y",
-            "--set",
-            "api_key=k",
-        ],
-        vec!["update", "x", "--set", "api_key=k"],
-        vec!["delete", "x", "--yes"],
-        vec!["rename", "x", "z"],
-    ] {
-        let o = cmd(d.path(), &args);
-        assert_ne!(o.code, 0, "{args:?} must fail on a malformed file");
-        assert!(
-            o.stderr.contains("connections.toml:4:"),
-            "{args:?}: error names line: {}",
-            o.stderr
-        );
-        assert_eq!(
-            fs::read_to_string(d.path().join("connections.toml")).unwrap(),
-            bad,
-            "{args:?} changed the file"
-        );
-    }
+    // malformed files: tests/reliability.rs runs the whole matrix through every command
 }
 
 #[test]
