@@ -171,3 +171,54 @@ fn edits_to_other_connections_made_meanwhile_are_kept() {
     );
     assert_eq!(doc.get("x").unwrap().configs["region"], "ap");
 }
+
+#[test]
+fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
+    use aiconn::tui::app::{Action, Effect, EntryId};
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let mut secrets: Box<dyn SecretStore> = Box::new(faulty(0));
+    let (c, s) = custom("orig");
+    Service::new(&store, secrets.as_ref())
+        .save(c.clone(), s, Expect::Absent)
+        .unwrap();
+    // what the TUI's duplicate sends: the records, no values, and where to copy them from
+    let mut dup = store.load().unwrap().get("orig").unwrap().clone();
+    dup.name = "orig-copy".into();
+    dup.secrets.values_mut().for_each(|b| b.clear());
+    let save = |dup: Connection, secrets: &mut Box<dyn SecretStore>| {
+        aiconn::tui::effects::run_effect(
+            &store,
+            secrets,
+            Effect::Save {
+                id: EntryId::New(1),
+                conn: dup,
+                secrets: IndexMap::new(),
+                expect: Expect::Absent,
+                copy_secrets_from: Some("orig".into()),
+            },
+        )
+    };
+    match save(dup.clone(), &mut secrets) {
+        Action::Saved { result: Ok(_), .. } => {}
+        other => panic!("{other:?}"),
+    }
+    let copy = store.load().unwrap().get("orig-copy").unwrap().clone();
+    assert_eq!(copy.secrets["a"], "keychain");
+    let svc = Service::new(&store, secrets.as_ref());
+    assert_eq!(
+        svc.secret(&copy, "b").unwrap().unwrap().expose_secret(),
+        "fake-key-000b"
+    );
+    // a source secret that vanished: an error naming it, and nothing saved
+    let ns = store.load().unwrap().namespace;
+    secrets.delete(&SecretKey::new(&ns, "orig", "a")).unwrap();
+    dup.name = "orig-copy2".into();
+    match save(dup, &mut secrets) {
+        Action::Saved { result: Err(e), .. } => {
+            assert!(e.contains("secret 'a' of 'orig' is missing"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(store.load().unwrap().get("orig-copy2").is_none());
+}

@@ -149,6 +149,16 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// The answer to an effect the UI asked for (each one ends a "working" count).
+    pub fn reports_effect(&self) -> bool {
+        !matches!(
+            self,
+            Action::Key(_) | Action::Paste(_) | Action::Resize(..) | Action::Loaded(_)
+        )
+    }
+}
+
 pub struct App {
     pub stored: Vec<Connection>,
     /// Open drafts (edited or opened forms), by entry.

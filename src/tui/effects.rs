@@ -59,9 +59,10 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                             .cloned()
                             .collect::<Vec<_>>()
                         {
-                            if let Some(v) = svc.secret(&source, &key).map_err(|e| e.to_string())? {
-                                secrets.insert(key, v);
-                            }
+                            let v = svc.secret(&source, &key).map_err(|e| e.to_string())?.ok_or_else(|| {
+                                format!("secret '{key}' of '{from}' is missing from its backend: type a new one")
+                            })?;
+                            secrets.insert(key, v);
                         }
                     }
                 }

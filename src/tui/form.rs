@@ -240,11 +240,7 @@ impl Form {
                     new.insert(f.key.clone(), SecretString::from(text));
                 }
                 Some(s) if s.stored => {
-                    let backend = base
-                        .and_then(|b| b.secrets.get(&f.key))
-                        .cloned()
-                        .unwrap_or_else(|| "keychain".into());
-                    c.secrets.insert(f.key.clone(), backend);
+                    c.secrets.insert(f.key.clone(), self.kept_backend(&f.key));
                 }
                 Some(_) => {}
                 None => {
@@ -264,11 +260,8 @@ impl Form {
                     c.secrets.insert(row.key.clone(), String::new());
                 }
                 Some(s) if s.stored => {
-                    let backend = base
-                        .and_then(|b| b.secrets.get(&row.key))
-                        .cloned()
-                        .unwrap_or_else(|| "keychain".into());
-                    c.secrets.insert(row.key.clone(), backend);
+                    c.secrets
+                        .insert(row.key.clone(), self.kept_backend(&row.key));
                 }
                 Some(_) => {}
                 None => {
@@ -277,6 +270,16 @@ impl Form {
             }
         }
         (c, new)
+    }
+
+    /// Where a secret the draft keeps unchanged is recorded. A duplicate has no record of its
+    /// own yet: its secrets are copied (and recorded) when it is saved.
+    fn kept_backend(&self, key: &str) -> String {
+        self.base
+            .as_ref()
+            .and_then(|b| b.secrets.get(key))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Problems that block saving, per field (the labels get a `!`).

@@ -20,6 +20,9 @@ use wizard::{mark_typed_wizard, on_wizard_key, wizard_input};
 pub use wizard::{offer_vault, start_wizard};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    if action.reports_effect() {
+        app.pending = app.pending.saturating_sub(1);
+    }
     match action {
         Action::Resize(w, h) => {
             app.size = (w, h);
@@ -34,7 +37,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             result,
             warnings,
         } => {
-            app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(stored) => {
                     app.stored = stored;
@@ -51,7 +53,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Deleted { name, result } => {
-            app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(stored) => {
                     app.stored = stored;
@@ -66,7 +67,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Renamed { old, new, result } => {
-            app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(stored) => {
                     app.stored = stored;
@@ -84,7 +84,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             field,
             result,
         } => {
-            app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(v) => {
                     let missing = v.is_none();
@@ -109,7 +108,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::BackendSwitched { name, result } => {
-            app.pending = app.pending.saturating_sub(1);
             match result {
                 Ok(()) => {
                     app.backend_name = name.clone();
@@ -134,7 +132,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             ok,
             message,
         } => {
-            app.pending = app.pending.saturating_sub(1);
             let form = match &target {
                 TestTarget::Entry(id) => app.ensure_draft(id),
                 TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
@@ -160,7 +157,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Probed(r) => {
-            app.pending = app.pending.saturating_sub(1);
             app.backend = Some(r);
             vec![]
         }
