@@ -402,6 +402,14 @@ fn file_and_dir_permissions_are_private() {
             & 0o777,
         0o600
     );
+    assert_eq!(
+        fs::metadata(dir.join("connections.toml.lock"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
 }
 
 #[test]

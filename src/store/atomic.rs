@@ -84,11 +84,12 @@ pub struct FileLock {
 
 impl FileLock {
     pub fn acquire(lock_path: &Path, wait: Duration) -> io::Result<FileLock> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(lock_path)?;
+        let mut opts = OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        // Empty, but private like everything else in the config dir.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(lock_path)?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
