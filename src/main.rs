@@ -4,7 +4,10 @@ use clap::Parser;
 fn main() {
     let parsed = Cli::parse();
     if let Err(e) = cli::main(&parsed) {
-        eprintln!("aiconn: {e}");
+        eprintln!(
+            "aiconn: {}",
+            aiconn::sanitize::for_terminal_text(&e.message)
+        );
         std::process::exit(e.code);
     }
 }

@@ -36,6 +36,94 @@ pub fn prefixed(conn: &str, key: &str) -> String {
     )
 }
 
+/// Names a connection may never set in a child's environment: they decide which program runs,
+/// which code it loads at start-up, where its traffic goes or which certificates it trusts, so
+/// a connection file (which may come from someone else) could take the child over with them.
+const REFUSED_NAMES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "SHELL",
+    "ENV",
+    "BASH_ENV",
+    "IFS",
+    "PS4",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "CDPATH",
+    "PROMPT_COMMAND",
+    "TMPDIR",
+    "CLASSPATH",
+    "PERL5LIB",
+    "PERL5OPT",
+    "PERLLIB",
+    "RUBYLIB",
+    "RUBYOPT",
+    "JDK_JAVA_OPTIONS",
+    "GCONV_PATH",
+    "LOCPATH",
+    "HOSTALIASES",
+    "RESOLV_HOST_CONF",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "BROWSER",
+];
+/// Prefixes of the same kind (dynamic loaders, language runtimes, TLS trust, proxies).
+const REFUSED_PREFIXES: &[&str] = &[
+    "LD_",
+    "DYLD_",
+    "PYTHON",
+    "NODE_",
+    "NPM_CONFIG_",
+    "BASH_FUNC_",
+    "PERL",
+    "RUBY",
+    "GEM_",
+    "JAVA_",
+    "_JAVA_",
+    "DOTNET_",
+    "CORECLR_",
+    "COMPlus_",
+    "GIT_",
+    "SSL_",
+    "MALLOC_",
+    "GLIBC_",
+    "XDG_",
+    "LUA_",
+    "R_",
+    "GO",
+    "CARGO_",
+    "RUSTC",
+];
+/// Suffixes: proxies route every request (and its key) through another host.
+const REFUSED_SUFFIXES: &[&str] = &["_PROXY"];
+
+/// Why `name` may not be exported, if it may not.
+pub fn refused_name(name: &str) -> Option<&'static str> {
+    let mut chars = name.chars();
+    let well_formed = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if !well_formed {
+        return Some("only names of A-Z, 0-9 and '_' not starting with a digit are exported");
+    }
+    let upper = name.to_ascii_uppercase();
+    if REFUSED_NAMES.contains(&upper.as_str())
+        || REFUSED_PREFIXES
+            .iter()
+            .any(|p| upper.starts_with(&p.to_ascii_uppercase()))
+        || REFUSED_SUFFIXES.iter().any(|s| upper.ends_with(s))
+    {
+        return Some(
+            "it changes which program runs, what it loads or where its traffic goes, so a connection may not set it",
+        );
+    }
+    None
+}
+
 /// The variables of one connection. `secret` reads a secret value when it is needed.
 pub fn variables(
     conn: &Connection,
@@ -66,14 +154,13 @@ pub fn variables(
             }
             FieldKind::SecretMap => {
                 for k in conn.secrets.keys() {
-                    if let Some(v) = secret(k)? {
-                        let name = if prefix {
-                            prefixed(&conn.name, k)
-                        } else {
-                            env_key(k)
-                        };
-                        push(name, v, true);
-                    }
+                    let v = secret(k)?.ok_or_else(|| missing(conn, k))?;
+                    let name = if prefix {
+                        prefixed(&conn.name, k)
+                    } else {
+                        env_key(k)
+                    };
+                    push(name, v, true);
                 }
             }
             FieldKind::Secret => {
@@ -85,7 +172,8 @@ pub fn variables(
                 } else {
                     f.env.clone()
                 };
-                if let (Some(name), Some(v)) = (name, secret(&f.key)?) {
+                if let Some(name) = name {
+                    let v = secret(&f.key)?.ok_or_else(|| missing(conn, &f.key))?;
                     push(name, v, true);
                 }
             }
@@ -102,7 +190,29 @@ pub fn variables(
             }
         }
     }
+    for v in &out {
+        if let Some(why) = refused_name(&v.name) {
+            return Err(OpError::RefusedEnvName {
+                connection: conn.name.clone(),
+                name: v.name.clone(),
+                why,
+            });
+        }
+    }
     Ok(out)
+}
+
+/// A secret the file records as set but the backend does not have.
+fn missing(conn: &Connection, field: &str) -> OpError {
+    OpError::SecretMissing {
+        connection: conn.name.clone(),
+        field: field.to_string(),
+        backend: conn
+            .secrets
+            .get(field)
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+    }
 }
 
 /// Joins the variables of several connections; two that set the same name is an error naming
@@ -163,7 +273,7 @@ pub fn render(vars: &[EnvVar], format: &str) -> Result<String, String> {
                     )
                 })
                 .collect();
-            out = serde_json::to_string_pretty(&m).expect("json") + "\n";
+            out = crate::sanitize::json_pretty(&m) + "\n";
         }
         "sh" | "dotenv" => {
             for v in vars {
@@ -202,5 +312,63 @@ mod tests {
         assert_eq!(dotenv_quote("a\"b\\c\n$d"), "\"a\\\"b\\\\c\\n\\$d\"");
         assert_eq!(env_key("api-key.x"), "API_KEY_X");
         assert_eq!(prefixed("my conn", "api_key"), "MY_CONN_API_KEY");
+    }
+
+    #[test]
+    fn names_that_take_over_a_child_are_refused() {
+        for bad in [
+            "PATH",
+            "LD_PRELOAD",
+            "DYLD_INSERT_LIBRARIES",
+            "PYTHONPATH",
+            "PYTHONSTARTUP",
+            "NODE_OPTIONS",
+            "BASH_ENV",
+            "ENV",
+            "IFS",
+            "PS4",
+            "SHELLOPTS",
+            "HOME",
+            "HTTPS_PROXY",
+            "BASH_FUNC_LS%%",
+            "1ABC",
+            "lower",
+            "",
+        ] {
+            assert!(refused_name(bad).is_some(), "{bad}");
+        }
+        for ok in [
+            "OPENAI_API_KEY",
+            "AZURE_OPENAI_ENDPOINT",
+            "_X1",
+            "MY_CONN_API_KEY",
+        ] {
+            assert_eq!(refused_name(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_custom_config_named_path_is_an_error_naming_connection_and_key() {
+        let mut c = Connection::new("prod", "custom");
+        c.configs.insert("PATH".into(), "/tmp/evil".into());
+        c.secrets.insert("k".into(), "keychain".into());
+        let e = variables(&c, false, &mut |_| {
+            Ok(Some(SecretString::from("fake-key-0001")))
+        })
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("'prod'") && e.contains("PATH"), "{e}");
+    }
+
+    #[test]
+    fn a_recorded_secret_the_backend_lost_is_an_error() {
+        let mut c = Connection::new("prod", "custom");
+        c.secrets.insert("k".into(), "keychain".into());
+        let e = variables(&c, false, &mut |_| Ok(None))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("'k'") && e.contains("'prod'"), "{e}");
     }
 }

@@ -19,6 +19,41 @@ pub fn for_terminal(s: &str) -> String {
     out
 }
 
+/// Like [`for_terminal`], but keeps line breaks: for multi-line messages (errors, advice).
+pub fn for_terminal_text(s: &str) -> String {
+    s.split('\n')
+        .map(for_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// JSON text for a terminal or a pipe: serde_json already escapes C0 controls; this also
+/// escapes C1 controls (an 8-bit CSI is a terminal escape too) and the bidi and zero-width
+/// characters, as `\uXXXX`. Outside strings JSON text holds none of them, so every one met
+/// here is inside a string and the escape keeps the same value.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    escape_json_text(&text)
+}
+
+/// See [`json_pretty`].
+pub fn escape_json_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        // A raw line break is the pretty printer's own (serde_json escapes one in a string).
+        if c != '\n' && (c.is_control() || is_format_char(c) || matches!(c as u32, 0x2028 | 0x2029))
+        {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{:04x}", unit));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Unicode "format" characters that change how text is laid out or hide it: bidi controls,
 /// zero-width characters, the BOM.
 pub fn is_format_char(c: char) -> bool {
@@ -36,5 +71,27 @@ mod tests {
         assert!(!s.contains('\x1b') && !s.contains('\x07') && !s.contains('\u{202e}'));
         assert_eq!(s, "a\\u{1b}[31mred\\u{1b}]52;c;Zm9v\\u{7}\\u{202e}txt");
         assert_eq!(for_terminal("plain-name_1"), "plain-name_1");
+    }
+
+    #[test]
+    fn json_escapes_c1_and_bidi_and_keeps_the_value() {
+        let v = serde_json::json!({"n": "a\u{9b}31m\u{202e}b\u{2066}\x1b]0;x\x07"});
+        let text = json_pretty(&v);
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || is_format_char(c)),
+            "{text:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn text_keeps_line_breaks_only() {
+        assert_eq!(
+            for_terminal_text("a\x1b]0;x\x07\nb"),
+            "a\\u{1b}]0;x\\u{7}\nb"
+        );
     }
 }

@@ -27,6 +27,20 @@ pub enum OpError {
     #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
     #[error(
+        "secret '{field}' of '{connection}' is recorded as set in the {backend}, but the {backend} does not have it (deleted there, or the vault file was replaced); set it again"
+    )]
+    SecretMissing {
+        connection: String,
+        field: String,
+        backend: String,
+    },
+    #[error("connection '{connection}' would set {name}: {why}")]
+    RefusedEnvName {
+        connection: String,
+        name: String,
+        why: &'static str,
+    },
+    #[error(
         "secret '{field}' of '{connection}' is kept in the '{backend}' backend, which is not the active one ({active})"
     )]
     WrongBackend {

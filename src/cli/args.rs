@@ -197,8 +197,8 @@ pub enum Command {
         name: String,
         #[arg(long)]
         json: bool,
-        /// Seconds to wait for the answer
-        #[arg(long, default_value_t = 10)]
+        /// Seconds to wait for the answer (1-600)
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
     /// Manage where secrets are kept

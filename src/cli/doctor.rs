@@ -32,18 +32,18 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
             "detail": probe.as_ref().err().map(|e| e.detail.clone()),
             "session_bus": bus,
         });
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        out!("{}", crate::sanitize::json_pretty(&v));
     } else {
-        println!("config dir      {}", ctx.store.dir().display());
-        println!("connections     {}: {}", path.display(), file_state);
-        println!("secret backend  {} ({})", choice.name(), choice.source());
+        out!("config dir      {}", ctx.store.dir().display());
+        out!("connections     {}: {}", path.display(), file_state);
+        out!("secret backend  {} ({})", choice.name(), choice.source());
         if cfg!(any(
             target_os = "linux",
             target_os = "freebsd",
             target_os = "openbsd"
         )) && choice.name() == "keychain"
         {
-            println!(
+            out!(
                 "session bus     {}",
                 bus.as_deref()
                     .unwrap_or("not set (DBUS_SESSION_BUS_ADDRESS)")
@@ -51,16 +51,16 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
         }
         match &probe {
             Ok(()) => {
-                println!("probe           ok: a test secret was written, read back and deleted")
+                out!("probe           ok: a test secret was written, read back and deleted")
             }
             Err(e) => {
-                println!("probe           FAILED: {}", e.summary());
-                println!("fix             {}", e.fix());
+                out!("probe           FAILED: {}", e.summary());
+                out!("fix             {}", e.fix());
                 if !e.detail.is_empty() {
-                    println!("detail          {}", e.detail);
+                    out!("detail          {}", e.detail);
                 }
                 if choice.name() == "keychain" {
-                    println!(
+                    out!(
                         "alternative     aiconn secrets migrate --to vault   (an encrypted file, no keychain needed)"
                     );
                 }

@@ -80,9 +80,9 @@ fn read_urls(conn: &Connection) -> Vec<(String, Reading)> {
 }
 
 pub fn report_reading(field: &str, r: &Reading) {
-    eprintln!("aiconn: {field}: {}", r.hint);
+    say!("aiconn: {field}: {}", r.hint);
     if let Some(t) = &r.tip {
-        eprintln!("aiconn: {field}: {t}");
+        say!("aiconn: {field}: {t}");
     }
 }
 
@@ -158,7 +158,7 @@ pub fn finish(
                 ) {
                     imp.conn.values.insert("api_version".into(), v.clone());
                 }
-                eprintln!("aiconn: {field}: stored as {base}");
+                say!("aiconn: {field}: stored as {base}");
             }
         } else if reading.had_request_path && !edit.raw {
             let base = reading.normalized_base.as_deref().unwrap_or("the base URL");

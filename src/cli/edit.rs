@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 fn print_warnings(w: &[String]) {
     for line in w {
-        eprintln!("aiconn: warning: {line}");
+        say!("aiconn: warning: {line}");
     }
 }
 
@@ -43,7 +43,7 @@ pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Resu
     let (conn, secrets) = finish(imp, None, edit)?;
     let warnings = ctx.service()?.save(conn, secrets, Expect::Absent)?;
     print_warnings(&warnings);
-    eprintln!("Created connection '{name}'.");
+    say!("Created connection '{name}'.");
     Ok(())
 }
 
@@ -87,14 +87,14 @@ pub fn update(
         .service()?
         .save(conn, secrets, Expect::Unchanged(existing))?;
     print_warnings(&warnings);
-    eprintln!("Updated connection '{name}'.");
+    say!("Updated connection '{name}'.");
     Ok(())
 }
 
 pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
     let warnings = ctx.service()?.rename(old, new)?;
     print_warnings(&warnings);
-    eprintln!("Renamed '{old}' to '{new}'.");
+    say!("Renamed '{old}' to '{new}'.");
     Ok(())
 }
 
@@ -114,7 +114,7 @@ pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
         if !prompt::confirm(&format!(
             "Are you sure you want to delete the connection '{name}' and its secrets?"
         )) {
-            eprintln!("The delete operation was canceled.");
+            say!("The delete operation was canceled.");
             return Ok(());
         }
     }
@@ -128,7 +128,7 @@ pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
         ctx.service()?.delete(name)?
     };
     print_warnings(&warnings);
-    eprintln!("Deleted connection '{name}'.");
+    say!("Deleted connection '{name}'.");
     Ok(())
 }
 
@@ -154,9 +154,9 @@ pub fn import(
     for path in files {
         let shown = path.display().to_string();
         match import_one(ctx, path, &shown, name, overwrite, edit) {
-            Ok(n) => eprintln!("Imported '{n}' from {shown}."),
+            Ok(n) => say!("Imported '{n}' from {shown}."),
             Err(e) => {
-                eprintln!("aiconn: {shown}: {e}");
+                say!("aiconn: {shown}: {e}");
                 failed += 1;
                 if files.len() == 1 {
                     return Err(CliError {
@@ -193,7 +193,7 @@ fn import_one(
     }
     .map_err(|e| CliError::new(e.to_string()))?;
     if !imp.unknown_keys.is_empty() {
-        eprintln!(
+        say!(
             "aiconn: {shown}: ignored keys not used by type {}: {}",
             imp.conn.type_id,
             imp.unknown_keys

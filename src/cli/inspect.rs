@@ -107,14 +107,11 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&Value::Array(arr?)).expect("json")
-        );
+        out!("{}", crate::sanitize::json_pretty(&Value::Array(arr?)));
         return Ok(());
     }
     if conns.is_empty() {
-        eprintln!(
+        say!(
             "No connections in {}. Create one with `aiconn` (guided setup) or `aiconn create`.",
             ctx.store.path().display()
         );
@@ -154,7 +151,7 @@ fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
                 s.push_str(&format!("{c:<width$}  ", width = w[i]));
             }
         }
-        println!("{}", s.trim_end());
+        out!("{}", s.trim_end());
     };
     line(head.to_vec());
     for r in rows {
@@ -185,7 +182,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
     };
     if json {
         let v = pf_json(&c, &mut reader)?;
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        out!("{}", crate::sanitize::json_pretty(&v));
         return Ok(());
     }
     let spec = c.spec().expect("known");
@@ -251,7 +248,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         .unwrap_or(4)
         .min(60);
     for r in &rows {
-        println!(
+        out!(
             "{}",
             format!("{:<w$}  {:<wv$}  {}", r[0], r[1], r[2]).trim_end()
         );
@@ -260,9 +257,9 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         && let Some((v, _)) = c.effective(&url_field.key)
     {
         let r = classify_for_type(&v, &spec.id);
-        println!("\n{}: {}", url_field.key, r.hint);
+        out!("\n{}: {}", url_field.key, r.hint);
         if let Some(t) = &r.tip {
-            println!("{}  {}", " ".repeat(url_field.key.len()), t);
+            out!("{}  {}", " ".repeat(url_field.key.len()), t);
         }
     }
     Ok(())
@@ -333,7 +330,7 @@ pub fn export(
     for c in &conns {
         let yaml = if c.spec().is_some_and(|s| !s.has_pf_twin()) {
             let (t, values, note) = azure_ai_as_pf(c);
-            eprintln!(
+            say!(
                 "aiconn: '{}' is an azure_ai connection, which prompt flow lacks: {note}",
                 c.name
             );
@@ -354,7 +351,7 @@ pub fn export(
         let path = dir.join(format!("{name}.yaml"));
         crate::store::write_atomic(&path, yaml.as_bytes())
             .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
-        eprintln!("Wrote {}", path.display());
+        say!("Wrote {}", path.display());
     }
     Ok(())
 }
@@ -372,7 +369,7 @@ pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliE
         None => classify(url),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&r).expect("json"));
+        out!("{}", crate::sanitize::json_pretty(&r));
         return Ok(());
     }
     let reusable = match r.reusable {
@@ -382,24 +379,24 @@ pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliE
         None => "n/a",
     };
     let show = |v: &Option<String>| v.as_deref().map(for_terminal).unwrap_or_else(|| "-".into());
-    println!("kind             {}", r.kind.as_str());
-    println!("reusable         {reusable}");
-    println!("normalized base  {}", show(&r.normalized_base));
+    out!("kind             {}", r.kind.as_str());
+    out!("reusable         {reusable}");
+    out!("normalized base  {}", show(&r.normalized_base));
     if r.deployment.is_some() {
-        println!("deployment       {}", show(&r.deployment));
+        out!("deployment       {}", show(&r.deployment));
     }
     if r.endpoint_name.is_some() {
-        println!("endpoint name    {}", show(&r.endpoint_name));
+        out!("endpoint name    {}", show(&r.endpoint_name));
     }
     if r.api_version.is_some() {
-        println!("api-version      {}", show(&r.api_version));
+        out!("api-version      {}", show(&r.api_version));
     }
     if !r.flags.is_empty() {
-        println!("flags            {}", r.flags.join(", "));
+        out!("flags            {}", r.flags.join(", "));
     }
-    println!("\n{}", r.hint);
+    out!("\n{}", r.hint);
     if let Some(t) = &r.tip {
-        println!("{t}");
+        out!("{t}");
     }
     Ok(())
 }

@@ -1,5 +1,14 @@
 //! The command-line face over the core.
 
+/// A line on stderr, with every control and bidi character of echoed input shown escaped.
+macro_rules! say {
+    ($($t:tt)*) => { eprintln!("{}", crate::sanitize::for_terminal_text(&format!($($t)*))) };
+}
+/// A line on stdout, sanitized as [`say`].
+macro_rules! out {
+    ($($t:tt)*) => { println!("{}", crate::sanitize::for_terminal_text(&format!($($t)*))) };
+}
+
 mod args;
 mod context;
 mod doctor;
@@ -169,9 +178,9 @@ fn migrate(ctx: &Context, to: &str) -> Result<(), CliError> {
         Ok(Box::new(ctx.open_backend(name)))
     })?;
     for w in &report.warnings {
-        eprintln!("aiconn: warning: {w}");
+        say!("aiconn: warning: {w}");
     }
-    eprintln!(
+    say!(
         "Moved {} secret(s) to {to}; {} already there. New secrets will be kept in {to}.",
         report.moved.len(),
         report.already

@@ -19,7 +19,7 @@ pub fn secret(connection: &str, field: &str) -> Result<SecretString, CliError> {
         if !v.is_empty() {
             return Ok(SecretString::from(v));
         }
-        eprintln!("Secret can't be empty.");
+        say!("Secret can't be empty.");
     }
     Err(CliError::new(format!("no value given for {field}")))
 }
@@ -49,19 +49,19 @@ pub fn vault_passphrase(new: bool) -> Result<SecretString, SecretError> {
             "Vault passphrase (input hidden): ",
         )?));
     }
-    eprintln!(
+    say!(
         "Creating the encrypted vault (secrets.age). Choose a passphrase; it cannot be recovered."
     );
     for _ in 0..3 {
         let a = ask("New vault passphrase (input hidden): ")?;
         if a.chars().count() < 8 {
-            eprintln!("Use at least 8 characters.");
+            say!("Use at least 8 characters.");
             continue;
         }
         if ask("Again: ")? == a {
             return Ok(SecretString::from(a));
         }
-        eprintln!("The two passphrases differ.");
+        say!("The two passphrases differ.");
     }
     Err(no("no passphrase chosen"))
 }

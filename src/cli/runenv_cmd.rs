@@ -102,17 +102,17 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
             "name": c.name, "ok": verdict.ok, "request": format!("{} {}", check.method, check.url),
             "status": code, "summary": verdict.summary, "advice": verdict.advice,
         });
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        out!("{}", crate::sanitize::json_pretty(&v));
     } else {
-        println!(
+        out!(
             "{} {} {}",
             if verdict.ok { "✓" } else { "✗" },
             check.method,
             crate::sanitize::for_terminal(&check.url)
         );
-        println!("  {}", verdict.summary);
+        out!("  {}", verdict.summary);
         if let Some(a) = &verdict.advice {
-            println!("  {a}");
+            out!("  {a}");
         }
     }
     if verdict.ok {

@@ -3,6 +3,8 @@
 //! sent to another host), and a diagnosis a person can act on. The key never appears in
 //! output or errors.
 
+mod guard;
+
 use crate::endpoint::{Kind, Reading, classify_for_type};
 use crate::model::Connection;
 use secrecy::{ExposeSecret, SecretString};
@@ -207,6 +209,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
             ),
         },
     };
+    guard::check(&check.url, raw.as_deref(), reading.as_ref())?;
     Ok((check, reading))
 }
 

@@ -1,0 +1,237 @@
+//! Issue 10 as an attacker and a careless user would try it: where a key may be sent, what a
+//! connection may put in a child's environment, and what input may reach the terminal.
+
+mod common;
+use common::*;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const KEY: &str = "fake-key-1001";
+
+/// A loopback listener that only counts connections (a key must never reach it).
+fn counting_listener() -> (u16, Arc<AtomicUsize>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            n2.fetch_add(1, Ordering::SeqCst);
+            drop(s);
+        }
+    });
+    (port, n)
+}
+
+fn make(dir: &std::path::Path, type_id: &str, url: &str) {
+    let key = format!("api_key={KEY}");
+    create(
+        dir,
+        &[
+            "--type", type_id, "--name", "c", "--raw", "--set", url, "--set", &key,
+        ],
+    );
+}
+
+fn refused(dir: &std::path::Path, why: &str) {
+    let o = cmd(dir, &["test", "c"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("not sending the key") && o.stderr.contains(why),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));
+}
+
+#[test]
+fn test_never_sends_a_key_to_a_lookalike_or_userinfo_host() {
+    let t = tempfile::tempdir().unwrap();
+    make(
+        t.path(),
+        "azure_open_ai",
+        "api_base=https://contoso.openai.azure.com.evil.example/",
+    );
+    refused(t.path(), "only looks like");
+
+    // The userinfo trick, pointed at a listener on this machine: nothing may connect.
+    let (port, hits) = counting_listener();
+    let t = tempfile::tempdir().unwrap();
+    make(
+        t.path(),
+        "azure_open_ai",
+        &format!("api_base=http://contoso.openai.azure.com@127.0.0.1:{port}/"),
+    );
+    refused(t.path(), "real host is 127.0.0.1");
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "a connection was opened");
+}
+
+#[test]
+fn test_sends_no_key_over_plain_http_except_to_loopback() {
+    let t = tempfile::tempdir().unwrap();
+    make(t.path(), "open_ai", "base_url=http://api.example.test/v1");
+    refused(t.path(), "unencrypted");
+
+    // Loopback is allowed (local servers): the request is made.
+    let (port, hits) = counting_listener();
+    let t = tempfile::tempdir().unwrap();
+    make(
+        t.path(),
+        "open_ai",
+        &format!("base_url=http://localhost:{port}/v1"),
+    );
+    let o = cmd(t.path(), &["test", "c", "--timeout", "2"]);
+    assert!(!o.stderr.contains("not sending"), "{}", o.stderr);
+    assert!(hits.load(Ordering::SeqCst) >= 1);
+}
+
+#[test]
+fn test_timeout_out_of_range_is_a_usage_error_not_a_crash() {
+    let t = tempfile::tempdir().unwrap();
+    make(t.path(), "open_ai", "base_url=https://api.openai.com/v1");
+    let o = cmd(
+        t.path(),
+        &["test", "c", "--timeout", "18446744073709551615"],
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
+
+fn import_yaml(dir: &std::path::Path, yaml: &str) -> Out {
+    let f = dir.join("in.yaml");
+    std::fs::write(&f, yaml).unwrap();
+    cmd(dir, &["import", f.to_str().unwrap()])
+}
+
+#[test]
+fn run_and_env_refuse_names_that_take_over_the_child() {
+    let t = tempfile::tempdir().unwrap();
+    let o = import_yaml(
+        t.path(),
+        "name: prod\ntype: custom\nconfigs:\n  PATH: /tmp/evil-bin\nsecrets:\n  k: fake-key-1002\n",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = cmd(t.path(), &["run", "prod", "--", "true"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("'prod'") && o.stderr.contains("PATH"),
+        "{}",
+        o.stderr
+    );
+    let o = cmd(t.path(), &["env", "prod", "--format", "json"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(!o.stdout.contains("evil-bin"));
+
+    // The prefix form cannot be used to build one either: a connection named LD, key PRELOAD.
+    let o = import_yaml(
+        t.path(),
+        "name: LD\ntype: custom\nconfigs:\n  PRELOAD: /tmp/evil.so\nsecrets:\n  k: fake-key-1003\n",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = cmd(t.path(), &["env", "LD", "--prefix", "--format", "json"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("LD_PRELOAD"), "{}", o.stderr);
+}
+
+#[test]
+fn a_secret_the_keychain_lost_is_an_error_for_run_and_env() {
+    let t = tempfile::tempdir().unwrap();
+    let key = format!("api_key={KEY}");
+    create(
+        t.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--set",
+            "base_url=https://api.openai.com/v1",
+            "--set",
+            &key,
+        ],
+    );
+    // Remove every aiconn item of the test keyring behind aiconn's back.
+    let k = keyring();
+    let st = std::process::Command::new("secret-tool")
+        .args(["clear", "service", "aiconn"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    for args in [
+        vec!["run", "c", "--", "true"],
+        vec!["env", "c", "--format", "json"],
+    ] {
+        let o = cmd(t.path(), &args);
+        assert_eq!(o.code, 1, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("'api_key' of 'c'") && o.stderr.contains("set it again"),
+            "{}",
+            o.stderr
+        );
+    }
+}
+
+/// No byte of an escape sequence from a file, argv or a URL may reach stdout or stderr raw.
+fn assert_clean(o: &Out) {
+    for (what, text) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+        assert!(
+            !text.chars().any(|c| (c.is_control() && c != '\n')
+                || matches!(c as u32, 0x80..=0x9f | 0x202a..=0x202e | 0x2066..=0x2069)),
+            "raw control character on {what}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_input_never_reaches_the_terminal_raw() {
+    let t = tempfile::tempdir().unwrap();
+    let o = import_yaml(
+        t.path(),
+        "name: x\ntype: \"azure\\e]0;PWNED\\a\"\napi_key: fake-key-1004\n",
+    );
+    assert_ne!(o.code, 0);
+    assert_clean(&o);
+    assert_clean(&cmd(t.path(), &["show", "no\x1b]0;PWNED\x07"]));
+    assert_clean(&cmd(
+        t.path(),
+        &[
+            "endpoint",
+            "https://contoso.openai.azure.com/%1b]0;PWNED%07/models",
+        ],
+    ));
+    assert_clean(&cmd(t.path(), &["update", "nope", "--set", "a\x1b[2J=b"]));
+    std::fs::write(
+        t.path().join("connections.toml"),
+        "version = 1\nnamespace = \"abc\"\n[connections.x]\ntype = \"azure\\u001b]0;PW\\u0007\"\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["show", "x"],
+        vec!["doctor"],
+    ] {
+        assert_clean(&cmd(t.path(), &args));
+    }
+    // A stored value with C1 and bidi controls: JSON output escapes them, and keeps the value.
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join("connections.toml"),
+        "version = 1\nnamespace = \"abc\"\n[connections.x]\ntype = \"custom\"\nconfigs = { note = \"a\\u009b31m\\u202eb\" }\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["list", "--json"],
+        vec!["show", "x", "--json"],
+        vec!["show", "x"],
+        vec!["list"],
+    ] {
+        let o = cmd(t.path(), &args);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        assert_clean(&o);
+    }
+    let o = cmd(t.path(), &["show", "x", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["configs"]["note"], "a\u{9b}31m\u{202e}b", "{}", o.stdout);
+}
