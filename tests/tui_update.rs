@@ -464,3 +464,32 @@ fn a_stored_name_and_enums_take_no_typed_or_pasted_text() {
         "Enter cycles it"
     );
 }
+
+#[test]
+fn a_delete_from_elsewhere_under_an_open_add_row_popup_does_not_crash() {
+    let mut c = Connection::new("kv", "custom");
+    c.secrets.insert("k".into(), "keychain".into());
+    let mut app = app_with(vec![c]);
+    key(&mut app, KeyCode::Enter); // open the form
+    ch(&mut app, '+');
+    assert!(
+        matches!(app.popup, Some(Popup::Input { .. })),
+        "{:?}",
+        app.popup
+    );
+    typ(&mut app, "NEWKEY");
+    update(
+        &mut app,
+        Action::Deleted {
+            name: "kv".into(),
+            result: Ok(vec![]),
+        },
+    );
+    assert!(
+        app.popup.is_none(),
+        "the popup about the gone form is closed"
+    );
+    // Enter (which used to find no form and panic) is harmless now.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.selected.is_none());
+}

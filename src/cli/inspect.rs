@@ -132,6 +132,17 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
     Ok(())
 }
 
+/// Widest a column is padded to: a longer value overflows its column instead of pushing every
+/// row that far right (and a 70,000-character value is just long, never a crash).
+const MAX_COLUMN: usize = 80;
+
+/// `c` followed by spaces up to `width` characters, then the column gap.
+fn pad(out: &mut String, c: &str, width: usize) {
+    out.push_str(c);
+    let n = c.chars().count();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n) + 2));
+}
+
 fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
     let mut w = [0usize; N];
     for (i, h) in head.iter().enumerate() {
@@ -139,7 +150,7 @@ fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
     }
     for r in rows {
         for i in 0..N {
-            w[i] = w[i].max(r[i].chars().count());
+            w[i] = w[i].max(r[i].chars().count()).min(MAX_COLUMN);
         }
     }
     let line = |cells: Vec<&str>| {
@@ -148,7 +159,7 @@ fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
             if i + 1 == N {
                 s.push_str(c);
             } else {
-                s.push_str(&format!("{c:<width$}  ", width = w[i]));
+                pad(&mut s, c, w[i]);
             }
         }
         out!("{}", s.trim_end());
@@ -240,7 +251,12 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             }
         }
     }
-    let w = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(4);
+    let w = rows
+        .iter()
+        .map(|r| r[0].chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(MAX_COLUMN);
     let wv = rows
         .iter()
         .map(|r| r[1].chars().count())
@@ -248,10 +264,11 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         .unwrap_or(4)
         .min(60);
     for r in &rows {
-        out!(
-            "{}",
-            format!("{:<w$}  {:<wv$}  {}", r[0], r[1], r[2]).trim_end()
-        );
+        let mut line = String::new();
+        pad(&mut line, &r[0], w);
+        pad(&mut line, &r[1], wv);
+        line.push_str(&r[2]);
+        out!("{}", line.trim_end());
     }
     if let Some(url_field) = spec.fields.iter().find(|f| f.kind == FieldKind::Url)
         && let Some((v, _)) = c.effective(&url_field.key)

@@ -221,7 +221,8 @@ fn deployment_root(u: &str) -> String {
     } else {
         format!("https://{u}")
     };
-    match u.to_lowercase().find("/openai/") {
+    // ASCII lower-casing keeps every byte offset, so `i` is an offset into `u` too.
+    match u.to_ascii_lowercase().find("/openai/") {
         Some(i) => u[..i].to_string(),
         None => base_host(&u),
     }

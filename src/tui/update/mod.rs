@@ -60,6 +60,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
                     app.fix_selection();
                     app.focus = Focus::List;
+                    // A popup about the form that just went away has nothing left to act on.
+                    if matches!(
+                        app.popup,
+                        Some(Popup::Input {
+                            for_: InputFor::AddKv { .. },
+                            ..
+                        }) | Some(Popup::Confirm {
+                            what: Confirm::Discard(_),
+                            ..
+                        })
+                    ) {
+                        app.popup = None;
+                    }
                     app.set_status(Level::Info, format!("{} '{name}'.", s::DELETED));
                 }
                 Err(e) => app.set_status(Level::Error, e),
@@ -443,7 +456,9 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
                 error: None,
             });
         }
-        Row::Field(i) if f.field_spec(i).kind == FieldKind::Enum => {
+        Row::Field(i)
+            if f.field_spec(i).kind == FieldKind::Enum && !f.field_spec(i).values.is_empty() =>
+        {
             let spec = f.field_spec(i);
             let cur = text_of(&f.fields[i].input);
             let pos = spec

@@ -132,7 +132,10 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         }]
                     }
                     InputFor::AddKv { secret } => {
-                        let f = selected_form(app).expect("form open");
+                        // The connection may have been deleted meanwhile (by another program).
+                        let Some(f) = selected_form(app) else {
+                            return vec![];
+                        };
                         if !crate::model::valid_custom_key(&text)
                             || f.kv.iter().any(|r| r.key == text)
                         {
