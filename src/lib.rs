@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod conntest;
 pub mod endpoint;
+pub mod harden;
 pub mod migrate;
 pub mod model;
 pub mod promptflow;

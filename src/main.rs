@@ -2,6 +2,8 @@ use aiconn::cli::{self, Cli};
 use clap::Parser;
 
 fn main() {
+    // Before anything can read a secret.
+    aiconn::harden::no_core_dumps();
     let parsed = Cli::parse();
     if let Err(e) = cli::main(&parsed) {
         eprintln!(

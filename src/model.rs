@@ -24,6 +24,10 @@ pub enum Source {
     Default,
 }
 
+/// Largest value (or key) aiconn writes: a URL, a key or a setting is at most a few KiB; a
+/// bigger one is a paste gone wrong, and would make the file awkward for every later command.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+
 impl Connection {
     pub fn new(name: &str, type_id: &str) -> Self {
         Connection {
@@ -200,6 +204,25 @@ impl Connection {
                 }
             }
         }
+        let sized = self
+            .values
+            .iter()
+            .chain(self.configs.iter())
+            .flat_map(|(k, v)| [(k, k.len()), (k, v.len())])
+            .chain(self.secrets.keys().map(|k| (k, k.len())));
+        for (key, len) in sized {
+            if len > MAX_VALUE_BYTES {
+                errs.push(FieldError::new(
+                    key,
+                    format!(
+                        "'{}' is {} KiB, over the {} KiB a value may have",
+                        crate::sanitize::for_terminal(&key.chars().take(40).collect::<String>()),
+                        len >> 10,
+                        MAX_VALUE_BYTES >> 10
+                    ),
+                ));
+            }
+        }
         for key in self.configs.keys().chain(self.secrets.keys()) {
             if spec.is_custom() && !valid_custom_key(key) {
                 errs.push(FieldError::new(
@@ -323,6 +346,21 @@ mod tests {
         c.values.insert("custom_type".into(), "MyConn".into());
         let missing: Vec<_> = c.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(missing, ["module", "package", "package_version"]);
+    }
+
+    #[test]
+    fn values_over_the_cap_are_refused() {
+        let mut c = Connection::new("x", "open_ai");
+        c.secrets.insert("api_key".into(), "keychain".into());
+        c.values
+            .insert("organization".into(), "o".repeat(MAX_VALUE_BYTES + 1));
+        let errs = c.validate();
+        assert!(
+            errs.iter()
+                .any(|e| e.field == "organization" && e.message.contains("KiB"))
+        );
+        c.values.insert("organization".into(), "o".repeat(100));
+        assert!(c.validate().is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::model::{Connection, FieldError};
 use crate::secrets::{SecretError, SecretKey, SecretStore};
 use crate::store::{ConnDoc, Store, StoreError};
 use indexmap::IndexMap;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpError {
@@ -140,7 +140,19 @@ impl<'a> Service<'a> {
             conn.secrets.shift_remove(k);
             new_secrets.shift_remove(k);
         }
-        let errors = conn.validate();
+        let mut errors = conn.validate();
+        for (field, v) in &new_secrets {
+            if v.expose_secret().len() > crate::model::MAX_VALUE_BYTES {
+                errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "the value of secret '{field}' is {} KiB, over the {} KiB a value may have",
+                        v.expose_secret().len() >> 10,
+                        crate::model::MAX_VALUE_BYTES >> 10
+                    ),
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(OpError::Invalid(errors));
         }

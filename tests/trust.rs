@@ -235,3 +235,144 @@ fn hostile_input_never_reaches_the_terminal_raw() {
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["configs"]["note"], "a\u{9b}31m\u{202e}b", "{}", o.stdout);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_process_cannot_dump_core_while_it_holds_secrets() {
+    let t = tempfile::tempdir().unwrap();
+    let mut p = common::pty::Pty::spawn(t.path(), &[], 80, 24);
+    p.wait_for("Which service?");
+    let pid = p.child.process_id().unwrap();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let soft = core.split_whitespace().nth(4).unwrap();
+    assert_eq!(soft, "0", "{core}");
+    let _ = p.child.kill();
+}
+
+#[cfg(unix)]
+#[test]
+fn the_config_file_is_a_regular_file_and_links_are_handled() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    // Not a regular file: refused at once, without reading it (a FIFO would block forever).
+    let t = tempfile::tempdir().unwrap();
+    symlink("/dev/zero", t.path().join("connections.toml")).unwrap();
+    let o = cmd(t.path(), &["list"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
+    let t = tempfile::tempdir().unwrap();
+    let fifo = t.path().join("connections.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let o = cmd(t.path(), &["list"]);
+    assert!(o.stderr.contains("not a regular file"), "{}", o.stderr);
+
+    // A symlinked connections.toml is written through: the link stays, the target changes.
+    let t = tempfile::tempdir().unwrap();
+    let real = t.path().join("dotfiles");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(real.join("c.toml"), "version = 1\nnamespace = \"abc\"\n").unwrap();
+    let dir = t.path().join("cfg");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    symlink(real.join("c.toml"), dir.join("connections.toml")).unwrap();
+    create(
+        &dir,
+        &[
+            "--type",
+            "custom",
+            "--name",
+            "x",
+            "--set",
+            "configs.a=b",
+            "--set",
+            "secrets.k=fake-key-1005",
+        ],
+    );
+    assert!(
+        std::fs::symlink_metadata(dir.join("connections.toml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(real.join("c.toml"))
+            .unwrap()
+            .contains("[connections.x]")
+    );
+
+    // A lock file planted as a symlink is never followed.
+    let t = tempfile::tempdir().unwrap();
+    let victim = t.path().join("victim");
+    std::fs::write(&victim, "keep").unwrap();
+    symlink(&victim, t.path().join("connections.toml.lock")).unwrap();
+    let o = cmd(
+        t.path(),
+        &[
+            "create",
+            "--type",
+            "custom",
+            "--name",
+            "x",
+            "--set",
+            "configs.a=b",
+            "--set",
+            "secrets.k=fake-key-1006",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+
+    // A config dir open to others gets a warning with the chmod.
+    let t = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let o = cmd(t.path(), &["list"]);
+    assert!(o.stderr.contains("chmod 700"), "{}", o.stderr);
+}
+
+#[test]
+fn oversized_values_and_hostile_files_are_refused_at_write() {
+    let t = tempfile::tempdir().unwrap();
+    let big = format!("organization={}", "o".repeat(70_000));
+    let key = format!("api_key={KEY}");
+    let o = cmd(
+        t.path(),
+        &[
+            "create", "--type", "open_ai", "--name", "c", "--set", &big, "--set", &key,
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", &o.stderr[..o.stderr.len().min(300)]);
+    assert!(
+        o.stderr.contains("KiB"),
+        "{}",
+        &o.stderr[..o.stderr.len().min(300)]
+    );
+    assert!(!t.path().join("connections.toml").exists());
+
+    // 100,000 levels of nesting: refused quickly with a reason.
+    let deep = format!("name: d\ntype: custom\nconfigs: {}\n", "[".repeat(100_000));
+    let o = import_yaml(t.path(), &deep);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("nested deeper"), "{}", o.stderr);
+
+    // A name in the file that would leave --out is refused, and nothing is written there.
+    std::fs::write(
+        t.path().join("connections.toml"),
+        "version = 1\nnamespace = \"abc\"\n[connections.\"../../pwned\"]\ntype = \"custom\"\nconfigs = { a = \"b\" }\n",
+    )
+    .unwrap();
+    let out = t.path().join("out/a/b");
+    std::fs::create_dir_all(&out).unwrap();
+    let o = cmd(t.path(), &["export", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("invalid name"), "{}", o.stderr);
+    assert!(!t.path().join("out/pwned.yaml").exists());
+}

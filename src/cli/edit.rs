@@ -132,6 +132,30 @@ pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
     Ok(())
 }
 
+/// An import file: a regular file (not a FIFO or a device), of at most a connection file's size.
+fn read_input_file(path: &std::path::Path) -> Result<String, CliError> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| CliError::new(format!("cannot read: {e}")))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| CliError::new(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(CliError::new("not a regular file"));
+    }
+    let limit = crate::promptflow::MAX_IMPORT_BYTES as u64;
+    let mut text = String::new();
+    f.take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::new(format!("cannot read: {e}")))?;
+    if text.len() as u64 > limit {
+        return Err(CliError::new(format!(
+            "larger than {} KiB: not a connection file",
+            limit >> 10
+        )));
+    }
+    Ok(text)
+}
+
 fn is_dotenv(path: &std::path::Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -184,8 +208,7 @@ fn import_one(
     overwrite: bool,
     edit: &EditArgs,
 ) -> Result<String, CliError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| CliError::new(format!("cannot read: {e}")))?;
+    let text = read_input_file(path)?;
     let mut imp = if is_dotenv(path) {
         import_dotenv(shown, &text, name)
     } else {

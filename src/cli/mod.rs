@@ -118,6 +118,9 @@ pub fn tui(ctx: &Context, readonly: bool, setup: bool) -> Result<(), CliError> {
 /// Runs `aiconn` with its arguments: a subcommand, or the TUI when there is none.
 pub fn main(cli: &Cli) -> Result<(), CliError> {
     let ctx = Context::new(cli.config_dir.clone())?;
+    if let Some(w) = crate::store::open_dir_warning(ctx.store.dir()) {
+        say!("aiconn: warning: {w}");
+    }
     let Some(command) = &cli.command else {
         return tui(&ctx, cli.readonly, false);
     };

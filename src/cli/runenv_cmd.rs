@@ -44,6 +44,7 @@ pub fn run(
         // Become the command: its exit status and signals are ours, and the secrets live only
         // in its environment.
         use std::os::unix::process::CommandExt;
+        crate::harden::restore_core_limit();
         let e = cmd.exec();
         Err(CliError {
             code: 127,

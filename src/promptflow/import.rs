@@ -114,7 +114,54 @@ pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), Strin
 }
 
 /// Reads one prompt flow connection YAML. `name` overrides the file's name (`--name`).
+/// Deepest nesting a connection file needs is 2 (`configs:` then a key); anything far deeper
+/// is not a connection file, and the YAML parser's time grows quadratically with depth.
+const MAX_YAML_DEPTH: usize = 32;
+/// Largest file `import` reads: a connection file is a few hundred bytes.
+pub const MAX_IMPORT_BYTES: usize = 1 << 20;
+
+/// The deepest flow (`[`/`{`) or block (indentation) nesting in `text`, roughly: quotes and
+/// comments are skipped, which is all a bound needs.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut quote) = (0usize, 0usize, None::<char>);
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        max = max.max(indent / 2);
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    max
+}
+
 pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(err(
+            file,
+            format!(
+                "{} KiB is far larger than a connection file ({} KiB at most)",
+                text.len() >> 10,
+                MAX_IMPORT_BYTES >> 10
+            ),
+        ));
+    }
+    if nesting_depth(text) > MAX_YAML_DEPTH {
+        return Err(err(
+            file,
+            format!("nested deeper than {MAX_YAML_DEPTH} levels: not a connection file"),
+        ));
+    }
     let doc: Value =
         serde_yaml_ng::from_str(text).map_err(|e| err(file, format!("not valid YAML: {e}")))?;
     let Value::Mapping(map) = doc else {
@@ -240,6 +287,29 @@ pub fn import_dotenv(file: &str, text: &str, name: Option<&str>) -> Result<Impor
         return Err(err(file, "nothing to import from this .env file"));
     }
     Ok(imp)
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_refused_quickly_and_real_files_pass() {
+        let deep = format!("name: x\ntype: custom\nconfigs: {}", "[".repeat(100_000));
+        let e = import_yaml("f.yaml", &deep, None).unwrap_err().to_string();
+        assert!(e.contains("nested deeper"), "{e}");
+        let indented: String = (0..200)
+            .map(|i| format!("{}a{i}:\n", " ".repeat(i * 2)))
+            .collect();
+        assert!(
+            import_yaml("f.yaml", &indented, None)
+                .unwrap_err()
+                .to_string()
+                .contains("nested")
+        );
+        let ok = "name: x\ntype: custom\nconfigs:\n  a: \"[[[{{\"\nsecrets:\n  k: fake-key-0001\n";
+        assert!(import_yaml("f.yaml", ok, None).is_ok());
+    }
 }
 
 #[cfg(test)]

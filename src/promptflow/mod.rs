@@ -6,5 +6,5 @@ mod import;
 mod placeholder;
 
 pub use export::{SecretStyle, export_yaml};
-pub use import::{ImportError, Imported, apply_set, import_dotenv, import_yaml};
+pub use import::{ImportError, Imported, MAX_IMPORT_BYTES, apply_set, import_dotenv, import_yaml};
 pub use placeholder::{SecretInput, is_placeholder, is_scrubbed};

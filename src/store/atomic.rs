@@ -47,6 +47,23 @@ pub fn remove_stale_temps(path: &Path) {
 /// rename over the target, fsync the directory. A crash at any point leaves either the old or
 /// the new file, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // A symlinked file (dotfiles managed by stow or a synced folder) is written through to its
+    // target: renaming over the link itself would replace it and leave the target stale.
+    let resolved;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "{} is a symbolic link whose target cannot be resolved ({e}); fix or remove the link",
+                    path.display()
+                ),
+            )
+        })?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -65,6 +82,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir)
+}
+
+/// `O_NOFOLLOW` as the platform spells it.
+#[cfg(unix)]
+fn nofollow() -> i32 {
+    rustix::fs::OFlags::NOFOLLOW.bits() as i32
+}
+
+/// A world- or group-accessible config dir: the warning to show, with the fix.
+pub fn open_dir_warning(dir: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "{} is open to other users (mode {:o}); run: chmod 700 {}",
+                dir.display(),
+                mode & 0o777,
+                dir.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 #[cfg(unix)]
@@ -86,9 +131,13 @@ impl FileLock {
     pub fn acquire(lock_path: &Path, wait: Duration) -> io::Result<FileLock> {
         let mut opts = OpenOptions::new();
         opts.create(true).truncate(false).write(true);
-        // Empty, but private like everything else in the config dir.
+        // Empty, but private like everything else in the config dir; never through a symlink
+        // (someone else's link would make us create or lock a file of their choosing).
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600).custom_flags(nofollow());
+        }
         let file = opts.open(lock_path)?;
         let start = Instant::now();
         loop {

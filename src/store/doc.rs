@@ -291,6 +291,10 @@ fn read(text: &str, path: &Path) -> Result<(toml_edit::Document<String>, Snapsho
 }
 
 fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, StoreError> {
+    // Names become file names (export) and keychain accounts: the file obeys the CLI's rule.
+    if let Err(m) = crate::model::validate_name(name) {
+        return Err(cx.err(entry.span(), format!("connection name: {m}")));
+    }
     let t = entry
         .as_table_like()
         .ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' must be a table")))?;

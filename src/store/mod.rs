@@ -4,7 +4,9 @@
 mod atomic;
 mod doc;
 
-pub use atomic::{FileLock, ensure_private_dir, remove_stale_temps, write_atomic};
+pub use atomic::{
+    FileLock, ensure_private_dir, open_dir_warning, remove_stale_temps, write_atomic,
+};
 pub use doc::{ConnDoc, FORMAT_VERSION, Snapshot};
 
 use std::path::{Path, PathBuf};
@@ -105,6 +107,14 @@ impl Store {
         };
         // A connections file is kilobytes; anything this big is not one (and parsing it
         // would stall every command).
+        // Not a regular file (/dev/zero, a FIFO): never read it, it may never end.
+        if let Ok(m) = std::fs::metadata(&path)
+            && !m.is_file()
+        {
+            return Err(invalid(
+                "not a regular file (a device, FIFO or directory); the file was not changed".into(),
+            ));
+        }
         if let Ok(m) = std::fs::metadata(&path)
             && m.len() > MAX_FILE_BYTES
         {
