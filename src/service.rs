@@ -51,6 +51,33 @@ pub enum OpError {
     },
 }
 
+/// Credentials pasted inside a URL (a user part, a key in the query) never reach the file:
+/// the key belongs in its own field, which goes to the secret backend.
+fn strip_url_credentials(conn: &mut Connection) -> Warnings {
+    let Some(spec) = conn.spec() else {
+        return vec![];
+    };
+    let mut warnings = Vec::new();
+    for f in spec
+        .fields
+        .iter()
+        .filter(|f| f.kind == crate::catalogue::FieldKind::Url)
+    {
+        if let Some(clean) = conn
+            .values
+            .get(&f.key)
+            .and_then(|v| crate::endpoint::strip_credentials(v))
+        {
+            warnings.push(format!(
+                "{}: removed the credentials from the URL (they are not stored); put the key in the key field",
+                f.key
+            ));
+            conn.values.insert(f.key.clone(), clean);
+        }
+    }
+    warnings
+}
+
 /// What the saver believes the stored connection is, so a concurrent change is never lost.
 #[derive(Debug, Clone)]
 pub enum Expect {
@@ -140,6 +167,7 @@ impl<'a> Service<'a> {
             conn.secrets.shift_remove(k);
             new_secrets.shift_remove(k);
         }
+        let mut warnings = strip_url_credentials(&mut conn);
         let mut errors = conn.validate();
         for (field, v) in &new_secrets {
             if v.expose_secret().len() > crate::model::MAX_VALUE_BYTES {
@@ -181,7 +209,6 @@ impl<'a> Service<'a> {
             return Err(e.into());
         }
         // Only now that the file no longer records them may old secrets go.
-        let mut warnings = Vec::new();
         if let Some(before) = current {
             for field in before
                 .secrets

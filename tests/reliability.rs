@@ -400,7 +400,23 @@ fn a_canary_secret_never_leaks_through_any_path() {
 #[test]
 fn hostile_stored_values_never_reach_the_terminal_raw() {
     let d = tempfile::tempdir().unwrap();
+    // A hostile name is refused by the file's name rule, and the error shows it escaped.
     let evil_name = "evil\\u001b]52;c;ZXZpbA==\\u0007\\u202e";
+    fs::write(
+        d.path().join("connections.toml"),
+        format!(
+            "version = 1\nnamespace = \"n\"\n[connections.\"{evil_name}\"]\ntype = \"open_ai\"\n"
+        ),
+    )
+    .unwrap();
+    let o = cmd(d.path(), &["list"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("invalid name") && !o.stderr.contains('\x1b'),
+        "{}",
+        o.stderr
+    );
+    let evil_name = "evil";
     let text = format!(
         "version = 1\nnamespace = \"n\"\n[connections.\"{evil_name}\"]\ntype = \"open_ai\"\nbase_url = \"https://x.example/\\u001b[2J\\u001b]0;pwned\\u0007{}\"\norganization = \"\\u202eorg\"\nsecrets = {{ api_key = \"keychain\" }}\n",
         "a".repeat(5000)

@@ -57,12 +57,19 @@ fn test_never_sends_a_key_to_a_lookalike_or_userinfo_host() {
 
     // The userinfo trick, pointed at a listener on this machine: nothing may connect.
     let (port, hits) = counting_listener();
+    // A save strips the user part, so the file is written by hand (or by someone else).
     let t = tempfile::tempdir().unwrap();
     make(
         t.path(),
         "azure_open_ai",
-        &format!("api_base=http://contoso.openai.azure.com@127.0.0.1:{port}/"),
+        "api_base=https://contoso.openai.azure.com/",
     );
+    let file = t.path().join("connections.toml");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "https://contoso.openai.azure.com/",
+        &format!("http://contoso.openai.azure.com@127.0.0.1:{port}/"),
+    );
+    std::fs::write(&file, text).unwrap();
     refused(t.path(), "real host is 127.0.0.1");
     assert_eq!(hits.load(Ordering::SeqCst), 0, "a connection was opened");
 }
@@ -375,4 +382,104 @@ fn oversized_values_and_hostile_files_are_refused_at_write() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("invalid name"), "{}", o.stderr);
     assert!(!t.path().join("out/pwned.yaml").exists());
+}
+
+#[test]
+fn smaller_leaks_are_closed() {
+    let t = tempfile::tempdir().unwrap();
+    // A key on the command line: warned, with the safe alternative; the value never echoed.
+    let key = format!("api_key={KEY}");
+    let o = cmd(
+        t.path(),
+        &[
+            "create",
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--set",
+            "base_url=https://u:pw-0001@api.openai.com/v1",
+            "--set",
+            &key,
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("process list") && o.stderr.contains("--secret-stdin api_key"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains(KEY));
+    // The URL's credentials are not stored, and the user is told.
+    assert!(o.stderr.contains("removed the credentials"), "{}", o.stderr);
+    let file = std::fs::read_to_string(t.path().join("connections.toml")).unwrap();
+    assert!(
+        !file.contains("pw-0001") && file.contains("https://api.openai.com/v1"),
+        "{file}"
+    );
+    assert!(!cmd(t.path(), &["list"]).stdout.contains("pw-0001"));
+
+    // `--set VALUE` without '=' does not echo the value.
+    let o = cmd(t.path(), &["update", "c", "--set", "fake-key-1007"]);
+    assert_eq!(o.code, 2);
+    assert!(!o.stderr.contains("fake-key-1007"), "{}", o.stderr);
+
+    // The main help does not teach putting a key on the command line.
+    let o = cmd(t.path(), &["--help"]);
+    assert!(
+        !o.stdout.contains("api_key=<") && !o.stdout.contains("api_key=..."),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn export_with_env_secrets_then_import_resolves_the_variable() {
+    let t = tempfile::tempdir().unwrap();
+    let key = format!("api_key={KEY}");
+    create(
+        t.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--set",
+            "base_url=https://api.openai.com/v1",
+            "--set",
+            &key,
+        ],
+    );
+    let out = t.path().join("out");
+    let o = cmd(
+        t.path(),
+        &[
+            "export",
+            "c",
+            "--out",
+            out.to_str().unwrap(),
+            "--secrets",
+            "env",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let yaml = std::fs::read_to_string(out.join("c.yaml")).unwrap();
+    assert!(yaml.contains("${env:C_API_KEY}"), "{yaml}");
+    let t2 = tempfile::tempdir().unwrap();
+    // Unset: an error naming the variable, nothing stored.
+    let mut c = aiconn(t2.path());
+    c.args(["import", out.join("c.yaml").to_str().unwrap()])
+        .env_remove("C_API_KEY");
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("C_API_KEY is not set"), "{}", o.stderr);
+    assert!(cmd(t2.path(), &["list", "--json"]).stdout.trim() == "[]");
+    // Set: its value is the key, not the literal text.
+    let mut c = aiconn(t2.path());
+    c.args(["import", out.join("c.yaml").to_str().unwrap()])
+        .env("C_API_KEY", "fake-key-1008");
+    let o = run(c);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = show_json(t2.path(), "c");
+    assert_eq!(v["api_key"], "fake-key-1008", "{v}");
 }

@@ -10,7 +10,7 @@ Examples:
   aiconn create --type azure_ai --name foundry --set endpoint=https://res.services.ai.azure.com/models
   aiconn show foundry --json               every field; secrets masked
   aiconn endpoint 'https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21'
-  aiconn import azure_openai.yaml --set api_key=<key>
+  aiconn import azure_openai.yaml          asks (hidden) for each <user-input> secret
   aiconn export --out connections/         prompt flow YAML, secrets as <user-input>
   aiconn doctor                            is the keychain usable here, and if not, why
 
@@ -117,7 +117,7 @@ pub enum Command {
     },
     /// Import prompt flow connection YAML files or .env files
     #[command(
-        after_help = "Examples:\n  aiconn import azure_openai.yaml --set api_key=...\n  aiconn import .env --name myenv\n  aiconn import conns/*.yaml --overwrite"
+        after_help = "Examples:\n  aiconn import azure_openai.yaml\n  printf %s \"$KEY\" | aiconn import azure_openai.yaml --secret-stdin api_key\n  aiconn import .env --name myenv\n  aiconn import conns/*.yaml --overwrite"
     )]
     Import {
         #[arg(required = true, value_name = "FILE")]

@@ -15,14 +15,24 @@ use std::io::Read;
 /// Applies `--set` pairs and `--secret-stdin`.
 pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliError> {
     for pair in &edit.set {
+        // Never echo what was given: without '=' it may be a pasted key.
         let (k, v) = pair.split_once('=').ok_or_else(|| {
-            CliError::usage(format!(
-                "--set expects KEY=VALUE, got '{}'",
-                for_terminal(pair)
-            ))
+            CliError::usage(
+                "--set expects KEY=VALUE (the argument has no '='; it is not shown, as it may be a secret)",
+            )
         })?;
         let v = v.trim_matches(|c| c == '"' || c == '\'');
-        apply_set(imp, k.trim(), v).map_err(CliError::usage)?;
+        let k = k.trim();
+        let before = imp.secret_values.len();
+        apply_set(imp, k, v).map_err(CliError::usage)?;
+        if imp.secret_values.len() > before {
+            let field = k.strip_prefix("secrets.").unwrap_or(k);
+            say!(
+                "aiconn: warning: the value of secret '{}' was given on the command line, where other users can see it in the process list and it stays in your shell history; next time use --secret-stdin {} (or leave it out to be asked, hidden)",
+                for_terminal(k),
+                for_terminal(field)
+            );
+        }
     }
     if let Some(field) = &edit.secret_stdin {
         let mut buf = String::new();

@@ -9,6 +9,7 @@ mod keys;
 
 pub use classify::classify_with;
 pub use hint::kind_label;
+pub use keys::strip_credentials;
 use serde::Serialize;
 
 /// What kind of endpoint a URL is (endpoints.md §1.5).

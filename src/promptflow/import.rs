@@ -56,6 +56,27 @@ fn key_str(file: &str, k: &Value) -> Result<String, ImportError> {
     scalar(file, "key", k)?.ok_or_else(|| err(file, "a key is empty"))
 }
 
+/// `${env:NAME}` (what `aiconn export --secrets env` and `pf flow build` write) is replaced by
+/// the variable's value, as prompt flow's serving does (`^\$\{env:(.+)}$`); an unset variable
+/// is an error, never the literal text stored as a key.
+fn resolve_env_reference(field: &str, value: &str) -> Result<SecretString, String> {
+    let Some(name) = value
+        .strip_prefix("${env:")
+        .and_then(|r| r.strip_suffix('}'))
+        .filter(|n| !n.is_empty())
+    else {
+        return Ok(SecretString::from(value.to_string()));
+    };
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => Ok(SecretString::from(v)),
+        _ => Err(format!(
+            "secret '{field}' is {}, but the environment variable {} is not set; set it, or give the key with --secret-stdin {field}",
+            crate::sanitize::for_terminal(value),
+            crate::sanitize::for_terminal(name)
+        )),
+    }
+}
+
 /// Sets one value the way prompt flow's `--set key=value` does: `configs.k` / `secrets.k` for
 /// custom maps, a field name otherwise.
 pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), String> {
@@ -96,8 +117,8 @@ pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), Strin
             SecretInput::Keep => imp.keep.push(sub.to_string()),
             SecretInput::Ask => imp.needs_input.push(sub.to_string()),
             SecretInput::Value => {
-                imp.secret_values
-                    .insert(sub.to_string(), SecretString::from(value.to_string()));
+                let value = resolve_env_reference(sub, value)?;
+                imp.secret_values.insert(sub.to_string(), value);
             }
         }
         if spec.is_custom() {
