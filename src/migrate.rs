@@ -1,12 +1,15 @@
-//! Moving every secret from one backend to another (`aiconn secrets migrate`). Order makes it
-//! safe to interrupt anywhere: copy and verify, then switch the file's records, then delete
-//! the old copies. Until the switch the old copies are the live ones; after it the new ones
-//! are, and the old copies are only leftovers a rerun removes.
+//! Moving every secret from one backend to another (`aiconn secrets migrate`), with the same
+//! journal and commit point as every save: copy each value into the target under a fresh
+//! generation and verify it, then switch the file's records (the commit), then delete the old
+//! copies. Until the switch the old copies are the live ones; after it the new ones are. An
+//! interrupted run leaves a journal, and the next run (or `doctor --fix`) removes whatever of
+//! its copies nothing points at.
 
-use crate::model::Connection;
-use crate::secrets::{SecretError, SecretKey, SecretStore};
-use crate::service::OpError;
-use crate::store::Store;
+use crate::model::{Backend, SecretRecord};
+use crate::secrets::journal::Journal;
+use crate::secrets::{SecretError, SecretErrorKind, SecretKey, SecretStore, new_generation};
+use crate::service::{OpError, Service};
+use crate::store::{Store, StoreError};
 use secrecy::ExposeSecret;
 
 #[derive(Debug, Default)]
@@ -33,13 +36,39 @@ impl Sources<'_> {
         if !self.opened.iter().any(|(n, _)| n == name) {
             self.opened.push((name.to_string(), (self.open)(name)));
         }
-        let (_, r) = self
-            .opened
+        match self.opened.iter().find(|(n, _)| n == name) {
+            Some((_, r)) => r.as_ref().map(|b| b.as_ref()).map_err(Clone::clone),
+            None => Err(SecretError::new(
+                SecretErrorKind::Other,
+                "backend not opened",
+            )),
+        }
+    }
+
+    /// The ones that opened, by name.
+    fn usable(&self, name: &str) -> Option<&dyn SecretStore> {
+        self.opened
             .iter()
             .find(|(n, _)| n == name)
-            .expect("just added");
-        r.as_ref().map(|b| b.as_ref()).map_err(Clone::clone)
+            .and_then(|(_, r)| r.as_ref().ok())
+            .map(|b| b.as_ref())
     }
+}
+
+fn io(store: &Store, e: std::io::Error) -> OpError {
+    OpError::Store(StoreError::Io {
+        path: store.dir().to_path_buf(),
+        source: e,
+    })
+}
+
+/// One value copied into the target: the connection, the field, the record it came from and
+/// the record of the copy.
+struct Copy {
+    conn: String,
+    field: String,
+    old: SecretRecord,
+    new: SecretRecord,
 }
 
 /// Moves every secret recorded in another backend into `to`. `open` gives the store for a
@@ -57,93 +86,112 @@ pub fn migrate(
         open,
         opened: Vec::new(),
     };
-    // 1. Copy and verify.
-    let mut copied: Vec<(Connection, String, String)> = Vec::new();
+    // 1. Copy and verify, each into a fresh generation nothing points at yet.
+    let mut journal = Journal::begin(store.dir()).map_err(|e| io(store, e))?;
+    let mut copies: Vec<Copy> = Vec::new();
     for c in doc.connections() {
-        for (field, backend) in &c.secrets {
-            if backend == target {
+        for (field, record) in &c.secrets {
+            let Some(backend) = record.backend() else {
+                continue;
+            };
+            if backend.as_str() == target {
                 report.already += 1;
                 continue;
             }
-            let key = SecretKey::new(&ns, &c.name, field);
-            let src = sources.get(backend)?;
-            let Some(v) = src.get(&key)? else {
+            let src = sources.get(backend.as_str())?;
+            let Some(v) = src.get(&SecretKey::for_record(&ns, &c.name, field, record))? else {
                 report.warnings.push(format!(
                     "'{field}' of '{}' is recorded in {backend} but missing there; left as is",
                     c.name
                 ));
                 continue;
             };
+            let new = SecretRecord::stored(target, Some(new_generation()));
+            let key = SecretKey::for_record(&ns, &c.name, field, &new);
+            journal
+                .note(target, key.as_str())
+                .map_err(|e| io(store, e))?;
             to.set(&key, &v)?;
             let back = to.get(&key)?;
             if back.as_ref().map(|b| b.expose_secret()) != Some(v.expose_secret()) {
                 return Err(OpError::Secret(SecretError::new(
-                    crate::secrets::SecretErrorKind::Other,
+                    SecretErrorKind::Other,
                     format!(
                         "'{field}' of '{}' did not read back from {target}; nothing was switched",
                         c.name
                     ),
                 )));
             }
-            copied.push((c.clone(), field.clone(), backend.clone()));
+            copies.push(Copy {
+                conn: c.name.clone(),
+                field: field.clone(),
+                old: record.clone(),
+                new,
+            });
         }
     }
     crate::testhook::crash_point("migrate-copied");
-    // 2. Switch the records (only where nobody changed them meanwhile).
+    // 2. Switch the records (only where nobody changed them meanwhile): the commit.
     let mut tx = store.begin()?;
-    for (c, field, backend) in &copied {
-        let Some(mut now) = tx.doc.get(&c.name).cloned() else {
+    let mut old_copies: Vec<(Backend, SecretKey)> = Vec::new();
+    let mut unused: Vec<SecretKey> = Vec::new();
+    for cp in &copies {
+        let new_key = SecretKey::for_record(&ns, &cp.conn, &cp.field, &cp.new);
+        let Some(mut now) = tx.doc.get(&cp.conn).cloned() else {
+            unused.push(new_key);
             continue;
         };
-        if now.secrets.get(field) == Some(backend) {
-            now.secrets.insert(field.clone(), target.to_string());
+        if now.secrets.get(&cp.field) == Some(&cp.old) {
+            let old_key = SecretKey::for_record(&ns, &cp.conn, &cp.field, &cp.old);
+            let backend = cp.old.backend().cloned().unwrap_or(Backend::Keychain);
+            journal
+                .note(backend.as_str(), old_key.as_str())
+                .map_err(|e| io(store, e))?;
+            now.secrets.insert(cp.field.clone(), cp.new.clone());
             tx.doc.upsert(&now);
-            report.moved.push((c.name.clone(), field.clone()));
+            report.moved.push((cp.conn.clone(), cp.field.clone()));
+            old_copies.push((backend, old_key));
+        } else {
+            unused.push(new_key);
         }
     }
     tx.doc.set_secret_backend(target);
     tx.commit()?;
     crate::testhook::crash_point("migrate-committed");
-    // 3. Remove the old copies, and leftovers of an interrupted earlier run.
-    let doc = store.snapshot()?;
-    for c in doc.connections() {
-        for (field, backend) in &c.secrets {
-            if backend != target {
-                continue;
-            }
-            let key = SecretKey::new(&ns, &c.name, field);
-            let was_moved = copied
-                .iter()
-                .find(|(cc, f, _)| cc.name == c.name && f == field)
-                .map(|(_, _, b)| b.clone());
-            let others: Vec<String> = match was_moved {
-                Some(b) => vec![b],
-                None => crate::secrets::BACKENDS
-                    .iter()
-                    .filter(|b| **b != target)
-                    .map(|b| b.to_string())
-                    .collect(),
-            };
-            for other in others {
-                let strict = copied
-                    .iter()
-                    .any(|(cc, f, _)| cc.name == c.name && f == field);
-                match sources.get(&other) {
-                    Ok(src) => {
-                        if let Err(e) = src.delete(&key)
-                            && strict
-                        {
-                            report.warnings.push(format!("the old copy of '{field}' of '{}' in {other} could not be removed: {e}", c.name));
-                        }
-                    }
-                    Err(e) if strict => report.warnings.push(format!(
-                        "the old copy of '{field}' of '{}' in {other} could not be removed: {e}",
-                        c.name
-                    )),
-                    Err(_) => {}
-                }
+    // 3. Remove the old copies (and copies nobody switched to).
+    let mut clean = to.delete_many(&unused).is_ok();
+    for (backend, key) in old_copies {
+        match sources.get(backend.as_str()).and_then(|s| s.delete(&key)) {
+            Ok(()) => {}
+            Err(e) => {
+                clean = false;
+                report.warnings.push(format!(
+                    "an old copy in {backend} could not be removed ({e}); `aiconn doctor --fix` removes it later"
+                ));
             }
         }
+    }
+    if clean {
+        journal.done();
+    }
+    // 4. Leftovers of interrupted earlier runs, in every backend at hand.
+    for b in crate::secrets::BACKENDS {
+        if b != target {
+            let _ = sources.get(b);
+        }
+    }
+    let svc = Service::new(store, to);
+    let backend_for = |name: &str| -> Option<&dyn SecretStore> {
+        if name == target {
+            Some(to)
+        } else {
+            sources.usable(name)
+        }
+    };
+    if let Err(e) = svc.sweep_with(&backend_for) {
+        report.warnings.push(format!(
+            "could not remove what an interrupted earlier run left: {e}"
+        ));
     }
     Ok(report)
 }

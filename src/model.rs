@@ -13,8 +13,133 @@ pub struct Connection {
     pub values: IndexMap<String, String>,
     /// Custom connections: non-secret key/value pairs.
     pub configs: IndexMap<String, String>,
-    /// Secret field (or custom secret key) -> backend holding it, e.g. `api_key -> keychain`.
-    pub secrets: IndexMap<String, String>,
+    /// Secret field (or custom secret key) -> where its value is kept.
+    pub secrets: IndexMap<String, SecretRecord>,
+}
+
+/// A secret backend as the file names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Keychain,
+    Vault,
+    /// A name this build does not know (reported as given, never guessed).
+    Unknown(String),
+}
+
+impl Backend {
+    pub fn parse(s: &str) -> Backend {
+        match s {
+            "keychain" => Backend::Keychain,
+            "vault" => Backend::Vault,
+            other => Backend::Unknown(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Backend::Keychain => "keychain",
+            Backend::Vault => "vault",
+            Backend::Unknown(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the file records for one secret: never the value, only where the value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRecord {
+    /// In a draft only: the value comes with the save (a new custom row, a duplicate's copy).
+    /// Never written to the file; a save without the value is refused.
+    Pending,
+    /// Kept in `backend` under `generation`, a random id that names this exact value, so a new
+    /// value never overwrites the one the file points at (`None`: written before generations).
+    In {
+        backend: Backend,
+        generation: Option<String>,
+    },
+}
+
+impl SecretRecord {
+    /// A record in `backend` (by name) with generation `generation`.
+    pub fn stored(backend: &str, generation: Option<String>) -> Self {
+        SecretRecord::In {
+            backend: Backend::parse(backend),
+            generation,
+        }
+    }
+
+    /// The file's text: `keychain` or `keychain:<generation>`; empty is pending.
+    pub fn parse(s: &str) -> Self {
+        if s.is_empty() {
+            return SecretRecord::Pending;
+        }
+        match s.split_once(':') {
+            Some((b, g)) => SecretRecord::stored(b, Some(g.to_string())),
+            None => SecretRecord::stored(s, None),
+        }
+    }
+
+    pub fn to_file_text(&self) -> String {
+        match self {
+            SecretRecord::Pending => String::new(),
+            SecretRecord::In {
+                backend,
+                generation: Some(g),
+            } => format!("{backend}:{g}"),
+            SecretRecord::In { backend, .. } => backend.to_string(),
+        }
+    }
+
+    pub fn backend(&self) -> Option<&Backend> {
+        match self {
+            SecretRecord::In { backend, .. } => Some(backend),
+            SecretRecord::Pending => None,
+        }
+    }
+
+    pub fn generation(&self) -> Option<&str> {
+        match self {
+            SecretRecord::In { generation, .. } => generation.as_deref(),
+            SecretRecord::Pending => None,
+        }
+    }
+
+    pub fn is_pending(&self) -> bool {
+        matches!(self, SecretRecord::Pending)
+    }
+}
+
+/// Shown as its backend's name (`show`'s SOURCE column); pending as nothing.
+impl fmt::Display for SecretRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretRecord::In { backend, .. } => write!(f, "{backend}"),
+            SecretRecord::Pending => Ok(()),
+        }
+    }
+}
+
+/// Whether a connection's secrets are recorded (`list`'s KEY column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    Set,
+    Missing,
+    /// The connection needs no secret (Entra ID).
+    NotNeeded,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Set => "set",
+            KeyStatus::Missing => "missing",
+            KeyStatus::NotNeeded => "-",
+        }
+    }
 }
 
 /// Where a shown value comes from (the `show` command's SOURCE column).
@@ -86,15 +211,15 @@ impl Connection {
 
     /// `set` when every secret the connection needs is recorded, `missing` when one is not,
     /// `-` when it needs none (Entra ID). Reads the record only, never the keychain.
-    pub fn key_status(&self) -> &'static str {
+    pub fn key_status(&self) -> KeyStatus {
         let Some(spec) = self.spec() else {
-            return "missing";
+            return KeyStatus::Missing;
         };
         if spec.is_custom() {
             return if self.secrets.is_empty() {
-                "missing"
+                KeyStatus::Missing
             } else {
-                "set"
+                KeyStatus::Set
             };
         }
         let needed: Vec<_> = spec
@@ -102,11 +227,11 @@ impl Connection {
             .filter(|f| !self.is_dropped(&f.key))
             .collect();
         if needed.is_empty() {
-            "-"
+            KeyStatus::NotNeeded
         } else if needed.iter().all(|f| self.secrets.contains_key(&f.key)) {
-            "set"
+            KeyStatus::Set
         } else {
-            "missing"
+            KeyStatus::Missing
         }
     }
 
@@ -324,7 +449,8 @@ mod tests {
         let mut c = Connection::new("x", "azure_open_ai");
         c.values
             .insert("api_base".into(), "https://r.openai.azure.com".into());
-        c.secrets.insert("api_key".into(), "keychain".into());
+        c.secrets
+            .insert("api_key".into(), SecretRecord::parse("keychain"));
         c.values
             .insert("auth_mode".into(), "managed_identity".into());
         c.values.insert("deployment_name".into(), "gpt-4o".into());
@@ -341,7 +467,8 @@ mod tests {
         let mut c = Connection::new("c", "custom");
         c.configs.insert("k".into(), "v".into());
         assert!(c.validate().iter().any(|e| e.field == "secrets"));
-        c.secrets.insert("api-key".into(), "keychain".into());
+        c.secrets
+            .insert("api-key".into(), SecretRecord::parse("keychain"));
         assert!(c.validate().is_empty());
         c.values.insert("custom_type".into(), "MyConn".into());
         let missing: Vec<_> = c.validate().into_iter().map(|e| e.field).collect();
@@ -349,9 +476,33 @@ mod tests {
     }
 
     #[test]
+    fn secret_records_read_and_write_the_file_text() {
+        for text in [
+            "keychain",
+            "vault",
+            "keychain:0f3a9c1e",
+            "vault:abc",
+            "mystery",
+        ] {
+            assert_eq!(SecretRecord::parse(text).to_file_text(), text);
+        }
+        assert_eq!(SecretRecord::parse(""), SecretRecord::Pending);
+        assert_eq!(
+            SecretRecord::parse("keychain:0f3a").backend(),
+            Some(&Backend::Keychain)
+        );
+        assert_eq!(
+            SecretRecord::parse("keychain:0f3a").generation(),
+            Some("0f3a")
+        );
+        assert_eq!(SecretRecord::parse("vault").to_string(), "vault");
+    }
+
+    #[test]
     fn values_over_the_cap_are_refused() {
         let mut c = Connection::new("x", "open_ai");
-        c.secrets.insert("api_key".into(), "keychain".into());
+        c.secrets
+            .insert("api_key".into(), SecretRecord::parse("keychain"));
         c.values
             .insert("organization".into(), "o".repeat(MAX_VALUE_BYTES + 1));
         let errs = c.validate();

@@ -351,7 +351,8 @@ mod tests {
     fn a_custom_config_named_path_is_an_error_naming_connection_and_key() {
         let mut c = Connection::new("prod", "custom");
         c.configs.insert("PATH".into(), "/tmp/evil".into());
-        c.secrets.insert("k".into(), "keychain".into());
+        c.secrets
+            .insert("k".into(), crate::model::SecretRecord::parse("keychain"));
         let e = variables(&c, false, &mut |_| {
             Ok(Some(SecretString::from("fake-key-0001")))
         })
@@ -364,7 +365,8 @@ mod tests {
     #[test]
     fn a_recorded_secret_the_backend_lost_is_an_error() {
         let mut c = Connection::new("prod", "custom");
-        c.secrets.insert("k".into(), "keychain".into());
+        c.secrets
+            .insert("k".into(), crate::model::SecretRecord::parse("keychain"));
         let e = variables(&c, false, &mut |_| Ok(None))
             .err()
             .unwrap()

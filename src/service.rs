@@ -1,10 +1,16 @@
-//! Operations that touch both the file and the secret backend, as transactions: secrets are
-//! written first, then the file; if the file write fails the secrets are put back. Nothing is
-//! ever half-saved, and no secret is left without a connection that records it.
+//! Operations that touch both the file and the secret backend, as transactions whose one
+//! commit point is the file's atomic rename. A new value is written under a fresh generation
+//! (a new keychain account or vault entry) that nothing references yet; then the file is
+//! committed pointing at it; then the values it no longer points at are deleted. Every value
+//! that may end up unreferenced is first written to the operation's journal
+//! (`secrets::journal`), so a crash, a kill -9 or a timed-out keychain call leaves at worst an
+//! unreferenced value that the next save or `aiconn doctor --fix` removes, never a torn
+//! connection (a new key with old fields, or fields pointing at a value that is gone).
 
-use crate::model::{Connection, FieldError};
-use crate::secrets::{SecretError, SecretKey, SecretStore};
-use crate::store::{ConnDoc, Store, StoreError};
+use crate::model::{Connection, FieldError, SecretRecord};
+use crate::secrets::journal::{self, Journal};
+use crate::secrets::{SecretError, SecretErrorKind, SecretKey, SecretStore, new_generation};
+use crate::store::{Store, StoreError};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -16,9 +22,7 @@ pub enum OpError {
     Secret(#[from] SecretError),
     #[error("connection '{0}' is not found")]
     NotFound(String),
-    #[error(
-        "connection '{0}' already exists (use --overwrite to replace it, or pick another name)"
-    )]
+    #[error("connection '{0}' already exists")]
     Exists(String),
     #[error(
         "connection '{0}' was changed by another program since it was loaded; reload and apply your change again"
@@ -33,6 +37,14 @@ pub enum OpError {
         connection: String,
         field: String,
         backend: String,
+    },
+    #[error(
+        "connection '{connection}' was removed from connections.toml, but its secret values could not be removed from the {backend} ({detail}); they are recorded, and `aiconn doctor --fix` removes them once the {backend} is reachable"
+    )]
+    SecretsLeft {
+        connection: String,
+        backend: String,
+        detail: String,
     },
     #[error("connection '{connection}' would set {name}: {why}")]
     RefusedEnvName {
@@ -92,69 +104,195 @@ pub enum Expect {
 pub struct Service<'a> {
     pub store: &'a Store,
     pub secrets: &'a dyn SecretStore,
+    /// The file's namespace, read once (every secret key starts with it).
+    namespace: std::sync::OnceLock<String>,
 }
 
 /// Things that worked but deserve a line on stderr (e.g. an old secret that could not be
 /// removed from the keychain after a successful save).
 pub type Warnings = Vec<String>;
 
+/// What `sweep` and `orphans` found.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Orphans {
+    /// Unreferenced values of the active backend (removed by `sweep`, listed by `orphans`).
+    pub keys: Vec<SecretKey>,
+    /// Journaled values in another backend, left for a command that can open it.
+    pub elsewhere: usize,
+}
+
+/// A value to write: under which key, and its value.
+type Writes = Vec<(SecretKey, SecretString)>;
+
 impl<'a> Service<'a> {
     pub fn new(store: &'a Store, secrets: &'a dyn SecretStore) -> Self {
-        Service { store, secrets }
+        Service {
+            store,
+            secrets,
+            namespace: std::sync::OnceLock::new(),
+        }
     }
 
-    fn key(&self, doc: &ConnDoc, conn: &str, field: &str) -> SecretKey {
-        SecretKey::new(&doc.namespace, conn, field)
+    fn namespace(&self) -> Result<String, OpError> {
+        if let Some(n) = self.namespace.get() {
+            return Ok(n.clone());
+        }
+        let n = self.store.ensure_namespace()?;
+        Ok(self.namespace.get_or_init(|| n).clone())
     }
 
-    fn check_backend(&self, conn: &Connection, field: &str, backend: &str) -> Result<(), OpError> {
-        if backend == self.secrets.backend() {
-            Ok(())
-        } else {
-            Err(OpError::WrongBackend {
+    fn check_backend(
+        &self,
+        conn: &Connection,
+        field: &str,
+        record: &SecretRecord,
+    ) -> Result<(), OpError> {
+        match record.backend() {
+            Some(b) if b.as_str() == self.secrets.backend() => Ok(()),
+            Some(b) => Err(OpError::WrongBackend {
                 connection: conn.name.clone(),
                 field: field.into(),
-                backend: backend.into(),
+                backend: b.to_string(),
                 active: self.secrets.backend().into(),
-            })
+            }),
+            None => Err(OpError::Invalid(vec![FieldError::new(
+                field,
+                format!("secret '{field}' has no value yet"),
+            )])),
         }
+    }
+
+    fn key_of(&self, ns: &str, conn: &str, field: &str, record: &SecretRecord) -> SecretKey {
+        SecretKey::for_record(ns, conn, field, record)
     }
 
     /// Reads one secret value (only when the user asked to see or use it).
     pub fn secret(&self, conn: &Connection, field: &str) -> Result<Option<SecretString>, OpError> {
-        let Some(backend) = conn.secrets.get(field) else {
+        let Some(record) = conn.secrets.get(field) else {
             return Ok(None);
         };
-        self.check_backend(conn, field, backend)?;
-        let doc = self.store.snapshot()?;
+        self.check_backend(conn, field, record)?;
+        let ns = self.namespace()?;
         let value = self
             .secrets
-            .get(&SecretKey::new(&doc.namespace, &conn.name, field))?;
+            .get(&self.key_of(&ns, &conn.name, field, record))?;
         crate::testhook::panic_point("after-secret-read");
         Ok(value)
     }
 
+    /// Plans `values` (field -> value) of connection `name` under fresh generations and
+    /// journals each before anything is written. Returns the writes and the records that will
+    /// point at them.
+    fn plan_new(
+        &self,
+        journal: &mut Journal,
+        ns: &str,
+        name: &str,
+        values: &IndexMap<String, SecretString>,
+    ) -> Result<(Writes, IndexMap<String, SecretRecord>), OpError> {
+        let backend = self.secrets.backend();
+        let mut writes = Vec::new();
+        let mut records = IndexMap::new();
+        for (field, value) in values {
+            let record = SecretRecord::stored(backend, Some(new_generation()));
+            let key = self.key_of(ns, name, field, &record);
+            journal
+                .note(backend, key.as_str())
+                .map_err(|e| self.io(e))?;
+            writes.push((key, value.clone()));
+            records.insert(field.clone(), record);
+        }
+        crate::testhook::crash_point("journaled");
+        Ok((writes, records))
+    }
+
+    /// Plans, journals and writes new values; on failure nothing references what was written
+    /// and the journal says what may have been.
+    fn write_new(
+        &self,
+        ns: &str,
+        name: &str,
+        values: &IndexMap<String, SecretString>,
+    ) -> Result<(Journal, Writes, IndexMap<String, SecretRecord>), OpError> {
+        let mut journal = Journal::begin(self.store.dir()).map_err(|e| self.io(e))?;
+        let (writes, records) = match self.plan_new(&mut journal, ns, name, values) {
+            Ok(p) => p,
+            Err(e) => {
+                journal.done();
+                return Err(e);
+            }
+        };
+        if let Err(e) = self.secrets.set_many(&writes) {
+            let e = OpError::from(e);
+            self.abandon(journal, &writes, &e);
+            return Err(e);
+        }
+        crate::testhook::crash_point("secrets-written");
+        Ok((journal, writes, records))
+    }
+
+    fn io(&self, e: std::io::Error) -> OpError {
+        OpError::Store(StoreError::Io {
+            path: self.store.dir().join(journal::JOURNAL_DIR),
+            source: e,
+        })
+    }
+
+    /// After a failure: the values written for nothing are removed where possible. A backend
+    /// call that timed out may still land, so its journal stays locked until the process ends
+    /// and a later command sweeps it.
+    fn abandon(&self, journal: Journal, writes: &[(SecretKey, SecretString)], cause: &OpError) {
+        let keys: Vec<SecretKey> = writes.iter().map(|(k, _)| k.clone()).collect();
+        let timed_out = matches!(cause, OpError::Secret(e) if e.kind == SecretErrorKind::Timeout);
+        if timed_out {
+            let _ = self.secrets.delete_many(&keys);
+            journal.keep_until_exit();
+        } else if self.secrets.delete_many(&keys).is_ok() {
+            journal.done();
+        }
+    }
+
+    /// Deletes values the committed file no longer points at; the journal is finished only
+    /// when all are gone (else `doctor --fix` or the next save finishes the job).
+    fn retire(&self, journal: Journal, superseded: Vec<(String, SecretKey)>) -> Warnings {
+        let mut warnings = Vec::new();
+        let (mine, others): (Vec<_>, Vec<_>) = superseded
+            .into_iter()
+            .partition(|(b, _)| b == self.secrets.backend());
+        let keys: Vec<SecretKey> = mine.into_iter().map(|(_, k)| k).collect();
+        let mut clean = others.is_empty();
+        if let Err(e) = self.secrets.delete_many(&keys) {
+            clean = false;
+            warnings.push(format!(
+                "could not remove {} replaced secret value(s) from the {}: {e}; `aiconn doctor --fix` removes them later",
+                keys.len(),
+                self.secrets.backend()
+            ));
+        }
+        if !others.is_empty() {
+            warnings.push(format!(
+                "{} replaced secret value(s) are in another backend and were left there; `aiconn secrets migrate` or `aiconn doctor --fix` with that backend removes them",
+                others.len()
+            ));
+        }
+        if clean {
+            journal.done();
+        }
+        warnings
+    }
+
     /// Saves `conn` with `new_secrets` (field -> value) written to the secret backend.
-    /// Secrets recorded in `conn.secrets` but absent from `new_secrets` are kept as stored.
+    /// Secrets recorded in `conn.secrets` but absent from `new_secrets` keep the value the file
+    /// points at when the save commits.
     pub fn save(
         &self,
         mut conn: Connection,
         mut new_secrets: IndexMap<String, SecretString>,
         expect: Expect,
     ) -> Result<Warnings, OpError> {
-        let mut tx = self.store.begin()?;
-        let current = tx.doc.get(&conn.name).cloned();
-        match (&expect, &current) {
-            (Expect::Absent, Some(_)) => return Err(OpError::Exists(conn.name)),
-            (Expect::Unchanged(_), None) => return Err(OpError::NotFound(conn.name)),
-            (Expect::Unchanged(before), Some(now)) if before != now => {
-                return Err(OpError::Conflict(conn.name));
-            }
-            _ => {}
-        }
+        let mut warnings = strip_url_credentials(&mut conn);
         for field in new_secrets.keys() {
-            conn.secrets
-                .insert(field.clone(), self.secrets.backend().to_string());
+            conn.secrets.insert(field.clone(), SecretRecord::Pending);
         }
         // A field dropped by its rule (api_key under meid_token) is neither kept nor written.
         let dropped: Vec<String> = conn
@@ -167,7 +305,6 @@ impl<'a> Service<'a> {
             conn.secrets.shift_remove(k);
             new_secrets.shift_remove(k);
         }
-        let mut warnings = strip_url_credentials(&mut conn);
         let mut errors = conn.validate();
         for (field, v) in &new_secrets {
             if v.expose_secret().len() > crate::model::MAX_VALUE_BYTES {
@@ -181,140 +318,351 @@ impl<'a> Service<'a> {
                 ));
             }
         }
+        // A record that waits for a value must come with one: saving it empty would record a
+        // secret that does not exist.
+        for (field, r) in &conn.secrets {
+            if r.is_pending() && !new_secrets.contains_key(field) {
+                errors.push(FieldError::new(
+                    field,
+                    format!("secret '{field}' has no value: type one"),
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(OpError::Invalid(errors));
         }
-        // Secrets first, remembering what they replaced so a failure can put them back.
-        let mut undo: Vec<(SecretKey, Option<SecretString>)> = Vec::new();
-        for (field, value) in &new_secrets {
-            let key = self.key(&tx.doc, &conn.name, field);
-            let result = (|| {
-                let had = current
-                    .as_ref()
-                    .is_some_and(|c| c.secrets.contains_key(field));
-                let old = if had { self.secrets.get(&key)? } else { None };
-                self.secrets.set(&key, value)?;
-                undo.push((key, old));
-                Ok::<(), SecretError>(())
-            })();
-            if let Err(e) = result {
-                self.rollback(undo);
-                return Err(e.into());
-            }
+        // Early answers without touching any backend (they are checked again under the lock).
+        check_expect(&expect, &conn.name, self.store.snapshot()?.get(&conn.name))?;
+        if !new_secrets.is_empty() {
+            // A backend that cannot be reached fails here, before anything is written.
+            self.secrets.ready()?;
         }
-        let namespace = tx.doc.namespace.clone();
-        tx.doc.upsert(&conn);
-        if let Err(e) = tx.commit() {
-            self.rollback(undo);
-            return Err(e.into());
+        let ns = self.namespace()?;
+
+        // 1. New values under fresh generations: nothing references them yet. The file's lock
+        //    is not held meanwhile (a vault write costs a key derivation).
+        let (mut journal, writes, records) = self.write_new(&ns, &conn.name, &new_secrets)?;
+        for (field, r) in records {
+            conn.secrets.insert(field, r);
         }
-        // Only now that the file no longer records them may old secrets go.
-        if let Some(before) = current {
-            for field in before
-                .secrets
-                .keys()
-                .filter(|f| !conn.secrets.contains_key(*f))
-            {
-                let key = SecretKey::new(&namespace, &conn.name, field);
-                if let Err(e) = self.secrets.delete(&key) {
-                    warnings.push(format!(
-                        "could not remove the old secret '{field}' of '{}': {e}",
-                        conn.name
-                    ));
+
+        // 2. Commit: the one moment the connection changes.
+        let committed = (|| {
+            let mut tx = self.store.begin()?;
+            let current = tx.doc.get(&conn.name).cloned();
+            check_expect(&expect, &conn.name, current.as_ref())?;
+            // Kept secrets point at whatever the file points at now.
+            for (field, record) in conn.secrets.iter_mut() {
+                if new_secrets.contains_key(field) {
+                    continue;
+                }
+                match current.as_ref().and_then(|c| c.secrets.get(field)) {
+                    Some(now) => *record = now.clone(),
+                    None => {
+                        return Err(OpError::SecretMissing {
+                            connection: conn.name.clone(),
+                            field: field.clone(),
+                            backend: record.to_string(),
+                        });
+                    }
                 }
             }
-        }
+            let superseded = superseded(&ns, current.as_ref(), &conn);
+            for (backend, key) in &superseded {
+                journal
+                    .note(backend, key.as_str())
+                    .map_err(|e| self.io(e))?;
+            }
+            tx.doc.upsert(&conn);
+            crate::testhook::crash_point("before-commit");
+            tx.commit()?;
+            Ok(superseded)
+        })();
+        let superseded = match committed {
+            Ok(s) => s,
+            Err(e) => {
+                self.abandon(journal, &writes, &e);
+                return Err(e);
+            }
+        };
+        crate::testhook::crash_point("after-commit");
+
+        // 3. Only now that the file no longer points at them may old values go.
+        warnings.extend(self.retire(journal, superseded));
+        warnings.extend(self.sweep_quietly());
         Ok(warnings)
     }
 
-    fn rollback(&self, undo: Vec<(SecretKey, Option<SecretString>)>) {
-        for (key, old) in undo.into_iter().rev() {
-            let _ = match old {
-                Some(v) => self.secrets.set(&key, &v),
-                None => self.secrets.delete(&key),
-            };
-        }
-    }
-
-    /// Removes the file entry, then its secrets.
+    /// Removes the file entry, then its secret values. The backend must be usable first: a
+    /// delete never reports success while the values stay.
     pub fn delete(&self, name: &str) -> Result<Warnings, OpError> {
-        let mut tx = self.store.begin()?;
-        let conn = tx
-            .doc
+        let snap = self.store.snapshot()?;
+        let conn = snap
             .get(name)
             .cloned()
             .ok_or_else(|| OpError::NotFound(name.into()))?;
-        let namespace = tx.doc.namespace.clone();
-        tx.doc.remove(name);
-        tx.commit()?;
-        let mut warnings = Vec::new();
-        for (field, backend) in &conn.secrets {
-            if backend != self.secrets.backend() {
-                warnings.push(format!(
-                    "secret '{field}' is in the '{backend}' backend and was left there"
-                ));
-                continue;
-            }
-            if let Err(e) = self
-                .secrets
-                .delete(&SecretKey::new(&namespace, name, field))
-            {
-                warnings.push(format!(
-                    "could not remove secret '{field}' of '{name}': {e}"
-                ));
-            }
+        let ns = snap.namespace.clone();
+        drop(snap);
+        let mine = |r: &SecretRecord| {
+            r.backend()
+                .is_some_and(|b| b.as_str() == self.secrets.backend())
+        };
+        if conn.secrets.values().any(mine) {
+            self.secrets.ready()?;
         }
+        let mut journal = Journal::begin(self.store.dir()).map_err(|e| self.io(e))?;
+        let removed = (|| {
+            let mut tx = self.store.begin()?;
+            let now = tx
+                .doc
+                .get(name)
+                .cloned()
+                .ok_or_else(|| OpError::NotFound(name.into()))?;
+            let gone = superseded(&ns, Some(&now), &Connection::new(name, &now.type_id));
+            for (backend, key) in &gone {
+                journal
+                    .note(backend, key.as_str())
+                    .map_err(|e| self.io(e))?;
+            }
+            tx.doc.remove(name);
+            tx.commit()?;
+            Ok(gone)
+        })();
+        let gone = match removed {
+            Ok(g) => g,
+            Err(e) => {
+                journal.done();
+                return Err(e);
+            }
+        };
+        crate::testhook::crash_point("after-commit");
+        let (keys, others): (Vec<_>, Vec<_>) = gone
+            .into_iter()
+            .partition(|(b, _)| b == self.secrets.backend());
+        let keys: Vec<SecretKey> = keys.into_iter().map(|(_, k)| k).collect();
+        if let Err(e) = self.secrets.delete_many(&keys) {
+            journal.keep_until_exit();
+            return Err(OpError::SecretsLeft {
+                connection: name.into(),
+                backend: self.secrets.backend().into(),
+                detail: e.to_string(),
+            });
+        }
+        let mut warnings = Vec::new();
+        if let Some((backend, _)) = others.first() {
+            warnings.push(format!(
+                "{} secret value(s) of '{name}' are in the '{backend}' backend and were left there; `aiconn doctor --fix` with that backend removes them",
+                others.len()
+            ));
+        } else {
+            journal.done();
+        }
+        warnings.extend(self.sweep_quietly());
         Ok(warnings)
     }
 
-    /// Renames a connection and moves its secrets: copy to the new name, save the file,
-    /// then delete the old copies.
+    /// Renames a connection: its values are copied under the new name (fresh generations),
+    /// the file is committed, then the old copies are deleted.
     pub fn rename(&self, old: &str, new: &str) -> Result<Warnings, OpError> {
         crate::model::validate_name(new)
             .map_err(|m| OpError::Invalid(vec![FieldError::new("name", m)]))?;
-        let mut tx = self.store.begin()?;
-        let conn = tx
-            .doc
+        let snap = self.store.snapshot()?;
+        let conn = snap
             .get(old)
             .cloned()
             .ok_or_else(|| OpError::NotFound(old.into()))?;
-        if tx.doc.get(new).is_some() {
+        if snap.get(new).is_some() {
             return Err(OpError::Exists(new.into()));
         }
-        let mut copied: Vec<SecretKey> = Vec::new();
-        for (field, backend) in &conn.secrets {
-            self.check_backend(&conn, field, backend)?;
-            let from = self.key(&tx.doc, old, field);
-            let to = self.key(&tx.doc, new, field);
-            let moved = (|| {
-                let v = self.secrets.get(&from)?.ok_or_else(|| {
-                    SecretError::new(
-                        crate::secrets::SecretErrorKind::Other,
-                        format!("secret '{field}' of '{old}' is recorded but missing"),
-                    )
+        let ns = snap.namespace.clone();
+        drop(snap);
+        let mut values = IndexMap::new();
+        for (field, record) in &conn.secrets {
+            self.check_backend(&conn, field, record)?;
+            let v = self
+                .secrets
+                .get(&self.key_of(&ns, old, field, record))?
+                .ok_or_else(|| OpError::SecretMissing {
+                    connection: old.into(),
+                    field: field.clone(),
+                    backend: record.to_string(),
                 })?;
-                self.secrets.set(&to, &v)
-            })();
-            if let Err(e) = moved {
-                copied.iter().for_each(|k| drop(self.secrets.delete(k)));
-                return Err(e.into());
+            values.insert(field.clone(), v);
+        }
+        let (mut journal, writes, records) = self.write_new(&ns, new, &values)?;
+        let committed = (|| {
+            let mut tx = self.store.begin()?;
+            if tx.doc.get(old) != Some(&conn) {
+                return Err(OpError::Conflict(old.into()));
             }
-            copied.push(to);
-        }
-        let namespace = tx.doc.namespace.clone();
-        tx.doc.rename(old, new);
-        if let Err(e) = tx.commit() {
-            copied.iter().for_each(|k| drop(self.secrets.delete(k)));
-            return Err(e.into());
-        }
-        let mut warnings = Vec::new();
-        for field in conn.secrets.keys() {
-            if let Err(e) = self.secrets.delete(&SecretKey::new(&namespace, old, field)) {
-                warnings.push(format!(
-                    "could not remove the old copy of secret '{field}': {e}"
-                ));
+            if tx.doc.get(new).is_some() {
+                return Err(OpError::Exists(new.into()));
             }
-        }
+            let gone = superseded(&ns, Some(&conn), &Connection::new(old, &conn.type_id));
+            for (backend, key) in &gone {
+                journal
+                    .note(backend, key.as_str())
+                    .map_err(|e| self.io(e))?;
+            }
+            let mut renamed = conn.clone();
+            renamed.name = new.to_string();
+            renamed.secrets = records.clone();
+            tx.doc.rename(old, new);
+            tx.doc.upsert(&renamed);
+            tx.commit()?;
+            Ok(gone)
+        })();
+        let gone = match committed {
+            Ok(g) => g,
+            Err(e) => {
+                self.abandon(journal, &writes, &e);
+                return Err(e);
+            }
+        };
+        crate::testhook::crash_point("after-commit");
+        let mut warnings = self.retire(journal, gone);
+        warnings.extend(self.sweep_quietly());
         Ok(warnings)
     }
+
+    /// Every account this config dir's file points at.
+    fn referenced(&self) -> Result<(String, std::collections::HashSet<String>), OpError> {
+        let snap = self.store.snapshot()?;
+        let set = snap
+            .connections()
+            .iter()
+            .flat_map(|c| {
+                c.secrets
+                    .iter()
+                    .map(|(f, r)| SecretKey::for_record(&snap.namespace, &c.name, f, r).account())
+            })
+            .collect();
+        Ok((snap.namespace.clone(), set))
+    }
+
+    /// Finishes what interrupted operations left (their journals): removes every journaled
+    /// value of the active backend that the file does not point at.
+    pub fn sweep(&self) -> Result<Orphans, OpError> {
+        let mine = |name: &str| (name == self.secrets.backend()).then_some(self.secrets);
+        self.sweep_with(&mine)
+    }
+
+    /// `sweep` over every backend `backend_for` can open (migration has both at hand).
+    pub fn sweep_with(
+        &self,
+        backend_for: &dyn Fn(&str) -> Option<&'a dyn SecretStore>,
+    ) -> Result<Orphans, OpError> {
+        let dead = journal::dead_journals(self.store.dir());
+        if dead.is_empty() {
+            return Ok(Orphans::default());
+        }
+        // Read the file after taking the journals: a value journaled by an operation that has
+        // since committed is referenced by what is read now.
+        let (_, referenced) = self.referenced()?;
+        let mut report = Orphans::default();
+        for j in dead {
+            let mut by_backend: IndexMap<&str, Vec<SecretKey>> = IndexMap::new();
+            let mut elsewhere = 0;
+            for (backend, account) in &j.entries {
+                if referenced.contains(account) {
+                    continue;
+                }
+                if backend_for(backend).is_some() {
+                    by_backend
+                        .entry(backend.as_str())
+                        .or_default()
+                        .push(SecretKey::from_account(account));
+                } else {
+                    elsewhere += 1;
+                }
+            }
+            for (backend, mut keys) in by_backend {
+                keys.sort();
+                keys.dedup();
+                if let Some(store) = backend_for(backend) {
+                    store.delete_many(&keys)?;
+                }
+                report.keys.extend(keys);
+            }
+            report.elsewhere += elsewhere;
+            if elsewhere == 0 {
+                j.remove();
+            }
+        }
+        Ok(report)
+    }
+
+    /// `sweep` after a successful operation: its failures are only worth a warning.
+    fn sweep_quietly(&self) -> Warnings {
+        match self.sweep() {
+            Ok(_) => vec![],
+            Err(e) => vec![format!(
+                "could not clean up after an interrupted earlier save: {e}"
+            )],
+        }
+    }
+
+    /// Values of this config dir's namespace in the active backend that nothing points at and
+    /// no running operation is writing (`doctor` lists them; `remove_orphans` deletes them).
+    pub fn orphans(&self) -> Result<Orphans, OpError> {
+        let (ns, _) = self.referenced()?;
+        let found = self.secrets.list(&format!("{ns}/"))?;
+        let live = journal::live_accounts(self.store.dir());
+        // The file is read after the listing and the live journals: a value written by an
+        // operation that committed meanwhile is referenced by now.
+        let (_, referenced) = self.referenced()?;
+        let keys = found
+            .into_iter()
+            .filter(|k| !referenced.contains(k.as_str()) && !live.contains(k.as_str()))
+            .collect();
+        let elsewhere = journal::dead_journals(self.store.dir())
+            .iter()
+            .flat_map(|j| j.entries.iter())
+            .filter(|(b, a)| b != self.secrets.backend() && !referenced.contains(a))
+            .count();
+        Ok(Orphans { keys, elsewhere })
+    }
+
+    /// `doctor --fix`: sweeps the journals, then deletes every orphan found by listing.
+    pub fn remove_orphans(&self) -> Result<Orphans, OpError> {
+        let mut swept = self.sweep()?;
+        let listed = self.orphans()?;
+        self.secrets.delete_many(&listed.keys)?;
+        swept.keys.extend(listed.keys);
+        swept.keys.sort();
+        swept.keys.dedup();
+        swept.elsewhere = listed.elsewhere;
+        Ok(swept)
+    }
+}
+
+fn check_expect(expect: &Expect, name: &str, current: Option<&Connection>) -> Result<(), OpError> {
+    match (expect, current) {
+        (Expect::Absent, Some(_)) => Err(OpError::Exists(name.into())),
+        (Expect::Unchanged(_), None) => Err(OpError::NotFound(name.into())),
+        (Expect::Unchanged(before), Some(now)) if before != now => {
+            Err(OpError::Conflict(name.into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The values `before` points at that `after` does not, with their backend.
+fn superseded(
+    ns: &str,
+    before: Option<&Connection>,
+    after: &Connection,
+) -> Vec<(String, SecretKey)> {
+    let Some(before) = before else {
+        return vec![];
+    };
+    before
+        .secrets
+        .iter()
+        .filter(|(f, r)| after.name != before.name || after.secrets.get(*f) != Some(*r))
+        .filter_map(|(f, r)| {
+            let backend = r.backend()?.to_string();
+            Some((backend, SecretKey::for_record(ns, &before.name, f, r)))
+        })
+        .collect()
 }

@@ -217,10 +217,16 @@ fn a_minimal_valid_connection_of_every_type_validates() {
         for f in &t.fields {
             match f.kind {
                 FieldKind::Secret if f.required || f.required_unless.is_some() => {
-                    c.secrets.insert(f.key.clone(), "keychain".into());
+                    c.secrets.insert(
+                        f.key.clone(),
+                        aiconn::model::SecretRecord::parse("keychain"),
+                    );
                 }
                 FieldKind::SecretMap => {
-                    c.secrets.insert("token".into(), "keychain".into());
+                    c.secrets.insert(
+                        "token".into(),
+                        aiconn::model::SecretRecord::parse("keychain"),
+                    );
                 }
                 FieldKind::Url | FieldKind::Text if f.required => {
                     c.values.insert(f.key.clone(), "https://r.example/".into());

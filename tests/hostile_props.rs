@@ -97,10 +97,10 @@ proptest! {
     ) {
         let mut a = Connection::new("a", "azure_open_ai");
         a.values.insert("api_base".into(), base.clone());
-        a.secrets.insert("api_key".into(), "keychain".into());
+        a.secrets.insert("api_key".into(), aiconn::model::SecretRecord::parse("keychain"));
         let mut b = Connection::new("b", "custom");
         b.configs.insert(if key.is_empty() { "k".into() } else { key }, base);
-        b.secrets.insert("s".into(), "keychain".into());
+        b.secrets.insert("s".into(), aiconn::model::SecretRecord::parse("keychain"));
         let mut app = App::new(vec![a, b], false);
         app.size = (w, h);
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -36,6 +36,17 @@ impl SecretStore for Faulty {
     fn probe(&self) -> Result<(), SecretError> {
         Ok(())
     }
+    fn list(&self, prefix: &str) -> Result<Vec<SecretKey>, SecretError> {
+        self.inner.list(prefix)
+    }
+}
+
+/// Every value stored under namespace `ns` (the mock store lists deleted entries too).
+fn stored(secrets: &Faulty, ns: &str) -> Vec<SecretKey> {
+    let all = secrets.inner.list(&format!("{ns}/")).unwrap();
+    all.into_iter()
+        .filter(|k| secrets.inner.get(k).unwrap().is_some())
+        .collect()
 }
 
 fn faulty(fail_on: usize) -> Faulty {
@@ -78,19 +89,9 @@ fn failing_the_second_secret_write_rolls_back_the_first_and_leaves_the_file_alon
         "no half-saved connection"
     );
     assert!(
-        secrets
-            .inner
-            .get(&SecretKey::new("ns1", "c1", "a"))
-            .unwrap()
-            .is_none(),
-        "first secret rolled back"
-    );
-    assert!(
-        secrets
-            .inner
-            .get(&SecretKey::new("ns1", "c1", "b"))
-            .unwrap()
-            .is_none()
+        stored(&secrets, "ns1").is_empty(),
+        "the first value written was removed: {:?}",
+        stored(&secrets, "ns1")
     );
 }
 
@@ -119,7 +120,13 @@ fn a_failed_update_restores_the_old_secret_values() {
     assert_eq!(
         a.expose_secret(),
         "fake-key-000a",
-        "first secret of the failed update was put back"
+        "the value the file points at was never touched"
+    );
+    let ns = store.load().unwrap().namespace;
+    assert_eq!(
+        stored(&secrets, &ns).len(),
+        2,
+        "the new value written before the failure was removed"
     );
 }
 
@@ -185,7 +192,9 @@ fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
     // what the TUI's duplicate sends: the records, no values, and where to copy them from
     let mut dup = store.load().unwrap().get("orig").unwrap().clone();
     dup.name = "orig-copy".into();
-    dup.secrets.values_mut().for_each(|b| b.clear());
+    dup.secrets
+        .values_mut()
+        .for_each(|b| *b = aiconn::model::SecretRecord::Pending);
     let save = |dup: Connection, secrets: &mut Box<dyn SecretStore>| {
         aiconn::tui::effects::run_effect(
             &store,
@@ -204,7 +213,10 @@ fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
         other => panic!("{other:?}"),
     }
     let copy = store.load().unwrap().get("orig-copy").unwrap().clone();
-    assert_eq!(copy.secrets["a"], "keychain");
+    assert_eq!(
+        copy.secrets["a"].backend(),
+        Some(&aiconn::model::Backend::Keychain)
+    );
     let svc = Service::new(&store, secrets.as_ref());
     assert_eq!(
         svc.secret(&copy, "b").unwrap().unwrap().expose_secret(),
@@ -212,7 +224,10 @@ fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
     );
     // a source secret that vanished: an error naming it, and nothing saved
     let ns = store.load().unwrap().namespace;
-    secrets.delete(&SecretKey::new(&ns, "orig", "a")).unwrap();
+    let orig = store.load().unwrap().get("orig").unwrap().clone();
+    secrets
+        .delete(&SecretKey::for_record(&ns, "orig", "a", &orig.secrets["a"]))
+        .unwrap();
     dup.name = "orig-copy2".into();
     match save(dup, &mut secrets) {
         Action::Saved { result: Err(e), .. } => {
@@ -221,4 +236,110 @@ fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
         other => panic!("{other:?}"),
     }
     assert!(store.load().unwrap().get("orig-copy2").is_none());
+}
+
+#[test]
+fn a_duplicate_whose_original_was_deleted_is_refused_not_saved_empty() {
+    use aiconn::tui::app::{Action, Effect, EntryId};
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let mut secrets: Box<dyn SecretStore> = Box::new(faulty(0));
+    let (c, s) = custom("orig");
+    let svc = Service::new(&store, secrets.as_ref());
+    svc.save(c, s, Expect::Absent).unwrap();
+    let mut dup = store.load().unwrap().get("orig").unwrap().clone();
+    dup.name = "copy".into();
+    dup.secrets
+        .values_mut()
+        .for_each(|b| *b = aiconn::model::SecretRecord::Pending);
+    svc.delete("orig").unwrap();
+    drop(svc);
+    let r = aiconn::tui::effects::run_effect(
+        &store,
+        &mut secrets,
+        Effect::Save {
+            id: EntryId::New(1),
+            conn: dup,
+            secrets: IndexMap::new(),
+            expect: Expect::Absent,
+            copy_secrets_from: Some("orig".into()),
+        },
+    );
+    match r {
+        Action::Saved { result: Err(e), .. } => assert!(e.contains("has no value"), "{e}"),
+        other => panic!("saved a copy whose secrets exist nowhere: {other:?}"),
+    }
+    assert!(store.load().unwrap().get("copy").is_none());
+}
+
+#[test]
+fn a_keychain_that_answers_after_the_timeout_leaves_no_torn_connection() {
+    // The second write "times out" (and is treated as possibly done): the file is untouched,
+    // and a later sweep, once this operation's journal is released, removes what was written.
+    struct Slow(Faulty);
+    impl SecretStore for Slow {
+        fn backend(&self) -> &'static str {
+            "keychain"
+        }
+        fn get(&self, k: &SecretKey) -> Result<Option<SecretString>, SecretError> {
+            self.0.get(k)
+        }
+        fn set(&self, k: &SecretKey, v: &SecretString) -> Result<(), SecretError> {
+            let n = self.0.writes.fetch_add(1, Ordering::SeqCst) + 1;
+            self.0.inner.set(k, v)?; // the write lands...
+            if n == self.0.fail_on {
+                // ...but the answer comes too late
+                return Err(SecretError::new(
+                    SecretErrorKind::Timeout,
+                    "no answer within 3.0 s",
+                ));
+            }
+            Ok(())
+        }
+        fn delete(&self, k: &SecretKey) -> Result<(), SecretError> {
+            self.0.delete(k)
+        }
+        fn probe(&self) -> Result<(), SecretError> {
+            Ok(())
+        }
+        fn list(&self, prefix: &str) -> Result<Vec<SecretKey>, SecretError> {
+            self.0.list(prefix)
+        }
+    }
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::new(d.path());
+    let secrets = Slow(faulty(3));
+    let svc = Service::new(&store, &secrets);
+    let (c, s) = custom("t");
+    svc.save(c, s, Expect::Absent).unwrap();
+    let before = store.load().unwrap().get("t").unwrap().clone();
+    let before_text = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    let mut new = IndexMap::new();
+    new.insert("a".to_string(), SecretString::from("fake-key-002a"));
+    let mut edited = before.clone();
+    edited.configs.insert("region".into(), "us".into());
+    let e = svc
+        .save(edited, new, Expect::Unchanged(before.clone()))
+        .unwrap_err();
+    assert!(e.to_string().contains("no answer"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("connections.toml")).unwrap(),
+        before_text,
+        "update reported failure, so nothing changed"
+    );
+    assert_eq!(
+        svc.secret(&before, "a").unwrap().unwrap().expose_secret(),
+        "fake-key-000a",
+        "the key the file points at is the old one, with the old fields"
+    );
+    let ns = store.load().unwrap().namespace;
+    let orphans = svc.orphans().unwrap();
+    assert!(orphans.keys.is_empty() || stored(&secrets.0, &ns).len() == 2 + orphans.keys.len());
+    let removed = svc.remove_orphans().unwrap();
+    assert!(removed.elsewhere == 0);
+    assert_eq!(
+        stored(&secrets.0, &ns).len(),
+        2,
+        "0 orphans after doctor --fix"
+    );
 }

@@ -38,16 +38,25 @@ fn sample() -> Vec<Connection> {
         "api_base".into(),
         "https://contoso.openai.azure.com/".into(),
     );
-    a.secrets.insert("api_key".into(), "keychain".into());
+    a.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
     let mut f = Connection::new("foundry", "azure_ai");
     f.values.insert(
         "endpoint".into(),
         "https://contoso.services.ai.azure.com/models".into(),
     );
-    f.secrets.insert("api_key".into(), "keychain".into());
+    f.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
     let mut c = Connection::new("svc", "custom");
     c.configs.insert("region".into(), "eu".into());
-    c.secrets.insert("token".into(), "keychain".into());
+    c.secrets.insert(
+        "token".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
     let mut aad = Connection::new("aad-search", "cognitive_search");
     aad.values
         .insert("api_base".into(), "https://s.search.windows.net".into());
@@ -217,7 +226,10 @@ fn hostile_stored_values_are_drawn_escaped() {
         "base_url".into(),
         "https://x\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}.example/\u{1b}[2J".into(),
     );
-    c.secrets.insert("api_key".into(), "keychain".into());
+    c.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
     let mut a = app(vec![c], 120, 40);
     key(&mut a, KeyCode::Enter);
     let t = render(&a, 120, 40);

@@ -30,7 +30,10 @@ fn aoai(name: &str) -> Connection {
     let mut c = Connection::new(name, "azure_open_ai");
     c.values
         .insert("api_base".into(), "https://r.openai.azure.com/".into());
-    c.secrets.insert("api_key".into(), "keychain".into());
+    c.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
     c
 }
 
@@ -468,7 +471,8 @@ fn a_stored_name_and_enums_take_no_typed_or_pasted_text() {
 #[test]
 fn a_delete_from_elsewhere_under_an_open_add_row_popup_does_not_crash() {
     let mut c = Connection::new("kv", "custom");
-    c.secrets.insert("k".into(), "keychain".into());
+    c.secrets
+        .insert("k".into(), aiconn::model::SecretRecord::parse("keychain"));
     let mut app = app_with(vec![c]);
     key(&mut app, KeyCode::Enter); // open the form
     ch(&mut app, '+');

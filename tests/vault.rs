@@ -14,7 +14,7 @@ const PASS: &str = "correct horse battery";
 fn vault_cmd(dir: &Path, headless: bool) -> Command {
     let pass = dir.join("pass.txt");
     if !pass.exists() {
-        fs::write(&pass, format!("{PASS}\n")).unwrap();
+        write_private(&pass, &format!("{PASS}\n"));
     }
     let mut c = if headless {
         aiconn_headless(dir)
@@ -76,7 +76,7 @@ fn vault_round_trip_on_a_machine_without_a_session_bus() {
         "fake-key-0101"
     );
     let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
-    assert!(toml.contains("secrets = { api_key = \"vault\" }"), "{toml}");
+    assert!(toml.contains("secrets = { api_key = \"vault:"), "{toml}");
     let vault = fs::read(d.path().join("secrets.age")).unwrap();
     assert!(vault.starts_with(b"age-encryption.org/v1"));
     let text = String::from_utf8_lossy(&vault);
@@ -126,7 +126,7 @@ fn wrong_passphrase_and_damaged_vaults_are_clear_errors_and_left_untouched() {
     let path = d.path().join("secrets.age");
     let good = fs::read(&path).unwrap();
     let wrong = d.path().join("wrong.txt");
-    fs::write(&wrong, "not the passphrase").unwrap();
+    write_private(&wrong, "not the passphrase");
     let mut c = vault_cmd(d.path(), true);
     c.env("AICONN_VAULT_PASSPHRASE_FILE", &wrong).args([
         "create",
@@ -223,7 +223,13 @@ fn the_age_tool_decrypts_the_vault_with_the_same_passphrase() {
         .nth(1)
         .unwrap()
         .to_string();
-    assert_eq!(v["secrets"][format!("{ns}/s/api_key")], "fake-key-0106");
+    let (_, value) = v["secrets"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.starts_with(&format!("{ns}/s/api_key")))
+        .expect("the key is in the vault");
+    assert_eq!(value, "fake-key-0106");
 }
 
 #[test]
@@ -258,7 +264,7 @@ fn headless_cli_points_to_the_vault_and_takes_that_path_without_losing_anything(
     );
     // take the vault path (no backend env: the file records the choice)
     let pass = d.path().join("pass.txt");
-    fs::write(&pass, PASS).unwrap();
+    write_private(&pass, PASS);
     let with_pass = |args: &[&str]| {
         let mut c = aiconn_headless(d.path());
         c.env("AICONN_VAULT_PASSPHRASE_FILE", &pass)
@@ -365,7 +371,7 @@ fn migration_both_ways_keeps_every_secret() {
         o.stderr
     );
     let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
-    assert_eq!(toml.matches("api_key = \"vault\"").count(), 3);
+    assert_eq!(toml.matches("api_key = \"vault:").count(), 3);
     assert_eq!(all_values(d.path(), &names), expected);
     // the keychain copies are gone
     let k = keyring();
@@ -378,21 +384,20 @@ fn migration_both_ways_keeps_every_secret() {
         .unwrap()
         .to_string();
     let o = Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "aiconn",
-            "username",
-            &format!("{ns}/m1/api_key"),
-        ])
+        .args(["search", "--all", "service", "aiconn"])
         .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
         .output()
         .unwrap();
-    assert!(o.stdout.is_empty(), "old keychain copy left behind");
+    let listing =
+        String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !listing.contains(&format!("attribute.username = {ns}/m1/api_key")),
+        "old keychain copy left behind"
+    );
     let o = migrate(d.path(), "keychain", None);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
-    assert_eq!(toml.matches("api_key = \"keychain\"").count(), 3);
+    assert_eq!(toml.matches("api_key = \"keychain:").count(), 3);
     assert!(toml.contains("secret_backend = \"keychain\""));
     assert_eq!(all_values(d.path(), &names), expected);
 }
@@ -414,7 +419,7 @@ fn an_interrupted_migration_loses_nothing_and_a_rerun_finishes_it() {
         let o = migrate(d.path(), "vault", None);
         assert_eq!(o.code, 0, "{point}: {}", o.stderr);
         let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
-        assert_eq!(toml.matches("api_key = \"vault\"").count(), 2, "{point}");
+        assert_eq!(toml.matches("api_key = \"vault:").count(), 2, "{point}");
         assert_eq!(
             all_values(d.path(), &names),
             expected,
@@ -463,11 +468,11 @@ fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
     );
     let toml = fs::read_to_string(d.path().join("connections.toml")).unwrap();
     assert!(
-        toml.contains("secret_backend = \"vault\"") && toml.contains("api_key = \"vault\""),
+        toml.contains("secret_backend = \"vault\"") && toml.contains("api_key = \"vault:"),
         "{toml}"
     );
     let pass = d.path().join("pass.txt");
-    fs::write(&pass, PASS).unwrap();
+    write_private(&pass, PASS);
     let mut c = aiconn_headless(d.path());
     c.env("AICONN_VAULT_PASSPHRASE_FILE", &pass)
         .args(["show", "aoai", "--json", "--reveal"]);
@@ -475,9 +480,73 @@ fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
 }
 
 #[test]
-fn a_typed_passphrase_is_cached_for_the_login_session_and_can_be_turned_off() {
+fn a_typed_passphrase_is_cached_for_the_login_session_only() {
+    // A real login session keyring (`keyctl session -` joins a new one, as pam_keyinit does at
+    // login): the first command asks and caches, the next command in the session opens the
+    // vault from the cache; a process outside that session cannot read it back.
     let d = tempfile::tempdir().unwrap();
-    // first command on a terminal: creates the vault, asks twice
+    let out = d.path().join("out.json");
+    let script = format!(
+        "'{bin}' create --type serp --name s --set api_key=fake-key-0109 && '{bin}' show s --json --reveal </dev/null > '{out}'; cat /proc/keys > '{keys}'",
+        bin = bin(),
+        out = out.display(),
+        keys = d.path().join("keys").display(),
+    );
+    let empty = d.path().join("no-runtime");
+    fs::create_dir_all(&empty).unwrap();
+    let mut c = portable_pty::CommandBuilder::new("keyctl");
+    c.args(["session", "-", "sh", "-c", &script]);
+    c.env("AICONN_CONFIG_DIR", d.path());
+    c.env("AICONN_SECRET_BACKEND", "vault");
+    c.env("AICONN_VAULT_WORK_FACTOR", "10");
+    c.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    c.env("XDG_RUNTIME_DIR", &empty);
+    c.env("TERM", "xterm-256color");
+    let mut t = Pty::spawn_command(c, 80, 24);
+    t.wait_for("New vault passphrase");
+    t.send(&format!("{PASS}\r"));
+    t.wait_for("Again");
+    t.send(&format!("{PASS}\r"));
+    assert_eq!(t.wait_exit(), 0, "{}", t.screen());
+    let o = Out {
+        code: 0,
+        stdout: fs::read_to_string(&out).unwrap(),
+        stderr: String::new(),
+    };
+    assert_eq!(
+        revealed(&o, "api_key"),
+        "fake-key-0109",
+        "opened from the session cache"
+    );
+    // Possessors only: the entry grants nothing to the user at large (perm 3f000000).
+    let keys = fs::read_to_string(d.path().join("keys")).unwrap();
+    let desc = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        d.path().canonicalize().unwrap().hash(&mut h);
+        format!("aiconn:vault:{:016x}", h.finish())
+    };
+    let line = keys
+        .lines()
+        .find(|l| l.contains(&desc))
+        .expect("the passphrase was cached in the session keyring");
+    assert_eq!(line.split_whitespace().nth(4), Some("3f000000"), "{line}");
+    // Another process of the same user, outside that session, cannot read it.
+    let mut c = aiconn_headless(d.path());
+    c.env("AICONN_SECRET_BACKEND", "vault")
+        .args(["show", "s", "--reveal"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stderr.contains("vault needs its passphrase"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn without_a_session_keyring_nothing_is_cached_and_the_user_is_told() {
+    let d = tempfile::tempdir().unwrap();
     let mut t = Pty::spawn_headless(
         d.path(),
         &[
@@ -486,8 +555,8 @@ fn a_typed_passphrase_is_cached_for_the_login_session_and_can_be_turned_off() {
             "serp",
             "--name",
             "s",
-            "--secret-stdin",
-            "api_key",
+            "--set",
+            "api_key=fake-key-0110",
         ],
         &[
             ("AICONN_SECRET_BACKEND", "vault"),
@@ -496,28 +565,18 @@ fn a_typed_passphrase_is_cached_for_the_login_session_and_can_be_turned_off() {
         80,
         24,
     );
-    // --secret-stdin reads the terminal until EOF (Ctrl-D)
-    t.send("fake-key-0109\n\x04");
     t.wait_for("New vault passphrase");
     t.send(&format!("{PASS}\r"));
     t.wait_for("Again");
     t.send(&format!("{PASS}\r"));
     assert_eq!(t.wait_exit(), 0, "{}", t.screen());
-    // the next command, without a terminal or a passphrase file, opens it from the cache
+    assert!(t.screen().contains("not cached"), "{}", t.screen());
     let mut c = aiconn_headless(d.path());
     c.env("AICONN_SECRET_BACKEND", "vault")
-        .args(["show", "s", "--json", "--reveal"]);
-    assert_eq!(revealed(&run(c), "api_key"), "fake-key-0109");
-    // turned off: it must ask again (and cannot here)
-    let mut c = aiconn_headless(d.path());
-    c.env("AICONN_SECRET_BACKEND", "vault")
-        .env("AICONN_VAULT_CACHE_SECONDS", "0")
         .args(["show", "s", "--reveal"]);
-    let o = run(c);
-    assert_eq!(o.code, 1);
-    assert!(
-        o.stderr.contains("vault needs its passphrase"),
-        "{}",
-        o.stderr
+    assert_eq!(
+        run(c).code,
+        1,
+        "nothing was cached in a keyring every process shares"
     );
 }

@@ -157,9 +157,15 @@ pub enum Command {
         json: bool,
     },
     /// Check the secret backend (a real probe) and the connections file
+    #[command(
+        after_help = "Also lists secret values nothing points at (left by an interrupted save or a keychain that answered too late); --fix removes them."
+    )]
     Doctor {
         #[arg(long)]
         json: bool,
+        /// Remove unreferenced secret values of this config dir
+        #[arg(long)]
+        fix: bool,
     },
     /// Run a command with connections' values in its environment (secrets reach the child only)
     #[command(

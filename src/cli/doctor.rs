@@ -4,7 +4,20 @@
 use super::{CliError, Context};
 use serde_json::json;
 
-pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
+/// Unreferenced values: how many, and the error if they could not be looked for.
+fn orphans(ctx: &Context, fix: bool) -> Result<(usize, usize), String> {
+    let svc = ctx.service().map_err(|e| e.message)?;
+    let found = if fix {
+        svc.remove_orphans()
+    } else {
+        svc.orphans()
+    };
+    found
+        .map(|o| (o.keys.len(), o.elsewhere))
+        .map_err(|e| e.to_string())
+}
+
+pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
     let path = ctx.store.path();
     let (file_ok, file_state) = match (path.exists(), ctx.store.snapshot()) {
         (false, _) => (
@@ -18,6 +31,11 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
     let store = ctx.secrets();
     let probe = store.probe();
     let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok();
+    let orphans = if probe.is_ok() && file_ok {
+        Some(orphans(ctx, fix))
+    } else {
+        None
+    };
     if as_json {
         let v = json!({
             "config_dir": ctx.store.dir().display().to_string(),
@@ -31,6 +49,9 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
             "fix": probe.as_ref().err().map(|e| e.fix()),
             "detail": probe.as_ref().err().map(|e| e.detail.clone()),
             "session_bus": bus,
+            "unreferenced_values": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.0),
+            "unreferenced_elsewhere": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.1),
+            "removed": fix && orphans.as_ref().is_some_and(|o| o.is_ok()),
         });
         out!("{}", crate::sanitize::json_pretty(&v));
     } else {
@@ -51,7 +72,24 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
         }
         match &probe {
             Ok(()) => {
-                out!("probe           ok: a test secret was written, read back and deleted")
+                out!("probe           ok: a test secret was written, read back and deleted");
+                match &orphans {
+                    Some(Ok((0, 0))) => out!("unreferenced    none"),
+                    Some(Ok((n, other))) if fix => out!(
+                        "unreferenced    removed {n} value(s) nothing pointed at{}",
+                        if *other > 0 {
+                            format!("; {other} more are in another backend")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    Some(Ok((n, other))) => out!(
+                        "unreferenced    {} value(s) nothing points at (left by an interrupted save); `aiconn doctor --fix` removes them",
+                        n + other
+                    ),
+                    Some(Err(e)) => out!("unreferenced    could not check: {e}"),
+                    None => {}
+                }
             }
             Err(e) => {
                 out!("probe           FAILED: {}", e.summary());
@@ -68,6 +106,9 @@ pub fn doctor(ctx: &Context, as_json: bool) -> Result<(), CliError> {
         }
     }
     match (file_ok, probe) {
+        (true, Ok(())) if fix && matches!(orphans, Some(Err(_))) => Err(CliError::new(
+            "unreferenced values could not be removed (see above)",
+        )),
         (true, Ok(())) => Ok(()),
         (false, _) => Err(CliError::new(
             "the connections file has a problem (see above)",

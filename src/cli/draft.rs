@@ -5,7 +5,7 @@ use super::args::EditArgs;
 use super::{CliError, prompt};
 use crate::catalogue::FieldKind;
 use crate::endpoint::{Reading, classify_for_type};
-use crate::model::Connection;
+use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{Imported, apply_set};
 use crate::sanitize::for_terminal;
 use indexmap::IndexMap;
@@ -67,7 +67,7 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
         imp.secret_values
             .insert(sub.clone(), SecretString::from(value));
         if spec.is_custom() {
-            imp.conn.secrets.insert(sub, String::new());
+            imp.conn.secrets.insert(sub, SecretRecord::Pending);
         }
     }
     Ok(())
@@ -118,7 +118,7 @@ pub fn finish(
         .secrets
         .iter()
         .filter(|(k, b)| {
-            b.is_empty() && !imp.secret_values.contains_key(*k) && !imp.needs_input.contains(k)
+            b.is_pending() && !imp.secret_values.contains_key(*k) && !imp.needs_input.contains(k)
         })
         .map(|(k, _)| k.clone())
         .collect();

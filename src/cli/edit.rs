@@ -99,12 +99,9 @@ pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
 }
 
 pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
-    let conn = ctx
-        .store
-        .snapshot()?
-        .get(name)
-        .cloned()
-        .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
+    if ctx.store.snapshot()?.get(name).is_none() {
+        return Err(crate::service::OpError::NotFound(name.into()).into());
+    }
     if !yes {
         if !prompt::interactive() {
             return Err(CliError::new(format!(
@@ -118,15 +115,9 @@ pub fn delete(ctx: &Context, name: &str, yes: bool) -> Result<(), CliError> {
             return Ok(());
         }
     }
-    // The keychain is opened only when there is a secret to remove.
-    let warnings = if conn.secrets.is_empty() {
-        let mut tx = ctx.store.begin()?;
-        tx.doc.remove(name);
-        tx.commit()?;
-        vec![]
-    } else {
-        ctx.service()?.delete(name)?
-    };
+    // The backend is opened only when there is a secret to remove (Service::delete checks
+    // it is usable before anything changes).
+    let warnings = ctx.service()?.delete(name)?;
     print_warnings(&warnings);
     say!("Deleted connection '{name}'.");
     Ok(())

@@ -33,7 +33,7 @@ pub fn pf_json(
                         f.key.clone(),
                         json!(reveal(&f.key)?.unwrap_or_else(|| MASK.into())),
                     );
-                    sources.insert(f.key.clone(), json!(c.secrets[&f.key]));
+                    sources.insert(f.key.clone(), json!(c.secrets[&f.key].to_string()));
                 }
             }
             FieldKind::Map => {
@@ -124,7 +124,7 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
                 for_terminal(&c.name),
                 c.type_id.clone(),
                 for_terminal(&c.endpoint().unwrap_or_else(|| "-".into())),
-                c.key_status().into(),
+                c.key_status().as_str().into(),
             ]
         })
         .collect();
@@ -214,7 +214,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
                     reader(&f.key)?
                         .map(|v| for_terminal(&v))
                         .unwrap_or_else(|| MASK.into()),
-                    b.clone(),
+                    b.to_string(),
                 ]),
                 None => rows.push([f.key.clone(), "(not set)".into(), String::new()]),
             },
@@ -232,7 +232,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
                     let v = reader(k)?
                         .map(|v| for_terminal(&v))
                         .unwrap_or_else(|| MASK.into());
-                    rows.push([format!("secrets.{}", for_terminal(k)), v, b.clone()]);
+                    rows.push([format!("secrets.{}", for_terminal(k)), v, b.to_string()]);
                 }
             }
             _ => {

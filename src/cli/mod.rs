@@ -149,7 +149,7 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         Command::Endpoint { url, type_id, json } => {
             inspect::endpoint(url, type_id.as_deref(), *json)
         }
-        Command::Doctor { json } => doctor::doctor(&ctx, *json),
+        Command::Doctor { json, fix } => doctor::doctor(&ctx, *json, *fix),
         Command::Secrets(SecretsCmd::Migrate { to }) => migrate(&ctx, to),
         Command::Run {
             names,

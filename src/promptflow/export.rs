@@ -124,7 +124,10 @@ mod tests {
         let mut c = Connection::new("aoai", "azure_open_ai");
         c.values
             .insert("api_base".into(), "https://r.openai.azure.com/".into());
-        c.secrets.insert("api_key".into(), "keychain".into());
+        c.secrets.insert(
+            "api_key".into(),
+            crate::model::SecretRecord::parse("keychain"),
+        );
         let y = export_yaml(&c, SecretStyle::Placeholder, None);
         assert!(y.starts_with("$schema: \"https://azuremlschemas.azureedge.net/promptflow/latest/AzureOpenAIConnection.schema.json\"\n"));
         assert!(y.contains("type: \"azure_open_ai\"\n"));
@@ -147,7 +150,10 @@ mod tests {
             c.values.insert(k.into(), v.into());
         }
         c.configs.insert("api_base".into(), "x: y".into());
-        c.secrets.insert("api-key".into(), "keychain".into());
+        c.secrets.insert(
+            "api-key".into(),
+            crate::model::SecretRecord::parse("keychain"),
+        );
         let y = export_yaml(&c, SecretStyle::Env, None);
         assert!(y.contains("CustomStrongTypeConnection.schema.json"));
         assert!(y.contains(

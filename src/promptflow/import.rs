@@ -122,7 +122,9 @@ pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), Strin
             }
         }
         if spec.is_custom() {
-            imp.conn.secrets.insert(sub.to_string(), String::new());
+            imp.conn
+                .secrets
+                .insert(sub.to_string(), crate::model::SecretRecord::Pending);
         }
     } else if map == Some("configs") {
         imp.conn.configs.insert(sub.to_string(), value.to_string());

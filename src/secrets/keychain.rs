@@ -166,6 +166,21 @@ impl SecretStore for KeychainStore {
         })
     }
 
+    fn list(&self, prefix: &str) -> Result<Vec<SecretKey>, SecretError> {
+        let store = self.store.clone();
+        let prefix = prefix.to_string();
+        bounded(self.timeout, move || {
+            let spec = std::collections::HashMap::from([("service", SERVICE)]);
+            let found = store.search(&spec).map_err(|e| classify(&e))?;
+            Ok(found
+                .iter()
+                .filter_map(|e| e.get_specifiers())
+                .filter(|(service, user)| service == SERVICE && user.starts_with(&prefix))
+                .map(|(_, user)| SecretKey::from_account(&user))
+                .collect())
+        })
+    }
+
     fn probe(&self) -> Result<(), SecretError> {
         let key = SecretKey::new(
             "probe",

@@ -60,4 +60,23 @@ impl SecretStore for LazyStore {
     fn probe(&self) -> Result<(), SecretError> {
         self.open()?.probe()
     }
+    // Nothing to do opens nothing: a save with no secret works without any keychain.
+    fn set_many(&self, items: &[(SecretKey, SecretString)]) -> Result<(), SecretError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        self.open()?.set_many(items)
+    }
+    fn delete_many(&self, keys: &[SecretKey]) -> Result<(), SecretError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        self.open()?.delete_many(keys)
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<SecretKey>, SecretError> {
+        self.open()?.list(prefix)
+    }
+    fn ready(&self) -> Result<(), SecretError> {
+        self.open()?.ready()
+    }
 }

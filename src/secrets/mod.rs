@@ -1,6 +1,7 @@
 //! Secret backends. One interface; the file only records *that* a secret is set and where.
 
 mod error;
+pub mod journal;
 mod keychain;
 mod lazy;
 pub mod session_cache;
@@ -13,27 +14,59 @@ pub use vault::{VAULT_FILE, VaultStore};
 
 use secrecy::SecretString;
 
-/// Identifies one secret: the store's namespace (so two config dirs never share entries),
-/// the connection and the field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SecretKey {
-    pub namespace: String,
-    pub connection: String,
-    pub field: String,
-}
+/// Identifies one stored value by its keychain account name:
+/// `<namespace>/<connection>/<field>[#<generation>]`. The namespace keeps two config dirs
+/// apart; the generation keeps a new value from ever overwriting the one the file points at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SecretKey(String);
 
 impl SecretKey {
+    /// A value written before generations existed (and test keys).
     pub fn new(namespace: &str, connection: &str, field: &str) -> Self {
-        SecretKey {
-            namespace: namespace.to_string(),
-            connection: connection.to_string(),
-            field: field.to_string(),
+        SecretKey(format!("{namespace}/{connection}/{field}"))
+    }
+
+    /// The value a record points at.
+    pub fn for_record(
+        namespace: &str,
+        connection: &str,
+        field: &str,
+        record: &crate::model::SecretRecord,
+    ) -> Self {
+        let base = SecretKey::new(namespace, connection, field);
+        match record.generation() {
+            Some(g) => SecretKey(format!("{}#{g}", base.0)),
+            None => base,
         }
     }
-    /// The keychain account name: `<namespace>/<connection>/<field>`.
-    pub fn account(&self) -> String {
-        format!("{}/{}/{}", self.namespace, self.connection, self.field)
+
+    /// A key found in a backend or a journal, by its account name.
+    pub fn from_account(account: &str) -> Self {
+        SecretKey(account.to_string())
     }
+
+    /// The keychain account name.
+    pub fn account(&self) -> String {
+        self.0.clone()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A fresh generation id: 64 random bits as hex (collisions are not a practical concern).
+pub fn new_generation() -> String {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        // No OS randomness (never seen): time and pid still make ids unique per save.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        b = ((t as u64) ^ u64::from(std::process::id()) << 40).to_le_bytes();
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A place to keep secrets. Every call is bounded in time by the implementation.
@@ -46,6 +79,25 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, key: &SecretKey) -> Result<(), SecretError>;
     /// A real round trip (write, read back, delete) on a probe entry.
     fn probe(&self) -> Result<(), SecretError>;
+
+    /// Writes several values as one step where the backend can (the vault: one encryption).
+    fn set_many(&self, items: &[(SecretKey, SecretString)]) -> Result<(), SecretError> {
+        items.iter().try_for_each(|(k, v)| self.set(k, v))
+    }
+
+    /// Deletes several values; absent ones are fine.
+    fn delete_many(&self, keys: &[SecretKey]) -> Result<(), SecretError> {
+        keys.iter().try_for_each(|k| self.delete(k))
+    }
+
+    /// Every stored value whose account starts with `prefix` (for finding orphans).
+    fn list(&self, prefix: &str) -> Result<Vec<SecretKey>, SecretError>;
+
+    /// Connects (or checks the vault can be opened) without touching any value, so a command
+    /// can refuse before it changes anything.
+    fn ready(&self) -> Result<(), SecretError> {
+        Ok(())
+    }
 }
 
 /// Asks the user for the vault passphrase; the flag is true when a new vault is created
@@ -62,6 +114,7 @@ pub fn vault_passphrase(
     ask: &AskPassphrase,
 ) -> Result<SecretString, SecretError> {
     if let Some(file) = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").filter(|f| !f.is_empty()) {
+        refuse_open_passphrase_file(std::path::Path::new(&file))?;
         let text = std::fs::read_to_string(&file).map_err(|e| {
             SecretError::new(
                 SecretErrorKind::NoPassphrase,
@@ -83,9 +136,69 @@ pub fn vault_passphrase(
     ask(!VaultStore::exists(dir))
 }
 
+/// A passphrase file others can read is refused, as ssh refuses such a private key.
+fn refuse_open_passphrase_file(path: &std::path::Path) -> Result<(), SecretError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            return Err(SecretError::new(
+                SecretErrorKind::NoPassphrase,
+                format!(
+                    "AICONN_VAULT_PASSPHRASE_FILE {} is readable by other users (mode {:o}); run: chmod 600 {}",
+                    path.display(),
+                    m.permissions().mode() & 0o777,
+                    path.display()
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// A missing or empty `secrets.age` while the file records vault secrets is an error: a new
+/// vault under whatever passphrase was typed would silently change hands.
+fn refuse_lost_vault(dir: &std::path::Path) -> Result<(), SecretError> {
+    let path = VaultStore::path_in(dir);
+    let state = match std::fs::metadata(&path) {
+        Ok(m) if m.len() > 0 => return Ok(()),
+        Ok(_) => "empty",
+        Err(_) => "missing",
+    };
+    let Ok(snap) = crate::store::Store::new(dir).snapshot() else {
+        return Ok(());
+    };
+    let mut secrets = 0;
+    let mut conns = 0;
+    for c in snap.connections() {
+        let n = c
+            .secrets
+            .values()
+            .filter(|r| r.backend() == Some(&crate::model::Backend::Vault))
+            .count();
+        secrets += n;
+        conns += usize::from(n > 0);
+    }
+    if secrets == 0 {
+        return Ok(());
+    }
+    Err(SecretError::new(
+        SecretErrorKind::VaultCorrupt,
+        format!(
+            "{} is {state}: {secrets} secrets of {conns} connections cannot be read (restore the file from a backup, or set those secrets again); no new vault was made",
+            path.display()
+        ),
+    ))
+}
+
 /// Opens the vault: with the passphrase cached in this login session if there is one, else
 /// with the passphrase file or by asking; a typed passphrase that works is cached.
 fn open_vault(dir: &std::path::Path, ask: &AskPassphrase) -> Result<VaultStore, SecretError> {
+    refuse_lost_vault(dir)?;
     let from_file = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").is_some_and(|f| !f.is_empty());
     if !from_file && let Some(p) = session_cache::get(dir) {
         match VaultStore::open(dir, p) {
@@ -96,8 +209,15 @@ fn open_vault(dir: &std::path::Path, ask: &AskPassphrase) -> Result<VaultStore, 
     }
     let p = vault_passphrase(dir, ask)?;
     let v = VaultStore::open(dir, p.clone())?;
-    if !from_file {
-        session_cache::put(dir, &p);
+    if !from_file && !session_cache::put(dir, &p) {
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                eprintln!(
+                    "aiconn: note: the vault passphrase is not cached: this login has no private session keyring (AICONN_VAULT_CACHE_SECONDS=0 silences this)"
+                );
+            }
+        });
     }
     Ok(v)
 }

@@ -24,11 +24,23 @@ fn description(dir: &Path) -> String {
 
 #[cfg(target_os = "linux")]
 mod imp {
-    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+    use linux_keyutils::{KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
     use secrecy::{ExposeSecret, SecretString};
 
+    /// The login session's own keyring. A process with none (no pam_keyinit: a container, some
+    /// SSH setups) is given the user-session keyring `_uid_ses.<uid>`, which every process of
+    /// the user possesses: a passphrase there could be read by any of them, so it is not used.
     fn ring() -> Option<KeyRing> {
-        KeyRing::from_special_id(KeyRingIdentifier::Session, false).ok()
+        let r = KeyRing::from_special_id(KeyRingIdentifier::Session, false).ok()?;
+        let shared = r
+            .metadata()
+            .map(|m| m.get_description().starts_with("_uid_ses."))
+            .unwrap_or(true);
+        (!shared).then_some(r)
+    }
+
+    pub fn available() -> bool {
+        ring().is_some()
     }
 
     pub fn get(desc: &str) -> Option<SecretString> {
@@ -42,10 +54,15 @@ mod imp {
     pub fn put(desc: &str, pass: &SecretString, seconds: usize) {
         if let Some(r) = ring()
             && let Ok(key) = r.add_key(desc, pass.expose_secret().as_bytes())
-            && key.set_timeout(seconds).is_err()
         {
-            // an entry that cannot expire must not stay
-            let _ = key.invalidate();
+            // Possessors only (processes of this login session), nothing for the user at large.
+            let possessor_only = KeyPermissionsBuilder::builder()
+                .posessor(Permission::ALL)
+                .build();
+            if key.set_perms(possessor_only).is_err() || key.set_timeout(seconds).is_err() {
+                // an entry that cannot be made private or cannot expire must not stay
+                let _ = key.invalidate();
+            }
         }
     }
 
@@ -59,6 +76,9 @@ mod imp {
 #[cfg(not(target_os = "linux"))]
 mod imp {
     use secrecy::SecretString;
+    pub fn available() -> bool {
+        false
+    }
     pub fn get(_: &str) -> Option<SecretString> {
         None
     }
@@ -72,10 +92,17 @@ pub fn get(dir: &Path) -> Option<SecretString> {
         .flatten()
 }
 
-pub fn put(dir: &Path, pass: &SecretString) {
-    if seconds() > 0 {
-        imp::put(&description(dir), pass, seconds());
+/// Caches a typed passphrase. `false` when caching is on but there is no private session
+/// keyring to keep it in (the caller says so once; nothing is cached).
+pub fn put(dir: &Path, pass: &SecretString) -> bool {
+    if seconds() == 0 {
+        return true;
     }
+    if !imp::available() {
+        return false;
+    }
+    imp::put(&description(dir), pass, seconds());
+    true
 }
 
 pub fn forget(dir: &Path) {

@@ -157,7 +157,7 @@ impl VaultStore {
                 ));
             }
         };
-        let mut cache = self.cache.lock().expect("vault cache");
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.as_ref().is_some_and(|(b, _)| *b == bytes) {
             return Ok(());
         }
@@ -183,7 +183,7 @@ impl VaultStore {
             .map_err(|e| err(SecretErrorKind::Other, e.to_string()))?;
         crate::store::remove_stale_temps(&self.path);
         self.load()?;
-        let mut cache = self.cache.lock().expect("vault cache");
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let (_, contents) = cache.as_mut().expect("loaded");
         f(contents);
         let bytes = self.encrypt(contents)?;
@@ -205,7 +205,7 @@ impl SecretStore for VaultStore {
 
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {
         self.load()?;
-        let cache = self.cache.lock().expect("vault cache");
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         Ok(cache
             .as_ref()
             .and_then(|(_, c)| c.secrets.get(&key.account()))
@@ -213,26 +213,82 @@ impl SecretStore for VaultStore {
     }
 
     fn set(&self, key: &SecretKey, value: &SecretString) -> Result<(), SecretError> {
-        self.modify(|c| {
-            c.secrets
-                .insert(key.account(), value.expose_secret().to_string());
-        })
+        self.set_many(&[(key.clone(), value.clone())])
     }
 
     fn delete(&self, key: &SecretKey) -> Result<(), SecretError> {
-        let present = self.get(key)?.is_some();
-        if !present {
+        self.delete_many(std::slice::from_ref(key))
+    }
+
+    /// One encryption (one scrypt) for the whole batch.
+    fn set_many(&self, items: &[(SecretKey, SecretString)]) -> Result<(), SecretError> {
+        if items.is_empty() {
             return Ok(());
         }
         self.modify(|c| {
-            if let Some(mut v) = c.secrets.remove(&key.account()) {
-                zeroize::Zeroize::zeroize(&mut v);
+            for (key, value) in items {
+                c.secrets
+                    .insert(key.account(), value.expose_secret().to_string());
             }
         })
     }
 
+    fn delete_many(&self, keys: &[SecretKey]) -> Result<(), SecretError> {
+        self.load()?;
+        let any_present = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .as_ref()
+                .is_some_and(|(_, c)| keys.iter().any(|k| c.secrets.contains_key(k.as_str())))
+        };
+        if !any_present {
+            return Ok(());
+        }
+        self.modify(|c| {
+            for key in keys {
+                if let Some(mut v) = c.secrets.remove(key.as_str()) {
+                    zeroize::Zeroize::zeroize(&mut v);
+                }
+            }
+        })
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<SecretKey>, SecretError> {
+        self.load()?;
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(cache
+            .as_ref()
+            .map(|(_, c)| {
+                c.secrets
+                    .keys()
+                    .filter(|a| a.starts_with(prefix))
+                    .map(|a| SecretKey::from_account(a))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// A real round trip: write a probe value, read it back from the file, remove it.
     fn probe(&self) -> Result<(), SecretError> {
-        // Opening decrypted the vault (or found none yet); writing is checked by a save.
-        self.load()
+        let key = SecretKey::new(
+            "probe",
+            "aiconn-doctor",
+            &format!("p{}", std::process::id()),
+        );
+        self.set(&key, &SecretString::from("aiconn-probe"))?;
+        // Force a read of the file itself, not of what this process remembers.
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let back = self.get(&key)?;
+        self.delete(&key)?;
+        match back {
+            Some(v) if v.expose_secret() == "aiconn-probe" => Ok(()),
+            _ => Err(err(
+                SecretErrorKind::Other,
+                format!(
+                    "a probe value was written to {} but did not read back",
+                    self.path.display()
+                ),
+            )),
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::catalogue::Catalogue;
-use crate::model::Connection;
+use crate::model::{Connection, SecretRecord};
 use indexmap::IndexMap;
 use std::path::Path;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike, Value};
@@ -317,7 +317,13 @@ fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, Sto
         match k {
             "type" => {}
             "configs" => c.configs = cx.string_map(v, &what)?,
-            "secrets" => c.secrets = cx.string_map(v, &what)?,
+            "secrets" => {
+                c.secrets = cx
+                    .string_map(v, &what)?
+                    .into_iter()
+                    .map(|(k, r)| (k, SecretRecord::parse(&r)))
+                    .collect()
+            }
             _ => {
                 c.values.insert(k.to_string(), cx.string(v, &what)?);
             }
@@ -389,7 +395,13 @@ fn write_connection(t: &mut dyn TableLike, c: &Connection) {
         set_keep_decor(t, k, &c.values[k]);
     }
     write_map(t, "configs", &c.configs);
-    write_map(t, "secrets", &c.secrets);
+    let records: IndexMap<String, String> = c
+        .secrets
+        .iter()
+        .filter(|(_, r)| !r.is_pending())
+        .map(|(k, r)| (k.clone(), r.to_file_text()))
+        .collect();
+    write_map(t, "secrets", &records);
 }
 
 fn new_namespace() -> String {
@@ -435,7 +447,10 @@ secrets = { "api-key" = "keychain" }
         let names: Vec<_> = d.connections().iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["prod", "c1"]);
         assert_eq!(d.get("c1").unwrap().configs["key1"], "v1");
-        assert_eq!(d.get("prod").unwrap().secrets["api_key"], "keychain");
+        assert_eq!(
+            d.get("prod").unwrap().secrets["api_key"].to_file_text(),
+            "keychain"
+        );
         assert_eq!(d.namespace, "abc");
     }
 
@@ -544,7 +559,10 @@ secrets = { "api-key" = "keychain" }
     fn new_doc_round_trips() {
         let mut d = ConnDoc::new_empty();
         let mut c = Connection::new("s", "serp");
-        c.secrets.insert("api_key".into(), "keychain".into());
+        c.secrets.insert(
+            "api_key".into(),
+            crate::model::SecretRecord::parse("keychain"),
+        );
         d.upsert(&c);
         let back = ConnDoc::parse(&d.to_text(), p()).unwrap();
         assert_eq!(back.get("s").unwrap(), &c);

@@ -136,6 +136,20 @@ impl Store {
         }
     }
 
+    /// The file's namespace, writing a new file first if there is none: secret values are
+    /// keyed by it, so it must be fixed before the first value is written.
+    pub fn ensure_namespace(&self) -> Result<String, StoreError> {
+        if let Some(text) = self.read_text()? {
+            return ConnDoc::read_snapshot(&text, &self.path()).map(|s| s.namespace);
+        }
+        let tx = self.begin()?;
+        let ns = tx.doc.namespace.clone();
+        if !self.path().exists() {
+            tx.commit()?;
+        }
+        Ok(ns)
+    }
+
     /// Starts a read-modify-write: takes the cross-process lock, then reads the file as it is
     /// now, so whatever another process saved meanwhile is the base of this change.
     pub fn begin(&self) -> Result<Transaction<'_>, StoreError> {

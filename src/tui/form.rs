@@ -3,7 +3,7 @@
 
 use crate::catalogue::{FieldKind, TypeSpec};
 use crate::endpoint::{Reading, classify_for_type};
-use crate::model::{Connection, FieldError};
+use crate::model::{Connection, FieldError, SecretRecord};
 use indexmap::IndexMap;
 use ratatui_textarea::{CursorMove, TextArea};
 use secrecy::{ExposeSecret, SecretString};
@@ -257,7 +257,7 @@ impl Form {
             match &row.secret {
                 Some(s) if s.typed && !text.is_empty() => {
                     new.insert(row.key.clone(), SecretString::from(text));
-                    c.secrets.insert(row.key.clone(), String::new());
+                    c.secrets.insert(row.key.clone(), SecretRecord::Pending);
                 }
                 Some(s) if s.stored => {
                     c.secrets
@@ -274,19 +274,19 @@ impl Form {
 
     /// Where a secret the draft keeps unchanged is recorded. A duplicate has no record of its
     /// own yet: its secrets are copied (and recorded) when it is saved.
-    fn kept_backend(&self, key: &str) -> String {
+    fn kept_backend(&self, key: &str) -> SecretRecord {
         self.base
             .as_ref()
             .and_then(|b| b.secrets.get(key))
             .cloned()
-            .unwrap_or_default()
+            .unwrap_or(SecretRecord::Pending)
     }
 
     /// Problems that block saving, per field (the labels get a `!`).
     pub fn errors(&self) -> Vec<FieldError> {
         let (mut c, new) = self.to_connection();
         for k in new.keys() {
-            c.secrets.insert(k.clone(), "keychain".into());
+            c.secrets.insert(k.clone(), SecretRecord::Pending);
         }
         let mut errs = c.validate();
         // A pasted Target URI is never stored as a base by accident (the CLI refuses it too).
@@ -318,11 +318,11 @@ impl Form {
             .unwrap_or_else(|| Connection::new("", &self.spec.id));
         // secrets recorded as "" (new custom rows) compare by key only
         for v in base.secrets.values_mut() {
-            v.clear();
+            *v = SecretRecord::Pending;
         }
         let mut cc = c.clone();
         for v in cc.secrets.values_mut() {
-            v.clear();
+            *v = SecretRecord::Pending;
         }
         !new.is_empty() || cc != base
     }

@@ -170,3 +170,13 @@ pub fn create(dir: &Path, args: &[&str]) {
     let o = cmd(dir, &all);
     assert_eq!(o.code, 0, "create {args:?}: {}", o.stderr);
 }
+
+/// Writes `text` to `path` readable by its owner only (as a passphrase file must be).
+pub fn write_private(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}

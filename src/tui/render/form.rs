@@ -366,7 +366,7 @@ fn value_source(form: &Form, row: &Row, readonly: bool) -> String {
     match secret {
         Some(s) if s.stored && !s.typed => base
             .and_then(|b| b.secrets.get(key))
-            .cloned()
+            .map(|r| r.to_string())
             .unwrap_or_default(),
         Some(_) => String::new(),
         None => {

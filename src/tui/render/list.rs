@@ -1,6 +1,7 @@
 //! The connection list pane.
 
 use super::theme::Theme;
+use crate::model::KeyStatus;
 use crate::sanitize::for_terminal;
 use crate::tui::app::{App, EntryId, Focus};
 use crate::tui::strings as s;
@@ -13,8 +14,8 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 fn key_marker(app: &App, id: &EntryId) -> &'static str {
     match id {
         EntryId::Stored(n) => match app.stored_conn(n).map(|c| c.key_status()) {
-            Some("set") => "✓",
-            Some("missing") => "✗",
+            Some(KeyStatus::Set) => "✓",
+            Some(KeyStatus::Missing) => "✗",
             _ => "·",
         },
         EntryId::New(_) => " ",
