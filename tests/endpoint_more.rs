@@ -1,5 +1,7 @@
 //! Shapes beyond the shared sample (endpoints.md §1.1 rows and §1.3 mistakes), read by hand.
 
+#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+
 use aiconn::endpoint::{Kind, Reusable, classify, classify_for_type};
 
 #[test]

@@ -1,6 +1,8 @@
 //! Save transactions against keyring-core's mock store with injected faults: a failed secret
 //! write leaves no half-saved connection and no orphaned secret.
 
+#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+
 use aiconn::model::Connection;
 use aiconn::secrets::{KeychainStore, SecretError, SecretErrorKind, SecretKey, SecretStore};
 use aiconn::service::{Expect, OpError, Service};

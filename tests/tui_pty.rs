@@ -1,6 +1,8 @@
 //! The real binary in a pseudo-terminal (portable-pty + vt100), on temp config dirs, against
 //! a real Secret Service.
 
+#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+
 mod common;
 use common::pty::Pty;
 use common::*;
