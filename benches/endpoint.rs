@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // a measuring tool: a failure should stop it there
 //! `cargo bench --bench endpoint`: time per classification over the shared endpoint cases.
 //! Classification runs on every keystroke in the TUI; the budget is well under 50 µs per URL.
 //! Prints figures; never fails on time.

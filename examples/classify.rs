@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // a measuring tool: a failure should stop it there
 //! Prints the endpoint reading of each argument as JSON: `cargo run --example classify URL...`
 fn main() {
     for a in std::env::args().skip(1) {

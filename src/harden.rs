@@ -14,7 +14,7 @@ pub fn no_core_dumps() {
     {
         use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
         let start = getrlimit(Resource::Core);
-        let _ = STARTING_CORE_LIMIT.set(start.clone());
+        let _ = STARTING_CORE_LIMIT.set(start);
         let _ = setrlimit(
             Resource::Core,
             Rlimit {
@@ -34,7 +34,7 @@ pub fn no_core_dumps() {
 pub fn restore_core_limit() {
     #[cfg(unix)]
     if let Some(l) = STARTING_CORE_LIMIT.get() {
-        let _ = rustix::process::setrlimit(rustix::process::Resource::Core, l.clone());
+        let _ = rustix::process::setrlimit(rustix::process::Resource::Core, *l);
     }
 }
 

@@ -45,7 +45,7 @@ pub fn escape_json_text(text: &str) -> String {
         {
             let mut buf = [0u16; 2];
             for unit in c.encode_utf16(&mut buf) {
-                out.push_str(&format!("\\u{:04x}", unit));
+                out.push_str(&format!("\\u{unit:04x}"));
             }
         } else {
             out.push(c);

@@ -131,7 +131,7 @@ fn every_prompt_flow_type_has_exactly_its_fields_defaults_and_rules() {
         got_sorted.sort();
         want.sort();
         assert_eq!(got_sorted, want, "{id}: fields");
-        for (key, kind, required, default) in fields.iter() {
+        for (key, kind, required, default) in *fields {
             let f = t.field(key).unwrap();
             assert_eq!(f.kind, *kind, "{id}.{key}: kind");
             assert_eq!(f.required, *required, "{id}.{key}: required");

@@ -274,13 +274,12 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     if authority.contains('@') {
         f.flag("secret_in_url");
     }
-    let url = match url::Url::parse(&format!(
+    let Ok(url) = url::Url::parse(&format!(
         "https://{}{}",
         authority.rsplit_once('@').map_or(authority, |(_, h)| h),
         rest
-    )) {
-        Ok(u) => u,
-        Err(_) => return f.set(Kind::Invalid),
+    )) else {
+        return f.set(Kind::Invalid);
     };
     let host = url
         .host_str()

@@ -145,7 +145,7 @@ pub fn render(
         }
         Kind::FoundryProject => (
             "Foundry project endpoint · for the Foundry SDK and agents (Microsoft Entra ID sign-in)".into(),
-            Some(format!("For API-key chat use https://{}/openai/v1/ with the deployment as model.", host)),
+            Some(format!("For API-key chat use https://{host}/openai/v1/ with the deployment as model.")),
         ),
         Kind::AzureOpenaiResource => (
             "Azure OpenAI resource · one connection, deployment chosen per request (needs api-version)".into(),

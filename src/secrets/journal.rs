@@ -37,17 +37,21 @@ impl Journal {
     pub fn begin(config_dir: &Path) -> io::Result<Journal> {
         let dir = dir_of(config_dir);
         crate::store::ensure_private_dir(&dir)?;
-        let name = format!("{}.log", super::new_generation());
-        let path = dir.join(name);
+        let id = super::new_generation();
+        // Created under a name sweeps ignore, locked, and only then given its `.log` name:
+        // a sweep must never see an unlocked journal of a live operation.
+        let creating = dir.join(format!("{id}.new"));
+        let path = dir.join(format!("{id}.log"));
         let mut opts = OpenOptions::new();
         opts.create_new(true).append(true).read(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let file = opts.open(&path)?;
+        let file = opts.open(&creating)?;
         file.try_lock().map_err(|e| match e {
             fs::TryLockError::Error(e) => e,
             fs::TryLockError::WouldBlock => io::Error::other("a new journal is locked"),
         })?;
+        fs::rename(&creating, &path)?;
         Ok(Journal { path, file })
     }
 
@@ -89,17 +93,21 @@ fn read_entries(file: &File) -> Vec<(String, String)> {
         .collect()
 }
 
-fn journal_files(config_dir: &Path) -> Vec<PathBuf> {
+fn files_with(config_dir: &Path, ext: &str) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir_of(config_dir)) else {
         return vec![];
     };
     let mut v: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect();
     v.sort();
     v
+}
+
+fn journal_files(config_dir: &Path) -> Vec<PathBuf> {
+    files_with(config_dir, "log")
 }
 
 fn open_no_follow(path: &Path) -> io::Result<File> {
@@ -115,6 +123,12 @@ fn open_no_follow(path: &Path) -> io::Result<File> {
 
 /// Journals of operations that ended without finishing (their lock is free), locked now.
 pub fn dead_journals(config_dir: &Path) -> Vec<DeadJournal> {
+    // A journal killed before it got its name recorded nothing: remove it.
+    for p in files_with(config_dir, "new") {
+        if open_no_follow(&p).is_ok_and(|f| f.try_lock().is_ok()) {
+            let _ = fs::remove_file(&p);
+        }
+    }
     journal_files(config_dir)
         .into_iter()
         .filter_map(|path| {

@@ -50,6 +50,7 @@ pub enum InputFor {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one popup at a time; boxing buys nothing
 pub enum Popup {
     Confirm {
         what: Confirm,
@@ -76,6 +77,7 @@ pub enum Level {
 
 /// Work for the effect runner (keychain, disk): it runs off the UI loop and reports back.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // sent once per user action
 pub enum Effect {
     Save {
         id: EntryId,
