@@ -81,6 +81,38 @@ proptest! {
     }
 
     #[test]
+    fn write_commands_never_crash_or_echo_controls(key in value(), v in value(), name in value()) {
+        let t = tempfile::tempdir().unwrap();
+        let argv = |s: &str| -> String { s.replace('\0', "").chars().take(20_000).collect() };
+        let (key, v, name) = (argv(&key), argv(&v), argv(&name));
+        let set = format!("configs.{key}={v}");
+        let yaml = format!(
+            "name: {}\ntype: custom\nconfigs:\n  {}: {}\nsecrets:\n  s: {}\n",
+            serde_json::to_string(&name).unwrap(),
+            serde_json::to_string(&key).unwrap(),
+            serde_json::to_string(&v).unwrap(),
+            serde_json::to_string(&v).unwrap(),
+        );
+        let file = t.path().join("in.yaml");
+        std::fs::write(&file, yaml).unwrap();
+        for args in [
+            vec!["create", "--type", "custom", "--name", "x", "--set", &set, "--set", "secrets.s=fake-key-1301"],
+            vec!["create", "--type", "custom", "--name", &name, "--set", &set, "--set", "secrets.s=fake-key-1302"],
+            vec!["update", "x", "--set", &set],
+            vec!["update", &name, "--set", &set],
+            vec!["import", file.to_str().unwrap()],
+            vec!["import", file.to_str().unwrap(), "--name", "y", "--overwrite"],
+            vec!["rename", "x", &name],
+            vec!["delete", &name, "--yes"],
+            vec!["list"],
+        ] {
+            let o = cmd(t.path(), &args);
+            prop_assert!(matches!(o.code, 0..=3), "{:?} exited {}: {}", &args[..1], o.code, &o.stderr[..o.stderr.len().min(400)]);
+            prop_assert!(no_raw_controls(&o.stdout) && no_raw_controls(&o.stderr), "{:?}", &args[..1]);
+        }
+    }
+
+    #[test]
     fn the_tui_survives_any_stored_value_and_keys(
         base in value(),
         key in value(),

@@ -485,3 +485,75 @@ fn export_with_env_secrets_then_import_resolves_the_variable() {
     let v = show_json(t2.path(), "c");
     assert_eq!(v["api_key"], "fake-key-1008", "{v}");
 }
+
+#[test]
+fn the_tui_test_key_follows_the_same_rules() {
+    use aiconn::model::Connection;
+    use aiconn::secrets::SecretStore;
+    use aiconn::tui::app::{Action, Effect, EntryId, TestTarget};
+    let (port, hits) = counting_listener();
+    let d = tempfile::tempdir().unwrap();
+    let store = aiconn::store::Store::new(d.path());
+    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::secrets::KeychainStore::with_store(
+        keyring_core::mock::Store::new().unwrap(),
+        std::time::Duration::from_secs(3),
+    ));
+    for (url, why) in [
+        (
+            "https://contoso.openai.azure.com.evil.example/",
+            "only looks like",
+        ),
+        (
+            &*format!("http://contoso.openai.azure.com@127.0.0.1:{port}/"),
+            "real host",
+        ),
+        ("http://api.example.test/", "unencrypted"),
+    ] {
+        let mut c = Connection::new("t", "azure_open_ai");
+        c.values.insert("api_base".into(), url.to_string());
+        let mut secrets = indexmap::IndexMap::new();
+        secrets.insert("api_key".to_string(), secrecy::SecretString::from(KEY));
+        let a = aiconn::tui::effects::run_effect(
+            &store,
+            &mut backend,
+            Effect::Test {
+                target: TestTarget::Entry(EntryId::New(1)),
+                conn: c,
+                secrets,
+                stored_name: None,
+            },
+        );
+        match a {
+            Action::Tested { ok, message, .. } => {
+                assert!(!ok);
+                assert!(
+                    message.contains("not sending the key") && message.contains(why),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn delete_without_a_usable_keychain_fails_and_changes_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    make(t.path(), "open_ai", "base_url=https://api.openai.com/v1");
+    let before = std::fs::read_to_string(t.path().join("connections.toml")).unwrap();
+    let mut c = aiconn_headless(t.path());
+    c.args(["delete", "c", "--yes"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("D-Bus"), "{}", o.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("connections.toml")).unwrap(),
+        before,
+        "the connection and its key stay together"
+    );
+    // With the keychain back, the delete goes through and takes the key with it.
+    assert_eq!(cmd(t.path(), &["delete", "c", "--yes"]).code, 0);
+    let o = cmd(t.path(), &["doctor"]);
+    assert!(o.stdout.contains("unreferenced    none"), "{}", o.stdout);
+}

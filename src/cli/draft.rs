@@ -9,7 +9,7 @@ use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{Imported, apply_set};
 use crate::sanitize::for_terminal;
 use indexmap::IndexMap;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::io::Read;
 
 /// Applies `--set` pairs and `--secret-stdin`.
@@ -35,12 +35,13 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
         }
     }
     if let Some(field) = &edit.secret_stdin {
-        let mut buf = String::new();
+        // Zeroed when dropped: the key passes through here on its way to the keychain.
+        let mut buf = zeroize::Zeroizing::new(String::new());
         std::io::stdin()
             .read_to_string(&mut buf)
             .map_err(|e| CliError::new(format!("cannot read stdin: {e}")))?;
-        let value = buf.trim_end_matches(['\n', '\r']).to_string();
-        if value.is_empty() {
+        let value = SecretString::from(buf.trim_end_matches(['\n', '\r']).to_string());
+        if value.expose_secret().is_empty() {
             return Err(CliError::usage(format!(
                 "--secret-stdin {field}: standard input was empty"
             )));
@@ -64,8 +65,7 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
         let sub = key.strip_prefix("secrets.").unwrap_or(&key).to_string();
         imp.needs_input.retain(|k| *k != sub);
         imp.keep.retain(|k| *k != sub);
-        imp.secret_values
-            .insert(sub.clone(), SecretString::from(value));
+        imp.secret_values.insert(sub.clone(), value);
         if spec.is_custom() {
             imp.conn.secrets.insert(sub, SecretRecord::Pending);
         }

@@ -249,31 +249,40 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         .user_agent(concat!("aiconn/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let mut url = check.url.clone();
+    // With SerpAPI the key is in the URL: zeroed when dropped.
+    let mut url = zeroize::Zeroizing::new(check.url.clone());
     if let (Auth::Query, Some(k)) = (check.auth, key) {
         let sep = if url.contains('?') { '&' } else { '?' };
-        url = format!("{url}{sep}api_key={}", url_encode(k.expose_secret()));
+        url = zeroize::Zeroizing::new(format!(
+            "{}{sep}api_key={}",
+            url.as_str(),
+            url_encode(k.expose_secret())
+        ));
     }
-    let header = |name: &str| -> Option<(String, String)> {
+    // The header value holds the key: zeroed when dropped.
+    let header = |name: &str| -> Option<(String, zeroize::Zeroizing<String>)> {
         let k = key?.expose_secret();
+        let z = |s: String| zeroize::Zeroizing::new(s);
         Some(match check.auth {
-            Auth::ApiKey => (name.to_string(), k.to_string()),
-            Auth::Bearer => ("Authorization".into(), format!("Bearer {k}")),
-            Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), k.to_string()),
+            Auth::ApiKey => (name.to_string(), z(k.to_string())),
+            Auth::Bearer => ("Authorization".into(), z(format!("Bearer {k}"))),
+            Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), z(k.to_string())),
             Auth::Query => return None,
         })
     };
     let start = Instant::now();
     let result = if check.method == "POST" {
-        let mut req = agent.post(&url).header("Content-Type", "application/json");
+        let mut req = agent
+            .post(url.as_str())
+            .header("Content-Type", "application/json");
         if let Some((h, v)) = header("api-key") {
-            req = req.header(h, v);
+            req = req.header(h, v.as_str());
         }
         req.send(check.body.clone().unwrap_or_default())
     } else {
-        let mut req = agent.get(&url);
+        let mut req = agent.get(url.as_str());
         if let Some((h, v)) = header("api-key") {
-            req = req.header(h, v);
+            req = req.header(h, v.as_str());
         }
         req.call()
     };

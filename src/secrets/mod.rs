@@ -115,7 +115,7 @@ pub fn vault_passphrase(
 ) -> Result<SecretString, SecretError> {
     if let Some(file) = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").filter(|f| !f.is_empty()) {
         refuse_open_passphrase_file(std::path::Path::new(&file))?;
-        let text = std::fs::read_to_string(&file).map_err(|e| {
+        let text = zeroize::Zeroizing::new(std::fs::read_to_string(&file).map_err(|e| {
             SecretError::new(
                 SecretErrorKind::NoPassphrase,
                 format!(
@@ -123,7 +123,7 @@ pub fn vault_passphrase(
                     std::path::Path::new(&file).display()
                 ),
             )
-        })?;
+        })?);
         let p = text.trim_end_matches(['\n', '\r']);
         if p.is_empty() {
             return Err(SecretError::new(
