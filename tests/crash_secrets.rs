@@ -256,6 +256,8 @@ fn crash_run(backend: Backend) {
     c.args(["delete", "probe", "--yes"]);
     assert_eq!(run(c).code, 0);
     let (mut killed, mut finished, mut max_conns) = (0, 0, 0);
+    // Kills that left values nothing points at (later removed by a save or doctor --fix).
+    let (mut orphaning_kills, mut orphans_seen) = (0, 0);
     let mut present: Vec<String> = Vec::new();
     for round in 1..=rounds {
         let args = op_args(&mut rng, round, &present);
@@ -268,6 +270,15 @@ fn crash_run(backend: Backend) {
             None => {
                 child.kill().unwrap();
                 killed += 1;
+                let _ = child.wait();
+                if dir.join("connections.toml").exists() {
+                    let (ns, referenced) = referenced_accounts(&dir);
+                    let n = stored_accounts(&dir, backend, &ns)
+                        .difference(&referenced)
+                        .count();
+                    orphaning_kills += usize::from(n > 0);
+                    orphans_seen += n;
+                }
             }
         }
         let _ = child.wait();
@@ -285,7 +296,7 @@ fn crash_run(backend: Backend) {
     let orphans: Vec<_> = stored.difference(&referenced).collect();
     let missing: Vec<_> = referenced.difference(&stored).collect();
     eprintln!(
-        "{label}: {rounds} saves ({window} us kill window), {killed} killed mid-run, {finished} finished, up to {max_conns} connections; values before doctor --fix {before}, after {} (referenced {}), 0 torn",
+        "{label}: {rounds} saves ({window} us kill window), {killed} killed mid-run, {finished} finished, up to {max_conns} connections; 0 torn; {orphaning_kills} kills left {orphans_seen} unreferenced values (removed by the next save); values before doctor --fix {before}, after {} (referenced {}), 0 orphans",
         stored.len(),
         referenced.len()
     );
