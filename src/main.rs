@@ -4,6 +4,8 @@ use clap::Parser;
 fn main() {
     // Before anything can read a secret.
     aiconn::harden::no_core_dumps();
+    // A shell asking for completion candidates gets them and nothing else.
+    cli::complete_if_asked();
     let parsed = Cli::parse();
     if let Err(e) = cli::main(&parsed) {
         eprintln!(

@@ -251,22 +251,30 @@ fn crash_run(backend: Backend) {
         "secrets.s3=fake-0-S3",
     ]);
     assert_eq!(run(c).code, 0);
-    let window = (start.elapsed().as_micros() as u64).max(1000);
+    // Follows the saves that finish (the machine may be busier later): kills keep landing
+    // inside a save rather than after it.
+    let mut window = (start.elapsed().as_micros() as u64).max(1000);
     let mut c = base(&dir, backend);
     c.args(["delete", "probe", "--yes"]);
     assert_eq!(run(c).code, 0);
     let (mut killed, mut finished, mut max_conns) = (0, 0, 0);
     // Kills that left values nothing points at (later removed by a save or doctor --fix).
-    let (mut orphaning_kills, mut orphans_seen) = (0, 0);
+    let (mut orphaning_kills, mut most_orphans) = (0, 0);
     let mut present: Vec<String> = Vec::new();
     for round in 1..=rounds {
         let args = op_args(&mut rng, round, &present);
         let mut c = base(&dir, backend);
         c.args(&args).stdout(Stdio::null()).stderr(Stdio::null());
+        let started = std::time::Instant::now();
         let mut child = c.spawn().unwrap();
         std::thread::sleep(Duration::from_micros(rng.below(window)));
         match child.try_wait().unwrap() {
-            Some(_) => finished += 1,
+            Some(_) => {
+                finished += 1;
+                let _ = child.wait();
+                let took = started.elapsed().as_micros() as u64;
+                window = (window * 3 + took) / 4;
+            }
             None => {
                 child.kill().unwrap();
                 killed += 1;
@@ -277,7 +285,7 @@ fn crash_run(backend: Backend) {
                         .difference(&referenced)
                         .count();
                     orphaning_kills += usize::from(n > 0);
-                    orphans_seen += n;
+                    most_orphans = most_orphans.max(n);
                 }
             }
         }
@@ -287,6 +295,21 @@ fn crash_run(backend: Backend) {
     }
     let (ns, _) = referenced_accounts(&dir);
     let before = stored_accounts(&dir, backend, &ns).len();
+    if std::env::var("AICONN_CRASH_DEBUG").is_ok() {
+        let (_, refd) = referenced_accounts(&dir);
+        for a in stored_accounts(&dir, backend, &ns).difference(&refd) {
+            eprintln!("orphan {a}");
+        }
+        for e in std::fs::read_dir(dir.join("pending")).unwrap().flatten() {
+            eprintln!(
+                "journal {:?}: {}",
+                e.file_name(),
+                std::fs::read_to_string(e.path())
+                    .unwrap_or_default()
+                    .replace('\n', " | ")
+            );
+        }
+    }
     let mut c = base(&dir, backend);
     c.args(["doctor", "--fix"]);
     let o = run(c);
@@ -296,7 +319,7 @@ fn crash_run(backend: Backend) {
     let orphans: Vec<_> = stored.difference(&referenced).collect();
     let missing: Vec<_> = referenced.difference(&stored).collect();
     eprintln!(
-        "{label}: {rounds} saves ({window} us kill window), {killed} killed mid-run, {finished} finished, up to {max_conns} connections; 0 torn; {orphaning_kills} kills left {orphans_seen} unreferenced values (removed by the next save); values before doctor --fix {before}, after {} (referenced {}), 0 orphans",
+        "{label}: {rounds} saves (kills within ~{window} us), {killed} killed mid-run, {finished} finished, up to {max_conns} connections; 0 torn; {orphaning_kills} kills left unreferenced values (at most {most_orphans} at once; later saves sweep them); values before the final doctor --fix {before}, after {} (all {} referenced), 0 orphans",
         stored.len(),
         referenced.len()
     );

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap). Exit codes: 0 ok, 1 error, 2 usage, 3 not found.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -41,7 +42,7 @@ Names per type (the SDKs' own):
 With --prefix: <NAME>_<FIELD> upper-cased (spaces as _), for every field.";
 
 #[derive(Debug, Parser)]
-#[command(name = "aiconn", version, about = "Connections for AI apps: endpoints, keys and settings, prompt flow compatible", after_help = AFTER_HELP)]
+#[command(name = "aiconn", version = super::version::LONG, about = "Connections for AI apps: endpoints, keys and settings, prompt flow compatible", after_help = AFTER_HELP)]
 pub struct Cli {
     /// Directory holding connections.toml [default: the platform's config dir]
     #[arg(long, global = true, env = "AICONN_CONFIG_DIR", value_name = "DIR")]
@@ -55,6 +56,44 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Completion candidates: the connections in the config dir (`AICONN_CONFIG_DIR` or the
+/// platform's), read from the file only.
+fn names() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::store::default_config_dir()
+            .map(crate::store::Store::new)
+            .and_then(|s| s.snapshot().ok())
+            .map(|d| {
+                d.connections()
+                    .iter()
+                    .map(|c| CompletionCandidate::new(&c.name).help(Some(c.type_id.clone().into())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Completion candidates: the catalogue's type ids, with their labels.
+fn types() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::catalogue::Catalogue::get()
+            .types
+            .iter()
+            .map(|t| CompletionCandidate::new(&t.id).help(Some(t.label.clone().into())))
+            .collect()
+    })
+}
+
+/// Shells `aiconn completions` writes a script for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShellName {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List connections: NAME, TYPE, ENDPOINT, KEY (never touches the keychain)
@@ -63,7 +102,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Only connections of this type
-        #[arg(long = "type", value_name = "TYPE")]
+        #[arg(long = "type", value_name = "TYPE", add = types())]
         type_id: Option<String>,
     },
     /// Show every field of a connection and where each value comes from
@@ -71,6 +110,7 @@ pub enum Command {
         after_help = "Examples:\n  aiconn show prod\n  aiconn show prod --json\n  aiconn show prod --reveal   # prints secrets"
     )]
     Show {
+        #[arg(add = names())]
         name: String,
         #[arg(long)]
         json: bool,
@@ -86,7 +126,7 @@ pub enum Command {
         Missing required secrets are asked for (hidden input) when stdin is a terminal."
     )]
     Create {
-        #[arg(long = "type", value_name = "TYPE")]
+        #[arg(long = "type", value_name = "TYPE", add = types())]
         type_id: String,
         #[arg(long)]
         name: String,
@@ -99,6 +139,7 @@ pub enum Command {
         Secret values '******', '' and '<no-change>' keep the stored secret; '<user-input>' asks for a new one."
     )]
     Update {
+        #[arg(add = names())]
         name: String,
         #[command(flatten)]
         edit: EditArgs,
@@ -107,9 +148,14 @@ pub enum Command {
         unset: Vec<String>,
     },
     /// Rename a connection (its secrets move with it)
-    Rename { old: String, new: String },
+    Rename {
+        #[arg(add = names())]
+        old: String,
+        new: String,
+    },
     /// Delete a connection and its secrets
     Delete {
+        #[arg(add = names())]
         name: String,
         /// Do not ask for confirmation
         #[arg(long, short = 'y')]
@@ -136,6 +182,7 @@ pub enum Command {
         after_help = "Examples:\n  aiconn export prod > prod.yaml\n  aiconn export --out conns/ --secrets env"
     )]
     Export {
+        #[arg(add = names())]
         names: Vec<String>,
         /// Directory for one <name>.yaml per connection, or - for stdout
         #[arg(long, default_value = "-", value_name = "DIR|-")]
@@ -151,7 +198,7 @@ pub enum Command {
     Endpoint {
         url: String,
         /// Read it as the URL field of this connection type
-        #[arg(long = "type", value_name = "TYPE")]
+        #[arg(long = "type", value_name = "TYPE", add = types())]
         type_id: Option<String>,
         #[arg(long)]
         json: bool,
@@ -173,7 +220,7 @@ pub enum Command {
         The command's exit status is aiconn's. Variable names per type: see `aiconn env --help`."
     )]
     Run {
-        #[arg(required = true, value_name = "NAME")]
+        #[arg(required = true, value_name = "NAME", add = names())]
         names: Vec<String>,
         /// Name variables <NAME>_<KEY> (prompt flow serving's convention) instead of the SDKs' names
         #[arg(long)]
@@ -184,7 +231,7 @@ pub enum Command {
     /// Print connections' environment variables (for eval or a .env file)
     #[command(after_help = ENV_HELP)]
     Env {
-        #[arg(required = true, value_name = "NAME")]
+        #[arg(required = true, value_name = "NAME", add = names())]
         names: Vec<String>,
         #[arg(long, value_parser = ["sh", "dotenv", "json"], default_value = "sh")]
         format: String,
@@ -200,6 +247,7 @@ pub enum Command {
         after_help = "Examples:\n  aiconn test prod\n  aiconn test prod --json\n\nExit status 0 when the service accepted the key, 1 otherwise."
     )]
     Test {
+        #[arg(add = names())]
         name: String,
         #[arg(long)]
         json: bool,
@@ -214,6 +262,19 @@ pub enum Command {
     Inspect,
     /// Start the guided first-time setup in the terminal UI
     Setup,
+    /// Print the shell completion script (connection names and types complete from your config)
+    #[command(
+        after_help = "Install:\n  bash:  aiconn completions bash > ~/.local/share/bash-completion/completions/aiconn\n  zsh:   aiconn completions zsh > \"${fpath[1]}/_aiconn\"\n  fish:  aiconn completions fish > ~/.config/fish/completions/aiconn.fish\n  PowerShell: aiconn completions powershell >> $PROFILE"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellName,
+    },
+    /// Write the man pages (aiconn.1 and one per subcommand) into a directory
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

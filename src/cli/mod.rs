@@ -15,11 +15,14 @@ mod doctor;
 mod draft;
 mod edit;
 mod inspect;
+mod packaging;
 mod prompt;
 mod runenv_cmd;
+mod version;
 
 pub use args::{Cli, Command, SecretsCmd};
 pub use context::Context;
+pub use packaging::complete_if_asked;
 
 use crate::service::OpError;
 use std::fmt;
@@ -169,6 +172,8 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         } => runenv_cmd::test(&ctx, name, *json, *timeout),
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
+        Command::Completions { shell } => packaging::completions(*shell),
+        Command::Man { out } => packaging::man(out),
     }
 }
 

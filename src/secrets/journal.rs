@@ -123,9 +123,17 @@ fn open_no_follow(path: &Path) -> io::Result<File> {
 
 /// Journals of operations that ended without finishing (their lock is free), locked now.
 pub fn dead_journals(config_dir: &Path) -> Vec<DeadJournal> {
-    // A journal killed before it got its name recorded nothing: remove it.
+    // A journal killed before it got its name recorded nothing: remove it once it is old
+    // (a young one may belong to an operation between creating and locking it).
+    let old = |p: &Path| {
+        fs::metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+    };
     for p in files_with(config_dir, "new") {
-        if open_no_follow(&p).is_ok_and(|f| f.try_lock().is_ok()) {
+        if old(&p) && open_no_follow(&p).is_ok_and(|f| f.try_lock().is_ok()) {
             let _ = fs::remove_file(&p);
         }
     }
