@@ -4,6 +4,9 @@
 /// Escapes control characters, escape sequences and bidi/format characters so the text is
 /// shown literally and can never drive the terminal.
 pub fn for_terminal(s: &str) -> String {
+    if is_plain(s) && !s.contains('\n') {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -21,6 +24,9 @@ pub fn for_terminal(s: &str) -> String {
 
 /// Like [`for_terminal`], but keeps line breaks: for multi-line messages (errors, advice).
 pub fn for_terminal_text(s: &str) -> String {
+    if is_plain(s) {
+        return s.to_string();
+    }
     s.split('\n')
         .map(for_terminal)
         .collect::<Vec<_>>()
@@ -33,11 +39,14 @@ pub fn for_terminal_text(s: &str) -> String {
 /// here is inside a string and the escape keeps the same value.
 pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-    escape_json_text(&text)
+    escape_json_text(&text).into_owned()
 }
 
 /// See [`json_pretty`].
-pub fn escape_json_text(text: &str) -> String {
+pub fn escape_json_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_plain(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         // A raw line break is the pretty printer's own (serde_json escapes one in a string).
@@ -51,7 +60,12 @@ pub fn escape_json_text(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
+}
+
+/// Printable ASCII and line breaks only: nothing to escape (the common case, checked fast).
+fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n')
 }
 
 /// Unicode "format" characters that change how text is laid out or hide it: bidi controls,

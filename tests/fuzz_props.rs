@@ -22,6 +22,12 @@ proptest! {
 
     #[test]
     fn config_parser_never_panics_and_rewrites_parse(s in "\\PC{0,300}") {
+        if let Some(fast) = aiconn::store::fast::read(&s) {
+            let full = ConnDoc::parse(&s, Path::new("c.toml"));
+            prop_assert!(full.is_ok(), "fast read a file the full reader refuses: {s:?}");
+            let full = full.unwrap();
+            prop_assert_eq!(&fast.connections[..], full.connections());
+        }
         if let Ok(mut d) = ConnDoc::parse(&s, Path::new("c.toml")) {
             let conns = d.connections().to_vec();
             for c in &conns { d.upsert(c); }
@@ -37,6 +43,24 @@ proptest! {
             let conns = d.connections().to_vec();
             for c in &conns { d.upsert(c); }
             prop_assert!(ConnDoc::parse(&d.to_text(), Path::new("c.toml")).is_ok());
+        }
+    }
+
+    /// The fast reader may only say "unsure"; when it answers, the full reader agrees exactly.
+    #[test]
+    fn the_fast_reader_agrees_with_the_full_one(at in 0usize..400, cut in 0usize..20, insert in "[\\[\\]=\"'#{}\\n a-z0-9.,\\\\]{0,12}") {
+        let text = mutate(VALID, at, cut, &insert);
+        if let Some(fast) = aiconn::store::fast::read(&text) {
+            let full = ConnDoc::parse(&text, Path::new("c.toml"));
+            prop_assert!(full.is_ok(), "fast read a file the full reader refuses: {text:?}");
+            let full = full.unwrap();
+            prop_assert_eq!(&fast.connections[..], full.connections());
+            prop_assert_eq!(&fast.namespace, &full.namespace);
+            for c in full.connections() {
+                if let Some((_, one)) = aiconn::store::fast::read_one(&text, &c.name) {
+                    prop_assert_eq!(&one, c);
+                }
+            }
         }
     }
 

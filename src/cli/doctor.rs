@@ -53,7 +53,7 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
             "unreferenced_elsewhere": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.1),
             "removed": fix && orphans.as_ref().is_some_and(|o| o.is_ok()),
         });
-        out!("{}", crate::sanitize::json_pretty(&v));
+        out_json!(&v);
     } else {
         out!("config dir      {}", ctx.store.dir().display());
         out!("connections     {}: {}", path.display(), file_state);

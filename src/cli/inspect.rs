@@ -9,75 +9,19 @@ use crate::promptflow::{SecretStyle, export_yaml};
 use crate::sanitize::for_terminal;
 use crate::service::OpError;
 use secrecy::ExposeSecret;
-use serde_json::{Map, Value, json};
 
-const MASK: &str = "******";
+use super::pf_shape::{MASK, pf_shape};
 
-/// The connection in the shape of `pf connection show`: flat fields, custom maps, secrets
-/// masked (or revealed through `reveal`).
-pub fn pf_json(
-    c: &Connection,
-    reveal: &mut dyn FnMut(&str) -> Result<Option<String>, CliError>,
-) -> Result<Value, CliError> {
-    let spec = c.spec().expect("stored types are known");
-    let mut m = Map::new();
-    m.insert("name".into(), json!(c.name));
-    m.insert("module".into(), json!(spec.module));
-    m.insert("type".into(), json!(c.type_id));
-    let mut sources = Map::new();
-    for f in &spec.fields {
-        match f.kind {
-            FieldKind::Secret => {
-                if c.secrets.contains_key(&f.key) {
-                    m.insert(
-                        f.key.clone(),
-                        json!(reveal(&f.key)?.unwrap_or_else(|| MASK.into())),
-                    );
-                    sources.insert(f.key.clone(), json!(c.secrets[&f.key].to_string()));
-                }
-            }
-            FieldKind::Map => {
-                let mut cfg: Map<String, Value> = c
-                    .configs
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json!(v)))
-                    .collect();
-                if c.is_strong_type() {
-                    for k in &spec.all_or_none {
-                        if let Some(v) = c.values.get(k) {
-                            cfg.insert(format!("promptflow.connection.{k}"), json!(v));
-                        }
-                    }
-                }
-                m.insert("configs".into(), Value::Object(cfg));
-            }
-            FieldKind::SecretMap => {
-                let mut sec = Map::new();
-                for k in c.secrets.keys() {
-                    sec.insert(k.clone(), json!(reveal(k)?.unwrap_or_else(|| MASK.into())));
-                }
-                m.insert("secrets".into(), Value::Object(sec));
-            }
-            _ if spec.is_custom() => {}
-            _ => {
-                if let Some((v, src)) = c.effective(&f.key) {
-                    m.insert(f.key.clone(), json!(v));
-                    sources.insert(
-                        f.key.clone(),
-                        json!(if src == Source::Default {
-                            "default"
-                        } else {
-                            "file"
-                        }),
-                    );
-                }
-            }
-        }
-    }
-    if !spec.is_custom() {
-        m.insert("sources".into(), Value::Object(sources));
-    }
-    Ok(Value::Object(m))
+/// Writes serialized JSON with every control and bidi character escaped (almost always there
+/// is none, and the bytes go out as they are).
+fn write_json_bytes(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let text = String::from_utf8_lossy(bytes);
+    let escaped = crate::sanitize::escape_json_text(&text);
+    let mut out = std::io::stdout().lock();
+    out.write_all(escaped.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(|e| CliError::new(format!("cannot write: {e}")))
 }
 
 pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliError> {
@@ -90,6 +34,12 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
             Catalogue::get().ids().join(", ")
         )));
     }
+    if json
+        && let Some(text) = ctx.store.text()?
+        && let Some(bytes) = super::pf_shape::list_json_streamed(&text, type_id)
+    {
+        return write_json_bytes(&bytes);
+    }
     let doc = ctx.store.snapshot()?;
     let conns: Vec<&Connection> = doc
         .connections()
@@ -97,17 +47,12 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
         .filter(|c| type_id.is_none_or(|t| c.type_id == t))
         .collect();
     if json {
-        let arr: Result<Vec<Value>, CliError> = conns
+        // `pf connection list` shape: no `sources` (that is `show`'s addition)
+        let shapes = conns
             .iter()
-            .map(|c| {
-                // `pf connection list` shape: no `sources` (that is `show`'s addition)
-                pf_json(c, &mut |_| Ok(None)).map(|mut v| {
-                    v.as_object_mut().map(|o| o.shift_remove("sources"));
-                    v
-                })
-            })
-            .collect();
-        out!("{}", crate::sanitize::json_pretty(&Value::Array(arr?)));
+            .map(|c| pf_shape(c, &mut |_| Ok(None), false))
+            .collect::<Result<Vec<_>, _>>()?;
+        out_json!(&shapes);
         return Ok(());
     }
     if conns.is_empty() {
@@ -173,9 +118,7 @@ fn print_table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) {
 fn find(ctx: &Context, name: &str) -> Result<Connection, CliError> {
     Ok(ctx
         .store
-        .snapshot()?
-        .get(name)
-        .cloned()
+        .find(name)?
         .ok_or_else(|| OpError::NotFound(name.into()))?)
 }
 
@@ -192,8 +135,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         ))
     };
     if json {
-        let v = pf_json(&c, &mut reader)?;
-        out!("{}", crate::sanitize::json_pretty(&v));
+        out_json!(&pf_shape(&c, &mut reader, true)?);
         return Ok(());
     }
     let spec = c.spec().expect("known");
@@ -386,7 +328,7 @@ pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliE
         None => classify(url),
     };
     if json {
-        out!("{}", crate::sanitize::json_pretty(&r));
+        out_json!(&r);
         return Ok(());
     }
     let reusable = match r.reusable {

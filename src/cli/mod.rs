@@ -4,6 +4,12 @@
 macro_rules! say {
     ($($t:tt)*) => { eprintln!("{}", crate::sanitize::for_terminal_text(&format!($($t)*))) };
 }
+/// JSON on stdout: `sanitize::json_pretty` already escaped every control and bidi character.
+macro_rules! out_json {
+    ($v:expr) => {
+        println!("{}", crate::sanitize::json_pretty($v))
+    };
+}
 /// A line on stdout, sanitized as [`say`].
 macro_rules! out {
     ($($t:tt)*) => { println!("{}", crate::sanitize::for_terminal_text(&format!($($t)*))) };
@@ -16,6 +22,7 @@ mod draft;
 mod edit;
 mod inspect;
 mod packaging;
+mod pf_shape;
 mod prompt;
 mod runenv_cmd;
 mod version;

@@ -81,9 +81,7 @@ pub fn env(
 pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), CliError> {
     let c = ctx
         .store
-        .snapshot()?
-        .get(name)
-        .cloned()
+        .find(name)?
         .ok_or_else(|| OpError::NotFound(name.into()))?;
     let (check, reading) = conntest::plan(&c).map_err(CliError::new)?;
     let key_field = c.expected_secrets().into_iter().find(|k| k == "api_key");
@@ -103,7 +101,7 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
             "name": c.name, "ok": verdict.ok, "request": format!("{} {}", check.method, check.url),
             "status": code, "summary": verdict.summary, "advice": verdict.advice,
         });
-        out!("{}", crate::sanitize::json_pretty(&v));
+        out_json!(&v);
     } else {
         out!(
             "{} {} {}",

@@ -16,7 +16,7 @@ pub enum SecretStyle {
 fn quote(s: &str) -> String {
     // A JSON string is a valid YAML double-quoted scalar, escapes included (C1 and bidi
     // characters escaped too, so a written file shows them literally).
-    crate::sanitize::escape_json_text(&serde_json::to_string(s).unwrap_or_default())
+    crate::sanitize::escape_json_text(&serde_json::to_string(s).unwrap_or_default()).into_owned()
 }
 
 fn key(k: &str) -> String {

@@ -3,12 +3,14 @@
 
 mod atomic;
 mod doc;
+pub mod fast;
 
 pub use atomic::{
     FileLock, ensure_private_dir, open_dir_warning, remove_stale_temps, write_atomic,
 };
 pub use doc::{ConnDoc, FORMAT_VERSION, Snapshot};
 
+use crate::model::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -78,22 +80,40 @@ impl Store {
     /// The connections for read-only use (no editable document is built).
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
         match self.read_text()? {
-            Some(text) => ConnDoc::read_snapshot(&text, &self.path()),
+            Some(text) => match fast::read(&text) {
+                Some(s) => Ok(s),
+                None => ConnDoc::read_snapshot(&text, &self.path()),
+            },
             None => Ok(Snapshot::default()),
         }
+    }
+
+    /// One connection (`None`: not there), without reading the others when the file is in
+    /// aiconn's own layout; otherwise the whole file is read and checked.
+    pub fn find(&self, name: &str) -> Result<Option<Connection>, StoreError> {
+        let Some(text) = self.read_text()? else {
+            return Ok(None);
+        };
+        if let Some((_, c)) = fast::read_one(&text, name) {
+            return Ok(Some(c));
+        }
+        let snap = match fast::read(&text) {
+            Some(s) => s,
+            None => ConnDoc::read_snapshot(&text, &self.path())?,
+        };
+        Ok(snap.get(name).cloned())
     }
 
     /// The file's `secret_backend`, read from the top-level keys only (they come before the
     /// first table), so choosing a backend costs nothing even with 10,000 connections.
     pub fn secret_backend(&self) -> Option<String> {
         let text = self.read_text().ok()??;
-        let head_len = text
-            .match_indices('\n')
-            .map(|(i, _)| i + 1)
-            .find(|&i| text[i..].trim_start().starts_with('['))
-            .unwrap_or(text.len());
-        let head: toml::Table = toml::from_str(&text[..head_len]).ok()?;
-        head.get("secret_backend")?.as_str().map(str::to_string)
+        fast::read_head(&text)?.secret_backend
+    }
+
+    /// The file's text (size-checked, a regular file, UTF-8); `None` when there is no file yet.
+    pub fn text(&self) -> Result<Option<String>, StoreError> {
+        self.read_text()
     }
 
     /// The file's text; `None` when there is no file yet.
@@ -140,6 +160,9 @@ impl Store {
     /// keyed by it, so it must be fixed before the first value is written.
     pub fn ensure_namespace(&self) -> Result<String, StoreError> {
         if let Some(text) = self.read_text()? {
+            if let Some(h) = fast::read_head(&text) {
+                return Ok(h.namespace);
+            }
             return ConnDoc::read_snapshot(&text, &self.path()).map(|s| s.namespace);
         }
         let tx = self.begin()?;
