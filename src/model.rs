@@ -175,6 +175,16 @@ impl Connection {
         Some((d, Source::Default))
     }
 
+    /// The first URL field's value, borrowed (stored, else the default).
+    pub fn endpoint_ref(&self) -> Option<&str> {
+        let spec = self.spec()?;
+        let f = spec.fields.iter().find(|f| f.kind == FieldKind::Url)?;
+        self.values
+            .get(&f.key)
+            .map(String::as_str)
+            .or(f.default.as_deref())
+    }
+
     /// The first URL field's value: what `list` shows as ENDPOINT.
     pub fn endpoint(&self) -> Option<String> {
         let spec = self.spec()?;

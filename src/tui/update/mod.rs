@@ -39,7 +39,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             match result {
                 Ok(stored) => {
-                    app.stored = stored;
+                    app.set_stored(stored);
                     app.drafts.retain(|(d, _)| *d != id);
                     app.selected = Some(EntryId::Stored(name.clone()));
                     let msg = match warnings.first() {
@@ -55,7 +55,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Deleted { name, result } => {
             match result {
                 Ok(stored) => {
-                    app.stored = stored;
+                    app.set_stored(stored);
                     app.drafts
                         .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
                     app.fix_selection();
@@ -82,7 +82,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Renamed { old, new, result } => {
             match result {
                 Ok(stored) => {
-                    app.stored = stored;
+                    app.set_stored(stored);
                     app.drafts
                         .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
                     app.selected = Some(EntryId::Stored(new.clone()));
@@ -158,7 +158,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.loading = false;
             match result {
                 Ok(stored) => {
-                    app.stored = stored;
+                    app.set_stored(stored);
                     app.fix_selection();
                     // No connections yet: start with the guided setup.
                     if (app.stored.is_empty() || app.setup_when_loaded) && !app.readonly {
