@@ -46,6 +46,15 @@ pub struct FieldSpec {
     /// URL fields: the endpoint kinds (see `endpoint::Kind`) that fit this field.
     #[serde(default)]
     pub kinds: Vec<String>,
+    /// URL fields: the shapes (kinds, or finer shapes of `endpoint::field`) that are right
+    /// here, and those accepted; everything else gets a "does not fit" hint with the fix.
+    #[serde(default)]
+    pub right: Vec<String>,
+    #[serde(default)]
+    pub acceptable: Vec<String>,
+    /// URL fields: what the field takes, in words, for the fix ("a Qdrant server URL ...").
+    #[serde(default)]
+    pub expect: Option<String>,
 }
 
 impl FieldSpec {
@@ -74,6 +83,9 @@ pub struct TypeSpec {
     pub module: String,
     #[serde(default)]
     pub all_or_none: Vec<String>,
+    /// The service serves models (chat, embeddings): hints may talk about models.
+    #[serde(default = "yes")]
+    pub models: bool,
     #[serde(rename = "field")]
     pub fields: Vec<FieldSpec>,
 }
@@ -100,6 +112,10 @@ impl TypeSpec {
         };
         format!("https://azuremlschemas.azureedge.net/promptflow/latest/{class}.schema.json")
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]

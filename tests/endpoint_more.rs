@@ -102,7 +102,7 @@ fn the_field_decides_ambiguous_hosts_and_mismatches_say_so() {
             && r.warns()
             && r.tip
                 .unwrap()
-                .contains("this field expects an Azure OpenAI resource base")
+                .starts_with("This field takes the resource base")
     );
     let r = classify_for_type("https://contoso.openai.azure.com/", "azure_open_ai");
     assert!(!r.mismatch && !r.warns());

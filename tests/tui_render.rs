@@ -196,8 +196,10 @@ fn wizard_endpoint_step_120x40() {
     let t = render(&a, 120, 40);
     let s = text(&t);
     assert!(
-        s.contains("bound to it: one connection per deployment")
-            && s.contains("Enter stores the base"),
+        s.contains("one connection per deployment")
+            && s.contains(
+                "Enter stores the base https://contoso.openai.azure.com/openai/deployments/gpt-4o"
+            ),
         "{s}"
     );
     insta::assert_snapshot!(t.backend());

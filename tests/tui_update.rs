@@ -499,3 +499,27 @@ fn a_delete_from_elsewhere_under_an_open_add_row_popup_does_not_crash() {
     key(&mut app, KeyCode::Enter);
     assert!(app.selected.is_none());
 }
+
+#[test]
+fn an_azure_ai_deployment_url_is_kept_with_no_fix_offered() {
+    let dep =
+        "https://sh-m8on2329-eastus2.cognitiveservices.azure.com/openai/deployments/gpt-4o-mini";
+    let mut c = Connection::new("f", "azure_ai");
+    c.values.insert("endpoint".into(), dep.into());
+    c.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
+    let mut form = aiconn::tui::form::Form::from_connection(&c);
+    assert_eq!(form.fix_offer(), None, "a right value is never 'fixed'");
+    assert!(!form.apply_fix());
+    assert!(form.errors().is_empty(), "{:?}", form.errors());
+    let (saved, _) = form.to_connection();
+    assert_eq!(saved.values["endpoint"], dep);
+    let (_, r) = form.reading().unwrap();
+    assert!(
+        r.hint.contains("one connection per deployment") && !r.mismatch,
+        "{}",
+        r.hint
+    );
+}

@@ -81,7 +81,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
     // The base: the classifier's where it knows one, else what the user stored.
     let base = match (&reading, &raw) {
         (Some(r), _) if r.normalized_base.is_some() => {
-            r.normalized_base.clone().unwrap_or_default()
+            trim(r.normalized_base.as_deref().unwrap_or_default())
         }
         (_, Some(u)) => {
             let u = trim(u);

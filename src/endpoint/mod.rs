@@ -4,6 +4,7 @@
 mod api_version;
 mod classify;
 mod clean;
+pub mod field;
 mod hint;
 mod keys;
 
@@ -128,14 +129,18 @@ pub fn classify(input: &str) -> Reading {
 /// Classifies `input` as typed into the URL field of connection type `type_id`
 /// (the field's catalogue `kinds` break ties and drive the type-aware tip).
 pub fn classify_for_type(input: &str, type_id: &str) -> Reading {
-    let kinds: Vec<Kind> = crate::catalogue::Catalogue::get()
-        .find(type_id)
-        .and_then(|t| {
-            t.fields
-                .iter()
-                .find(|f| f.kind == crate::catalogue::FieldKind::Url)
-        })
+    let spec = crate::catalogue::Catalogue::get().find(type_id);
+    let field = spec.and_then(|t| {
+        t.fields
+            .iter()
+            .find(|f| f.kind == crate::catalogue::FieldKind::Url)
+    });
+    let kinds: Vec<Kind> = field
         .map(|f| f.kinds.iter().filter_map(|k| Kind::parse(k)).collect())
         .unwrap_or_default();
-    classify_with(input, &kinds)
+    let r = classify_with(input, &kinds);
+    match (spec, field) {
+        (Some(s), Some(f)) => field::apply(r, input, s, f),
+        _ => r,
+    }
 }

@@ -346,7 +346,7 @@ impl Form {
         let (i, r) = self.reading()?;
         let base = r.normalized_base?;
         let current = text_of(&self.fields[i].input);
-        (base != current.trim().trim_end_matches('/')).then_some(base)
+        (base.trim_end_matches('/') != current.trim().trim_end_matches('/')).then_some(base)
     }
 
     /// The one-key fix: store the normalized base, and fill api_version from a pasted request
