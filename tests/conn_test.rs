@@ -304,25 +304,164 @@ fn slow_refused_tls_and_dns_failures() {
     );
 }
 
+/// A fake `az` on PATH: answers `account get-access-token` as the Azure CLI documents it, or
+/// fails the way it does when nobody is signed in.
+fn fake_az(dir: &std::path::Path, signed_in: bool) -> std::path::PathBuf {
+    let bin = dir.join("fakebin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = if signed_in {
+        "#!/bin/sh\n[ \"$1 $2\" = \"account get-access-token\" ] || exit 2\necho \"$4\" > \"$(dirname \"$0\")/resource\"\nprintf '%s' '{\"accessToken\": \"fake-token-0501\", \"expiresOn\": \"2030-01-01 00:00:00.000000\", \"expires_on\": 1893456000, \"subscription\": \"00000000-0000-0000-0000-000000000000\", \"tenant\": \"00000000-0000-0000-0000-000000000000\", \"tokenType\": \"Bearer\"}'\n"
+    } else {
+        "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n"
+    };
+    let az = bin.join("az");
+    std::fs::write(&az, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
+}
+
+fn entra_conn(dir: &std::path::Path, type_id: &str, port: u16) {
+    create(
+        dir,
+        &[
+            "--type",
+            type_id,
+            "--name",
+            "c",
+            "--raw",
+            "--set",
+            &format!("api_base=http://127.0.0.1:{port}"),
+            "--set",
+            "auth_mode=meid_token",
+        ],
+    );
+}
+
+fn test_with_path(dir: &std::path::Path, path: &str) -> Out {
+    let mut c = aiconn(dir);
+    c.args(["test", "c"]).env("PATH", path);
+    let o = run(c);
+    assert!(!o.stdout.contains("fake-token-0501") && !o.stderr.contains("fake-token-0501"));
+    o
+}
+
 #[test]
-fn entra_id_and_custom_connections_say_why_they_cannot_be_tested() {
+fn entra_id_connections_are_tested_with_a_token_from_az() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, "{\"data\":[]}", Duration::ZERO);
+    entra_conn(d.path(), "azure_open_ai", port);
+    let bin = fake_az(d.path(), true);
+    let o = test_with_path(d.path(), &format!("{}:/usr/bin:/bin", bin.display()));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let got = seen.lock().unwrap()[0].clone();
+    assert_eq!(got.header("authorization"), Some("Bearer fake-token-0501"));
+    assert_eq!(got.header("api-key"), None);
+    assert_eq!(
+        std::fs::read_to_string(bin.join("resource"))
+            .unwrap()
+            .trim(),
+        "https://cognitiveservices.azure.com"
+    );
+    // Search asks for a token for Search.
+    let d = tempfile::tempdir().unwrap();
+    let (port, _) = server(200, "{\"value\":[]}", Duration::ZERO);
+    entra_conn(d.path(), "cognitive_search", port);
+    let bin = fake_az(d.path(), true);
+    let o = test_with_path(d.path(), &format!("{}:/usr/bin:/bin", bin.display()));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        std::fs::read_to_string(bin.join("resource"))
+            .unwrap()
+            .trim(),
+        "https://search.azure.com"
+    );
+}
+
+#[test]
+fn entra_id_failures_say_what_to_do() {
+    // No az at all.
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, "{}", Duration::ZERO);
+    entra_conn(d.path(), "azure_open_ai", port);
+    let empty = d.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = test_with_path(d.path(), empty.to_str().unwrap());
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.contains("not installed") && o.stdout.contains("az login --use-device-code"),
+        "{}",
+        o.stdout
+    );
+    // Not signed in.
+    let bin = fake_az(d.path(), false);
+    let o = test_with_path(d.path(), &format!("{}:/usr/bin:/bin", bin.display()));
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("not signed in to Azure"), "{}", o.stdout);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing sent without a token"
+    );
+    // A token from another tenant (401 with a tenant message) and no role (403).
+    for (status, body, want) in [
+        (
+            401,
+            "{\"error\":{\"code\":\"InvalidAuthenticationTokenTenant\",\"message\":\"The access token is from the wrong issuer. It must match the tenant associated with this subscription.\"}}",
+            "--tenant",
+        ),
+        (
+            403,
+            "{\"error\":{\"code\":\"PermissionDenied\",\"message\":\"The principal `00000000-0000-0000-0000-000000000000` lacks the required data action.\"}}",
+            "Cognitive Services OpenAI User",
+        ),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let (port, _) = server(status, body, Duration::ZERO);
+        entra_conn(d.path(), "azure_open_ai", port);
+        let bin = fake_az(d.path(), true);
+        let o = test_with_path(d.path(), &format!("{}:/usr/bin:/bin", bin.display()));
+        assert_eq!(o.code, 1);
+        assert!(o.stdout.contains(want), "{status}: {}", o.stdout);
+    }
+    // Search's role.
+    let d = tempfile::tempdir().unwrap();
+    let (port, _) = server(
+        403,
+        "{\"error\":{\"message\":\"Forbidden\"}}",
+        Duration::ZERO,
+    );
+    entra_conn(d.path(), "cognitive_search", port);
+    let bin = fake_az(d.path(), true);
+    let o = test_with_path(d.path(), &format!("{}:/usr/bin:/bin", bin.display()));
+    assert!(
+        o.stdout.contains("Search Index Data Reader"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn custom_connections_say_why_they_cannot_be_tested() {
     let d = tempfile::tempdir().unwrap();
     create(
         d.path(),
         &[
             "--type",
-            "azure_open_ai",
+            "custom",
             "--name",
             "c",
             "--set",
-            "api_base=https://r.openai.azure.com",
+            "configs.a=b",
             "--set",
-            "auth_mode=meid_token",
+            "secrets.k=fake-key-0502",
         ],
     );
     let o = cmd(d.path(), &["test", "c"]);
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("Entra ID"), "{}", o.stderr);
+    assert!(o.stderr.contains("no known endpoint"), "{}", o.stderr);
 }
 
 #[test]

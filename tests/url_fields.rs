@@ -281,3 +281,24 @@ fn an_azure_ai_deployment_url_is_kept_and_a_target_uri_becomes_that_url() {
     let v = show_json(t.path(), "f");
     assert_eq!(v["endpoint"], dep);
 }
+
+#[test]
+fn the_readme_table_matches_the_catalogue() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for t in &Catalogue::get().types {
+        for f in t.fields.iter().filter(|f| f.kind == FieldKind::Url) {
+            let expect = f
+                .expect
+                .as_deref()
+                .unwrap_or_else(|| panic!("{}: no `expect`", t.id))
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            let row = format!("| `{}` | `{}` | {expect} |", t.id, f.key);
+            assert!(
+                readme.contains(&row),
+                "README lacks or differs from:\n{row}"
+            );
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! sent to another host), and a diagnosis a person can act on. The key never appears in
 //! output or errors.
 
+pub mod entra;
 mod guard;
 
 use crate::endpoint::{Kind, Reading, classify_for_type};
@@ -20,6 +21,8 @@ pub enum Auth {
     Subscription,
     /// The key goes in the query (SerpAPI).
     Query,
+    /// `Authorization: Bearer <Entra ID token>` for this resource (`auth_mode = meid_token`).
+    Entra(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -35,11 +38,17 @@ pub struct Check {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Status { code: u16, ms: u128, body: String },
+    Status {
+        code: u16,
+        ms: u128,
+        body: String,
+    },
     Dns,
     Tls(String),
     Timeout,
     Refused,
+    /// No Microsoft Entra ID token could be had (no az, not signed in, ...).
+    NoToken(String),
     Other(String),
 }
 
@@ -58,12 +67,9 @@ fn trim(base: &str) -> String {
 /// servers fall back on the path shape and the connection type).
 pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
     let spec = conn.spec().ok_or("unknown type")?;
-    if conn
+    let entra = conn
         .effective("auth_mode")
-        .is_some_and(|(v, _)| v == "meid_token")
-    {
-        return Err("this connection signs in with Microsoft Entra ID; aiconn tests key-based connections only".into());
-    }
+        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"));
     let url_field = spec
         .fields
         .iter()
@@ -209,6 +215,15 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
             ),
         },
     };
+    let mut check = check;
+    if entra {
+        // The same request, signed with a token for the service's Entra ID resource.
+        check.auth = Auth::Entra(if spec.id == "cognitive_search" {
+            entra::SEARCH
+        } else {
+            entra::COGNITIVE_SERVICES
+        });
+    }
     guard::check(&check.url, raw.as_deref(), reading.as_ref())?;
     Ok((check, reading))
 }
@@ -267,9 +282,20 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
             Auth::ApiKey => (name.to_string(), z(k.to_string())),
             Auth::Bearer => ("Authorization".into(), z(format!("Bearer {k}"))),
             Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), z(k.to_string())),
-            Auth::Query => return None,
+            Auth::Query | Auth::Entra(_) => return None,
         })
     };
+    // An Entra ID connection: the token is fetched now (never printed, zeroed when dropped).
+    let token = match check.auth {
+        Auth::Entra(resource) => match entra::token(resource, timeout) {
+            Ok(t) => Some(t),
+            Err(entra::NoToken(why)) => return Outcome::NoToken(why),
+        },
+        _ => None,
+    };
+    let bearer = token
+        .as_ref()
+        .map(|t| zeroize::Zeroizing::new(format!("Bearer {}", t.expose_secret())));
     let start = Instant::now();
     let result = if check.method == "POST" {
         let mut req = agent
@@ -278,11 +304,17 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         if let Some((h, v)) = header("api-key") {
             req = req.header(h, v.as_str());
         }
+        if let Some(b) = &bearer {
+            req = req.header("Authorization", b.as_str());
+        }
         req.send(check.body.clone().unwrap_or_default())
     } else {
         let mut req = agent.get(url.as_str());
         if let Some((h, v)) = header("api-key") {
             req = req.header(h, v.as_str());
+        }
+        if let Some(b) = &bearer {
+            req = req.header("Authorization", b.as_str());
         }
         req.call()
     };
@@ -375,6 +407,29 @@ pub fn diagnose(outcome: &Outcome, check: &Check, reading: Option<&Reading>) -> 
     };
     match outcome {
         Outcome::Status { code, ms, .. } if (200..300).contains(code) => v(true, format!("OK: {} answered {code} in {ms} ms", check.what), None),
+        Outcome::Status { code: 403, .. } if matches!(check.auth, Auth::Entra(_)) => v(
+            false,
+            format!("{}: your identity has no access to this resource", status_text(outcome)),
+            Some(format!(
+                "ask for the {} role on the resource (data-plane access; Owner or Contributor alone is not enough), then retry after a few minutes",
+                if check.auth == Auth::Entra(entra::SEARCH) {
+                    "Search Index Data Reader"
+                } else {
+                    "Cognitive Services OpenAI User"
+                }
+            )),
+        ),
+        Outcome::Status { code: 401, body, .. } if matches!(check.auth, Auth::Entra(_)) => {
+            let lower = body.to_lowercase();
+            let advice = if lower.contains("tenant") {
+                "the token is from another tenant than the resource's: run `az login --use-device-code --tenant <the resource's tenant id>`"
+            } else if lower.contains("custom subdomain") {
+                "Entra ID needs the resource's own endpoint (https://<resource>.openai.azure.com or .cognitiveservices.azure.com), not a regional one"
+            } else {
+                "the Entra ID token was refused: check you are signed in to the resource's tenant (`az account show`), or sign in again"
+            };
+            v(false, format!("{}: the token was refused", status_text(outcome)), Some(advice.into()))
+        }
         Outcome::Status { code: 401 | 403, .. } => v(
             false,
             format!("{}: the key was refused", status_text(outcome)),
@@ -392,6 +447,7 @@ pub fn diagnose(outcome: &Outcome, check: &Check, reading: Option<&Reading>) -> 
         Outcome::Tls(d) => v(false, format!("TLS failed ({})", first_line(d)), Some("the server does not speak https here, or its certificate is not trusted (a proxy?); check the scheme and port".into())),
         Outcome::Timeout => v(false, "timed out: no answer in time".into(), Some("a firewall, a private endpoint, or a proxy may be in the way".into())),
         Outcome::Refused => v(false, "connection refused".into(), Some("nothing listens at that host and port; check the URL".into())),
+        Outcome::NoToken(why) => v(false, "no Microsoft Entra ID token".into(), Some(why.clone())),
         Outcome::Other(d) => v(false, format!("request failed: {}", first_line(d)), None),
     }
 }
