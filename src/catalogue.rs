@@ -20,7 +20,7 @@ pub enum FieldKind {
     SecretMap,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub key: String,
@@ -72,7 +72,7 @@ impl FieldSpec {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
     pub id: String,
@@ -126,6 +126,22 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
+    /// The error for a type that is not in the catalogue (one wording everywhere).
+    pub fn unknown_type(&self, type_id: &str) -> String {
+        format!(
+            "unknown type '{}' (known: {})",
+            crate::sanitize::for_terminal(type_id),
+            self.ids().join(", ")
+        )
+    }
+
+    /// The custom connection type (`.env` imports create one).
+    #[allow(clippy::expect_used)] // the embedded catalogue is checked by tests/catalogue.rs
+    pub fn custom(&self) -> &TypeSpec {
+        self.find("custom")
+            .expect("the catalogue has the custom type")
+    }
+
     /// The embedded catalogue. It is part of the binary, so a parse failure is a build defect
     /// caught by the catalogue tests, never a user error.
     pub fn get() -> &'static Catalogue {

@@ -5,10 +5,12 @@ use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
 use indexmap::IndexMap;
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
     pub name: String,
-    pub type_id: String,
+    /// The type, resolved once where the connection enters (the file, the CLI, an import, a
+    /// form): a connection of an unknown type cannot exist.
+    spec: &'static TypeSpec,
     /// Scalar non-secret fields as given by the user (defaults are not copied in).
     pub values: IndexMap<String, String>,
     /// Custom connections: non-secret key/value pairs.
@@ -154,16 +156,28 @@ pub enum Source {
 pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
 impl Connection {
-    pub fn new(name: &str, type_id: &str) -> Self {
+    /// An empty connection of a catalogue type.
+    pub fn of(name: &str, spec: &'static TypeSpec) -> Self {
         Connection {
             name: name.into(),
-            type_id: type_id.into(),
-            ..Default::default()
+            spec,
+            values: IndexMap::new(),
+            configs: IndexMap::new(),
+            secrets: IndexMap::new(),
         }
     }
 
-    pub fn spec(&self) -> Option<&'static TypeSpec> {
-        Catalogue::get().find(&self.type_id)
+    /// An empty connection of type `type_id`; `None` when the catalogue has no such type.
+    pub fn new(name: &str, type_id: &str) -> Option<Self> {
+        Catalogue::get().find(type_id).map(|s| Self::of(name, s))
+    }
+
+    pub fn spec(&self) -> &'static TypeSpec {
+        self.spec
+    }
+
+    pub fn type_id(&self) -> &'static str {
+        &self.spec.id
     }
 
     /// The value a client will see: the stored one, else the catalogue default.
@@ -171,13 +185,13 @@ impl Connection {
         if let Some(v) = self.values.get(key) {
             return Some((v.clone(), Source::File));
         }
-        let d = self.spec()?.field(key)?.default.clone()?;
+        let d = self.spec().field(key)?.default.clone()?;
         Some((d, Source::Default))
     }
 
     /// The first URL field's value, borrowed (stored, else the default).
     pub fn endpoint_ref(&self) -> Option<&str> {
-        let spec = self.spec()?;
+        let spec = self.spec();
         let f = spec.fields.iter().find(|f| f.kind == FieldKind::Url)?;
         self.values
             .get(&f.key)
@@ -187,16 +201,14 @@ impl Connection {
 
     /// The first URL field's value: what `list` shows as ENDPOINT.
     pub fn endpoint(&self) -> Option<String> {
-        let spec = self.spec()?;
+        let spec = self.spec();
         let f = spec.fields.iter().find(|f| f.kind == FieldKind::Url)?;
         self.effective(&f.key).map(|(v, _)| v)
     }
 
     /// The secret fields this connection needs set (custom: the ones it has).
     pub fn expected_secrets(&self) -> Vec<String> {
-        let Some(spec) = self.spec() else {
-            return vec![];
-        };
+        let spec = self.spec();
         if spec.is_custom() {
             return self.secrets.keys().cloned().collect();
         }
@@ -208,7 +220,7 @@ impl Connection {
 
     /// True when the field's `required_unless` condition holds, e.g. api_key under meid_token.
     pub fn is_dropped(&self, key: &str) -> bool {
-        let Some(field) = self.spec().and_then(|s| s.field(key)) else {
+        let Some(field) = self.spec().field(key) else {
             return false;
         };
         match field.unless() {
@@ -222,9 +234,7 @@ impl Connection {
     /// `set` when every secret the connection needs is recorded, `missing` when one is not,
     /// `-` when it needs none (Entra ID). Reads the record only, never the keychain.
     pub fn key_status(&self) -> KeyStatus {
-        let Some(spec) = self.spec() else {
-            return KeyStatus::Missing;
-        };
+        let spec = self.spec();
         if spec.is_custom() {
             return if self.secrets.is_empty() {
                 KeyStatus::Missing
@@ -257,17 +267,7 @@ impl Connection {
         if let Err(e) = validate_name(&self.name) {
             errs.push(FieldError::new("name", e));
         }
-        let Some(spec) = self.spec() else {
-            errs.push(FieldError::new(
-                "type",
-                format!(
-                    "unknown connection type '{}' (known: {})",
-                    self.type_id,
-                    Catalogue::get().ids().join(", ")
-                ),
-            ));
-            return errs;
-        };
+        let spec = self.spec();
         for key in self.values.keys() {
             match spec.field(key) {
                 Some(f) if !f.is_map() && !f.is_secret() => {}
@@ -445,7 +445,7 @@ mod tests {
 
     #[test]
     fn api_key_not_required_under_meid_token() {
-        let mut c = Connection::new("aad", "azure_open_ai");
+        let mut c = Connection::new("aad", "azure_open_ai").unwrap();
         c.values
             .insert("api_base".into(), "https://r.openai.azure.com".into());
         assert!(c.validate().iter().any(|e| e.field == "api_key"));
@@ -456,7 +456,7 @@ mod tests {
 
     #[test]
     fn enum_and_unknown_fields_are_rejected() {
-        let mut c = Connection::new("x", "azure_open_ai");
+        let mut c = Connection::new("x", "azure_open_ai").unwrap();
         c.values
             .insert("api_base".into(), "https://r.openai.azure.com".into());
         c.secrets
@@ -474,7 +474,7 @@ mod tests {
 
     #[test]
     fn custom_needs_a_secret_and_all_strong_type_keys() {
-        let mut c = Connection::new("c", "custom");
+        let mut c = Connection::new("c", "custom").unwrap();
         c.configs.insert("k".into(), "v".into());
         assert!(c.validate().iter().any(|e| e.field == "secrets"));
         c.secrets
@@ -510,7 +510,7 @@ mod tests {
 
     #[test]
     fn values_over_the_cap_are_refused() {
-        let mut c = Connection::new("x", "open_ai");
+        let mut c = Connection::new("x", "open_ai").unwrap();
         c.secrets
             .insert("api_key".into(), SecretRecord::parse("keychain"));
         c.values
@@ -526,7 +526,7 @@ mod tests {
 
     #[test]
     fn defaults_are_effective_but_not_stored() {
-        let c = Connection::new("x", "azure_content_safety");
+        let c = Connection::new("x", "azure_content_safety").unwrap();
         assert_eq!(
             c.effective("api_version"),
             Some(("2023-10-01".into(), Source::Default))

@@ -130,7 +130,7 @@ pub fn variables(
     prefix: bool,
     secret: &mut dyn FnMut(&str) -> Result<Option<SecretString>, OpError>,
 ) -> Result<Vec<EnvVar>, OpError> {
-    let spec = conn.spec().expect("stored types are known");
+    let spec = conn.spec();
     let mut out = Vec::new();
     let mut push = |name: String, value: SecretString, is_secret: bool| {
         out.push(EnvVar {
@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn a_custom_config_named_path_is_an_error_naming_connection_and_key() {
-        let mut c = Connection::new("prod", "custom");
+        let mut c = Connection::new("prod", "custom").unwrap();
         c.configs.insert("PATH".into(), "/tmp/evil".into());
         c.secrets
             .insert("k".into(), crate::model::SecretRecord::parse("keychain"));
@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_recorded_secret_the_backend_lost_is_an_error() {
-        let mut c = Connection::new("prod", "custom");
+        let mut c = Connection::new("prod", "custom").unwrap();
         c.secrets
             .insert("k".into(), crate::model::SecretRecord::parse("keychain"));
         let e = variables(&c, false, &mut |_| Ok(None))

@@ -66,9 +66,7 @@ pub enum OpError {
 /// Credentials pasted inside a URL (a user part, a key in the query) never reach the file:
 /// the key belongs in its own field, which goes to the secret backend.
 fn strip_url_credentials(conn: &mut Connection) -> Warnings {
-    let Some(spec) = conn.spec() else {
-        return vec![];
-    };
+    let spec = conn.spec();
     let mut warnings = Vec::new();
     for f in spec
         .fields
@@ -419,7 +417,7 @@ impl<'a> Service<'a> {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| OpError::NotFound(name.into()))?;
-            let gone = superseded(&ns, Some(&now), &Connection::new(name, &now.type_id));
+            let gone = superseded(&ns, Some(&now), &Connection::of(name, now.spec()));
             for (backend, key) in &gone {
                 journal
                     .note(backend, key.as_str())
@@ -499,7 +497,7 @@ impl<'a> Service<'a> {
             if tx.doc.get(new).is_some() {
                 return Err(OpError::Exists(new.into()));
             }
-            let gone = superseded(&ns, Some(&conn), &Connection::new(old, &conn.type_id));
+            let gone = superseded(&ns, Some(&conn), &Connection::of(old, conn.spec()));
             for (backend, key) in &gone {
                 journal
                     .note(backend, key.as_str())

@@ -215,7 +215,7 @@ fn every_field_has_help_and_every_url_field_knows_its_endpoint_kinds() {
 #[test]
 fn a_minimal_valid_connection_of_every_type_validates() {
     for t in &Catalogue::get().types {
-        let mut c = Connection::new("x", &t.id);
+        let mut c = Connection::new("x", &t.id).unwrap();
         for f in &t.fields {
             match f.kind {
                 FieldKind::Secret if f.required || f.required_unless.is_some() => {

@@ -78,10 +78,10 @@ proptest! {
 
     #[test]
     fn stored_values_round_trip(name in "[A-Za-z0-9][A-Za-z0-9_-]{0,20}", base in "\\PC{0,60}", cfg in proptest::collection::vec(("[a-z][a-z0-9_-]{0,8}", "\\PC{0,30}"), 0..4)) {
-        let mut c = Connection::new(&name, "custom");
+        let mut c = Connection::new(&name, "custom").unwrap();
         for (k, v) in &cfg { c.configs.insert(k.clone(), v.clone()); }
         c.secrets.insert("token".into(), aiconn::model::SecretRecord::parse("keychain"));
-        let mut o = Connection::new(&format!("{name}-o"), "open_ai");
+        let mut o = Connection::new(&format!("{name}-o"), "open_ai").unwrap();
         o.values.insert("base_url".into(), base.clone());
         o.secrets.insert("api_key".into(), aiconn::model::SecretRecord::parse("keychain"));
         let mut d = ConnDoc::new_empty();

@@ -129,10 +129,10 @@ proptest! {
         ),
         w in 20u16..200, h in 5u16..60,
     ) {
-        let mut a = Connection::new("a", "azure_open_ai");
+        let mut a = Connection::new("a", "azure_open_ai").unwrap();
         a.values.insert("api_base".into(), base.clone());
         a.secrets.insert("api_key".into(), aiconn::model::SecretRecord::parse("keychain"));
-        let mut b = Connection::new("b", "custom");
+        let mut b = Connection::new("b", "custom").unwrap();
         b.configs.insert(if key.is_empty() { "k".into() } else { key }, base);
         b.secrets.insert("s".into(), aiconn::model::SecretRecord::parse("keychain"));
         let mut app = App::new(vec![a, b], false);

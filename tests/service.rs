@@ -63,7 +63,7 @@ fn faulty(fail_on: usize) -> Faulty {
 }
 
 fn custom(name: &str) -> (Connection, IndexMap<String, SecretString>) {
-    let mut c = Connection::new(name, "custom");
+    let mut c = Connection::new(name, "custom").unwrap();
     c.configs.insert("region".into(), "eu".into());
     let mut s = IndexMap::new();
     s.insert("a".to_string(), SecretString::from("fake-key-000a"));

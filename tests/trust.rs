@@ -509,7 +509,7 @@ fn the_tui_test_key_follows_the_same_rules() {
         ),
         ("http://api.example.test/", "unencrypted"),
     ] {
-        let mut c = Connection::new("t", "azure_open_ai");
+        let mut c = Connection::new("t", "azure_open_ai").unwrap();
         c.values.insert("api_base".into(), url.to_string());
         let mut secrets = indexmap::IndexMap::new();
         secrets.insert("api_key".to_string(), secrecy::SecretString::from(KEY));

@@ -35,7 +35,7 @@ fn text(t: &Terminal<TestBackend>) -> String {
 }
 
 fn sample() -> Vec<Connection> {
-    let mut a = Connection::new("prod", "azure_open_ai");
+    let mut a = Connection::new("prod", "azure_open_ai").unwrap();
     a.values.insert(
         "api_base".into(),
         "https://contoso.openai.azure.com/".into(),
@@ -44,7 +44,7 @@ fn sample() -> Vec<Connection> {
         "api_key".into(),
         aiconn::model::SecretRecord::parse("keychain"),
     );
-    let mut f = Connection::new("foundry", "azure_ai");
+    let mut f = Connection::new("foundry", "azure_ai").unwrap();
     f.values.insert(
         "endpoint".into(),
         "https://contoso.services.ai.azure.com/models".into(),
@@ -53,17 +53,17 @@ fn sample() -> Vec<Connection> {
         "api_key".into(),
         aiconn::model::SecretRecord::parse("keychain"),
     );
-    let mut c = Connection::new("svc", "custom");
+    let mut c = Connection::new("svc", "custom").unwrap();
     c.configs.insert("region".into(), "eu".into());
     c.secrets.insert(
         "token".into(),
         aiconn::model::SecretRecord::parse("keychain"),
     );
-    let mut aad = Connection::new("aad-search", "cognitive_search");
+    let mut aad = Connection::new("aad-search", "cognitive_search").unwrap();
     aad.values
         .insert("api_base".into(), "https://s.search.windows.net".into());
     aad.values.insert("auth_mode".into(), "meid_token".into());
-    let serp = Connection::new("serp-nokey", "serp");
+    let serp = Connection::new("serp-nokey", "serp").unwrap();
     vec![a, f, c, aad, serp]
 }
 
@@ -225,7 +225,7 @@ fn no_color_uses_no_colour_but_keeps_the_selection_visible() {
 
 #[test]
 fn hostile_stored_values_are_drawn_escaped() {
-    let mut c = Connection::new("evil", "open_ai");
+    let mut c = Connection::new("evil", "open_ai").unwrap();
     c.values.insert(
         "base_url".into(),
         "https://x\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}.example/\u{1b}[2J".into(),

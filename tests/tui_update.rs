@@ -29,7 +29,7 @@ fn typ(app: &mut App, s: &str) {
 }
 
 fn aoai(name: &str) -> Connection {
-    let mut c = Connection::new(name, "azure_open_ai");
+    let mut c = Connection::new(name, "azure_open_ai").unwrap();
     c.values
         .insert("api_base".into(), "https://r.openai.azure.com/".into());
     c.secrets.insert(
@@ -179,7 +179,7 @@ fn filter_narrows_the_list_and_esc_clears_it() {
     let mut app = app_with(vec![
         aoai("prod"),
         aoai("staging"),
-        Connection::new("serp1", "serp"),
+        Connection::new("serp1", "serp").unwrap(),
     ]);
     ch(&mut app, '/');
     typ(&mut app, "st");
@@ -472,7 +472,7 @@ fn a_stored_name_and_enums_take_no_typed_or_pasted_text() {
 
 #[test]
 fn a_delete_from_elsewhere_under_an_open_add_row_popup_does_not_crash() {
-    let mut c = Connection::new("kv", "custom");
+    let mut c = Connection::new("kv", "custom").unwrap();
     c.secrets
         .insert("k".into(), aiconn::model::SecretRecord::parse("keychain"));
     let mut app = app_with(vec![c]);
@@ -504,7 +504,7 @@ fn a_delete_from_elsewhere_under_an_open_add_row_popup_does_not_crash() {
 fn an_azure_ai_deployment_url_is_kept_with_no_fix_offered() {
     let dep =
         "https://sh-m8on2329-eastus2.cognitiveservices.azure.com/openai/deployments/gpt-4o-mini";
-    let mut c = Connection::new("f", "azure_ai");
+    let mut c = Connection::new("f", "azure_ai").unwrap();
     c.values.insert("endpoint".into(), dep.into());
     c.secrets.insert(
         "api_key".into(),

@@ -66,7 +66,7 @@ fn names() -> ArgValueCandidates {
             .map(|d| {
                 d.connections()
                     .iter()
-                    .map(|c| CompletionCandidate::new(&c.name).help(Some(c.type_id.clone().into())))
+                    .map(|c| CompletionCandidate::new(&c.name).help(Some(c.type_id().into())))
                     .collect()
             })
             .unwrap_or_default()

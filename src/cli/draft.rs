@@ -46,7 +46,7 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
                 "--secret-stdin {field}: standard input was empty"
             )));
         }
-        let spec = imp.conn.spec().expect("known type");
+        let spec = imp.conn.spec();
         let key = if spec.is_custom() && !field.starts_with("secrets.") {
             format!("secrets.{field}")
         } else {
@@ -75,9 +75,7 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
 
 /// Prints a URL field's reading to stderr when it warns. Returns the readings.
 fn read_urls(conn: &Connection) -> Vec<(String, Reading)> {
-    let Some(spec) = conn.spec() else {
-        return vec![];
-    };
+    let spec = conn.spec();
     spec.fields
         .iter()
         .filter(|f| f.kind == FieldKind::Url)
@@ -124,7 +122,8 @@ pub fn finish(
         .collect();
     imp.needs_input.extend(unresolved);
     // Required secrets nobody gave (a new connection, or auth_mode switched back to key).
-    if let Some(spec) = imp.conn.spec() {
+    {
+        let spec = imp.conn.spec();
         for f in spec.secret_fields() {
             let required =
                 f.required || (f.required_unless.is_some() && !imp.conn.is_dropped(&f.key));
@@ -138,7 +137,7 @@ pub fn finish(
     }
     for field in std::mem::take(&mut imp.needs_input) {
         if !prompt::interactive() {
-            let set = if imp.conn.spec().is_some_and(|s| s.is_custom()) {
+            let set = if imp.conn.spec().is_custom() {
                 format!("secrets.{field}")
             } else {
                 field.clone()
@@ -157,10 +156,7 @@ pub fn finish(
         if edit.normalize {
             if let Some(base) = &reading.normalized_base {
                 imp.conn.values.insert(field.clone(), base.clone());
-                let has_version_field = imp
-                    .conn
-                    .spec()
-                    .is_some_and(|s| s.field("api_version").is_some());
+                let has_version_field = imp.conn.spec().field("api_version").is_some();
                 if let (true, Some(v), false) = (
                     has_version_field,
                     &reading.api_version,

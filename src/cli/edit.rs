@@ -18,14 +18,9 @@ fn print_warnings(w: &[String]) {
 }
 
 pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Result<(), CliError> {
-    let cat = Catalogue::get();
-    if cat.find(type_id).is_none() {
-        return Err(CliError::usage(format!(
-            "unknown type '{}' (known: {})",
-            for_terminal(type_id),
-            cat.ids().join(", ")
-        )));
-    }
+    let Some(spec) = Catalogue::get().find(type_id) else {
+        return Err(CliError::usage(Catalogue::get().unknown_type(type_id)));
+    };
     validate_name(name).map_err(CliError::usage)?;
     if ctx.store.snapshot()?.get(name).is_some() {
         return Err(CliError::new(format!(
@@ -33,7 +28,7 @@ pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Resu
         )));
     }
     let mut imp = Imported {
-        conn: Connection::new(name, type_id),
+        conn: Connection::of(name, spec),
         secret_values: IndexMap::new(),
         needs_input: Vec::new(),
         keep: Vec::new(),
@@ -209,7 +204,7 @@ fn import_one(
     if !imp.unknown_keys.is_empty() {
         say!(
             "aiconn: {shown}: ignored keys not used by type {}: {}",
-            imp.conn.type_id,
+            imp.conn.type_id(),
             imp.unknown_keys
                 .iter()
                 .map(|k| for_terminal(k))

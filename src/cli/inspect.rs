@@ -28,11 +28,7 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
     if let Some(t) = type_id
         && Catalogue::get().find(t).is_none()
     {
-        return Err(CliError::usage(format!(
-            "unknown type '{}' (known: {})",
-            for_terminal(t),
-            Catalogue::get().ids().join(", ")
-        )));
+        return Err(CliError::usage(Catalogue::get().unknown_type(t)));
     }
     if json
         && let Some(text) = ctx.store.text()?
@@ -44,7 +40,7 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
     let conns: Vec<&Connection> = doc
         .connections()
         .iter()
-        .filter(|c| type_id.is_none_or(|t| c.type_id == t))
+        .filter(|c| type_id.is_none_or(|t| c.type_id() == t))
         .collect();
     if json {
         // `pf connection list` shape: no `sources` (that is `show`'s addition)
@@ -67,7 +63,7 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
         .map(|c| {
             [
                 for_terminal(&c.name),
-                c.type_id.clone(),
+                c.type_id().to_string(),
                 for_terminal(&c.endpoint().unwrap_or_else(|| "-".into())),
                 c.key_status().as_str().into(),
             ]
@@ -138,12 +134,12 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         out_json!(&pf_shape(&c, &mut reader, true)?);
         return Ok(());
     }
-    let spec = c.spec().expect("known");
+    let spec = c.spec();
     let mut rows: Vec<[String; 3]> = vec![
         ["name".into(), for_terminal(&c.name), String::new()],
         [
             "type".into(),
-            format!("{} ({})", c.type_id, spec.label),
+            format!("{} ({})", c.type_id(), spec.label),
             String::new(),
         ],
     ];
@@ -287,7 +283,7 @@ pub fn export(
     };
     let mut docs = Vec::new();
     for c in &conns {
-        let yaml = if c.spec().is_some_and(|s| !s.has_pf_twin()) {
+        let yaml = if !c.spec().has_pf_twin() {
             let (t, values, note) = azure_ai_as_pf(c);
             say!(
                 "aiconn: '{}' is an azure_ai connection, which prompt flow lacks: {note}",
@@ -318,11 +314,7 @@ pub fn export(
 pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliError> {
     let r = match type_id {
         Some(t) if Catalogue::get().find(t).is_none() => {
-            return Err(CliError::usage(format!(
-                "unknown type '{}' (known: {})",
-                for_terminal(t),
-                Catalogue::get().ids().join(", ")
-            )));
+            return Err(CliError::usage(Catalogue::get().unknown_type(t)));
         }
         Some(t) => classify_for_type(url, t),
         None => classify(url),

@@ -53,15 +53,13 @@ pub fn pf_shape<'a>(
     reveal: &mut Reveal<'_>,
     sources: bool,
 ) -> Result<PfShape<'a>, CliError> {
-    let Some(spec) = c.spec() else {
-        return Err(CliError::new(format!("unknown type '{}'", c.type_id)));
-    };
+    let spec = c.spec();
     let b = |s: &'a str| Cow::Borrowed(s);
     let shown = |v: Option<String>| v.map_or(Cow::Borrowed(MASK), Cow::Owned);
     let mut m: Vec<(Cow<'a, str>, PfValue<'a>)> = vec![
         (b("name"), PfValue::Str(b(&c.name))),
         (b("module"), PfValue::Str(b(&spec.module))),
-        (b("type"), PfValue::Str(b(&c.type_id))),
+        (b("type"), PfValue::Str(b(c.type_id()))),
     ];
     let mut src: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
     for f in &spec.fields {
@@ -123,7 +121,7 @@ pub fn list_json_streamed(text: &str, type_id: Option<&str>) -> Option<Vec<u8>> 
             let mut seq = s.serialize_seq(None)?;
             let mut failed = None;
             let read = crate::store::fast::stream(self.text, |c| {
-                if failed.is_some() || self.type_id.is_some_and(|t| c.type_id != t) {
+                if failed.is_some() || self.type_id.is_some_and(|t| c.type_id() != t) {
                     return;
                 }
                 let r = pf_shape(&c, &mut |_| Ok(None), false)

@@ -66,7 +66,7 @@ fn trim(base: &str) -> String {
 /// Chooses the request for `conn` (its URL read by the classifier; gateways and local
 /// servers fall back on the path shape and the connection type).
 pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
-    let spec = conn.spec().ok_or("unknown type")?;
+    let spec = conn.spec();
     let entra = conn
         .effective("auth_mode")
         .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"));

@@ -80,7 +80,7 @@ fn resolve_env_reference(field: &str, value: &str) -> Result<SecretString, Strin
 /// Sets one value the way prompt flow's `--set key=value` does: `configs.k` / `secrets.k` for
 /// custom maps, a field name otherwise.
 pub fn apply_set(imp: &mut Imported, key: &str, value: &str) -> Result<(), String> {
-    let spec = imp.conn.spec().ok_or("unknown type")?;
+    let spec = imp.conn.spec();
     let (map, sub) = match key.split_once('.') {
         Some((m @ ("configs" | "secrets"), k)) if spec.is_custom() => (Some(m), k),
         _ => (None, key),
@@ -225,7 +225,7 @@ pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Importe
     };
     validate_name(&name).map_err(|m| err(file, format!("{m}; choose another with --name")))?;
     let mut imp = Imported {
-        conn: Connection::new(&name, &spec.id),
+        conn: Connection::of(&name, spec),
         secret_values: IndexMap::new(),
         needs_input: Vec::new(),
         keep: Vec::new(),
@@ -289,7 +289,7 @@ pub fn import_dotenv(file: &str, text: &str, name: Option<&str>) -> Result<Impor
         .ok_or_else(|| err(file, "please specify --name when importing a .env file"))?;
     validate_name(name).map_err(|m| err(file, m))?;
     let mut imp = Imported {
-        conn: Connection::new(name, "custom"),
+        conn: Connection::of(name, Catalogue::get().custom()),
         secret_values: IndexMap::new(),
         needs_input: Vec::new(),
         keep: Vec::new(),
@@ -353,7 +353,7 @@ mod tests {
     fn numbers_become_strings_and_type_case_is_folded() {
         let y = "name: s\ntype: Serp\napi_key: 12345\n";
         let imp = import_yaml("f", y, None).unwrap();
-        assert_eq!(imp.conn.type_id, "serp");
+        assert_eq!(imp.conn.type_id(), "serp");
         assert_eq!(imp.secret_values["api_key"].expose_secret(), "12345");
     }
 
@@ -393,7 +393,7 @@ mod tests {
             Some("envc"),
         )
         .unwrap();
-        assert_eq!(imp.conn.type_id, "custom");
+        assert_eq!(imp.conn.type_id(), "custom");
         assert_eq!(imp.secret_values.len(), 2);
         assert_eq!(imp.secret_values["OTHER"].expose_secret(), "q v");
     }

@@ -302,16 +302,16 @@ fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, Sto
         .get("type")
         .ok_or_else(|| cx.err(entry.span(), format!("connection '{name}' has no type")))?;
     let type_id = cx.string(type_item, &format!("connections.{name}.type"))?;
-    if Catalogue::get().find(&type_id).is_none() {
+    let Some(spec) = Catalogue::get().find(&type_id) else {
         return Err(cx.err(
             type_item.span(),
             format!(
-                "connection '{name}': unknown type '{type_id}' (known: {})",
-                Catalogue::get().ids().join(", ")
+                "connection '{name}': {}",
+                Catalogue::get().unknown_type(&type_id)
             ),
         ));
-    }
-    let mut c = Connection::new(name, &type_id);
+    };
+    let mut c = Connection::of(name, spec);
     for (k, v) in t.iter() {
         let what = format!("connections.{name}.{k}");
         match k {
@@ -373,7 +373,7 @@ fn write_map(t: &mut dyn TableLike, key: &str, map: &IndexMap<String, String>) {
 }
 
 fn write_connection(t: &mut dyn TableLike, c: &Connection) {
-    set_keep_decor(t, "type", &c.type_id);
+    set_keep_decor(t, "type", c.type_id());
     let stale: Vec<String> = t
         .iter()
         .map(|(k, _)| k.to_string())
@@ -385,10 +385,7 @@ fn write_connection(t: &mut dyn TableLike, c: &Connection) {
         t.remove(&k);
     }
     // New keys follow the catalogue's field order, so hand-made and generated files look alike.
-    let order: Vec<&str> = c
-        .spec()
-        .map(|s| s.fields.iter().map(|f| f.key.as_str()).collect())
-        .unwrap_or_default();
+    let order: Vec<&str> = c.spec().fields.iter().map(|f| f.key.as_str()).collect();
     let mut keys: Vec<&String> = c.values.keys().collect();
     keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
     for k in keys {
@@ -558,7 +555,7 @@ secrets = { "api-key" = "keychain" }
     #[test]
     fn new_doc_round_trips() {
         let mut d = ConnDoc::new_empty();
-        let mut c = Connection::new("s", "serp");
+        let mut c = Connection::new("s", "serp").unwrap();
         c.secrets.insert(
             "api_key".into(),
             crate::model::SecretRecord::parse("keychain"),

@@ -207,8 +207,7 @@ fn connection(name: String, fields: IndexMap<String, Field>) -> Option<Connectio
     let Some(Field::Text(type_id)) = fields.get("type") else {
         return None;
     };
-    Catalogue::get().find(type_id)?;
-    let mut c = Connection::new(&name, type_id);
+    let mut c = Connection::of(&name, Catalogue::get().find(type_id)?);
     for (k, v) in fields {
         match (k.as_str(), v) {
             ("type", _) => {}

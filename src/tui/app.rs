@@ -393,7 +393,7 @@ impl App {
                             .unwrap_or_default();
                         needle.any(&[&c.name, &f.spec.id, &endpoint])
                     }
-                    None => needle.any(&[&c.name, &c.type_id, c.endpoint_ref().unwrap_or("")]),
+                    None => needle.any(&[&c.name, c.type_id(), c.endpoint_ref().unwrap_or("")]),
                 };
             if keep {
                 out.push(EntryId::Stored(c.name.clone()));
@@ -408,7 +408,7 @@ impl App {
             (Some(f), _) => f.spec.id.clone(),
             (None, EntryId::Stored(n)) => self
                 .stored_conn(n)
-                .map(|c| c.type_id.clone())
+                .map(|c| c.type_id().to_string())
                 .unwrap_or_default(),
             (None, EntryId::New(_)) => String::new(),
         }

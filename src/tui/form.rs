@@ -98,14 +98,14 @@ fn secret_input(stored: bool) -> (TextArea<'static>, Secret) {
 
 impl Form {
     pub fn new(spec: &'static TypeSpec) -> Self {
-        let c = Connection::new("", &spec.id);
+        let c = Connection::of("", spec);
         let mut f = Form::from_connection(&c);
         f.base = None;
         f
     }
 
     pub fn from_connection(c: &Connection) -> Self {
-        let spec = c.spec().expect("known type");
+        let spec = c.spec();
         let mut fields = Vec::new();
         let mut kv = Vec::new();
         for f in &spec.fields {
@@ -229,7 +229,7 @@ impl Form {
     /// The draft as a connection plus the secret values to write. Unchanged stored secrets are
     /// kept by recording their backend.
     pub fn to_connection(&self) -> (Connection, IndexMap<String, SecretString>) {
-        let mut c = Connection::new(text_of(&self.name).trim(), &self.spec.id);
+        let mut c = Connection::of(text_of(&self.name).trim(), self.spec);
         let mut new = IndexMap::new();
         let base = self.base.as_ref();
         for (i, f) in self.fields.iter().enumerate() {
@@ -315,7 +315,7 @@ impl Form {
         let mut base = self
             .base
             .clone()
-            .unwrap_or_else(|| Connection::new("", &self.spec.id));
+            .unwrap_or_else(|| Connection::of("", self.spec));
         // secrets recorded as "" (new custom rows) compare by key only
         for v in base.secrets.values_mut() {
             *v = SecretRecord::Pending;

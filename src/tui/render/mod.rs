@@ -182,7 +182,7 @@ fn list_width(app: &App, total: u16) -> u16 {
     let stored = app
         .stored
         .iter()
-        .map(|c| c.name.chars().count() + c.type_id.len());
+        .map(|c| c.name.chars().count() + c.type_id().len());
     let drafts = app
         .drafts
         .iter()
