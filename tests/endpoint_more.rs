@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
 
+use aiconn::endpoint::Flag;
 use aiconn::endpoint::{Kind, Reusable, classify, classify_for_type};
 
 #[test]
@@ -13,7 +14,7 @@ fn more_real_shapes() {
         (r.kind, r.reusable, r.deployment.as_deref()),
         (Kind::Unknown, Some(Reusable::Unknown), Some("gpt4"))
     );
-    assert!(r.has("gateway_host") && r.hint.contains("deployment 'gpt4'"));
+    assert!(r.has(Flag::GatewayHost) && r.hint.contains("deployment 'gpt4'"));
 
     let r = classify("https://eastus.api.cognitive.microsoft.com/openai/v1/responses");
     assert_eq!(
@@ -23,7 +24,7 @@ fn more_real_shapes() {
             Some("https://eastus.api.cognitive.microsoft.com/openai/v1")
         )
     );
-    assert!(r.has("regional_legacy_host"));
+    assert!(r.has(Flag::RegionalLegacyHost));
 
     let r = classify(
         "https://contoso.services.ai.azure.com/api/projects/p1/applications/app/protocols/openai/responses?api-version=2025-11-15-preview",
@@ -32,7 +33,7 @@ fn more_real_shapes() {
         (r.kind, r.reusable),
         (Kind::FoundryProject, Some(Reusable::No))
     );
-    assert!(r.has("agent_application"));
+    assert!(r.has(Flag::AgentApplication));
 
     let r = classify("https://foo.search.windows.net/indexes/idx/docs?api-version=2024-07-01");
     assert_eq!(
@@ -46,18 +47,18 @@ fn more_real_shapes() {
     );
     assert_eq!(r.kind, Kind::ContentSafetyOrCognitive);
     assert!(
-        !r.has("api_version_unknown"),
+        !r.has(Flag::ApiVersionUnknown),
         "Language has its own versions"
     );
 
     let r = classify(
         "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-05-13",
     );
-    assert!(r.has("api_version_unknown") && r.tip.unwrap().contains("model version"));
+    assert!(r.has(Flag::ApiVersionUnknown) && r.tip.unwrap().contains("model version"));
 
     let r = classify("https://demo.openai.azure.com.attacker.example/openai/v1");
     assert_eq!(r.kind, Kind::Unknown);
-    assert!(r.has("lookalike_host") && r.normalized_base.is_none());
+    assert!(r.has(Flag::LookalikeHost) && r.normalized_base.is_none());
 
     let r = classify(
         "https://x.openai.azure.com/openai/v1/deployments/gpt-4o/chat/completions?api-version=preview",
@@ -66,12 +67,12 @@ fn more_real_shapes() {
         (r.kind, r.deployment.as_deref()),
         (Kind::AzureOpenaiDeployment, Some("gpt-4o"))
     );
-    assert!(r.has("mixed_v1_and_deployment") && r.tip.unwrap().contains("/openai/v1/"));
+    assert!(r.has(Flag::MixedV1AndDeployment) && r.tip.unwrap().contains("/openai/v1/"));
 
     let r = classify(
         "https://x.openai.azure.com//openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
     );
-    assert!(r.has("double_slash"));
+    assert!(r.has(Flag::DoubleSlash));
     assert_eq!(r.deployment.as_deref(), Some("gpt-4o"));
 
     let r = classify("export AZURE_OPENAI_ENDPOINT=\"https://contoso.openai.azure.com/\"");
@@ -82,7 +83,7 @@ fn more_real_shapes() {
             Some("https://contoso.openai.azure.com")
         )
     );
-    assert!(r.has("env_var_prefix"));
+    assert!(r.has(Flag::EnvVarPrefix));
 }
 
 #[test]

@@ -343,7 +343,14 @@ pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliE
         out!("api-version      {}", show(&r.api_version));
     }
     if !r.flags.is_empty() {
-        out!("flags            {}", r.flags.join(", "));
+        out!(
+            "flags            {}",
+            r.flags
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     out!("\n{}", r.hint);
     if let Some(t) = &r.tip {

@@ -2,36 +2,39 @@
 //! before it opens a socket: a key must never reach a host that only looks like the service,
 //! a host hidden behind userinfo, or travel in clear text over a network.
 
-use crate::endpoint::Reading;
+use crate::endpoint::{Flag, Reading};
 use std::net::IpAddr;
 
 /// Flags of the endpoint reading that mean "this is not the service you think": sending a
 /// key there could hand it to someone else.
-const REFUSED_FLAGS: &[(&str, &str)] = &[
+const REFUSED_FLAGS: &[(Flag, &str)] = &[
     (
-        "lookalike_host",
+        Flag::LookalikeHost,
         "the host only looks like an Azure or OpenAI host",
     ),
     (
-        "typo_suffix",
+        Flag::TypoSuffix,
         "the host name has a typo in the service's domain",
     ),
     (
-        "secret_in_url",
+        Flag::SecretInUrl,
         "the URL carries credentials; remove them from the endpoint",
     ),
     (
-        "portal_url",
+        Flag::PortalUrl,
         "this is a portal page, not the service's endpoint",
     ),
-    ("docs_url", "this is a documentation page, not an endpoint"),
-    ("placeholder", "the URL still holds a placeholder"),
     (
-        "template_unresolved",
+        Flag::DocsUrl,
+        "this is a documentation page, not an endpoint",
+    ),
+    (Flag::Placeholder, "the URL still holds a placeholder"),
+    (
+        Flag::TemplateUnresolved,
         "the URL holds an unresolved template variable",
     ),
     (
-        "connection_string",
+        Flag::ConnectionString,
         "this is a connection string, not a URL",
     ),
 ];
@@ -59,7 +62,7 @@ pub fn check(url: &str, stored: Option<&str>, reading: Option<&Reading>) -> Resu
     }
     userinfo(url)?;
     if let Some(r) = reading
-        && let Some((_, why)) = REFUSED_FLAGS.iter().find(|(f, _)| r.has(f))
+        && let Some((_, why)) = REFUSED_FLAGS.iter().find(|(f, _)| r.has(*f))
     {
         return refuse(why);
     }

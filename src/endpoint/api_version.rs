@@ -1,5 +1,6 @@
 //! api-version checks per API family, from `assets/api_versions.toml`.
 
+use super::Flag;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -61,13 +62,13 @@ pub fn well_formed(v: &str) -> bool {
 
 /// Flags for `version` used against `family`. Returns the flags and, for a model version
 /// pasted as api-version, a note for the tip.
-pub fn check(version: &str, family: Family) -> (Vec<&'static str>, Option<String>) {
+pub fn check(version: &str, family: Family) -> (Vec<Flag>, Option<String>) {
     let v = version.trim();
     if contains("model_versions", v) {
         let flag = if well_formed(v) {
-            "api_version_unknown"
+            Flag::ApiVersionUnknown
         } else {
-            "api_version_malformed"
+            Flag::ApiVersionMalformed
         };
         return (
             vec![flag],
@@ -78,15 +79,15 @@ pub fn check(version: &str, family: Family) -> (Vec<&'static str>, Option<String
         return if contains("openai_v1", v) {
             (vec![], None)
         } else {
-            (vec!["api_version_unknown"], None)
+            (vec![Flag::ApiVersionUnknown], None)
         };
     }
     if !well_formed(v) {
-        return (vec!["api_version_malformed"], None);
+        return (vec![Flag::ApiVersionMalformed], None);
     }
     let fam = &lists()[family.key()];
     if fam.deprecated.iter().any(|d| d.eq_ignore_ascii_case(v)) {
-        return (vec!["api_version_deprecated"], None);
+        return (vec![Flag::ApiVersionDeprecated], None);
     }
     if fam.known.iter().any(|k| k.eq_ignore_ascii_case(v)) {
         return (vec![], None);
@@ -101,9 +102,9 @@ pub fn check(version: &str, family: Family) -> (Vec<&'static str>, Option<String
     .filter(|f| *f != family)
     .any(|f| contains(f.key(), v));
     if elsewhere {
-        (vec!["api_version_not_for_endpoint"], None)
+        (vec![Flag::ApiVersionNotForEndpoint], None)
     } else {
-        (vec!["api_version_unknown"], None)
+        (vec![Flag::ApiVersionUnknown], None)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The decision procedure of endpoints.md §1.2: clean, reject non-URLs, scheme, host family,
 //! then the Azure path rules and query checks.
 
+use super::Flag;
 use super::api_version::{self, Family};
 use super::clean::clean;
 use super::hint;
@@ -16,7 +17,7 @@ pub(super) struct Facts {
     pub endpoint_name: Option<String>,
     pub base: Option<String>,
     pub api_version: Option<String>,
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Flag>,
     pub alt: Option<Kind>,
     /// A kind outside the fixed list that would fit (github_models, foundry_anthropic).
     pub proposed: Option<&'static str>,
@@ -28,10 +29,13 @@ pub(super) struct Facts {
     pub version_note: Option<String>,
     pub family: Option<Family>,
     pub project: Option<String>,
+    /// An operation path was given (an internal fact, not a flag: the request needs an
+    /// api-version, checked once every part of the URL is read).
+    pub op_present: bool,
 }
 
 impl Facts {
-    fn flag(&mut self, f: &'static str) {
+    fn flag(&mut self, f: Flag) {
         if !self.flags.contains(&f) {
             self.flags.push(f);
         }
@@ -137,9 +141,9 @@ fn first_label(host: &str) -> &str {
 
 fn sovereign(f: &mut Facts, host: &str) {
     if host.ends_with(".us") {
-        f.flag("sovereign_usgov");
+        f.flag(Flag::SovereignUsgov);
     } else if host.ends_with(".cn") {
-        f.flag("sovereign_china");
+        f.flag(Flag::SovereignChina);
     }
 }
 
@@ -217,7 +221,7 @@ fn strip_ops(f: &mut Facts, segs: &[String]) -> usize {
         if lower.len() >= n && lower[..n].iter().zip(op.iter()).all(|(a, b)| a == b) {
             let rest = &lower[n..];
             if rest.len() >= n && rest[..n].iter().zip(op.iter()).all(|(a, b)| a == b) {
-                f.flag("duplicated_operation_path");
+                f.flag(Flag::DuplicatedOperationPath);
             }
             return n;
         }
@@ -237,26 +241,26 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     f.flags.extend(cleaned.flags);
     let s = cleaned.text.as_str();
     if s.is_empty() {
-        f.flag("empty");
+        f.flag(Flag::Empty);
         return f.set(Kind::Invalid);
     }
     if looks_like_key(s) {
-        f.flag("looks_like_api_key");
+        f.flag(Flag::LooksLikeApiKey);
         return f.set(Kind::Invalid);
     }
     if s.contains(';') && s.to_ascii_lowercase().contains(".api.azureml.ms") {
-        f.flag("connection_string");
+        f.flag(Flag::ConnectionString);
         return f.set(Kind::Invalid);
     }
     if s.contains('<') || s.contains('>') {
-        f.flag("placeholder");
+        f.flag(Flag::Placeholder);
         return f.set(Kind::Invalid);
     }
     let with_scheme;
     let s = if s.contains("://") {
         s
     } else if host_like(s) {
-        f.flag("missing_scheme");
+        f.flag(Flag::MissingScheme);
         with_scheme = format!("https://{s}");
         with_scheme.as_str()
     } else {
@@ -268,11 +272,11 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     let scheme = scheme_raw.to_ascii_lowercase();
     let (orig_host, port) = host_and_port(authority);
     if orig_host.is_empty() {
-        f.flag("empty_host");
+        f.flag(Flag::EmptyHost);
         return f.set(Kind::Invalid);
     }
     if authority.contains('@') {
-        f.flag("secret_in_url");
+        f.flag(Flag::SecretInUrl);
     }
     let Ok(url) = url::Url::parse(&format!(
         "https://{}{}",
@@ -288,29 +292,29 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
         .to_string();
     f.host = host.clone();
     if orig_host.chars().any(|c| c.is_ascii_uppercase()) {
-        f.flag("uppercase_host");
+        f.flag(Flag::UppercaseHost);
     }
     match scheme.as_str() {
         "https" => {}
-        "wss" => f.flag("websocket_scheme"),
+        "wss" => f.flag(Flag::WebsocketScheme),
         "http" | "ws" => {
             if scheme == "ws" {
-                f.flag("websocket_scheme");
+                f.flag(Flag::WebsocketScheme);
             }
             if !is_loopback(&host) {
-                f.flag("insecure_scheme");
+                f.flag(Flag::InsecureScheme);
             }
         }
         _ => return f.set(Kind::Invalid),
     }
     let mut nonstandard_port = false;
     match port {
-        Some("443") => f.flag("default_port"),
+        Some("443") => f.flag(Flag::DefaultPort),
         Some("") | None => {}
         Some(_) => nonstandard_port = true,
     }
     if url.path().contains("//") || rest.starts_with("//") {
-        f.flag("double_slash");
+        f.flag(Flag::DoubleSlash);
     }
     let segs: Vec<String> = url
         .path_segments()
@@ -323,13 +327,13 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (percent_decode(k), percent_decode(v));
             if is_secret_param(&k) {
-                f.flag("secret_in_url");
+                f.flag(Flag::SecretInUrl);
             } else if k.eq_ignore_ascii_case("api-version") {
                 query_version = Some(v);
             } else if k.eq_ignore_ascii_case("deployment") && !v.is_empty() {
                 query_deployment = Some(v);
             } else if v.is_empty() && api_version::well_formed(&k) {
-                f.flag("api_version_malformed");
+                f.flag(Flag::ApiVersionMalformed);
             }
         }
         f.had_request_path = true;
@@ -338,14 +342,14 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
         || segs.iter().any(|s| looks_placeholder(s))
         || query_version.as_deref().is_some_and(looks_placeholder)
     {
-        f.flag("placeholder");
+        f.flag(Flag::Placeholder);
         return f.set(Kind::Invalid);
     }
     if host
         .split('.')
         .any(|l| matches!(l, "undefined" | "null" | "none" | "nan"))
     {
-        f.flag("template_unresolved");
+        f.flag(Flag::TemplateUnresolved);
         return f.set(Kind::Invalid);
     }
     if PORTAL_HOSTS.contains(&host.as_str()) {
@@ -357,7 +361,7 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
             .is_some_and(|k| !matches!(k, Kind::Unknown | Kind::Invalid))
     {
         // An Azure service never listens on another port: this is a proxy or a typo.
-        f.flag("nonstandard_port");
+        f.flag(Flag::NonstandardPort);
         f.set(Kind::Unknown);
         f.base = None;
         f.deployment = None;
@@ -415,16 +419,16 @@ fn families(
     expected: &[Kind],
 ) {
     if is_loopback(host) {
-        f.flag("local_proxy");
+        f.flag(Flag::LocalProxy);
         path_deployment_hint(f, segs);
         return f.set(Kind::Unknown);
     }
     if PORTAL_HOSTS.contains(&host) {
-        f.flag("portal_url");
+        f.flag(Flag::PortalUrl);
         return f.set(Kind::Invalid);
     }
     if DOCS_HOSTS.contains(&host) {
-        f.flag("docs_url");
+        f.flag(Flag::DocsUrl);
         return f.set(Kind::Invalid);
     }
     if matches!(
@@ -433,14 +437,14 @@ fn families(
     ) {
         let first = segs.first().map(|s| s.to_ascii_lowercase());
         if first.as_deref() != Some("v1") {
-            f.flag("missing_v1_suffix");
+            f.flag(Flag::MissingV1Suffix);
         }
         f.had_request_path |= segs.len() > 1;
         f.base = Some(format!("https://{host}/v1"));
         return f.set(Kind::Openai);
     }
     if host == "models.inference.ai.azure.com" {
-        f.flag("deprecated_endpoint");
+        f.flag(Flag::DeprecatedEndpoint);
         f.proposed = Some("github_models");
         return f.set(Kind::Unknown);
     }
@@ -449,7 +453,7 @@ fn families(
         return f.set(Kind::Unknown);
     }
     if host.ends_with(".azure.openai.com") || host.contains("openaiazure.com") {
-        f.flag("typo_suffix");
+        f.flag(Flag::TypoSuffix);
         let label = host.split(['.']).next().unwrap_or("resource");
         f.typo_fix = Some(format!("{label}.openai.azure.com"));
         return f.set(Kind::Invalid);
@@ -460,7 +464,7 @@ fn families(
         .chain(MANAGED_SUFFIXES)
         .chain(SEARCH_SUFFIXES);
     if all_suffixes.clone().any(|s| host == *s) {
-        f.flag("missing_resource_label");
+        f.flag(Flag::MissingResourceLabel);
         return f.set(Kind::Invalid);
     }
     if let Some(suffix) = AZURE_SUFFIXES.iter().find(|s| under(host, s)) {
@@ -474,7 +478,7 @@ fn families(
         f.family = Some(Family::ModelInference);
         f.had_request_path |= !(segs.len() == 1 && segs[0].eq_ignore_ascii_case("score"));
         if segs.is_empty() {
-            f.flag("missing_score_suffix");
+            f.flag(Flag::MissingScoreSuffix);
         }
         return f.set(Kind::ManagedOnline);
     }
@@ -493,11 +497,11 @@ fn families(
             rest = &rest[1..];
         }
         if rest.len() == 1 && rest[0].eq_ignore_ascii_case("models") {
-            f.flag("suspicious_models_suffix");
+            f.flag(Flag::SuspiciousModelsSuffix);
         } else if !rest.is_empty() {
             f.had_request_path = true;
             if strip_ops(f, rest) == 0 {
-                f.flag("unknown_operation");
+                f.flag(Flag::UnknownOperation);
             }
         }
         return f.set(Kind::Serverless);
@@ -513,7 +517,7 @@ fn families(
         .iter()
         .any(|s| is_exactly_or_under(host, s))
     {
-        f.flag("gateway_host");
+        f.flag(Flag::GatewayHost);
     }
     // Not an Azure host, but dressed like one: non-ASCII (homoglyphs, punycode) or an Azure
     // suffix followed by more labels (`demo.openai.azure.com.attacker.example`).
@@ -523,7 +527,7 @@ fn families(
         .chain(SERVERLESS_SUFFIXES)
         .any(|s| host.contains(&format!("{s}.")));
     if homoglyphs || suffix_inside {
-        f.flag("lookalike_host");
+        f.flag(Flag::LookalikeHost);
     }
     path_deployment_hint(f, segs);
     f.set(Kind::Unknown)
@@ -549,7 +553,7 @@ fn azure_paths(
 ) {
     let regional = suffix.starts_with("api.cognitive.");
     if regional {
-        f.flag("regional_legacy_host");
+        f.flag(Flag::RegionalLegacyHost);
     }
     let services_ai = suffix.starts_with("services.ai.");
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
@@ -558,7 +562,7 @@ fn azure_paths(
     let project_at = if lower.len() >= 2 && lower[0] == "api" && lower[1] == "projects" {
         Some(2)
     } else if lower.first().is_some_and(|s| s == "projects") {
-        f.flag("missing_api_segment");
+        f.flag(Flag::MissingApiSegment);
         Some(1)
     } else {
         None
@@ -571,7 +575,7 @@ fn azure_paths(
                 f.base = Some(format!("{root}/api/projects/{p}"));
                 let rest = &lower[i + 1..];
                 if rest.iter().any(|s| s == "applications" || s == "agents") {
-                    f.flag("agent_application");
+                    f.flag(Flag::AgentApplication);
                 }
                 if rest.first().is_some_and(|s| s == "openai")
                     && rest.get(1).is_some_and(|s| s == "v1")
@@ -580,7 +584,7 @@ fn azure_paths(
                 }
                 f.had_request_path |= !rest.is_empty();
             }
-            None => f.flag("project_name_missing"),
+            None => f.flag(Flag::ProjectNameMissing),
         }
         return;
     }
@@ -593,7 +597,7 @@ fn azure_paths(
             .map(|d| d + o + 1)
         {
             if lower[o + 1..d].iter().any(|s| s == "v1") {
-                f.flag("mixed_v1_and_deployment");
+                f.flag(Flag::MixedV1AndDeployment);
             }
             f.family = Some(Family::AzureOpenai);
             f.base = Some(root);
@@ -608,22 +612,22 @@ fn azure_paths(
                 "azure" | "openai" | "azure_openai" | "azure-openai"
             );
             if provider && !rest.is_empty() && strip_ops(f, &rest) == 0 {
-                f.flag("provider_prefix_in_deployment");
+                f.flag(Flag::ProviderPrefixInDeployment);
                 dep = rest.remove(0);
             }
             if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
-                f.flag("mixed_v1_and_deployment");
+                f.flag(Flag::MixedV1AndDeployment);
                 rest.remove(0);
             }
             if !rest.is_empty() {
                 f.had_request_path = true;
                 if rest[0].eq_ignore_ascii_case("extensions") {
-                    f.flag("legacy_extensions_route");
+                    f.flag(Flag::LegacyExtensionsRoute);
                 } else if strip_ops(f, &rest) == 0 {
-                    f.flag("unknown_operation");
+                    f.flag(Flag::UnknownOperation);
                 }
                 // the op was given: without api-version the request 404s
-                f.flag("__op_present");
+                f.op_present = true;
             }
             f.deployment = Some(dep);
             return f.set(Kind::AzureOpenaiDeployment);
@@ -655,7 +659,7 @@ fn azure_paths(
     // 6. Foundry /models.
     if lower.first().is_some_and(|s| s == "models") {
         if !services_ai {
-            f.flag("undocumented_host_for_route");
+            f.flag(Flag::UndocumentedHostForRoute);
         }
         f.family = Some(Family::ModelInference);
         f.base = Some(format!("{root}/models"));
@@ -665,7 +669,7 @@ fn azure_paths(
     // 7. Claude in Foundry.
     if lower.first().is_some_and(|s| s == "anthropic") {
         f.proposed = Some("foundry_anthropic");
-        f.flag("not_openai_compatible");
+        f.flag(Flag::NotOpenaiCompatible);
         return f.set(Kind::Unknown);
     }
     // 8. Other AI services on the same host.
@@ -684,7 +688,7 @@ fn azure_paths(
     // 9. Bare host.
     if lower.is_empty() {
         if services_ai {
-            f.flag("missing_models_suffix");
+            f.flag(Flag::MissingModelsSuffix);
             f.alt = Some(Kind::AzureOpenaiResource);
             f.family = Some(Family::ModelInference);
             f.base = Some(format!("{root}/models"));
@@ -712,10 +716,9 @@ fn azure_paths(
 fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {
     let kind = f.kind.unwrap_or(Kind::Invalid);
     // api-version is needed on a deployment operation URL.
-    if f.flags.contains(&"__op_present") {
-        f.flags.retain(|x| *x != "__op_present");
+    if f.op_present {
         if f.api_version.is_none() {
-            f.flag("api_version_missing");
+            f.flag(Flag::ApiVersionMissing);
         }
     }
     if kind == Kind::Invalid {
@@ -725,7 +728,7 @@ fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {
         Kind::FoundryModels | Kind::AzureOpenaiResource | Kind::AzureOpenaiV1 | Kind::Openai => {
             Some(Reusable::Yes)
         }
-        Kind::FoundryProject if f.flags.contains(&"agent_application") => Some(Reusable::No),
+        Kind::FoundryProject if f.flags.contains(&Flag::AgentApplication) => Some(Reusable::No),
         Kind::FoundryProject => Some(Reusable::Yes),
         Kind::AzureOpenaiDeployment | Kind::Serverless | Kind::ManagedOnline => Some(Reusable::No),
         Kind::Unknown if f.proposed.is_some() => Some(Reusable::Yes),

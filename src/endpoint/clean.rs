@@ -1,10 +1,11 @@
 //! Safe clean-up of what users paste, before any parsing (endpoints.md §1.2 step 1).
 
+use super::Flag;
 use crate::sanitize::is_format_char;
 
 pub struct Cleaned {
     pub text: String,
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Flag>,
 }
 
 fn strip_quotes(s: &str) -> Option<&str> {
@@ -33,19 +34,19 @@ pub fn clean(input: &str) -> Cleaned {
     let mut flags = Vec::new();
     let mut s: String = input.chars().filter(|c| !is_format_char(*c)).collect();
     if s.len() != input.len() {
-        flags.push("invisible_chars");
+        flags.push(Flag::InvisibleChars);
     }
     let trimmed = s.trim();
     if trimmed.len() != s.len() {
-        flags.push("trimmed_whitespace");
+        flags.push(Flag::TrimmedWhitespace);
         s = trimmed.to_string();
     }
     if let Some(inner) = strip_quotes(&s) {
-        flags.push("stripped_quotes");
+        flags.push(Flag::StrippedQuotes);
         s = inner.trim().to_string();
     }
     if let Some(rest) = strip_env_prefix(&s) {
-        flags.push("env_var_prefix");
+        flags.push(Flag::EnvVarPrefix);
         s = rest.trim().to_string();
         if let Some(inner) = strip_quotes(&s) {
             s = inner.trim().to_string();

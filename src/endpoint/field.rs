@@ -5,6 +5,7 @@
 //! it does not. A value right for its field is never "fixed" (normalizing it is the identity),
 //! and a type without models (search, vector databases, AI services) never hears about models.
 
+use super::Flag;
 use super::{Kind, Reading};
 use crate::catalogue::{FieldSpec, TypeSpec};
 use crate::sanitize::for_terminal;
@@ -130,7 +131,7 @@ fn is_loopback(host: &str) -> bool {
 /// Every shape `input` has (the classifier's kind always among them).
 pub fn shapes(input: &str, r: &Reading) -> Vec<Shape> {
     // A Foundry resource root is not yet a /models endpoint (the classifier says to add it).
-    let mut v = if r.kind == Kind::FoundryModels && r.has("missing_models_suffix") {
+    let mut v = if r.kind == Kind::FoundryModels && r.has(Flag::MissingModelsSuffix) {
         vec![]
     } else {
         vec![Shape::Kind(r.kind)]
@@ -265,7 +266,7 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
 }
 
 fn unknown_host(r: &Reading) -> String {
-    if r.has("local_proxy") {
+    if r.has(Flag::LocalProxy) {
         "A server on this machine".into()
     } else {
         "Unrecognized host".into()

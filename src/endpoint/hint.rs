@@ -1,6 +1,7 @@
 //! The words: one hint line (≤ ~80 columns where possible) and an optional tip, per kind and
 //! per mistake (endpoints.md §1.3 and §1.5). Names from the URL are sanitized for terminals.
 
+use super::Flag;
 use super::Kind;
 use super::api_version;
 use super::classify::Facts;
@@ -37,40 +38,40 @@ pub fn kind_label(k: Kind) -> &'static str {
 }
 
 fn invalid_hint(f: &Facts, expected: &[Kind]) -> (String, Option<String>) {
-    let has = |x: &str| f.flags.contains(&x);
-    if has("empty") {
+    let has = |x: Flag| f.flags.contains(&x);
+    if has(Flag::Empty) {
         return (
             "Paste the endpoint URL from the portal's Keys and Endpoint page.".into(),
             None,
         );
     }
-    if has("looks_like_api_key") {
+    if has(Flag::LooksLikeApiKey) {
         return (
             "This looks like an API key, not a URL: paste it into the key field.".into(),
             None,
         );
     }
-    if has("connection_string") {
+    if has(Flag::ConnectionString) {
         return (
             "This is a hub-project connection string, not an endpoint.".into(),
             Some("Newer projects use https://<resource>.services.ai.azure.com/api/projects/<project>.".into()),
         );
     }
-    if has("placeholder") {
+    if has(Flag::Placeholder) {
         return (
             "The URL still has a placeholder (e.g. YOUR_RESOURCE_NAME): fill in your own names."
                 .into(),
             None,
         );
     }
-    if has("template_unresolved") {
+    if has(Flag::TemplateUnresolved) {
         return (
             "The URL has unresolved template parts ('undefined'): check the tool that made it."
                 .into(),
             None,
         );
     }
-    if has("portal_url") {
+    if has(Flag::PortalUrl) {
         let tip = f.portal_account.as_ref().map(|a| {
             format!(
                 "Your resource endpoint is probably https://{}.services.ai.azure.com",
@@ -79,27 +80,27 @@ fn invalid_hint(f: &Facts, expected: &[Kind]) -> (String, Option<String>) {
         });
         return ("This is a portal page, not an API endpoint: copy Endpoint or Target URI from Keys and Endpoint.".into(), tip);
     }
-    if has("docs_url") {
+    if has(Flag::DocsUrl) {
         return (
             "This is a documentation page, not an API endpoint.".into(),
             None,
         );
     }
-    if has("typo_suffix") {
+    if has(Flag::TypoSuffix) {
         let fix = f.typo_fix.as_deref().map(for_terminal).unwrap_or_default();
         return (
             format!("Azure OpenAI hosts end in .openai.azure.com: did you mean https://{fix}/ ?"),
             None,
         );
     }
-    if has("missing_resource_label") {
+    if has(Flag::MissingResourceLabel) {
         return (
             "The host has no resource name: expected https://<your-resource>.<service host>/"
                 .into(),
             None,
         );
     }
-    if has("empty_host") {
+    if has(Flag::EmptyHost) {
         return ("The URL has no host name.".into(), None);
     }
     (
@@ -121,26 +122,26 @@ pub fn render(
     expected: &[Kind],
     mismatch: bool,
 ) -> (String, Option<String>) {
-    let has = |x: &str| f.flags.contains(&x);
+    let has = |x: Flag| f.flags.contains(&x);
     let host = for_terminal(&f.host);
     let (hint, mut tip): (String, Option<String>) = match kind {
         Kind::Invalid => return invalid_hint(f, expected),
-        Kind::FoundryModels if has("missing_models_suffix") => (
+        Kind::FoundryModels if has(Flag::MissingModelsSuffix) => (
             "Foundry resource root: add /models (inference API) or /openai/v1 (OpenAI API).".into(),
             Some(format!("Saved as https://{host}/models: one connection for every model on the resource.")),
         ),
         Kind::FoundryModels => (
             "Foundry Models endpoint · one connection serves every model deployed on this resource".into(),
-            if has("undocumented_host_for_route") {
+            if has(Flag::UndocumentedHostForRoute) {
                 Some("Works in many setups, but the docs use https://<resource>.services.ai.azure.com/models".to_string())
             } else {
                 Some("Pick the model per request. Newer clients can use https://<resource>.openai.azure.com/openai/v1/".into())
             },
         ),
-        Kind::FoundryProject if has("project_name_missing") => {
+        Kind::FoundryProject if has(Flag::ProjectNameMissing) => {
             ("Foundry project endpoint without a project name: add it after /api/projects/.".into(), None)
         }
-        Kind::FoundryProject if has("agent_application") => {
+        Kind::FoundryProject if has(Flag::AgentApplication) => {
             ("Agent application URL: it talks to one agent, not to models.".into(), None)
         }
         Kind::FoundryProject => (
@@ -161,7 +162,7 @@ pub fn render(
         ),
         Kind::Serverless => (
             format!("Serverless endpoint '{}' · serves a single model: one connection per endpoint", name(&f.endpoint_name)),
-            if has("suspicious_models_suffix") {
+            if has(Flag::SuspiciousModelsSuffix) {
                 Some("Serverless endpoints do not use /models: the client adds /chat/completions to the host.".into())
             } else {
                 Some("Clients add /chat/completions (or /v1/chat/completions) to this base.".into())
@@ -174,7 +175,7 @@ pub fn render(
         Kind::Openai => ("OpenAI API · one connection, model chosen per request".into(), None),
         Kind::ContentSafetyOrCognitive => (
             "Azure AI services endpoint (e.g. Content Safety) · not a chat-model endpoint".into(),
-            if has("regional_legacy_host") {
+            if has(Flag::RegionalLegacyHost) {
                 Some("Regional endpoint: works only with key auth; prefer your resource's own endpoint.".into())
             } else {
                 None
@@ -182,44 +183,44 @@ pub fn render(
         ),
         Kind::CognitiveSearch => ("Azure AI Search service · for retrieval indexes".into(), None),
         Kind::Unknown => match f.proposed {
-            Some("github_models") if has("deprecated_endpoint") => (
+            Some("github_models") if has(Flag::DeprecatedEndpoint) => (
                 "GitHub Models' old endpoint (deprecated 2025-07-17): use https://models.github.ai/inference".into(),
                 None,
             ),
             Some("github_models") => ("GitHub Models · reusable; authenticate with a GitHub token".into(), None),
             Some(_) => ("Foundry Anthropic endpoint: Claude Messages API, not OpenAI-compatible".into(), None),
-            None if has("nonstandard_port") => (
+            None if has(Flag::NonstandardPort) => (
                 "Azure services listen on port 443 only: this is a proxy, or the port is a typo.".into(),
                 None,
             ),
-            None if has("local_proxy") => ("Local proxy or server · can't tell if it covers several models".into(), None),
-            None if has("lookalike_host") => (
+            None if has(Flag::LocalProxy) => ("Local proxy or server · can't tell if it covers several models".into(), None),
+            None if has(Flag::LookalikeHost) => (
                 "Lookalike host: this is NOT an Azure or OpenAI address. Check every character.".into(),
                 None,
             ),
             None => {
-                let gw = if has("gateway_host") { "Gateway/proxy" } else { "Unrecognized host" };
+                let gw = if has(Flag::GatewayHost) { "Gateway/proxy" } else { "Unrecognized host" };
                 let dep = f.deployment.as_ref().map(|d| format!(" (path looks like deployment '{}')", for_terminal(d))).unwrap_or_default();
                 (format!("{gw} · can't tell if it covers several models{dep}"), None)
             }
         },
     };
     // Mistakes outrank the generic tip.
-    if has("mixed_v1_and_deployment") {
+    if has(Flag::MixedV1AndDeployment) {
         tip = Some(format!(
             "/openai/v1 and /deployments/ don't mix (404): use https://{host}/openai/v1/ with model '{}'.",
             name(&f.deployment)
         ));
-    } else if has("provider_prefix_in_deployment") {
+    } else if has(Flag::ProviderPrefixInDeployment) {
         tip = Some(
             "The provider name leaked into the path: 'azure' is not part of the deployment.".into(),
         );
-    } else if has("secret_in_url") {
+    } else if has(Flag::SecretInUrl) {
         tip = Some("The URL carries a key: it was removed; put the key in the key field.".into());
-    } else if has("api_version_malformed")
-        || has("api_version_unknown")
-        || has("api_version_not_for_endpoint")
-        || has("api_version_deprecated")
+    } else if has(Flag::ApiVersionMalformed)
+        || has(Flag::ApiVersionUnknown)
+        || has(Flag::ApiVersionNotForEndpoint)
+        || has(Flag::ApiVersionDeprecated)
     {
         let v = f
             .api_version
@@ -229,27 +230,27 @@ pub fn render(
         let suggestion = f.family.map(api_version::suggested).unwrap_or("YYYY-MM-DD");
         let why = match &f.version_note {
             Some(n) => n.clone(),
-            None if has("api_version_deprecated") => format!("api-version '{v}' is deprecated"),
-            None if has("api_version_not_for_endpoint") => {
+            None if has(Flag::ApiVersionDeprecated) => format!("api-version '{v}' is deprecated"),
+            None if has(Flag::ApiVersionNotForEndpoint) => {
                 format!("api-version '{v}' belongs to another API")
             }
-            None if has("api_version_malformed") => {
+            None if has(Flag::ApiVersionMalformed) => {
                 "the api-version is malformed (expected api-version=YYYY-MM-DD)".into()
             }
             None => format!("api-version '{v}' is not a known version"),
         };
         tip = Some(format!("{why}; try {suggestion}."));
-    } else if has("api_version_missing") {
+    } else if has(Flag::ApiVersionMissing) {
         tip = Some(
             "This request URL has no api-version: Azure OpenAI answers 404 without one.".into(),
         );
-    } else if has("missing_scheme") {
+    } else if has(Flag::MissingScheme) {
         tip = tip
             .map(|t| format!("Added https://. {t}"))
             .or(Some("Added https://.".into()));
-    } else if has("insecure_scheme") {
+    } else if has(Flag::InsecureScheme) {
         tip = Some("Azure requires https://: it will be used instead of http://.".into());
-    } else if has("double_slash") {
+    } else if has(Flag::DoubleSlash) {
         tip = Some("The path has '//': a base with a trailing '/' was joined to a path.".into());
     } else if f.had_request_path
         && matches!(

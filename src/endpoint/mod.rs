@@ -5,10 +5,12 @@ mod api_version;
 mod classify;
 mod clean;
 pub mod field;
+mod flag;
 mod hint;
 mod keys;
 
 pub use classify::classify_with;
+pub use flag::Flag;
 pub use hint::kind_label;
 pub use keys::strip_credentials;
 use serde::Serialize;
@@ -89,7 +91,7 @@ pub struct Reading {
     pub endpoint_name: Option<String>,
     pub normalized_base: Option<String>,
     pub api_version: Option<String>,
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<Flag>,
     pub hint: String,
     pub tip: Option<String>,
     /// The input carried an operation path or query beyond the base (a full Target URI).
@@ -101,15 +103,15 @@ pub struct Reading {
 }
 
 /// Flags that are only informational: they never make a reading a warning by themselves.
-const QUIET_FLAGS: &[&str] = &[
-    "sovereign_usgov",
-    "sovereign_china",
-    "uppercase_host",
-    "default_port",
+const QUIET_FLAGS: &[Flag] = &[
+    Flag::SovereignUsgov,
+    Flag::SovereignChina,
+    Flag::UppercaseHost,
+    Flag::DefaultPort,
 ];
 
 impl Reading {
-    pub fn has(&self, flag: &str) -> bool {
+    pub fn has(&self, flag: Flag) -> bool {
         self.flags.contains(&flag)
     }
 

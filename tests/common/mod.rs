@@ -143,17 +143,11 @@ pub fn cmd(dir: &Path, args: &[&str]) -> Out {
     run(c)
 }
 
+/// The repo's own copy of the test data (`tests/data`), never a path outside the repo.
 pub fn testdata(name: &str) -> PathBuf {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata")
-        .join(name);
-    if shared.exists() {
-        shared
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data")
-            .join(name)
-    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// `aiconn show NAME --json --reveal` on `dir`, parsed.
