@@ -716,10 +716,8 @@ fn azure_paths(
 fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {
     let kind = f.kind.unwrap_or(Kind::Invalid);
     // api-version is needed on a deployment operation URL.
-    if f.op_present {
-        if f.api_version.is_none() {
-            f.flag(Flag::ApiVersionMissing);
-        }
+    if f.op_present && f.api_version.is_none() {
+        f.flag(Flag::ApiVersionMissing);
     }
     if kind == Kind::Invalid {
         f.base = None;
