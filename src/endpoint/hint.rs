@@ -4,7 +4,7 @@
 use super::Flag;
 use super::Kind;
 use super::api_version;
-use super::classify::Facts;
+use super::facts::Facts;
 use crate::sanitize::for_terminal;
 
 /// An example URL of the first kind the field expects.

@@ -4,10 +4,13 @@
 mod api_version;
 mod classify;
 mod clean;
+mod facts;
 pub mod field;
 mod flag;
 mod hint;
+mod hosts;
 mod keys;
+mod paths;
 
 pub use classify::classify_with;
 pub use flag::Flag;
