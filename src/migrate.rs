@@ -137,7 +137,7 @@ pub fn migrate(
     let mut unused: Vec<SecretKey> = Vec::new();
     for cp in &copies {
         let new_key = SecretKey::for_record(&ns, &cp.conn, &cp.field, &cp.new);
-        let Some(mut now) = tx.doc.get(&cp.conn).cloned() else {
+        let Some(mut now) = tx.doc.get(&cp.conn) else {
             unused.push(new_key);
             continue;
         };

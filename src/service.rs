@@ -348,7 +348,7 @@ impl<'a> Service<'a> {
         // 2. Commit: the one moment the connection changes.
         let committed = (|| {
             let mut tx = self.store.begin()?;
-            let current = tx.doc.get(&conn.name).cloned();
+            let current = tx.doc.get(&conn.name);
             check_expect(&expect, &conn.name, current.as_ref())?;
             // Kept secrets point at whatever the file points at now.
             for (field, record) in &mut conn.secrets {
@@ -415,7 +415,6 @@ impl<'a> Service<'a> {
             let now = tx
                 .doc
                 .get(name)
-                .cloned()
                 .ok_or_else(|| OpError::NotFound(name.into()))?;
             let gone = superseded(&ns, Some(&now), &Connection::of(name, now.spec()));
             for (backend, key) in &gone {
@@ -491,7 +490,7 @@ impl<'a> Service<'a> {
         let (mut journal, writes, records) = self.write_new(&ns, new, &values)?;
         let committed = (|| {
             let mut tx = self.store.begin()?;
-            if tx.doc.get(old) != Some(&conn) {
+            if tx.doc.get(old).as_ref() != Some(&conn) {
                 return Err(OpError::Conflict(old.into()));
             }
             if tx.doc.get(new).is_some() {

@@ -26,13 +26,13 @@ proptest! {
             let full = ConnDoc::parse(&s, Path::new("c.toml"));
             prop_assert!(full.is_ok(), "fast read a file the full reader refuses: {s:?}");
             let full = full.unwrap();
-            prop_assert_eq!(&fast.connections[..], full.connections());
+            prop_assert_eq!(&fast.connections, &full.connections());
         }
         if let Ok(mut d) = ConnDoc::parse(&s, Path::new("c.toml")) {
             let conns = d.connections().to_vec();
             for c in &conns { d.upsert(c); }
             let again = ConnDoc::parse(&d.to_text(), Path::new("c.toml")).unwrap();
-            prop_assert_eq!(again.connections(), &conns[..]);
+            prop_assert_eq!(again.connections(), conns);
         }
     }
 
@@ -54,11 +54,11 @@ proptest! {
             let full = ConnDoc::parse(&text, Path::new("c.toml"));
             prop_assert!(full.is_ok(), "fast read a file the full reader refuses: {text:?}");
             let full = full.unwrap();
-            prop_assert_eq!(&fast.connections[..], full.connections());
+            prop_assert_eq!(&fast.connections, &full.connections());
             prop_assert_eq!(&fast.namespace, &full.namespace);
             for c in full.connections() {
                 if let Some((_, one)) = aiconn::store::fast::read_one(&text, &c.name) {
-                    prop_assert_eq!(&one, c);
+                    prop_assert_eq!(one, c);
                 }
             }
         }
@@ -88,7 +88,7 @@ proptest! {
         d.upsert(&c);
         d.upsert(&o);
         let back = ConnDoc::parse(&d.to_text(), Path::new("c.toml")).unwrap();
-        prop_assert_eq!(back.get(&name), Some(&c));
-        prop_assert_eq!(back.get(&format!("{name}-o")), Some(&o));
+        prop_assert_eq!(back.get(&name), Some(c));
+        prop_assert_eq!(back.get(&format!("{name}-o")), Some(o));
     }
 }

@@ -22,7 +22,6 @@ pub struct ConnDoc {
     /// Prefix of every keychain account, so two config dirs never share secrets.
     pub namespace: String,
     pub secret_backend: Option<String>,
-    connections: Vec<Connection>,
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -38,6 +37,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// For reading a document edited since it was parsed: positions no longer apply.
+    fn edited() -> Ctx<'static> {
+        Ctx {
+            text: "",
+            path: Path::new(""),
+        }
+    }
+
     fn err(&self, span: Option<std::ops::Range<usize>>, message: String) -> StoreError {
         let (line, column) = span.map_or((0, 0), |s| line_col(self.text, s.start));
         StoreError::Invalid {
@@ -89,7 +96,6 @@ impl ConnDoc {
             doc,
             namespace,
             secret_backend: None,
-            connections: Vec::new(),
         }
     }
 
@@ -99,24 +105,33 @@ impl ConnDoc {
             doc: parsed.into_mut(),
             namespace: snap.namespace,
             secret_backend: snap.secret_backend,
-            connections: snap.connections,
         })
     }
 
-    /// Reads the connections only, without an editable document (cheaper: read-only commands).
+    /// Reads the connections only, without an editable document (read-only commands): the
+    /// fast reader, else this one (which also reports errors with line and column).
     pub fn read_snapshot(text: &str, path: &Path) -> Result<Snapshot, StoreError> {
-        match read_by_table(text, path) {
+        match super::fast::read(text) {
             Some(s) => Ok(s),
             None => read(text, path).map(|(_, s)| s),
         }
     }
 
-    pub fn connections(&self) -> &[Connection] {
-        &self.connections
+    /// The connections, read from the document itself (it is the one source of truth: every
+    /// edit goes into it, and nothing is kept beside it to fall out of step).
+    pub fn connections(&self) -> Vec<Connection> {
+        let Some(table) = self.doc.get("connections").and_then(Item::as_table_like) else {
+            return Vec::new();
+        };
+        table
+            .iter()
+            .filter_map(|(name, entry)| read_connection(&Ctx::edited(), name, entry).ok())
+            .collect()
     }
 
-    pub fn get(&self, name: &str) -> Option<&Connection> {
-        self.connections.iter().find(|c| c.name == name)
+    pub fn get(&self, name: &str) -> Option<Connection> {
+        let entry = self.doc.get("connections")?.as_table_like()?.get(name)?;
+        read_connection(&Ctx::edited(), name, entry).ok()
     }
 
     pub fn set_secret_backend(&mut self, backend: &str) {
@@ -148,16 +163,10 @@ impl ConnDoc {
             .and_then(|i| i.as_table_like_mut())
             .expect("just ensured");
         write_connection(entry, conn);
-        match self.connections.iter_mut().find(|c| c.name == conn.name) {
-            Some(c) => *c = conn.clone(),
-            None => self.connections.push(conn.clone()),
-        }
     }
 
     pub fn remove(&mut self, name: &str) -> bool {
-        let removed = self.table_mut().remove(name).is_some();
-        self.connections.retain(|c| c.name != name);
-        removed
+        self.table_mut().remove(name).is_some()
     }
 
     /// Renames in place: the table keeps its position and comments.
@@ -165,11 +174,6 @@ impl ConnDoc {
         let table = self.table_mut();
         if let Some(item) = table.remove(old) {
             table.insert(new, item);
-        }
-        for c in &mut self.connections {
-            if c.name == old {
-                c.name = new.to_string();
-            }
         }
     }
 
@@ -193,41 +197,6 @@ impl Snapshot {
     pub fn connections(&self) -> &[Connection] {
         &self.connections
     }
-}
-
-/// Reads a file in aiconn's own layout (top-level keys, then one `[connections.NAME]` table
-/// per connection) one table at a time, so the parser's document never holds more than one
-/// connection: with 10,000 connections that is the difference between ~60 MB and a few MB.
-/// Anything else (multi-line strings, sub-tables, duplicates, any error) returns `None`, and
-/// the whole-file parse gives the answer, errors with their positions included.
-fn read_by_table(text: &str, path: &Path) -> Option<Snapshot> {
-    if text.len() < 64 * 1024 || text.contains("\"\"\"") || text.contains("'''") {
-        return None;
-    }
-    let mut starts: Vec<usize> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with('[') {
-            starts.push(offset);
-        }
-        offset += line.len();
-    }
-    let head_end = *starts.first()?;
-    let (_, mut snap) = read(&text[..head_end], path).ok()?;
-    if !snap.connections.is_empty() {
-        return None;
-    }
-    starts.push(text.len());
-    let mut seen = std::collections::HashSet::new();
-    for w in starts.windows(2) {
-        let (_, part) = read(&text[w[0]..w[1]], path).ok()?;
-        let [c]: [Connection; 1] = part.connections.try_into().ok()?;
-        if !seen.insert(c.name.clone()) {
-            return None;
-        }
-        snap.connections.push(c);
-    }
-    Some(snap)
 }
 
 /// Parses and checks the file; errors carry line and column.
@@ -441,7 +410,7 @@ secrets = { "api-key" = "keychain" }
     #[test]
     fn reads_connections_in_file_order() {
         let d = ConnDoc::parse(SAMPLE, p()).unwrap();
-        let names: Vec<_> = d.connections().iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<_> = d.connections().into_iter().map(|c| c.name).collect();
         assert_eq!(names, ["prod", "c1"]);
         assert_eq!(d.get("c1").unwrap().configs["key1"], "v1");
         assert_eq!(
@@ -471,7 +440,7 @@ secrets = { "api-key" = "keychain" }
         // untouched entry is byte-identical
         assert!(out.contains("[connections.c1]\ntype = \"custom\"\nconfigs = { key1 = \"v1\" }\n"));
         let back = ConnDoc::parse(&out, p()).unwrap();
-        assert_eq!(back.get("prod").unwrap(), &c);
+        assert_eq!(back.get("prod").unwrap(), c);
     }
 
     #[test]
@@ -562,7 +531,7 @@ secrets = { "api-key" = "keychain" }
         );
         d.upsert(&c);
         let back = ConnDoc::parse(&d.to_text(), p()).unwrap();
-        assert_eq!(back.get("s").unwrap(), &c);
+        assert_eq!(back.get("s").unwrap(), c);
         assert_eq!(back.namespace, d.namespace);
         assert_eq!(d.namespace.len(), 12);
         assert!(
