@@ -3,6 +3,7 @@
 
 mod atomic;
 mod doc;
+mod edit;
 pub mod fast;
 
 pub use atomic::{

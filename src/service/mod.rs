@@ -9,59 +9,17 @@
 
 use crate::model::{Connection, FieldError, SecretRecord};
 use crate::secrets::journal::{self, Journal};
-use crate::secrets::{SecretError, SecretErrorKind, SecretKey, SecretStore, new_generation};
+use crate::secrets::{SecretErrorKind, SecretKey, SecretStore, new_generation};
 use crate::store::{Store, StoreError};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 
-#[derive(Debug, thiserror::Error)]
-pub enum OpError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Secret(#[from] SecretError),
-    #[error("connection '{0}' is not found")]
-    NotFound(String),
-    #[error("connection '{0}' already exists")]
-    Exists(String),
-    #[error(
-        "connection '{0}' was changed by another program since it was loaded; reload and apply your change again"
-    )]
-    Conflict(String),
-    #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<FieldError>),
-    #[error(
-        "secret '{field}' of '{connection}' is recorded as set in the {backend}, but the {backend} does not have it (deleted there, or the vault file was replaced); set it again"
-    )]
-    SecretMissing {
-        connection: String,
-        field: String,
-        backend: String,
-    },
-    #[error(
-        "connection '{connection}' was removed from connections.toml, but its secret values could not be removed from the {backend} ({detail}); they are recorded, and `aiconn doctor --fix` removes them once the {backend} is reachable"
-    )]
-    SecretsLeft {
-        connection: String,
-        backend: String,
-        detail: String,
-    },
-    #[error("connection '{connection}' would set {name}: {why}")]
-    RefusedEnvName {
-        connection: String,
-        name: String,
-        why: &'static str,
-    },
-    #[error(
-        "secret '{field}' of '{connection}' is kept in the '{backend}' backend, which is not the active one ({active})"
-    )]
-    WrongBackend {
-        connection: String,
-        field: String,
-        backend: String,
-        active: String,
-    },
-}
+mod errors;
+mod sweep;
+
+use errors::check_expect;
+pub use errors::{Expect, OpError};
+pub use sweep::Orphans;
 
 /// Credentials pasted inside a URL (a user part, a key in the query) never reach the file:
 /// the key belongs in its own field, which goes to the secret backend.
@@ -88,18 +46,6 @@ fn strip_url_credentials(conn: &mut Connection) -> Warnings {
     warnings
 }
 
-/// What the saver believes the stored connection is, so a concurrent change is never lost.
-#[allow(clippy::large_enum_variant)] // made once per save and moved; boxing buys nothing
-#[derive(Debug, Clone)]
-pub enum Expect {
-    /// Creating: the name must be free.
-    Absent,
-    /// Updating: the stored connection must still be exactly this.
-    Unchanged(Connection),
-    /// Replace whatever is there (import --overwrite, or a CLI update read under the same lock).
-    Any,
-}
-
 pub struct Service<'a> {
     pub store: &'a Store,
     pub secrets: &'a dyn SecretStore,
@@ -110,15 +56,6 @@ pub struct Service<'a> {
 /// Things that worked but deserve a line on stderr (e.g. an old secret that could not be
 /// removed from the keychain after a successful save).
 pub type Warnings = Vec<String>;
-
-/// What `sweep` and `orphans` found.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Orphans {
-    /// Unreferenced values of the active backend (removed by `sweep`, listed by `orphans`).
-    pub keys: Vec<SecretKey>,
-    /// Journaled values in another backend, left for a command that can open it.
-    pub elsewhere: usize,
-}
 
 /// A value to write: under which key, and its value.
 type Writes = Vec<(SecretKey, SecretString)>;
@@ -521,127 +458,6 @@ impl<'a> Service<'a> {
         let mut warnings = self.retire(journal, gone);
         warnings.extend(self.sweep_quietly());
         Ok(warnings)
-    }
-
-    /// Every account this config dir's file points at.
-    fn referenced(&self) -> Result<(String, std::collections::HashSet<String>), OpError> {
-        let snap = self.store.snapshot()?;
-        let set = snap
-            .connections()
-            .iter()
-            .flat_map(|c| {
-                c.secrets
-                    .iter()
-                    .map(|(f, r)| SecretKey::for_record(&snap.namespace, &c.name, f, r).account())
-            })
-            .collect();
-        Ok((snap.namespace.clone(), set))
-    }
-
-    /// Finishes what interrupted operations left (their journals): removes every journaled
-    /// value of the active backend that the file does not point at.
-    pub fn sweep(&self) -> Result<Orphans, OpError> {
-        let mine = |name: &str| (name == self.secrets.backend()).then_some(self.secrets);
-        self.sweep_with(&mine)
-    }
-
-    /// `sweep` over every backend `backend_for` can open (migration has both at hand).
-    pub fn sweep_with(
-        &self,
-        backend_for: &dyn Fn(&str) -> Option<&'a dyn SecretStore>,
-    ) -> Result<Orphans, OpError> {
-        let dead = journal::dead_journals(self.store.dir());
-        if dead.is_empty() {
-            return Ok(Orphans::default());
-        }
-        // Read the file after taking the journals: a value journaled by an operation that has
-        // since committed is referenced by what is read now.
-        let (_, referenced) = self.referenced()?;
-        let mut report = Orphans::default();
-        for j in dead {
-            let mut by_backend: IndexMap<&str, Vec<SecretKey>> = IndexMap::new();
-            let mut elsewhere = 0;
-            for (backend, account) in &j.entries {
-                if referenced.contains(account) {
-                    continue;
-                }
-                if backend_for(backend).is_some() {
-                    by_backend
-                        .entry(backend.as_str())
-                        .or_default()
-                        .push(SecretKey::from_account(account));
-                } else {
-                    elsewhere += 1;
-                }
-            }
-            for (backend, mut keys) in by_backend {
-                keys.sort();
-                keys.dedup();
-                if let Some(store) = backend_for(backend) {
-                    store.delete_many(&keys)?;
-                }
-                report.keys.extend(keys);
-            }
-            report.elsewhere += elsewhere;
-            if elsewhere == 0 {
-                j.remove();
-            }
-        }
-        Ok(report)
-    }
-
-    /// `sweep` after a successful operation: its failures are only worth a warning.
-    fn sweep_quietly(&self) -> Warnings {
-        match self.sweep() {
-            Ok(_) => vec![],
-            Err(e) => vec![format!(
-                "could not clean up after an interrupted earlier save: {e}"
-            )],
-        }
-    }
-
-    /// Values of this config dir's namespace in the active backend that nothing points at and
-    /// no running operation is writing (`doctor` lists them; `remove_orphans` deletes them).
-    pub fn orphans(&self) -> Result<Orphans, OpError> {
-        let (ns, _) = self.referenced()?;
-        let found = self.secrets.list(&format!("{ns}/"))?;
-        let live = journal::live_accounts(self.store.dir());
-        // The file is read after the listing and the live journals: a value written by an
-        // operation that committed meanwhile is referenced by now.
-        let (_, referenced) = self.referenced()?;
-        let keys = found
-            .into_iter()
-            .filter(|k| !referenced.contains(k.as_str()) && !live.contains(k.as_str()))
-            .collect();
-        let elsewhere = journal::dead_journals(self.store.dir())
-            .iter()
-            .flat_map(|j| j.entries.iter())
-            .filter(|(b, a)| b != self.secrets.backend() && !referenced.contains(a))
-            .count();
-        Ok(Orphans { keys, elsewhere })
-    }
-
-    /// `doctor --fix`: sweeps the journals, then deletes every orphan found by listing.
-    pub fn remove_orphans(&self) -> Result<Orphans, OpError> {
-        let mut swept = self.sweep()?;
-        let listed = self.orphans()?;
-        self.secrets.delete_many(&listed.keys)?;
-        swept.keys.extend(listed.keys);
-        swept.keys.sort();
-        swept.keys.dedup();
-        swept.elsewhere = listed.elsewhere;
-        Ok(swept)
-    }
-}
-
-fn check_expect(expect: &Expect, name: &str, current: Option<&Connection>) -> Result<(), OpError> {
-    match (expect, current) {
-        (Expect::Absent, Some(_)) => Err(OpError::Exists(name.into())),
-        (Expect::Unchanged(_), None) => Err(OpError::NotFound(name.into())),
-        (Expect::Unchanged(before), Some(now)) if before != now => {
-            Err(OpError::Conflict(name.into()))
-        }
-        _ => Ok(()),
     }
 }
 

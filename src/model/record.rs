@@ -1,0 +1,128 @@
+//! What the file records about secrets (where each value is) and what `list` shows of it.
+
+use std::fmt;
+
+/// A secret backend as the file names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Keychain,
+    Vault,
+    /// A name this build does not know (reported as given, never guessed).
+    Unknown(String),
+}
+
+impl Backend {
+    pub fn parse(s: &str) -> Backend {
+        match s {
+            "keychain" => Backend::Keychain,
+            "vault" => Backend::Vault,
+            other => Backend::Unknown(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Backend::Keychain => "keychain",
+            Backend::Vault => "vault",
+            Backend::Unknown(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the file records for one secret: never the value, only where the value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretRecord {
+    /// In a draft only: the value comes with the save (a new custom row, a duplicate's copy).
+    /// Never written to the file; a save without the value is refused.
+    Pending,
+    /// Kept in `backend` under `generation`, a random id that names this exact value, so a new
+    /// value never overwrites the one the file points at (`None`: written before generations).
+    In {
+        backend: Backend,
+        generation: Option<String>,
+    },
+}
+
+impl SecretRecord {
+    /// A record in `backend` (by name) with generation `generation`.
+    pub fn stored(backend: &str, generation: Option<String>) -> Self {
+        SecretRecord::In {
+            backend: Backend::parse(backend),
+            generation,
+        }
+    }
+
+    /// The file's text: `keychain` or `keychain:<generation>`; empty is pending.
+    pub fn parse(s: &str) -> Self {
+        if s.is_empty() {
+            return SecretRecord::Pending;
+        }
+        match s.split_once(':') {
+            Some((b, g)) => SecretRecord::stored(b, Some(g.to_string())),
+            None => SecretRecord::stored(s, None),
+        }
+    }
+
+    pub fn to_file_text(&self) -> String {
+        match self {
+            SecretRecord::Pending => String::new(),
+            SecretRecord::In {
+                backend,
+                generation: Some(g),
+            } => format!("{backend}:{g}"),
+            SecretRecord::In { backend, .. } => backend.to_string(),
+        }
+    }
+
+    pub fn backend(&self) -> Option<&Backend> {
+        match self {
+            SecretRecord::In { backend, .. } => Some(backend),
+            SecretRecord::Pending => None,
+        }
+    }
+
+    pub fn generation(&self) -> Option<&str> {
+        match self {
+            SecretRecord::In { generation, .. } => generation.as_deref(),
+            SecretRecord::Pending => None,
+        }
+    }
+
+    pub fn is_pending(&self) -> bool {
+        matches!(self, SecretRecord::Pending)
+    }
+}
+
+/// Shown as its backend's name (`show`'s SOURCE column); pending as nothing.
+impl fmt::Display for SecretRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretRecord::In { backend, .. } => write!(f, "{backend}"),
+            SecretRecord::Pending => Ok(()),
+        }
+    }
+}
+
+/// Whether a connection's secrets are recorded (`list`'s KEY column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    Set,
+    Missing,
+    /// The connection needs no secret (Entra ID).
+    NotNeeded,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Set => "set",
+            KeyStatus::Missing => "missing",
+            KeyStatus::NotNeeded => "-",
+        }
+    }
+}

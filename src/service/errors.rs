@@ -1,0 +1,81 @@
+//! What a service operation can fail with, and what a save expects to find.
+
+use crate::model::{Connection, FieldError};
+use crate::secrets::SecretError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Secret(#[from] SecretError),
+    #[error("connection '{0}' is not found")]
+    NotFound(String),
+    #[error("connection '{0}' already exists")]
+    Exists(String),
+    #[error(
+        "connection '{0}' was changed by another program since it was loaded; reload and apply your change again"
+    )]
+    Conflict(String),
+    #[error("{}", .0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error(
+        "secret '{field}' of '{connection}' is recorded as set in the {backend}, but the {backend} does not have it (deleted there, or the vault file was replaced); set it again"
+    )]
+    SecretMissing {
+        connection: String,
+        field: String,
+        backend: String,
+    },
+    #[error(
+        "connection '{connection}' was removed from connections.toml, but its secret values could not be removed from the {backend} ({detail}); they are recorded, and `aiconn doctor --fix` removes them once the {backend} is reachable"
+    )]
+    SecretsLeft {
+        connection: String,
+        backend: String,
+        detail: String,
+    },
+    #[error("connection '{connection}' would set {name}: {why}")]
+    RefusedEnvName {
+        connection: String,
+        name: String,
+        why: &'static str,
+    },
+    #[error(
+        "secret '{field}' of '{connection}' is kept in the '{backend}' backend, which is not the active one ({active})"
+    )]
+    WrongBackend {
+        connection: String,
+        field: String,
+        backend: String,
+        active: String,
+    },
+}
+
+/// What the saver believes the stored connection is, so a concurrent change is never lost.
+#[allow(clippy::large_enum_variant)] // made once per save and moved; boxing buys nothing
+#[derive(Debug, Clone)]
+pub enum Expect {
+    /// Creating: the name must be free.
+    Absent,
+    /// Updating: the stored connection must still be exactly this.
+    Unchanged(Connection),
+    /// Replace whatever is there (import --overwrite, or a CLI update read under the same lock).
+    Any,
+}
+
+pub(super) fn check_expect(
+    expect: &Expect,
+    name: &str,
+    current: Option<&Connection>,
+) -> Result<(), OpError> {
+    match (expect, current) {
+        (Expect::Absent, Some(_)) => Err(OpError::Exists(name.into())),
+        (Expect::Unchanged(_), None) => Err(OpError::NotFound(name.into())),
+        (Expect::Unchanged(before), Some(now)) if before != now => {
+            Err(OpError::Conflict(name.into()))
+        }
+        _ => Ok(()),
+    }
+}

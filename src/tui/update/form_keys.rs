@@ -1,0 +1,237 @@
+//! Keys on the form: commands (edit, reveal, test, fix, save, add and remove rows) and the
+//! effects they start.
+
+use super::super::app::*;
+use super::super::keymap::Cmd;
+use super::super::strings as s;
+use crate::catalogue::FieldKind;
+use crate::service::Expect;
+use crate::tui::form::{Form, Row, Secret, input, text_of};
+
+pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
+    let id = app.selected.clone()?;
+    app.ensure_draft(&id)
+}
+
+pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
+    let Some(id) = app.selected.clone() else {
+        app.focus = Focus::List;
+        return vec![];
+    };
+    match cmd {
+        Cmd::Back => {
+            if let Some(f) = app.draft_mut(&id) {
+                f.hide_secrets();
+            }
+            // an opened but unchanged draft is dropped, so the list shows no false '*'
+            if !app.is_dirty(&id) && matches!(id, EntryId::Stored(_)) {
+                app.drafts.retain(|(d, _)| *d != id);
+            }
+            app.focus = Focus::List;
+        }
+        Cmd::NextField | Cmd::PrevField => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            f.hide_secrets();
+            f.move_focus(if cmd == Cmd::NextField { 1 } else { -1 });
+        }
+        Cmd::ToggleAdvanced => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            f.show_advanced = !f.show_advanced;
+        }
+        Cmd::Edit => return edit_focused(app),
+        Cmd::Reveal => return reveal(app),
+        Cmd::Test => {
+            let mut pending = app.pending;
+            let f = app.ensure_draft(&id).expect("selected exists");
+            let e = test_effect(TestTarget::Entry(id.clone()), f, &mut pending);
+            app.pending = pending;
+            return vec![e];
+        }
+        Cmd::Fix => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            if !f.apply_fix() {
+                app.set_status(Level::Info, s::NOTHING_TO_FIX);
+            }
+        }
+        Cmd::AddConfig | Cmd::AddSecret if app.form(&id).is_some_and(|f| f.spec.is_custom()) => {
+            app.popup = Some(Popup::Input {
+                for_: InputFor::AddKv {
+                    secret: cmd == Cmd::AddSecret,
+                },
+                input: input(""),
+                error: None,
+            });
+        }
+        Cmd::RemoveRow => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            if let Row::Kv(i) = f.focused_row() {
+                f.kv.remove(i);
+                f.focus = f.focus.min(f.rows().len() - 1);
+            }
+        }
+        Cmd::ToggleSecret => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            if let Row::Kv(i) = f.focused_row() {
+                let row = &mut f.kv[i];
+                match &row.secret {
+                    None => {
+                        row.input.set_mask_char('•');
+                        row.secret = Some(Secret {
+                            typed: true,
+                            ..Default::default()
+                        });
+                    }
+                    Some(sec) if sec.stored && !sec.typed && sec.loaded.is_none() => {
+                        app.set_status(
+                            Level::Error,
+                            "Load the secret first (r), then mark it as not secret.",
+                        );
+                    }
+                    Some(_) => {
+                        row.input.clear_mask_char();
+                        row.secret = None;
+                        app.set_status(
+                            Level::Info,
+                            "This value will be stored in connections.toml in clear.",
+                        );
+                    }
+                }
+            }
+        }
+        Cmd::Discard if app.is_dirty(&id) => {
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::Discard(id),
+                yes: false,
+            });
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// A test of what the form holds now (saved or not).
+pub(super) fn test_effect(target: TestTarget, f: &mut Form, pending: &mut usize) -> Effect {
+    let (conn, secrets) = f.to_connection();
+    f.test = Some((true, crate::tui::strings::TESTING.into()));
+    *pending += 1;
+    let stored_name = f
+        .base
+        .as_ref()
+        .map(|b| b.name.clone())
+        .or_else(|| f.copy_secrets_from.clone());
+    Effect::Test {
+        target,
+        conn,
+        secrets,
+        stored_name,
+    }
+}
+
+pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
+    let id = app.selected.clone().expect("form has a selection");
+    let f = app.ensure_draft(&id).expect("selected exists");
+    match f.focused_row() {
+        Row::Advanced => f.show_advanced = !f.show_advanced,
+        Row::AddConfig | Row::AddSecret => {
+            let secret = f.focused_row() == Row::AddSecret;
+            app.popup = Some(Popup::Input {
+                for_: InputFor::AddKv { secret },
+                input: input(""),
+                error: None,
+            });
+        }
+        Row::Field(i)
+            if f.field_spec(i).kind == FieldKind::Enum && !f.field_spec(i).values.is_empty() =>
+        {
+            let spec = f.field_spec(i);
+            let cur = text_of(&f.fields[i].input);
+            let pos = spec
+                .values
+                .iter()
+                .position(|v| v.eq_ignore_ascii_case(&cur))
+                .map_or(0, |p| p + 1);
+            f.fields[i].input = input(&spec.values[pos % spec.values.len()]);
+        }
+        row if typeable(f, &id, row) => app.editing = true,
+        _ => app.set_status(
+            Level::Info,
+            "Rename from the list (R): it moves the secrets too.",
+        ),
+    }
+    vec![]
+}
+
+/// Rows that take typed (or pasted) text. A stored connection's name does not: renaming
+/// moves its secrets, so it goes through the list's rename. Enums cycle instead.
+pub(super) fn typeable(f: &Form, id: &EntryId, row: Row) -> bool {
+    match row {
+        Row::Name => matches!(id, EntryId::New(_)),
+        Row::Field(i) => f.field_spec(i).kind != FieldKind::Enum,
+        Row::Kv(_) => true,
+        Row::AddConfig | Row::AddSecret | Row::Advanced => false,
+    }
+}
+
+pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
+    let stored = match &id {
+        EntryId::Stored(n) => app.stored_conn(n).cloned(),
+        EntryId::New(_) => None,
+    };
+    let f = app.ensure_draft(&id).expect("selected exists");
+    let Some((input, sec, key)) = f.focused_secret_mut() else {
+        return vec![];
+    };
+    if sec.revealed {
+        sec.revealed = false;
+        input.set_mask_char('•');
+        return vec![];
+    }
+    if sec.stored && !sec.typed && sec.loaded.is_none() {
+        // Loaded from the keychain only now, on an explicit key press.
+        if let Some(conn) = stored {
+            app.pending += 1;
+            return vec![Effect::LoadSecret { conn, field: key }];
+        }
+    }
+    sec.revealed = true;
+    input.clear_mask_char();
+    vec![]
+}
+
+pub(super) fn save(app: &mut App) -> Vec<Effect> {
+    app.editing = false;
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
+    let Some(f) = app.draft(&id) else {
+        app.set_status(Level::Info, s::NOTHING_TO_SAVE);
+        return vec![];
+    };
+    if !app.is_dirty(&id) {
+        app.set_status(Level::Info, s::NOTHING_TO_SAVE);
+        return vec![];
+    }
+    let errs = f.errors();
+    if let Some(e) = errs.first() {
+        app.set_status(Level::Error, s::invalid_save(&e.message));
+        return vec![];
+    }
+    let (conn, secrets) = f.to_connection();
+    let expect = match &f.base {
+        Some(b) => Expect::Unchanged(b.clone()),
+        None => Expect::Absent,
+    };
+
+    let copy_secrets_from = f.copy_secrets_from.clone();
+    app.pending += 1;
+    vec![Effect::Save {
+        id,
+        conn,
+        secrets,
+        expect,
+        copy_secrets_from,
+    }]
+}
