@@ -1,4 +1,4 @@
-//! The catalogue against prompt flow's connection model (promptflow-connections.md §0, §1):
+//! The catalogue against prompt flow's connection model (docs/promptflow.md):
 //! every type, field, secret, default and rule, transcribed from the reference by hand.
 
 #![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there

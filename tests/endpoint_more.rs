@@ -1,4 +1,4 @@
-//! Shapes beyond the shared sample (endpoints.md §1.1 rows and §1.3 mistakes), read by hand.
+//! Shapes beyond the shared sample (docs/endpoints.md), read by hand.
 
 #![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
 

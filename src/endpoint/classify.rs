@@ -1,4 +1,4 @@
-//! The decision procedure of endpoints.md §1.2: clean, reject non-URLs, scheme, host family,
+//! The decision procedure of docs/endpoints.md §1: clean, reject non-URLs, scheme, host family,
 //! then the Azure path rules and query checks.
 
 use super::Flag;

@@ -1,4 +1,4 @@
-//! Safe clean-up of what users paste, before any parsing (endpoints.md §1.2 step 1).
+//! Safe clean-up of what users paste, before any parsing (docs/endpoints.md §1, step 1).
 
 use super::Flag;
 use crate::sanitize::is_format_char;

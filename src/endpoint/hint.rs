@@ -1,5 +1,5 @@
 //! The words: one hint line (≤ ~80 columns where possible) and an optional tip, per kind and
-//! per mistake (endpoints.md §1.3 and §1.5). Names from the URL are sanitized for terminals.
+//! per mistake (docs/endpoints.md). Names from the URL are sanitized for terminals.
 
 use super::Flag;
 use super::Kind;

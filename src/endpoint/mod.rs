@@ -1,5 +1,5 @@
 //! The endpoint hint: what a pasted URL is, whether one connection can serve many models,
-//! and what base to store. Pure and fast (it runs on every keystroke); see endpoints.md.
+//! and what base to store. Pure and fast (it runs on every keystroke); see docs/endpoints.md.
 
 mod api_version;
 mod classify;
@@ -18,7 +18,7 @@ pub use hint::kind_label;
 pub use keys::strip_credentials;
 use serde::Serialize;
 
-/// What kind of endpoint a URL is (endpoints.md §1.5).
+/// What kind of endpoint a URL is (docs/endpoints.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

@@ -1,4 +1,4 @@
-//! prompt flow's secret placeholder rules (promptflow-connections.md §1.6).
+//! prompt flow's secret placeholder rules (docs/promptflow.md).
 
 /// How a secret value given in a file or on the command line is to be treated.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -122,7 +122,7 @@ impl fmt::Display for SecretError {
 impl std::error::Error for SecretError {}
 
 /// Maps a keyring-core error to a cause. Works on the error's text because the platform
-/// errors are boxed and differ per store; the patterns come from crates.md §4 and §9.
+/// errors are boxed and differ per store; the patterns are listed in docs/keychain.md.
 pub fn classify(err: &keyring_core::Error) -> SecretError {
     use keyring_core::Error as E;
     let text = match err {
