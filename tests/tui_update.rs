@@ -523,3 +523,23 @@ fn an_azure_ai_deployment_url_is_kept_with_no_fix_offered() {
         r.hint
     );
 }
+
+#[test]
+fn the_fix_fills_api_version_only_when_the_user_set_none() {
+    let target = "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21";
+    // Default in the field: the URL's version is taken.
+    let mut c = Connection::new("x", "azure_open_ai").unwrap();
+    c.values.insert("api_base".into(), target.into());
+    let mut f = aiconn::tui::form::Form::from_connection(&c);
+    assert!(f.apply_fix());
+    let (saved, _) = f.to_connection();
+    assert_eq!(saved.values["api_version"], "2024-10-21");
+    // A version the user typed stays (as in the CLI, which fills only when absent).
+    c.values
+        .insert("api_version".into(), "2025-01-01-preview".into());
+    let mut f = aiconn::tui::form::Form::from_connection(&c);
+    assert!(f.apply_fix());
+    let (saved, _) = f.to_connection();
+    assert_eq!(saved.values["api_version"], "2025-01-01-preview");
+    assert_eq!(saved.values["api_base"], "https://contoso.openai.azure.com");
+}

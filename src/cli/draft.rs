@@ -125,8 +125,7 @@ pub fn finish(
     {
         let spec = imp.conn.spec();
         for f in spec.secret_fields() {
-            let required =
-                f.required || (f.required_unless.is_some() && !imp.conn.is_dropped(&f.key));
+            let required = imp.conn.is_required(f);
             let have = imp.conn.secrets.contains_key(&f.key)
                 || imp.secret_values.contains_key(&f.key)
                 || imp.needs_input.contains(&f.key);
@@ -166,7 +165,7 @@ pub fn finish(
                 }
                 say!("aiconn: {field}: stored as {base}");
             }
-        } else if reading.had_request_path && !edit.raw {
+        } else if reading.is_request_url() && !edit.raw {
             let base = reading.normalized_base.as_deref().unwrap_or("the base URL");
             return Err(CliError::new(format!(
                 "{field} is a full request URL, not a base: pass --normalize to store {base}{}, or --raw to store it as given",

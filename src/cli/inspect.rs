@@ -3,7 +3,7 @@
 use super::args::SecretsArg;
 use super::{CliError, Context};
 use crate::catalogue::{Catalogue, FieldKind};
-use crate::endpoint::{Kind, classify, classify_for_type};
+use crate::endpoint::{classify, classify_for_type};
 use crate::model::{Connection, Source};
 use crate::promptflow::{SecretStyle, export_yaml};
 use crate::sanitize::for_terminal;
@@ -220,44 +220,6 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
     Ok(())
 }
 
-/// `azure_ai` has no prompt flow twin: export it as the type its endpoint fits.
-fn azure_ai_as_pf(c: &Connection) -> (String, Vec<(String, String)>, String) {
-    let endpoint = c.values.get("endpoint").cloned().unwrap_or_default();
-    let r = classify(&endpoint);
-    let base = r.normalized_base.clone().unwrap_or(endpoint.clone());
-    match r.kind {
-        Kind::AzureOpenaiResource | Kind::AzureOpenaiDeployment => {
-            let mut v = vec![("api_base".to_string(), base.clone())];
-            v.push(("api_type".into(), "azure".into()));
-            v.push((
-                "api_version".into(),
-                r.api_version.clone().unwrap_or_else(|| "2024-02-01".into()),
-            ));
-            v.push(("auth_mode".into(), "key".into()));
-            (
-                "azure_open_ai".into(),
-                v,
-                format!(
-                    "exported as azure_open_ai with api_base {base} (its endpoint is {})",
-                    crate::endpoint::kind_label(r.kind)
-                ),
-            )
-        }
-        Kind::AzureOpenaiV1 => (
-            "open_ai".into(),
-            vec![("base_url".to_string(), base.clone())],
-            format!(
-                "exported as open_ai with base_url {base} (an Azure OpenAI v1 endpoint is OpenAI-compatible)"
-            ),
-        ),
-        _ => (
-            "serverless".into(),
-            vec![("api_base".to_string(), base.clone())],
-            format!("exported as serverless with api_base {base}"),
-        ),
-    }
-}
-
 pub fn export(
     ctx: &Context,
     names: &[String],
@@ -284,7 +246,7 @@ pub fn export(
     let mut docs = Vec::new();
     for c in &conns {
         let yaml = if !c.spec().has_pf_twin() {
-            let (t, values, note) = azure_ai_as_pf(c);
+            let (t, values, note) = crate::promptflow::azure_ai_as_pf(c);
             say!(
                 "aiconn: '{}' is an azure_ai connection, which prompt flow lacks: {note}",
                 c.name

@@ -54,8 +54,8 @@ pub fn vault_passphrase(new: bool) -> Result<SecretString, SecretError> {
     );
     for _ in 0..3 {
         let a = ask("New vault passphrase (input hidden): ")?;
-        if a.chars().count() < 8 {
-            say!("Use at least 8 characters.");
+        if let Some(why) = crate::secrets::weak_passphrase(&a) {
+            say!("{why}");
             continue;
         }
         if ask("Again: ")? == a {

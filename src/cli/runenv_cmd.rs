@@ -83,15 +83,18 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
         .store
         .find(name)?
         .ok_or_else(|| OpError::NotFound(name.into()))?;
-    let (check, reading) = conntest::plan(&c).map_err(CliError::new)?;
-    let key_field = c.expected_secrets().into_iter().find(|k| k == "api_key");
-    let key = match key_field {
-        Some(f) => ctx.service()?.secret(&c, &f)?,
-        None => None,
-    };
-    let outcome = conntest::run(&check, key.as_ref(), Duration::from_secs(timeout));
-    drop(key);
-    let verdict = conntest::diagnose(&outcome, &check, reading.as_ref());
+    let conntest::Tested {
+        check,
+        outcome,
+        verdict,
+    } = conntest::test_connection(
+        &ctx.service()?,
+        &c,
+        &indexmap::IndexMap::new(),
+        Some(&c),
+        Duration::from_secs(timeout),
+    )
+    .map_err(CliError::new)?;
     if json {
         let code = match &outcome {
             conntest::Outcome::Status { code, .. } => Some(*code),

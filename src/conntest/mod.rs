@@ -4,7 +4,10 @@
 //! output or errors.
 
 pub mod entra;
+mod flow;
 mod guard;
+
+pub use flow::{Tested, test_connection};
 
 use crate::endpoint::{Kind, Reading, classify_for_type};
 use crate::model::Connection;

@@ -118,6 +118,12 @@ impl Reading {
         self.flags.contains(&flag)
     }
 
+    /// A full request URL (a portal "Target URI") whose base is known: never stored as a base
+    /// by accident (the CLI refuses it without --normalize or --raw, the TUI offers `f`).
+    pub fn is_request_url(&self) -> bool {
+        self.had_request_path && self.normalized_base.is_some()
+    }
+
     /// True when the user should be told (stderr in the CLI, a warning colour in the TUI).
     pub fn warns(&self) -> bool {
         matches!(self.kind, Kind::Invalid | Kind::Unknown)

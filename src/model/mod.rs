@@ -97,6 +97,13 @@ impl Connection {
             .collect()
     }
 
+    /// Whether `field` must have a value: required by the catalogue, or required unless a
+    /// condition that does not hold (api_key unless auth_mode is meid_token). The one rule the
+    /// form's `*`, validation and the CLI's prompts all use.
+    pub fn is_required(&self, field: &crate::catalogue::FieldSpec) -> bool {
+        field.required || (field.required_unless.is_some() && !self.is_dropped(&field.key))
+    }
+
     /// True when the field's `required_unless` condition holds, e.g. api_key under meid_token.
     pub fn is_dropped(&self, key: &str) -> bool {
         let Some(field) = self.spec().field(key) else {
@@ -157,8 +164,7 @@ impl Connection {
             }
         }
         for f in &spec.fields {
-            let dropped = self.is_dropped(&f.key);
-            let required = f.required || (f.required_unless.is_some() && !dropped);
+            let required = self.is_required(f);
             match f.kind {
                 FieldKind::Secret => {
                     if required && !self.secrets.contains_key(&f.key) {

@@ -115,6 +115,45 @@ pub fn export_yaml(
     out
 }
 
+/// `azure_ai` has no prompt flow twin: export it as the type its endpoint fits.
+pub fn azure_ai_as_pf(c: &Connection) -> (String, Vec<(String, String)>, String) {
+    let endpoint = c.values.get("endpoint").cloned().unwrap_or_default();
+    let r = crate::endpoint::classify(&endpoint);
+    let base = r.normalized_base.clone().unwrap_or(endpoint.clone());
+    match r.kind {
+        crate::endpoint::Kind::AzureOpenaiResource
+        | crate::endpoint::Kind::AzureOpenaiDeployment => {
+            let mut v = vec![("api_base".to_string(), base.clone())];
+            v.push(("api_type".into(), "azure".into()));
+            v.push((
+                "api_version".into(),
+                r.api_version.clone().unwrap_or_else(|| "2024-02-01".into()),
+            ));
+            v.push(("auth_mode".into(), "key".into()));
+            (
+                "azure_open_ai".into(),
+                v,
+                format!(
+                    "exported as azure_open_ai with api_base {base} (its endpoint is {})",
+                    crate::endpoint::kind_label(r.kind)
+                ),
+            )
+        }
+        crate::endpoint::Kind::AzureOpenaiV1 => (
+            "open_ai".into(),
+            vec![("base_url".to_string(), base.clone())],
+            format!(
+                "exported as open_ai with base_url {base} (an Azure OpenAI v1 endpoint is OpenAI-compatible)"
+            ),
+        ),
+        _ => (
+            "serverless".into(),
+            vec![("api_base".to_string(), base.clone())],
+            format!("exported as serverless with api_base {base}"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,8 +265,7 @@ pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Importe
         let mentioned = imp.secret_values.contains_key(&f.key)
             || imp.needs_input.contains(&f.key)
             || imp.keep.contains(&f.key);
-        if !mentioned && !imp.conn.is_dropped(&f.key) && (f.required || f.required_unless.is_some())
-        {
+        if !mentioned && imp.conn.is_required(f) {
             imp.needs_input.push(f.key.clone());
         }
     }

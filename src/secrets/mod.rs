@@ -107,6 +107,15 @@ pub type AskPassphrase =
 
 pub const BACKENDS: [&str; 2] = ["keychain", "vault"];
 
+/// Shortest passphrase a new vault accepts (both faces ask with this rule).
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Why `passphrase` is too weak for a new vault, if it is.
+pub fn weak_passphrase(passphrase: &str) -> Option<String> {
+    (passphrase.chars().count() < MIN_PASSPHRASE_CHARS)
+        .then(|| format!("Use at least {MIN_PASSPHRASE_CHARS} characters."))
+}
+
 /// The vault passphrase: the file named by `AICONN_VAULT_PASSPHRASE_FILE` (for automation),
 /// else whatever `ask` gets from the user.
 pub fn vault_passphrase(

@@ -14,6 +14,7 @@ use crate::store::{Store, StoreError};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 
+mod duplicate;
 mod errors;
 mod sweep;
 

@@ -43,31 +43,13 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             copy_secrets_from,
         } => {
             let name = conn.name.clone();
-            let copied = (|| {
-                // A duplicate copies the secrets it did not replace from the original.
-                if let Some(from) = &copy_secrets_from {
-                    let source = store
-                        .snapshot()
-                        .map_err(|e| e.to_string())?
-                        .get(from)
-                        .cloned();
-                    if let Some(source) = source {
-                        for key in conn
-                            .secrets
-                            .keys()
-                            .filter(|k| !secrets.contains_key(*k))
-                            .cloned()
-                            .collect::<Vec<_>>()
-                        {
-                            let v = svc.secret(&source, &key).map_err(|e| e.to_string())?.ok_or_else(|| {
-                                format!("secret '{key}' of '{from}' is missing from its backend: type a new one")
-                            })?;
-                            secrets.insert(key, v);
-                        }
-                    }
-                }
-                Ok::<(), String>(())
-            })();
+            // A duplicate copies the secrets it did not replace from the original.
+            let copied = match &copy_secrets_from {
+                Some(from) => svc
+                    .copy_secrets(from, &conn, &mut secrets)
+                    .map_err(|e| e.to_string()),
+                None => Ok(()),
+            };
             let result =
                 copied.and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
             match result {
@@ -115,34 +97,28 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
         Effect::Test {
             target,
             conn,
-            mut secrets,
+            secrets,
             stored_name,
         } => {
             // Unsaved typed keys are used as they are; otherwise the stored one is loaded.
-            let stored =
-                stored_name.and_then(|n| store.snapshot().ok().and_then(|d| d.get(&n).cloned()));
-            let result = (|| {
-                let (check, reading) = crate::conntest::plan(&conn)?;
-                if !secrets.contains_key("api_key")
-                    && let Some(s) = &stored
-                    && let Some(v) = svc.secret(s, "api_key").map_err(|e| e.to_string())?
-                {
-                    secrets.insert("api_key".into(), v);
-                }
-                let outcome = crate::conntest::run(
-                    &check,
-                    secrets.get("api_key"),
-                    std::time::Duration::from_secs(10),
-                );
-                let v = crate::conntest::diagnose(&outcome, &check, reading.as_ref());
-                Ok::<_, String>((
+            let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
+            let result = crate::conntest::test_connection(
+                &svc,
+                &conn,
+                &secrets,
+                stored.as_ref(),
+                std::time::Duration::from_secs(10),
+            )
+            .map(|t| {
+                let v = t.verdict;
+                (
                     v.ok,
                     match v.advice {
                         Some(a) => format!("{}. {a}", v.summary),
                         None => v.summary,
                     },
-                ))
-            })();
+                )
+            });
             match result {
                 Ok((ok, message)) => Action::Tested {
                     target,

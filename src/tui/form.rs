@@ -291,8 +291,7 @@ impl Form {
         let mut errs = c.validate();
         // A pasted Target URI is never stored as a base by accident (the CLI refuses it too).
         if let Some((i, r)) = self.reading()
-            && r.had_request_path
-            && r.normalized_base.is_some()
+            && r.is_request_url()
         {
             errs.push(FieldError::new(
                 &self.fields[i].key,
@@ -363,13 +362,21 @@ impl Form {
             self.fields[i].input = input(&base);
             changed = true;
         }
+        // The CLI's rule: the URL's api-version fills the field only when the user has not set
+        // one (it is empty or still the catalogue default), never over a typed version.
+        let default = self
+            .spec
+            .field("api_version")
+            .and_then(|f| f.default.clone());
         if let (Some(v), Some(f)) = (
             r.api_version.clone(),
             self.fields.iter_mut().find(|f| f.key == "api_version"),
-        ) && text_of(&f.input) != v
-        {
-            f.input = input(&v);
-            changed = true;
+        ) {
+            let now = text_of(&f.input);
+            if (now.trim().is_empty() || Some(now.trim()) == default.as_deref()) && now != v {
+                f.input = input(&v);
+                changed = true;
+            }
         }
         changed
     }

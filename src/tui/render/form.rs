@@ -146,13 +146,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 } else {
                     Style::new()
                 };
-                let req = if spec.required
-                    || (spec.required_unless.is_some() && !conn.is_dropped(&fld.key))
-                {
-                    "*"
-                } else {
-                    ""
-                };
+                let req = if conn.is_required(spec) { "*" } else { "" };
                 (format!("{}{req}", spec.label), value, bad(&fld.key), style)
             }
             Row::Kv(i) => {

@@ -106,8 +106,8 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             })
                         };
                         if *create && first.is_none() {
-                            if typed.chars().count() < 8 {
-                                app.popup = retry("Use at least 8 characters.");
+                            if let Some(why) = crate::secrets::weak_passphrase(&typed) {
+                                app.popup = retry(&why);
                                 return vec![];
                             }
                             let mut t = crate::tui::form::input("");

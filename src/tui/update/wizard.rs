@@ -154,9 +154,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 }
 
 pub(super) fn wizard_fixable(w: &Wizard) -> bool {
-    w.form()
-        .reading()
-        .is_some_and(|(_, r)| r.had_request_path && r.normalized_base.is_some())
+    w.form().reading().is_some_and(|(_, r)| r.is_request_url())
 }
 
 pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {

@@ -1,0 +1,43 @@
+//! Duplicating a connection: the copy's secrets are read from the original when it is saved.
+
+use super::{OpError, Service};
+use crate::model::Connection;
+use indexmap::IndexMap;
+use secrecy::SecretString;
+
+impl Service<'_> {
+    /// Fills `secrets` with the values of `from` for every secret `copy` records but nobody
+    /// typed. A value missing from the original's backend is an error naming it, never an empty
+    /// record. An original that is gone leaves the secrets pending (the save then refuses them).
+    pub fn copy_secrets(
+        &self,
+        from: &str,
+        copy: &Connection,
+        secrets: &mut IndexMap<String, SecretString>,
+    ) -> Result<(), OpError> {
+        let Some(source) = self.store.find(from)? else {
+            return Ok(());
+        };
+        let wanted: Vec<String> = copy
+            .secrets
+            .keys()
+            .filter(|k| !secrets.contains_key(*k))
+            .cloned()
+            .collect();
+        for key in wanted {
+            let v = self
+                .secret(&source, &key)?
+                .ok_or_else(|| OpError::SecretMissing {
+                    connection: from.to_string(),
+                    field: key.clone(),
+                    backend: source
+                        .secrets
+                        .get(&key)
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                })?;
+            secrets.insert(key, v);
+        }
+        Ok(())
+    }
+}
