@@ -130,3 +130,19 @@ fn version_names_the_secret_backends() {
         o.stdout
     );
 }
+
+#[test]
+fn env_help_names_every_variable_of_the_catalogue() {
+    let o = cmd(std::path::Path::new("/nonexistent"), &["env", "--help"]);
+    for t in &aiconn::catalogue::Catalogue::get().types {
+        for env in t.fields.iter().filter_map(|f| f.env.as_deref()) {
+            assert!(
+                o.stdout.contains(env),
+                "{} ({}) missing from env --help",
+                env,
+                t.id
+            );
+        }
+        assert!(o.stdout.contains(&t.id), "{}", t.id);
+    }
+}

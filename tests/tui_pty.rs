@@ -6,7 +6,6 @@
 mod common;
 use common::pty::Pty;
 use common::*;
-use std::time::Duration;
 
 const DOWN: &str = "\x1b[B";
 const RIGHT: &str = "\x1b[C";
@@ -86,7 +85,7 @@ fn edit_and_save_then_delete_with_confirm() {
     t.send("d");
     t.wait_for("Are you sure you want to delete the connection 'prod'");
     t.send("\r"); // "No" is preselected
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_until("the question is gone", |s| !s.contains("Are you sure"));
     assert_eq!(
         cmd(d.path(), &["show", "prod"]).code,
         0,
@@ -165,7 +164,9 @@ fn quitting_with_unsaved_changes_asks() {
     t.send("q");
     t.wait_for("Quit and lose them?");
     t.send(ESC); // keeps working
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_until("the question is gone", |s| {
+        !s.contains("Quit and lose them?")
+    });
     assert!(t.child.try_wait().unwrap().is_none(), "Esc must not quit");
     t.send("q");
     t.wait_for("Quit and lose them?");

@@ -174,7 +174,15 @@ fn a_ten_key_import_derives_the_key_once_and_never_blocks_another_save() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The import has journaled its keys (it is deriving the key now) before the other save.
+    let pending = t.path().join("pending");
+    assert!(
+        wait_until(std::time::Duration::from_secs(20), || std::fs::read_dir(
+            &pending
+        )
+        .is_ok_and(|mut d| d.next().is_some())),
+        "the import never started"
+    );
     let other = run(slow(&[
         "create",
         "--type",

@@ -19,27 +19,41 @@ Files: connections.toml in the config dir (--config-dir or AICONN_CONFIG_DIR ove
 Secrets live in the OS keychain (service 'aiconn'), never in that file.
 Exit status: 0 ok, 1 error, 2 usage, 3 connection not found.";
 
-const ENV_HELP: &str = "\
-Examples:
-  eval \"$(aiconn env prod)\"
-  aiconn env prod --format dotenv > .env
-  aiconn env prod search --format json
-
-Secrets are printed only into a pipe or file, or with --reveal.
-
-Names per type (the SDKs' own):
-  azure_open_ai         AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, OPENAI_API_VERSION, OPENAI_API_TYPE
-  open_ai               OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID
-  azure_ai, serverless  AZURE_AI_ENDPOINT, AZURE_AI_API_KEY
-  cognitive_search      AZURE_SEARCH_ENDPOINT, AZURE_SEARCH_API_KEY, AZURE_SEARCH_API_VERSION
-  azure_ai_services     AZURE_AI_SERVICES_ENDPOINT, AZURE_AI_SERVICES_API_KEY
-  azure_content_safety  CONTENT_SAFETY_ENDPOINT, CONTENT_SAFETY_KEY, CONTENT_SAFETY_API_VERSION
-  form_recognizer       FORM_RECOGNIZER_ENDPOINT, FORM_RECOGNIZER_KEY, FORM_RECOGNIZER_API_VERSION
-  serp                  SERPAPI_API_KEY
-  qdrant                QDRANT_URL, QDRANT_API_KEY
-  weaviate              WEAVIATE_URL, WEAVIATE_API_KEY
-  custom                every config and secret key, upper-cased, other characters as _
-With --prefix: <NAME>_<FIELD> upper-cased (spaces as _), for every field.";
+/// `aiconn env --help`: the variable names per type come from the catalogue (the one list the
+/// commands themselves use), types with the same names on one line.
+fn env_help() -> String {
+    let mut rows: Vec<(Vec<String>, String)> = Vec::new();
+    for t in &crate::catalogue::Catalogue::get().types {
+        let names = if t.is_custom() {
+            "every config and secret key, upper-cased, other characters as _".to_string()
+        } else {
+            t.fields
+                .iter()
+                .filter_map(|f| f.env.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match rows.iter_mut().find(|(_, n)| *n == names) {
+            Some((ids, _)) => ids.push(t.id.clone()),
+            None => rows.push((vec![t.id.clone()], names)),
+        }
+    }
+    let width = rows
+        .iter()
+        .map(|(ids, _)| ids.join(", ").len())
+        .max()
+        .unwrap_or(0);
+    let table: String = rows
+        .iter()
+        .map(|(ids, names)| format!("  {:<width$}  {names}\n", ids.join(", ")))
+        .collect();
+    format!(
+        "Examples:\n  eval \"$(aiconn env prod)\"\n  aiconn env prod --format dotenv > .env\n  aiconn env prod search --format json\n\n\
+         Secrets are printed only into a pipe or file, or with --reveal.\n\n\
+         Names per type (the SDKs' own):\n{table}\
+         With --prefix: <NAME>_<FIELD> upper-cased (spaces as _), for every field."
+    )
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "aiconn", version = super::version::LONG, about = "Connections for AI apps: endpoints, keys and settings, prompt flow compatible", after_help = AFTER_HELP)]
@@ -229,7 +243,7 @@ pub enum Command {
         command: Vec<String>,
     },
     /// Print connections' environment variables (for eval or a .env file)
-    #[command(after_help = ENV_HELP)]
+    #[command(after_help = env_help())]
     Env {
         #[arg(required = true, value_name = "NAME", add = names())]
         names: Vec<String>,

@@ -73,11 +73,32 @@ impl From<OpError> for CliError {
         } else {
             EXIT_ERROR
         };
-        CliError {
-            code,
-            message: e.to_string(),
-        }
+        let message = match &e {
+            OpError::Secret(s) => with_cli_advice(s),
+            OpError::Exists(name) => format!(
+                "{e} (use --overwrite to replace it, or pick another name; `aiconn update {name}` changes it)"
+            ),
+            OpError::SecretMissing {
+                connection, field, ..
+            } => format!(
+                "{e}: `aiconn update {connection} --secret-stdin {field}` (or run it on a terminal to be asked)"
+            ),
+            _ => e.to_string(),
+        };
+        CliError { code, message }
     }
+}
+
+/// A secret-backend error with the CLI's ways forward.
+fn with_cli_advice(e: &crate::secrets::SecretError) -> String {
+    let mut s = e.to_string();
+    if e.vault_would_help() {
+        s.push_str(
+            "; or keep secrets in an encrypted file instead: `aiconn secrets migrate --to vault`",
+        );
+    }
+    s.push_str("; run `aiconn doctor` for a full diagnosis");
+    s
 }
 
 impl From<crate::store::StoreError> for CliError {
@@ -88,7 +109,7 @@ impl From<crate::store::StoreError> for CliError {
 
 impl From<crate::secrets::SecretError> for CliError {
     fn from(e: crate::secrets::SecretError) -> Self {
-        CliError::new(e.to_string())
+        CliError::new(with_cli_advice(&e))
     }
 }
 

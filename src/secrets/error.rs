@@ -41,6 +41,18 @@ impl SecretError {
         }
     }
 
+    /// Whether a file-based vault would get around it (the keychain itself is missing or stuck).
+    pub fn vault_would_help(&self) -> bool {
+        matches!(
+            self.kind,
+            SecretErrorKind::NoSessionBus
+                | SecretErrorKind::NoProvider
+                | SecretErrorKind::NoCollection
+                | SecretErrorKind::Locked
+                | SecretErrorKind::Timeout
+        )
+    }
+
     /// What to do about it, in one sentence.
     pub fn fix(&self) -> &'static str {
         match self.kind {
@@ -61,9 +73,7 @@ impl SecretError {
             SecretErrorKind::Timeout => {
                 "the keychain may be waiting for an unlock prompt nobody can see; unlock it and try again"
             }
-            SecretErrorKind::Ambiguous => {
-                "remove the duplicate keychain items for this secret (see `aiconn doctor`)"
-            }
+            SecretErrorKind::Ambiguous => "remove the duplicate keychain items for this secret",
             SecretErrorKind::UnknownBackend => "set AICONN_SECRET_BACKEND to `keychain` or `vault`",
             SecretErrorKind::VaultLocked => {
                 "try again with the right passphrase (AICONN_VAULT_PASSPHRASE_FILE, or type it)"
@@ -74,7 +84,7 @@ impl SecretError {
             SecretErrorKind::NoPassphrase => {
                 "run on a terminal to be asked, or set AICONN_VAULT_PASSPHRASE_FILE to a file holding it"
             }
-            SecretErrorKind::Other => "see `aiconn doctor` for details",
+            SecretErrorKind::Other => "check the secret backend",
         }
     }
 
@@ -98,24 +108,13 @@ impl SecretError {
 
 impl fmt::Display for SecretError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What and what to do; each face adds its own way forward (the CLI names commands,
+        // the TUI offers the vault on a key).
         write!(f, "{}: {}", self.summary(), self.fix())?;
         if !self.detail.is_empty() {
             write!(f, " ({})", self.detail)?;
         }
-        if matches!(
-            self.kind,
-            SecretErrorKind::NoSessionBus
-                | SecretErrorKind::NoProvider
-                | SecretErrorKind::NoCollection
-                | SecretErrorKind::Locked
-                | SecretErrorKind::Timeout
-        ) {
-            write!(
-                f,
-                "; or keep secrets in an encrypted file instead: `aiconn secrets migrate --to vault`"
-            )?;
-        }
-        write!(f, "; run `aiconn doctor` for a full diagnosis")
+        Ok(())
     }
 }
 

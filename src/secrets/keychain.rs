@@ -250,7 +250,7 @@ mod tests {
         );
         let err = s.set(&k, &SecretString::from("fake-key-0002")).unwrap_err();
         assert_eq!(err.kind, SecretErrorKind::Locked);
-        assert!(err.to_string().contains("aiconn doctor"));
+        assert!(err.to_string().contains("unlock"), "{err}");
     }
 
     #[test]

@@ -55,3 +55,52 @@ pub fn too_small(need: (u16, u16), have: (u16, u16)) -> String {
 pub fn invalid_save(reason: &str) -> String {
     format!("Cannot save: {reason}")
 }
+
+// The guided setup.
+pub const WIZARD_TYPE_TITLE: &str = " New connection · Which service? ";
+pub const STEP_TYPE: &str = "Which service?";
+pub const STEP_NAME: &str = "Name";
+pub const STEP_ENDPOINT: &str = "Endpoint";
+pub const STEP_KEY: &str = "API key";
+pub const STEP_EXTRAS: &str = "Other settings";
+pub const STEP_REVIEW: &str = "Review";
+pub const PICK_TYPE: &str = "Pick the kind of service this connection is for.";
+pub const GO_ON_UNSAVED: &str = "Or go on: the connection then waits, unsaved, in the editor.";
+pub const CHECKING_KEYCHAIN: &str = "Checking the keychain…";
+pub const PASTE_KEY_VAULT: &str =
+    "Paste the key (it stays hidden; it goes to the encrypted vault, never to a plain file).";
+pub const PASTE_KEY_KEYCHAIN: &str =
+    "Paste the key (it stays hidden; it goes to the OS keychain, never to a file).";
+pub const EXTRAS_INTRO: &str =
+    "Other settings (defaults are prompt flow's). ←/→ change a choice; Enter goes on.";
+pub const REVIEW_BUTTONS: [&str; 3] = ["Save", "Edit", "Cancel"];
+
+pub fn paste_endpoint(label: &str) -> String {
+    format!(
+        "Paste the {} from the portal (Keys and Endpoint, or the Target URI).",
+        label.to_lowercase()
+    )
+}
+
+pub fn enter_stores(base: &str) -> String {
+    format!("Enter stores the base {base} (then Enter again to go on).")
+}
+
+// Status lines.
+pub const SAVE_BEFORE_RENAME: &str = "Save or discard the changes before renaming.";
+pub const PASSPHRASES_DIFFER: &str = "The two passphrases differ; type it again.";
+pub const LOAD_BEFORE_UNMARK: &str = "Load the secret first (r), then mark it as not secret.";
+pub const STORED_IN_CLEAR: &str = "This value will be stored in connections.toml in clear.";
+pub const RENAME_FROM_LIST: &str = "Rename from the list (R): it moves the secrets too.";
+
+pub fn renamed(old: &str, new: &str) -> String {
+    format!("Renamed '{old}' to '{new}'.")
+}
+
+pub fn now_kept_in(backend: &str) -> String {
+    format!("Secrets are now kept in the {backend} (secrets.age, encrypted).")
+}
+
+pub fn stored_the_base(base: &str) -> String {
+    format!("Stored the base {base}: the part before the operation path.")
+}

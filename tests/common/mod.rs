@@ -165,6 +165,19 @@ pub fn create(dir: &Path, args: &[&str]) {
     assert_eq!(o.code, 0, "create {args:?}: {}", o.stderr);
 }
 
+/// Polls `ready` until it holds (at most `timeout`); a test waits for a condition, never for a
+/// fixed time. Returns whether it held.
+pub fn wait_until(timeout: std::time::Duration, ready: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < timeout {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    ready()
+}
+
 /// Writes `text` to `path` readable by its owner only (as a passphrase file must be).
 pub fn write_private(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();

@@ -109,6 +109,19 @@ impl Pty {
         );
     }
 
+    /// Waits until `ready(screen)` holds (10 s at most): a condition, never a fixed sleep, so a
+    /// slow machine only waits longer and a fast one does not wait at all.
+    pub fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if ready(&self.screen()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting until {what}; screen:\n{}", self.screen());
+    }
+
     pub fn send(&mut self, s: &str) {
         self.writer.write_all(s.as_bytes()).unwrap();
         self.writer.flush().unwrap();

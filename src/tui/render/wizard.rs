@@ -6,6 +6,7 @@ use crate::catalogue::FieldKind;
 use crate::sanitize::for_terminal;
 use crate::tui::app::App;
 use crate::tui::form::{masked_tail, text_of};
+use crate::tui::strings as s;
 use crate::tui::wizard::{Step, Wizard, type_order};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,15 +17,15 @@ fn step_title(w: &Wizard) -> String {
     let steps = w.steps();
     let i = steps.iter().position(|s| *s == w.step).unwrap_or(0) + 1;
     if w.step == Step::Type {
-        return " New connection · Which service? ".into();
+        return s::WIZARD_TYPE_TITLE.into();
     }
     let name = match w.step {
-        Step::Type => "Which service?",
-        Step::Name => "Name",
-        Step::Endpoint => "Endpoint",
-        Step::Key => "API key",
-        Step::Extras => "Other settings",
-        Step::Review => "Review",
+        Step::Type => s::STEP_TYPE,
+        Step::Name => s::STEP_NAME,
+        Step::Endpoint => s::STEP_ENDPOINT,
+        Step::Key => s::STEP_KEY,
+        Step::Extras => s::STEP_EXTRAS,
+        Step::Review => s::STEP_REVIEW,
     };
     format!(" New connection · step {i} of {} · {name} ", steps.len())
 }
@@ -47,9 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
     };
     match w.step {
         Step::Type => {
-            lines.push(Line::from(
-                "Pick the kind of service this connection is for.",
-            ));
+            lines.push(Line::from(s::PICK_TYPE));
             lines.push(Line::from(Span::styled(
                 crate::tui::strings::PICK_TYPE_ADVICE,
                 theme.dim(),
@@ -81,10 +80,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             let form = w.form();
             let i = w.url_field().expect("has url");
             let spec = form.field_spec(i);
-            lines.push(Line::from(format!(
-                "Paste the {} from the portal (Keys and Endpoint, or the Target URI).",
-                spec.label.to_lowercase()
-            )));
+            lines.push(Line::from(s::paste_endpoint(&spec.label)));
             if let Some(ex) = &spec.example {
                 lines.push(Line::from(Span::styled(format!("e.g. {ex}"), theme.dim())));
             }
@@ -102,10 +98,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 lines.extend(hint_lines(&r, width, theme, false));
                 if fixable && r.had_request_path {
                     lines.push(Line::from(Span::styled(
-                        format!(
-                            "Enter stores the base {} (then Enter again to go on).",
-                            r.normalized_base.clone().unwrap_or_default()
-                        ),
+                        s::enter_stores(r.normalized_base.as_deref().unwrap_or_default()),
                         theme.key(),
                     )));
                 }
@@ -125,20 +118,15 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                         theme.key(),
                     )));
                 }
-                lines.push(Line::from(
-                    "Or go on: the connection then waits, unsaved, in the editor.",
-                ));
+                lines.push(Line::from(s::GO_ON_UNSAVED));
                 lines.push(Line::from(""));
             } else if app.backend.is_none() {
-                lines.push(Line::from(Span::styled(
-                    "Checking the keychain…",
-                    theme.dim(),
-                )));
+                lines.push(Line::from(Span::styled(s::CHECKING_KEYCHAIN, theme.dim())));
             }
             lines.push(Line::from(if app.backend_name == "vault" {
-                "Paste the key (it stays hidden; it goes to the encrypted vault, never to a plain file)."
+                s::PASTE_KEY_VAULT
             } else {
-                "Paste the key (it stays hidden; it goes to the OS keychain, never to a file)."
+                s::PASTE_KEY_KEYCHAIN
             }));
             lines.push(Line::from(""));
             let v = text_of(&form.fields[i].input);
@@ -156,9 +144,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
         }
         Step::Extras => {
             let form = w.form();
-            lines.push(Line::from(
-                "Other settings (defaults are prompt flow's). ←/→ change a choice; Enter goes on.",
-            ));
+            lines.push(Line::from(s::EXTRAS_INTRO));
             lines.push(Line::from(""));
             for (n, i) in w.extras().into_iter().enumerate() {
                 let spec = form.field_spec(i);
@@ -224,7 +210,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 )));
             }
             lines.push(Line::from(""));
-            let buttons = ["Save", "Edit", "Cancel"];
+            let buttons = s::REVIEW_BUTTONS;
             let mut spans = Vec::new();
             for (i, b) in buttons.iter().enumerate() {
                 let on = i == w.choice;

@@ -82,18 +82,12 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                         });
                     }
                     Some(sec) if sec.stored && !sec.typed && sec.loaded.is_none() => {
-                        app.set_status(
-                            Level::Error,
-                            "Load the secret first (r), then mark it as not secret.",
-                        );
+                        app.set_status(Level::Error, s::LOAD_BEFORE_UNMARK);
                     }
                     Some(_) => {
                         row.input.clear_mask_char();
                         row.secret = None;
-                        app.set_status(
-                            Level::Info,
-                            "This value will be stored in connections.toml in clear.",
-                        );
+                        app.set_status(Level::Info, s::STORED_IN_CLEAR);
                     }
                 }
             }
@@ -153,10 +147,7 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
             f.fields[i].input = input(&spec.values[pos % spec.values.len()]);
         }
         row if typeable(f, &id, row) => app.editing = true,
-        _ => app.set_status(
-            Level::Info,
-            "Rename from the list (R): it moves the secrets too.",
-        ),
+        _ => app.set_status(Level::Info, s::RENAME_FROM_LIST),
     }
     vec![]
 }

@@ -87,7 +87,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.drafts
                         .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
                     app.selected = Some(EntryId::Stored(new.clone()));
-                    app.set_status(Level::Info, format!("Renamed '{old}' to '{new}'."));
+                    app.set_status(Level::Info, s::renamed(&old, &new));
                 }
                 Err(e) => app.set_status(Level::Error, e),
             }
@@ -127,10 +127,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.backend_name = name.clone();
                     app.backend = Some(Ok(()));
                     app.vault_exists = name == "vault" || app.vault_exists;
-                    app.set_status(
-                        Level::Info,
-                        format!("Secrets are now kept in the {name} (secrets.age, encrypted)."),
-                    );
+                    app.set_status(Level::Info, s::now_kept_in(&name));
                 }
                 Err(e) => {
                     app.set_status(Level::Error, e.clone());
@@ -291,7 +288,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Rename => {
             if let Some(EntryId::Stored(name)) = app.selected.clone() {
                 if app.is_dirty(&EntryId::Stored(name.clone())) {
-                    app.set_status(Level::Error, "Save or discard the changes before renaming.");
+                    app.set_status(Level::Error, s::SAVE_BEFORE_RENAME);
                 } else {
                     app.popup = Some(Popup::Input {
                         for_: InputFor::Rename(name.clone()),

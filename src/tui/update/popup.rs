@@ -123,7 +123,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             return vec![];
                         }
                         if first.as_ref().is_some_and(|f| *f != typed) {
-                            app.popup = retry("The two passphrases differ; type it again.");
+                            app.popup = retry(super::s::PASSPHRASES_DIFFER);
                             return vec![];
                         }
                         app.pending += 1;

@@ -119,10 +119,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             let f = w.form.as_mut().expect("form");
             f.apply_fix();
             let (i, _) = f.reading().expect("fixable has a reading");
-            w.notice = Some(format!(
-                "Stored the base {}: the part before the operation path.",
-                text_of(&f.fields[i].input)
-            ));
+            w.notice = Some(super::s::stored_the_base(&text_of(&f.fields[i].input)));
         }
         (_, KeyCode::Enter | KeyCode::Tab) => match w.check() {
             Ok(()) => w.advance(1),
