@@ -52,7 +52,13 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut committed = "v0".to_string();
-    let mut seed = 0x9e3779b97f4a7c15u64 ^ std::process::id() as u64;
+    // Printed, and replayable with AICONN_CRASH_SEED.
+    let mut seed: u64 = std::env::var("AICONN_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e3779b97f4a7c15u64 ^ std::process::id() as u64)
+        | 1;
+    eprintln!("crash safety: AICONN_CRASH_SEED={seed} replays this run");
     let (mut killed, mut finished) = (0, 0);
     for i in 1..=n {
         let new = format!("v{i}");

@@ -208,3 +208,30 @@ fn a_ten_key_import_derives_the_key_once_and_never_blocks_another_save() {
     let o = vrun(t.path(), &pass, &["env", "ten", "--format", "json"]);
     assert!(o.stdout.contains("fake-key-1209"), "{}", o.stderr);
 }
+
+#[test]
+fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
+    let (t, _pass) = setup();
+    std::fs::write(t.path().join("secrets.age"), b"").unwrap();
+    let store = aiconn::store::Store::new(t.path());
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
+        Box::new(aiconn::secrets::LazyStore::new(
+            "keychain",
+            t.path(),
+            std::sync::Arc::new(|_| unreachable!("no prompt in this test")),
+        ));
+    let a = aiconn::tui::effects::run_effect(
+        &store,
+        &mut backend,
+        aiconn::tui::app::Effect::UseVault {
+            passphrase: secrecy::SecretString::from("another passphrase"),
+        },
+    );
+    match a {
+        aiconn::tui::app::Action::BackendSwitched { result: Err(e), .. } => {
+            assert!(e.contains("secrets.age is empty"), "{e}")
+        }
+        other => panic!("switched to a new vault over an emptied one: {other:?}"),
+    }
+    assert_eq!(std::fs::metadata(t.path().join("secrets.age")).unwrap().len(), 0);
+}

@@ -204,6 +204,17 @@ fn refuse_lost_vault(dir: &std::path::Path) -> Result<(), SecretError> {
     ))
 }
 
+/// Opens the vault of `dir` with a passphrase the user gave (the TUI's switch to the vault):
+/// the same checks as every other opening, so an emptied or missing `secrets.age` is never
+/// silently replaced by a new vault under this passphrase.
+pub fn open_vault_with(
+    dir: &std::path::Path,
+    passphrase: SecretString,
+) -> Result<VaultStore, SecretError> {
+    refuse_lost_vault(dir)?;
+    VaultStore::open(dir, passphrase)
+}
+
 /// Opens the vault: with the passphrase cached in this login session if there is one, else
 /// with the passphrase file or by asking; a typed passphrase that works is cached.
 fn open_vault(dir: &std::path::Path, ask: &AskPassphrase) -> Result<VaultStore, SecretError> {

@@ -174,6 +174,13 @@ impl Store {
         Ok(ns)
     }
 
+    /// Records the secret backend new secrets go to (`secret_backend` in the file).
+    pub fn set_secret_backend(&self, name: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin()?;
+        tx.doc.set_secret_backend(name);
+        tx.commit()
+    }
+
     /// Starts a read-modify-write: takes the cross-process lock, then reads the file as it is
     /// now, so whatever another process saved meanwhile is the base of this change.
     pub fn begin(&self) -> Result<Transaction<'_>, StoreError> {

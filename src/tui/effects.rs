@@ -145,10 +145,10 @@ fn use_vault(
     store: &Store,
     passphrase: secrecy::SecretString,
 ) -> Result<crate::secrets::VaultStore, String> {
-    let v = crate::secrets::VaultStore::open(store.dir(), passphrase).map_err(|e| e.to_string())?;
-    let mut tx = store.begin().map_err(|e| e.to_string())?;
-    tx.doc.set_secret_backend("vault");
-    tx.commit().map_err(|e| e.to_string())?;
+    let v = crate::secrets::open_vault_with(store.dir(), passphrase).map_err(|e| e.to_string())?;
+    store
+        .set_secret_backend("vault")
+        .map_err(|e| e.to_string())?;
     Ok(v)
 }
 
