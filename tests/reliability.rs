@@ -34,22 +34,9 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let d = tempfile::tempdir().unwrap();
-    let o = cmd(
-        d.path(),
-        &[
-            "create",
-            "--type",
-            "azure_open_ai",
-            "--name",
-            "c",
-            "--set",
-            "api_base=https://r.openai.azure.com",
-            "--set",
-            "auth_mode=meid_token",
-            "--set",
-            "api_version=v0",
-        ],
-    );
+    let mut args = fixtures::entra_aoai("c");
+    args.extend(["--set".into(), "api_version=v0".into()]);
+    let o = cmd(d.path(), &fixtures::refs(&args));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut committed = "v0".to_string();
     // Printed, and replayable with AICONN_CRASH_SEED.
@@ -125,17 +112,7 @@ fn two_processes_saving_200_times_each_lose_nothing() {
             for i in 0..200 {
                 let o = Command::new(bin())
                     .env("AICONN_CONFIG_DIR", &dir)
-                    .args([
-                        "create",
-                        "--type",
-                        "azure_open_ai",
-                        "--name",
-                        &format!("{prefix}{i}"),
-                        "--set",
-                        "api_base=https://r.openai.azure.com",
-                        "--set",
-                        "auth_mode=meid_token",
-                    ])
+                    .args(fixtures::entra_aoai(&format!("{prefix}{i}")))
                     .output()
                     .unwrap();
                 assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -501,18 +478,9 @@ fn a_keychain_that_never_answers_times_out_and_the_tui_stays_responsive() {
                 .contains("[connections.s]")
     );
     // the TUI: a save waits on the silent keychain while the screen keeps answering keys
-    create(
-        d.path(),
-        &[
-            "--type",
-            "azure_open_ai",
-            "--name",
-            "aad",
-            "--set",
-            "api_base=https://r.openai.azure.com",
-            "--set",
-            "auth_mode=meid_token",
-        ],
+    assert_eq!(
+        cmd(d.path(), &fixtures::refs(&fixtures::entra_aoai("aad"))).code,
+        0
     );
     let mut cmdb = portable_pty::CommandBuilder::new(bin());
     cmdb.env("AICONN_CONFIG_DIR", d.path());

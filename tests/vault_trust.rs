@@ -233,5 +233,10 @@ fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
         }
         other => panic!("switched to a new vault over an emptied one: {other:?}"),
     }
-    assert_eq!(std::fs::metadata(t.path().join("secrets.age")).unwrap().len(), 0);
+    assert_eq!(
+        std::fs::metadata(t.path().join("secrets.age"))
+            .unwrap()
+            .len(),
+        0
+    );
 }

@@ -2,6 +2,7 @@
 //! per test binary) and a command builder for the real binary on a temp config dir.
 #![allow(dead_code)]
 
+pub mod fixtures;
 pub mod pty;
 
 use std::io::{BufRead, BufReader};
