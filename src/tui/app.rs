@@ -198,6 +198,26 @@ pub struct App {
     pub fatal: Option<String>,
 }
 
+/// What the keyboard talks to right now. One answer, in one place: the order below is the
+/// precedence (a popup over the guided setup over the filter over typing in a field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The file is being read: only quitting works.
+    Loading,
+    /// The file cannot be read: the error is shown; only quitting works.
+    Fatal,
+    /// The terminal is too small to show anything: only quitting works.
+    TooSmall,
+    Popup,
+    Wizard,
+    /// Typing into the `/` filter.
+    Filter,
+    /// Typing into a form field.
+    Editing,
+    /// Moving around the list or the form.
+    Browse,
+}
+
 /// A filter, matched case-insensitively without allocating per entry when it is ASCII.
 struct Needle {
     lower: String,
@@ -281,6 +301,26 @@ impl App {
             .enumerate()
             .map(|(i, c)| (c.name.clone(), i))
             .collect();
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.loading {
+            Mode::Loading
+        } else if self.fatal.is_some() {
+            Mode::Fatal
+        } else if self.too_small() {
+            Mode::TooSmall
+        } else if self.popup.is_some() {
+            Mode::Popup
+        } else if self.wizard.is_some() {
+            Mode::Wizard
+        } else if self.filter_typing {
+            Mode::Filter
+        } else if self.editing {
+            Mode::Editing
+        } else {
+            Mode::Browse
+        }
     }
 
     pub fn too_small(&self) -> bool {

@@ -20,11 +20,33 @@ pub struct Wizard {
     pub type_cursor: usize,
     pub form: Option<Form>,
     pub extras_focus: usize,
-    /// 0 Save, 1 Edit, 2 Cancel.
-    pub choice: usize,
+    /// The review's highlighted button.
+    pub choice: ReviewChoice,
     pub error: Option<String>,
     /// Something the wizard did for the user (e.g. stored the base of a pasted Target URI).
     pub notice: Option<String>,
+}
+
+/// The review step's buttons, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewChoice {
+    /// Save now, and land in the editor.
+    Save,
+    /// Land in the editor unsaved.
+    Edit,
+    /// Leave the guided setup; nothing is kept.
+    Cancel,
+}
+
+impl ReviewChoice {
+    pub const ALL: [ReviewChoice; 3] =
+        [ReviewChoice::Save, ReviewChoice::Edit, ReviewChoice::Cancel];
+
+    /// The next button (`step` 1) or the previous (-1), wrapping around.
+    pub fn moved(self, step: isize) -> Self {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0) as isize;
+        Self::ALL[(i + step).rem_euclid(Self::ALL.len() as isize) as usize]
+    }
 }
 
 /// Types in the order the wizard offers them: the Foundry and Azure OpenAI types first.
@@ -43,7 +65,7 @@ impl Wizard {
             type_cursor: 0,
             form: None,
             extras_focus: 0,
-            choice: 0,
+            choice: ReviewChoice::Save,
             error: None,
             notice: None,
         }

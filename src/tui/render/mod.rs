@@ -147,20 +147,19 @@ pub fn key_ctx(app: &App) -> Ctx {
 }
 
 fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    let pairs: Vec<(String, &str)> = if app.wizard.is_some() {
-        vec![
+    use super::app::{Mode, Popup};
+    let pairs: Vec<(String, &str)> = match app.mode() {
+        Mode::Popup if matches!(app.popup, Some(Popup::Help { .. })) => {
+            vec![("↑↓".into(), "scroll"), ("Esc".into(), "close")]
+        }
+        Mode::Popup => vec![("Enter".into(), "choose"), ("Esc".into(), "cancel")],
+        Mode::Wizard => vec![
             ("Enter".into(), "next"),
             ("Esc".into(), "back"),
             ("^C".into(), "quit"),
-        ]
-    } else if app.filter_typing {
-        vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")]
-    } else if matches!(app.popup, Some(super::app::Popup::Help { .. })) {
-        vec![("↑↓".into(), "scroll"), ("Esc".into(), "close")]
-    } else if app.popup.is_some() {
-        vec![("Enter".into(), "choose"), ("Esc".into(), "cancel")]
-    } else {
-        hints(key_ctx(app), app.readonly)
+        ],
+        Mode::Filter => vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")],
+        _ => hints(key_ctx(app), app.readonly),
     };
     let mut spans = Vec::new();
     let mut width = 0usize;

@@ -212,8 +212,8 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             lines.push(Line::from(""));
             let buttons = s::REVIEW_BUTTONS;
             let mut spans = Vec::new();
-            for (i, b) in buttons.iter().enumerate() {
-                let on = i == w.choice;
+            for (b, c) in buttons.iter().zip(crate::tui::wizard::ReviewChoice::ALL) {
+                let on = c == w.choice;
                 spans.push(Span::styled(
                     format!(
                         " {}{b}{} ",

@@ -181,31 +181,21 @@ pub(super) fn refuse_readonly(app: &mut App) -> Vec<Effect> {
 
 pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-    if app.loading || app.fatal.is_some() {
+    let quit_key = ctrl_c || k.code == KeyCode::Char('q');
+    match app.mode() {
         // Nothing to act on yet (or at all): only quitting works.
-        if ctrl_c || k.code == KeyCode::Char('q') {
-            app.quit = true;
+        Mode::Loading | Mode::Fatal => {
+            app.quit |= quit_key;
+            return vec![];
         }
-        return vec![];
-    }
-    if app.too_small() {
         // Nothing can be seen, so nothing may change; quitting still works.
-        if ctrl_c || k.code == KeyCode::Char('q') {
-            return request_quit(app);
-        }
-        return vec![];
-    }
-    if app.popup.is_some() {
-        return on_popup_key(app, k);
-    }
-    if app.wizard.is_some() {
-        return on_wizard_key(app, k);
-    }
-    if app.filter_typing {
-        return on_filter_key(app, k);
-    }
-    if app.editing {
-        return on_edit_key(app, k);
+        Mode::TooSmall if quit_key => return request_quit(app),
+        Mode::TooSmall => return vec![],
+        Mode::Popup => return on_popup_key(app, k),
+        Mode::Wizard => return on_wizard_key(app, k),
+        Mode::Filter => return on_filter_key(app, k),
+        Mode::Editing => return on_edit_key(app, k),
+        Mode::Browse => {}
     }
     let ctx = if app.focus == Focus::List {
         Ctx::List

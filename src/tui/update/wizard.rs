@@ -1,6 +1,7 @@
 //! Keys of the guided setup.
 
 use super::*;
+use crate::tui::wizard::ReviewChoice;
 
 /// Opens the guided setup (and probes the secret backend, so the key step can warn).
 pub fn start_wizard(app: &mut App) -> Vec<Effect> {
@@ -91,11 +92,11 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 app.wizard = None;
             }
         }
-        (Step::Review, KeyCode::Left | KeyCode::BackTab) => w.choice = (w.choice + 2) % 3,
-        (Step::Review, KeyCode::Right | KeyCode::Tab) => w.choice = (w.choice + 1) % 3,
+        (Step::Review, KeyCode::Left | KeyCode::BackTab) => w.choice = w.choice.moved(-1),
+        (Step::Review, KeyCode::Right | KeyCode::Tab) => w.choice = w.choice.moved(1),
         (Step::Review, KeyCode::Esc) => w.advance(-1),
-        (Step::Review, KeyCode::Char('s')) => return wizard_finish(app, 0),
-        (Step::Review, KeyCode::Char('e')) => return wizard_finish(app, 1),
+        (Step::Review, KeyCode::Char('s')) => return wizard_finish(app, ReviewChoice::Save),
+        (Step::Review, KeyCode::Char('e')) => return wizard_finish(app, ReviewChoice::Edit),
         (Step::Review, KeyCode::Char('t')) => {
             let f = w.form.as_mut().expect("review has a form");
             return vec![test_effect(TestTarget::Wizard, f, &mut app.pending)];
@@ -159,18 +160,21 @@ pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
     (w.form().field_spec(i).kind == FieldKind::Enum).then_some(i)
 }
 
-pub(super) fn wizard_finish(app: &mut App, choice: usize) -> Vec<Effect> {
+pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> {
     let w = app.wizard.take().expect("checked");
     match choice {
-        0 | 1 => {
+        ReviewChoice::Save | ReviewChoice::Edit => {
             let mut form = w.form.clone().expect("review has a form");
             let id = EntryId::New(app.next_new);
             app.next_new += 1;
-            if choice == 0
+            if choice == ReviewChoice::Save
                 && let Some(e) = form.errors().first()
             {
                 app.set_status(Level::Error, s::invalid_save(&e.message));
-                app.wizard = Some(Wizard { choice: 1, ..w });
+                app.wizard = Some(Wizard {
+                    choice: ReviewChoice::Edit,
+                    ..w
+                });
                 return vec![];
             }
             if let Some(row) = w.first_error_row() {
@@ -179,9 +183,13 @@ pub(super) fn wizard_finish(app: &mut App, choice: usize) -> Vec<Effect> {
             app.drafts.push((id.clone(), form));
             app.selected = Some(id);
             app.focus = Focus::Form;
-            if choice == 0 { save(app) } else { vec![] }
+            if choice == ReviewChoice::Save {
+                save(app)
+            } else {
+                vec![]
+            }
         }
-        // Cancel: the wizard is closed on purpose; nothing was saved.
-        _ => vec![],
+        // The wizard is closed on purpose; nothing was saved.
+        ReviewChoice::Cancel => vec![],
     }
 }
