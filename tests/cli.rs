@@ -150,22 +150,8 @@ fn deleting_and_renaming_move_the_keychain_entries() {
         .nth(1)
         .unwrap()
         .to_string();
-    let k = keyring();
     // Every keychain item of this connection's secret, whatever its generation.
-    let lookup = |conn: &str| -> Vec<String> {
-        let o = std::process::Command::new("secret-tool")
-            .args(["search", "--all", "service", "aiconn"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stderr)
-            .lines()
-            .chain(String::from_utf8_lossy(&o.stdout).lines())
-            .filter_map(|l| l.strip_prefix("attribute.username = "))
-            .filter(|u| u.starts_with(&format!("{ns}/{conn}/api_key")))
-            .map(str::to_string)
-            .collect()
-    };
+    let lookup = |conn: &str| keychain_accounts(&format!("{ns}/{conn}/api_key"));
     assert!(lookup("s1").is_empty(), "old keychain entry left behind");
     assert_eq!(lookup("s2").len(), 1, "renamed entry missing");
     assert_eq!(cmd(d.path(), &["delete", "s2", "--yes"]).code, 0);

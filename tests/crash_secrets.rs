@@ -96,22 +96,7 @@ fn check_consistent(dir: &Path, backend: Backend, round: usize) -> usize {
 /// The accounts the backend holds under this config dir's namespace.
 fn stored_accounts(dir: &Path, backend: Backend, ns: &str) -> BTreeSet<String> {
     match backend {
-        Backend::Keychain => {
-            let k = keyring();
-            let o = Command::new("secret-tool")
-                .args(["search", "--all", "service", "aiconn"])
-                .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
-                .output()
-                .unwrap();
-            // secret-tool prints attributes on stderr and secrets on stdout; read only the names.
-            String::from_utf8_lossy(&o.stderr)
-                .lines()
-                .chain(String::from_utf8_lossy(&o.stdout).lines())
-                .filter_map(|l| l.strip_prefix("attribute.username = "))
-                .filter(|u| u.starts_with(&format!("{ns}/")))
-                .map(str::to_string)
-                .collect()
-        }
+        Backend::Keychain => keychain_accounts(&format!("{ns}/")).into_iter().collect(),
         Backend::Vault => {
             use std::io::Read;
             let bytes = std::fs::read(dir.join("secrets.age")).unwrap_or_default();

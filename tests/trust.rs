@@ -145,20 +145,8 @@ fn run_and_env_refuse_names_that_take_over_the_child() {
 #[test]
 fn a_secret_the_keychain_lost_is_an_error_for_run_and_env() {
     let t = tempfile::tempdir().unwrap();
-    let key = format!("api_key={KEY}");
-    create(
-        t.path(),
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--set",
-            "base_url=https://api.openai.com/v1",
-            "--set",
-            &key,
-        ],
-    );
+    let o = cmd(t.path(), &fixtures::refs(&fixtures::openai("c", KEY)));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     // Remove every aiconn item of the test keyring behind aiconn's back.
     let k = keyring();
     let st = std::process::Command::new("secret-tool")
@@ -438,20 +426,8 @@ fn smaller_leaks_are_closed() {
 #[test]
 fn export_with_env_secrets_then_import_resolves_the_variable() {
     let t = tempfile::tempdir().unwrap();
-    let key = format!("api_key={KEY}");
-    create(
-        t.path(),
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--set",
-            "base_url=https://api.openai.com/v1",
-            "--set",
-            &key,
-        ],
-    );
+    let o = cmd(t.path(), &fixtures::refs(&fixtures::openai("c", KEY)));
+    assert_eq!(o.code, 0, "{}", o.stderr);
     let out = t.path().join("out");
     let o = cmd(
         t.path(),

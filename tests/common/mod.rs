@@ -166,6 +166,25 @@ pub fn create(dir: &Path, args: &[&str]) {
     assert_eq!(o.code, 0, "create {args:?}: {}", o.stderr);
 }
 
+/// Every account name aiconn has in the test keyring that starts with `prefix` (read with
+/// `secret-tool`, independently of aiconn).
+pub fn keychain_accounts(prefix: &str) -> Vec<String> {
+    let k = keyring();
+    let o = Command::new("secret-tool")
+        .args(["search", "--all", "service", "aiconn"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &k.bus)
+        .output()
+        .unwrap();
+    // secret-tool prints attributes on stderr and secrets on stdout; read only the names.
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .chain(String::from_utf8_lossy(&o.stdout).lines())
+        .filter_map(|l| l.strip_prefix("attribute.username = "))
+        .filter(|u| u.starts_with(prefix))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Polls `ready` until it holds (at most `timeout`); a test waits for a condition, never for a
 /// fixed time. Returns whether it held.
 pub fn wait_until(timeout: std::time::Duration, ready: impl Fn() -> bool) -> bool {
