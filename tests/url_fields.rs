@@ -302,3 +302,22 @@ fn the_readme_table_matches_the_catalogue() {
         }
     }
 }
+
+#[test]
+fn a_url_right_for_its_field_does_not_warn_but_a_real_problem_still_does() {
+    for (ty, url) in [
+        ("qdrant", "http://localhost:6333"),
+        ("open_ai", "http://localhost:11434/v1"),
+        ("weaviate", "https://my-cluster.weaviate.cloud"),
+        (
+            "azure_ai_services",
+            "https://contoso.cognitiveservices.azure.com/",
+        ),
+    ] {
+        assert!(!classify_for_type(url, ty).warns(), "{ty} {url}");
+    }
+    // Plain http to another host fits the qdrant field's shape, and still warns.
+    assert!(classify_for_type("http://qdrant.example.test:6333", "qdrant").warns());
+    // Wrong for the field: warns.
+    assert!(classify_for_type("https://contoso.search.windows.net", "qdrant").warns());
+}

@@ -195,6 +195,7 @@ fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {
         tip,
         had_request_path: f.had_request_path,
         mismatch,
+        fits: false,
     };
     redact(&mut r, secrets);
     r

@@ -208,6 +208,7 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
     match verdict {
         Verdict::Right | Verdict::Acceptable => {
             r.mismatch = false;
+            r.fits = true;
             // A value right for its field is stored as given: no fix, and --normalize keeps it.
             if !r.had_request_path {
                 r.normalized_base = Some(input.trim().to_string());

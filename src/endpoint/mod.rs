@@ -103,6 +103,9 @@ pub struct Reading {
     /// The kind does not fit the field it was typed into (type-aware reading).
     #[serde(skip)]
     pub mismatch: bool,
+    /// The field's catalogue entry calls this URL right or acceptable there.
+    #[serde(skip)]
+    pub fits: bool,
 }
 
 /// Flags that are only informational: they never make a reading a warning by themselves.
@@ -112,6 +115,9 @@ const QUIET_FLAGS: &[Flag] = &[
     Flag::UppercaseHost,
     Flag::DefaultPort,
 ];
+
+/// Flags that only describe an unrecognized host: no warning when the field expects one.
+const FITTING_FLAGS: &[Flag] = &[Flag::LocalProxy, Flag::NonstandardPort, Flag::GatewayHost];
 
 impl Reading {
     pub fn has(&self, flag: Flag) -> bool {
@@ -126,6 +132,14 @@ impl Reading {
 
     /// True when the user should be told (stderr in the CLI, a warning colour in the TUI).
     pub fn warns(&self) -> bool {
+        if self.fits {
+            // Right for its field: only a real problem warns, not "a local server" or "a
+            // host we do not know" (the field says that is what belongs here).
+            return self
+                .flags
+                .iter()
+                .any(|f| !QUIET_FLAGS.contains(f) && !FITTING_FLAGS.contains(f));
+        }
         matches!(self.kind, Kind::Invalid | Kind::Unknown)
             || self.mismatch
             || self.flags.iter().any(|f| !QUIET_FLAGS.contains(f))
