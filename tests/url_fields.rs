@@ -204,6 +204,15 @@ fn local_servers_are_named_and_the_v1_suffix_explained() {
         assert!(r.hint.contains(name), "{url}: {}", r.hint);
     }
     let r = classify_for_type("http://localhost:11434", "open_ai");
+    assert!(
+        r.mismatch && r.warns(),
+        "the right server, but clients need /v1"
+    );
+    assert_eq!(
+        r.normalized_base.as_deref(),
+        Some("http://localhost:11434/v1"),
+        "f fixes it"
+    );
     assert!(r.tip.unwrap().contains("http://localhost:11434/v1"));
 }
 

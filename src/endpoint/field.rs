@@ -204,6 +204,22 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
     }
     let all = shapes(input, &r);
     let (verdict, shape) = verdict(field, &all);
+    // A local OpenAI-compatible server without /v1: the right server, but OpenAI clients add
+    // /chat/completions to the base and get 404, so the fix is the /v1 suffix.
+    if let (Shape::LocalServer(s), Some((_, _, path))) = (shape, parts(input))
+        && path != "/v1"
+    {
+        let fixed = format!("{}/v1", input.trim().trim_end_matches('/'));
+        r.mismatch = true;
+        r.fits = false;
+        r.hint = format!(
+            "{} · OpenAI clients need its /v1 suffix",
+            Shape::LocalServer(s).label()
+        );
+        r.tip = Some(format!("Fix: {}", for_terminal(&fixed)));
+        r.normalized_base = Some(fixed);
+        return r;
+    }
     let expect = field.expect.as_deref().unwrap_or("");
     match verdict {
         Verdict::Right | Verdict::Acceptable => {
