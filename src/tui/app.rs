@@ -323,6 +323,31 @@ impl App {
         }
     }
 
+    /// The keymap context of the current mode: where key presses are looked up, and what the
+    /// bottom bar shows.
+    pub fn key_ctx(&self) -> super::keymap::Ctx {
+        use super::keymap::Ctx;
+        use super::wizard::Step;
+        match self.mode() {
+            Mode::Popup => match &self.popup {
+                Some(Popup::Help { .. }) => Ctx::Help,
+                Some(Popup::PickType { .. }) => Ctx::PickType,
+                Some(Popup::Input { .. }) => Ctx::Input,
+                _ => Ctx::Confirm,
+            },
+            Mode::Wizard => match self.wizard.as_ref().map(|w| w.step) {
+                Some(Step::Type) => Ctx::WizardPick,
+                Some(Step::Extras) => Ctx::WizardExtras,
+                Some(Step::Review) => Ctx::WizardReview,
+                _ => Ctx::WizardText,
+            },
+            Mode::Filter => Ctx::Filter,
+            Mode::Editing => Ctx::Editing,
+            _ if self.focus == Focus::List => Ctx::List,
+            _ => Ctx::Form,
+        }
+    }
+
     pub fn too_small(&self) -> bool {
         self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
     }

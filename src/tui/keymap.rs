@@ -11,6 +11,67 @@ pub enum Ctx {
     Form,
     /// Typing into a field.
     Editing,
+    /// Typing into the `/` filter.
+    Filter,
+    /// A yes/no question.
+    Confirm,
+    /// The type picker of `n`.
+    PickType,
+    /// A one-line input (rename, a new row's key, the vault passphrase).
+    Input,
+    /// The help screen.
+    Help,
+    /// Guided setup: picking the service.
+    WizardPick,
+    /// Guided setup: typing the name, the endpoint or the key.
+    WizardText,
+    /// Guided setup: the other settings.
+    WizardExtras,
+    /// Guided setup: the review.
+    WizardReview,
+}
+
+impl Ctx {
+    /// Only the list and the form fall back to the global bindings.
+    fn has_global(self) -> bool {
+        matches!(self, Ctx::List | Ctx::Form)
+    }
+
+    /// The help screen's heading for the context.
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Global => "Everywhere",
+            Ctx::List => "List",
+            Ctx::Form => "Form",
+            Ctx::Editing => "Typing in a field",
+            Ctx::Filter => "Filter (/)",
+            Ctx::Confirm => "Questions",
+            Ctx::PickType => "Picking a type (n)",
+            Ctx::Input => "One-line input (rename, new row, passphrase)",
+            Ctx::Help => "This help",
+            Ctx::WizardPick => "Guided setup: service",
+            Ctx::WizardText => "Guided setup: name, endpoint, key",
+            Ctx::WizardExtras => "Guided setup: other settings",
+            Ctx::WizardReview => "Guided setup: review",
+        }
+    }
+
+    /// Every context, in the help screen's order.
+    pub const ALL: [Ctx; 13] = [
+        Ctx::List,
+        Ctx::Form,
+        Ctx::Editing,
+        Ctx::Global,
+        Ctx::Filter,
+        Ctx::Confirm,
+        Ctx::PickType,
+        Ctx::Input,
+        Ctx::Help,
+        Ctx::WizardPick,
+        Ctx::WizardText,
+        Ctx::WizardExtras,
+        Ctx::WizardReview,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +107,20 @@ pub enum Cmd {
     Right,
     /// End text entry and keep what was typed (never discards: tmux delays Esc).
     Commit,
+    /// Take the highlighted choice (a popup's button, a picked type, the input's text).
+    Choose,
+    /// Close without doing anything.
+    Cancel,
+    Yes,
+    No,
+    /// Switch a question's highlighted answer.
+    Toggle,
+    PageUp,
+    PageDown,
+    /// Guided setup: the next step.
+    Next,
+    /// Guided setup, key step: keep secrets in the encrypted vault instead.
+    UseVault,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -126,6 +201,49 @@ pub static BINDINGS: &[Binding] = &[
     b!(Editing, [ctrl('s')], Save, Some("save"), "keep the text and save", true),
     b!(Editing, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
     b!(Editing, [ctrl('r')], Reveal, Some("reveal"), "show or hide what you type in a secret", false),
+    b!(Filter, [k(KeyCode::Enter)], Commit, Some("keep filter"), "keep the filter and go back to the list", false),
+    b!(Filter, [k(KeyCode::Esc)], Cancel, Some("clear"), "clear the filter", false),
+    b!(Filter, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
+    b!(Confirm, [k(KeyCode::Enter)], Choose, Some("choose"), "take the highlighted answer (No is preselected)", false),
+    b!(Confirm, [k(KeyCode::Esc), c('n')], No, Some("cancel"), "no", false),
+    b!(Confirm, [c('y')], Yes, None, "yes", false),
+    b!(Confirm, [k(KeyCode::Left), k(KeyCode::Right), k(KeyCode::Tab), k(KeyCode::BackTab), c('h'), c('l')], Toggle, None, "switch between No and Yes", false),
+    b!(PickType, [k(KeyCode::Up), c('k')], Up, None, "previous type", false),
+    b!(PickType, [k(KeyCode::Down), c('j')], Down, None, "next type", false),
+    b!(PickType, [k(KeyCode::Enter)], Choose, Some("choose"), "create a connection of this type", false),
+    b!(PickType, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close", false),
+    b!(Input, [k(KeyCode::Enter)], Choose, Some("choose"), "take what was typed", false),
+    b!(Input, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close without changing anything", false),
+    b!(Input, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
+    b!(Help, [k(KeyCode::Up), c('k')], Up, Some("scroll"), "scroll up", false),
+    b!(Help, [k(KeyCode::Down), c('j')], Down, None, "scroll down", false),
+    b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),
+    b!(Help, [k(KeyCode::PageUp)], PageUp, None, "a page up", false),
+    b!(Help, [k(KeyCode::Esc), c('?'), c('q'), k(KeyCode::Enter)], Cancel, Some("close"), "close the help", false),
+    b!(WizardPick, [k(KeyCode::Up), c('k')], Up, None, "previous service", false),
+    b!(WizardPick, [k(KeyCode::Down), c('j')], Down, None, "next service", false),
+    b!(WizardPick, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "take this service, go on", false),
+    b!(WizardPick, [k(KeyCode::Esc)], Back, Some("back"), "leave the guided setup (asks if anything was typed)", false),
+    b!(WizardPick, [ctrl('c')], Quit, Some("quit"), "quit", false),
+    b!(WizardText, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "go on (a pasted Target URI: Enter stores its base first)", false),
+    b!(WizardText, [k(KeyCode::Esc), k(KeyCode::BackTab)], Back, Some("back"), "the previous step (what was typed is kept)", false),
+    b!(WizardText, [ctrl('v')], UseVault, None, "key step, no keychain: keep secrets in the vault", false),
+    b!(WizardText, [ctrl('c')], Quit, Some("quit"), "quit", false),
+    b!(WizardExtras, [k(KeyCode::Up)], Up, None, "previous setting", false),
+    b!(WizardExtras, [k(KeyCode::Down)], Down, None, "next setting", false),
+    b!(WizardExtras, [k(KeyCode::Left)], Left, None, "previous choice", false),
+    b!(WizardExtras, [k(KeyCode::Right)], Right, None, "next choice", false),
+    b!(WizardExtras, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "next setting, then the review", false),
+    b!(WizardExtras, [k(KeyCode::Esc), k(KeyCode::BackTab)], Back, Some("back"), "the previous step", false),
+    b!(WizardExtras, [ctrl('c')], Quit, Some("quit"), "quit", false),
+    b!(WizardReview, [k(KeyCode::Left), k(KeyCode::BackTab)], Left, None, "previous button", false),
+    b!(WizardReview, [k(KeyCode::Right), k(KeyCode::Tab)], Right, None, "next button", false),
+    b!(WizardReview, [k(KeyCode::Enter)], Choose, Some("choose"), "take the highlighted button", false),
+    b!(WizardReview, [c('s')], Save, Some("save"), "save now", false),
+    b!(WizardReview, [c('e')], Edit, None, "open it in the editor, unsaved", false),
+    b!(WizardReview, [c('t')], Test, Some("test"), "test the connection", false),
+    b!(WizardReview, [k(KeyCode::Esc)], Back, Some("back"), "the previous step", false),
+    b!(WizardReview, [ctrl('c')], Quit, Some("quit"), "quit", false),
 ];
 
 fn matches(key: &Key, ev: &KeyEvent) -> bool {
@@ -147,9 +265,10 @@ pub fn lookup(ctx: Ctx, ev: &KeyEvent) -> Option<Cmd> {
             .find(|b| b.ctx == c && b.keys.iter().any(|k| matches(k, ev)))
             .map(|b| b.cmd)
     };
-    match ctx {
-        Ctx::Editing => find(Ctx::Editing),
-        other => find(other).or_else(|| find(Ctx::Global)),
+    if ctx.has_global() {
+        find(ctx).or_else(|| find(Ctx::Global))
+    } else {
+        find(ctx)
     }
 }
 
@@ -179,10 +298,11 @@ pub fn key_label(key: &Key) -> String {
 
 /// `(keys, hint)` pairs for the bar in `ctx`: the context's own, then the global ones.
 pub fn hints(ctx: Ctx, readonly: bool) -> Vec<(String, &'static str)> {
-    let ctxs: &[Ctx] = if ctx == Ctx::Editing {
-        &[Ctx::Editing]
+    let with_global = [ctx, Ctx::Global];
+    let ctxs: &[Ctx] = if ctx.has_global() {
+        &with_global
     } else {
-        &[ctx, Ctx::Global]
+        std::slice::from_ref(&ctx)
     };
     ctxs.iter()
         .flat_map(|c| BINDINGS.iter().filter(move |b| b.ctx == *c))

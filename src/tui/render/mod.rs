@@ -7,7 +7,7 @@ mod theme;
 mod wizard;
 
 use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
-use super::keymap::{Ctx, hints};
+use super::keymap::hints;
 use super::strings as s;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -135,32 +135,9 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     f.render_widget(Paragraph::new(line), r);
 }
 
-/// The context whose keys the bar shows.
-pub fn key_ctx(app: &App) -> Ctx {
-    if app.editing {
-        Ctx::Editing
-    } else if app.focus == Focus::List {
-        Ctx::List
-    } else {
-        Ctx::Form
-    }
-}
-
 fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    use super::app::{Mode, Popup};
-    let pairs: Vec<(String, &str)> = match app.mode() {
-        Mode::Popup if matches!(app.popup, Some(Popup::Help { .. })) => {
-            vec![("↑↓".into(), "scroll"), ("Esc".into(), "close")]
-        }
-        Mode::Popup => vec![("Enter".into(), "choose"), ("Esc".into(), "cancel")],
-        Mode::Wizard => vec![
-            ("Enter".into(), "next"),
-            ("Esc".into(), "back"),
-            ("^C".into(), "quit"),
-        ],
-        Mode::Filter => vec![("Enter".into(), "keep filter"), ("Esc".into(), "clear")],
-        _ => hints(key_ctx(app), app.readonly),
-    };
+    // Built from the keymap for the current mode: it cannot disagree with the bindings.
+    let pairs = hints(app.key_ctx(), app.readonly);
     let mut spans = Vec::new();
     let mut width = 0usize;
     for (k, h) in pairs {

@@ -1,7 +1,7 @@
 //! Popups: confirmations ("No" preselected), the type picker, one-line inputs, help.
 
+use super::centered;
 use super::theme::Theme;
-use super::{centered, key_ctx};
 use crate::sanitize::for_terminal;
 use crate::tui::app::{App, Confirm, InputFor, Popup};
 use crate::tui::form::text_of;
@@ -122,14 +122,17 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             );
             let inner = frame(f, r, s::HELP_TITLE, theme);
             let mut lines = Vec::new();
-            let current = key_ctx(app);
-            for (ctx, title) in [
-                (Ctx::List, "List"),
-                (Ctx::Form, "Form"),
-                (Ctx::Editing, "Typing in a field"),
-                (Ctx::Global, "Everywhere"),
-            ] {
-                let mark = if ctx == current { " (here)" } else { "" };
+            // The help covers the screen it was opened from: that context is marked.
+            let current = if app.wizard.is_some() || app.editing {
+                None
+            } else if app.focus == crate::tui::app::Focus::List {
+                Some(Ctx::List)
+            } else {
+                Some(Ctx::Form)
+            };
+            for ctx in Ctx::ALL {
+                let title = ctx.title();
+                let mark = if Some(ctx) == current { " (here)" } else { "" };
                 lines.push(Line::from(Span::styled(
                     format!("{title}{mark}"),
                     theme.title(),

@@ -6,32 +6,25 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let popup = app.popup.take().expect("checked");
     match popup {
         Popup::Help { scroll } => {
-            let scroll = match k.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                    return vec![];
-                }
-                KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
-                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-                KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
-                KeyCode::PageUp => scroll.saturating_sub(10),
+            let scroll = match lookup(Ctx::Help, &k) {
+                Some(Cmd::Cancel) => return vec![],
+                Some(Cmd::Down) => scroll.saturating_add(1),
+                Some(Cmd::Up) => scroll.saturating_sub(1),
+                Some(Cmd::PageDown) => scroll.saturating_add(10),
+                Some(Cmd::PageUp) => scroll.saturating_sub(10),
                 _ => scroll,
             };
             app.popup = Some(Popup::Help { scroll });
             vec![]
         }
-        Popup::Confirm { what, yes } => match k.code {
-            KeyCode::Left
-            | KeyCode::Right
-            | KeyCode::Tab
-            | KeyCode::BackTab
-            | KeyCode::Char('h')
-            | KeyCode::Char('l') => {
+        Popup::Confirm { what, yes } => match lookup(Ctx::Confirm, &k) {
+            Some(Cmd::Toggle) => {
                 app.popup = Some(Popup::Confirm { what, yes: !yes });
                 vec![]
             }
-            KeyCode::Char('y') => confirmed(app, what),
-            KeyCode::Enter if yes => confirmed(app, what),
-            KeyCode::Enter | KeyCode::Esc | KeyCode::Char('n') => vec![],
+            Some(Cmd::Yes) => confirmed(app, what),
+            Some(Cmd::Choose) if yes => confirmed(app, what),
+            Some(Cmd::Choose | Cmd::No) => vec![],
             _ => {
                 app.popup = Some(Popup::Confirm { what, yes });
                 vec![]
@@ -39,18 +32,18 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         },
         Popup::PickType { cursor } => {
             let n = type_order().len();
-            match k.code {
-                KeyCode::Up | KeyCode::Char('k') => {
+            match lookup(Ctx::PickType, &k) {
+                Some(Cmd::Up) => {
                     app.popup = Some(Popup::PickType {
                         cursor: cursor.saturating_sub(1),
                     })
                 }
-                KeyCode::Down | KeyCode::Char('j') => {
+                Some(Cmd::Down) => {
                     app.popup = Some(Popup::PickType {
                         cursor: (cursor + 1).min(n - 1),
                     })
                 }
-                KeyCode::Enter => {
+                Some(Cmd::Choose) => {
                     let spec = type_order()[cursor];
                     let id = EntryId::New(app.next_new);
                     app.next_new += 1;
@@ -59,7 +52,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                     app.focus = Focus::Form;
                     app.editing = true;
                 }
-                KeyCode::Esc => {}
+                Some(Cmd::Cancel) => {}
                 _ => app.popup = Some(Popup::PickType { cursor }),
             }
             vec![]
@@ -68,9 +61,13 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             for_,
             mut input,
             error,
-        } => match k.code {
-            KeyCode::Esc => vec![],
-            KeyCode::Enter => {
+        } => match lookup(Ctx::Input, &k) {
+            Some(Cmd::Cancel) => vec![],
+            Some(Cmd::Quit) => {
+                app.popup = Some(Popup::Input { for_, input, error });
+                request_quit(app)
+            }
+            Some(Cmd::Choose) => {
                 let text = text_of(&input).trim().to_string();
                 match &for_ {
                     InputFor::Rename(old) => {
@@ -174,9 +171,6 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 }
             }
             _ => {
-                if lookup(Ctx::Editing, &k) == Some(Cmd::Quit) {
-                    return request_quit(app);
-                }
                 input.input(k);
                 app.popup = Some(Popup::Input { for_, input, error });
                 vec![]

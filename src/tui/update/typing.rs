@@ -123,18 +123,21 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 }
 
 pub(super) fn on_filter_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
-    match k.code {
-        KeyCode::Enter => app.filter_typing = false,
-        KeyCode::Esc => {
+    match lookup(Ctx::Filter, &k) {
+        Some(Cmd::Commit) => app.filter_typing = false,
+        Some(Cmd::Cancel) => {
             app.filter_typing = false;
             app.filter.clear();
         }
-        KeyCode::Backspace => {
-            app.filter.pop();
-        }
-        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),
-        KeyCode::Char('c') => return request_quit(app),
-        _ => {}
+        Some(Cmd::Quit) => return request_quit(app),
+        // Unbound keys are the filter's text.
+        _ => match k.code {
+            KeyCode::Backspace => {
+                app.filter.pop();
+            }
+            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),
+            _ => {}
+        },
     }
     app.fix_selection();
     vec![]

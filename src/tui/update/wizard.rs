@@ -53,27 +53,29 @@ pub fn offer_vault(app: &mut App) {
 }
 
 pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
-    let w = app.wizard.as_mut().expect("checked");
-    if lookup(Ctx::Editing, &k) == Some(Cmd::Quit) {
-        return request_quit(app);
-    }
-    let ctrl_v = k.code == KeyCode::Char('v') && k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl_v
-        && w.step == Step::Key
-        && matches!(app.backend, Some(Err(_)))
-        && app.backend_name != "vault"
-    {
-        offer_vault(app);
-        return vec![];
-    }
-    match (w.step, k.code) {
-        (Step::Type, KeyCode::Up | KeyCode::Char('k')) => {
-            w.type_cursor = w.type_cursor.saturating_sub(1)
+    // Every key is looked up in the keymap for this step (the bar and `?` show the same
+    // table); unbound keys are the step's text.
+    let cmd = lookup(app.key_ctx(), &k);
+    match cmd {
+        Some(Cmd::Quit) => return request_quit(app),
+        Some(Cmd::UseVault) => {
+            if app.wizard.as_ref().is_some_and(|w| w.step == Step::Key)
+                && matches!(app.backend, Some(Err(_)))
+                && app.backend_name != "vault"
+            {
+                offer_vault(app);
+            }
+            return vec![];
         }
-        (Step::Type, KeyCode::Down | KeyCode::Char('j')) => {
+        _ => {}
+    }
+    let w = app.wizard.as_mut().expect("checked");
+    match (w.step, cmd) {
+        (Step::Type, Some(Cmd::Up)) => w.type_cursor = w.type_cursor.saturating_sub(1),
+        (Step::Type, Some(Cmd::Down)) => {
             w.type_cursor = (w.type_cursor + 1).min(type_order().len() - 1)
         }
-        (Step::Type, KeyCode::Enter | KeyCode::Tab) => {
+        (Step::Type, Some(Cmd::Next)) => {
             let spec = type_order()[w.type_cursor];
             // Keep what was typed if the same type is picked again after going back.
             if w.form.as_ref().is_none_or(|f| f.spec.id != spec.id) {
@@ -81,7 +83,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             }
             w.advance(1);
         }
-        (Step::Type, KeyCode::Esc) => {
+        (Step::Type, Some(Cmd::Back)) => {
             // Leaving loses what was typed on later steps: ask, as for any discard.
             if w.form.is_some() {
                 app.popup = Some(Popup::Confirm {
@@ -92,47 +94,44 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 app.wizard = None;
             }
         }
-        (Step::Review, KeyCode::Left | KeyCode::BackTab) => w.choice = w.choice.moved(-1),
-        (Step::Review, KeyCode::Right | KeyCode::Tab) => w.choice = w.choice.moved(1),
-        (Step::Review, KeyCode::Esc) => w.advance(-1),
-        (Step::Review, KeyCode::Char('s')) => return wizard_finish(app, ReviewChoice::Save),
-        (Step::Review, KeyCode::Char('e')) => return wizard_finish(app, ReviewChoice::Edit),
-        (Step::Review, KeyCode::Char('t')) => {
+        (Step::Review, Some(Cmd::Left)) => w.choice = w.choice.moved(-1),
+        (Step::Review, Some(Cmd::Right)) => w.choice = w.choice.moved(1),
+        (Step::Review, Some(Cmd::Save)) => return wizard_finish(app, ReviewChoice::Save),
+        (Step::Review, Some(Cmd::Edit)) => return wizard_finish(app, ReviewChoice::Edit),
+        (Step::Review, Some(Cmd::Test)) => {
             let f = w.form.as_mut().expect("review has a form");
             return vec![test_effect(TestTarget::Wizard, f, &mut app.pending)];
         }
-        (Step::Review, KeyCode::Enter) => {
+        (Step::Review, Some(Cmd::Choose)) => {
             let c = w.choice;
             return wizard_finish(app, c);
         }
-        (Step::Extras, KeyCode::Up) => w.extras_focus = w.extras_focus.saturating_sub(1),
-        (Step::Extras, KeyCode::Down) => {
+        (Step::Extras, Some(Cmd::Up)) => w.extras_focus = w.extras_focus.saturating_sub(1),
+        (Step::Extras, Some(Cmd::Down)) => {
             w.extras_focus = (w.extras_focus + 1).min(w.extras().len().saturating_sub(1))
         }
-        (Step::Extras, KeyCode::Enter | KeyCode::Tab) if w.extras_focus + 1 < w.extras().len() => {
+        (Step::Extras, Some(Cmd::Next)) if w.extras_focus + 1 < w.extras().len() => {
             w.extras_focus += 1
         }
-        (_, KeyCode::Esc | KeyCode::BackTab) => w.advance(-1),
-        (Step::Endpoint, KeyCode::Enter | KeyCode::Tab)
-            if w.notice.is_none() && wizard_fixable(w) =>
-        {
+        (_, Some(Cmd::Back)) => w.advance(-1),
+        (Step::Endpoint, Some(Cmd::Next)) if w.notice.is_none() && wizard_fixable(w) => {
             // First Enter on a pasted Target URI stores its base and says so; the next goes on.
             let f = w.form.as_mut().expect("form");
             f.apply_fix();
             let (i, _) = f.reading().expect("fixable has a reading");
             w.notice = Some(super::s::stored_the_base(&text_of(&f.fields[i].input)));
         }
-        (_, KeyCode::Enter | KeyCode::Tab) => match w.check() {
+        (_, Some(Cmd::Next)) => match w.check() {
             Ok(()) => w.advance(1),
             Err(e) => w.error = Some(e),
         },
-        (Step::Extras, KeyCode::Left | KeyCode::Right) if wizard_enum(w).is_some() => {
+        (Step::Extras, Some(c @ (Cmd::Left | Cmd::Right))) if wizard_enum(w).is_some() => {
             let i = wizard_enum(w).expect("checked");
             let f = w.form.as_mut().expect("form");
             let spec = f.field_spec(i);
             let cur = text_of(&f.fields[i].input);
             let pos = spec.values.iter().position(|v| *v == cur).unwrap_or(0);
-            let next = if k.code == KeyCode::Right {
+            let next = if c == Cmd::Right {
                 pos + 1
             } else {
                 pos + spec.values.len() - 1
