@@ -543,3 +543,25 @@ fn the_fix_fills_api_version_only_when_the_user_set_none() {
     assert_eq!(saved.values["api_version"], "2025-01-01-preview");
     assert_eq!(saved.values["api_base"], "https://contoso.openai.azure.com");
 }
+
+#[test]
+fn the_working_count_follows_effects_started_and_reported() {
+    let mut app = app_with(vec![aoai("prod")]);
+    key(&mut app, KeyCode::Enter);
+    let fx = ch(&mut app, 't');
+    assert_eq!(fx.len(), 1);
+    assert_eq!(app.pending, 1, "one piece of work started");
+    let target = match &fx[0] {
+        Effect::Test { target, .. } => target.clone(),
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut app,
+        Action::Tested {
+            target,
+            ok: true,
+            message: "OK".into(),
+        },
+    );
+    assert_eq!(app.pending, 0, "and reported back");
+}

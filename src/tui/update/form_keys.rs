@@ -41,10 +41,8 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Edit => return edit_focused(app),
         Cmd::Reveal => return reveal(app),
         Cmd::Test => {
-            let mut pending = app.pending;
             let f = app.ensure_draft(&id).expect("selected exists");
-            let e = test_effect(TestTarget::Entry(id.clone()), f, &mut pending);
-            app.pending = pending;
+            let e = test_effect(TestTarget::Entry(id.clone()), f);
             return vec![e];
         }
         Cmd::Fix => {
@@ -104,10 +102,9 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
 }
 
 /// A test of what the form holds now (saved or not).
-pub(super) fn test_effect(target: TestTarget, f: &mut Form, pending: &mut usize) -> Effect {
+pub(super) fn test_effect(target: TestTarget, f: &mut Form) -> Effect {
     let (conn, secrets) = f.to_connection();
     f.test = Some((true, crate::tui::strings::TESTING.into()));
-    *pending += 1;
     let stored_name = f
         .base
         .as_ref()
@@ -183,7 +180,6 @@ pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
     if sec.stored && !sec.typed && sec.loaded.is_none() {
         // Loaded from the keychain only now, on an explicit key press.
         if let Some(conn) = stored {
-            app.pending += 1;
             return vec![Effect::LoadSecret { conn, field: key }];
         }
     }
@@ -217,7 +213,6 @@ pub(super) fn save(app: &mut App) -> Vec<Effect> {
     };
 
     let copy_secrets_from = f.copy_secrets_from.clone();
-    app.pending += 1;
     vec![Effect::Save {
         id,
         conn,

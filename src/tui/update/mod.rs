@@ -21,9 +21,17 @@ use wizard::{mark_typed_wizard, on_wizard_key, wizard_input};
 pub use wizard::{offer_vault, start_wizard};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    // The "working…" count, kept in this one place: every effect started is one more piece of
+    // work, and every report from the worker is one less.
     if action.reports_effect() {
         app.pending = app.pending.saturating_sub(1);
     }
+    let effects = step(app, action);
+    app.pending += effects.len();
+    effects
+}
+
+fn step(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Resize(w, h) => {
             app.size = (w, h);

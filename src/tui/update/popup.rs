@@ -82,7 +82,6 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         if text == *old {
                             return vec![];
                         }
-                        app.pending += 1;
                         vec![Effect::Rename {
                             old: old.clone(),
                             new: text,
@@ -123,7 +122,6 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             app.popup = retry(super::s::PASSPHRASES_DIFFER);
                             return vec![];
                         }
-                        app.pending += 1;
                         vec![Effect::UseVault {
                             passphrase: secrecy::SecretString::from(typed),
                         }]
@@ -190,7 +188,6 @@ pub(super) fn confirmed(app: &mut App, what: Confirm) -> Vec<Effect> {
             vec![]
         }
         Confirm::Delete(name) => {
-            app.pending += 1;
             vec![Effect::Delete { name }]
         }
         Confirm::Discard(id) => {

@@ -7,7 +7,6 @@ use crate::tui::wizard::ReviewChoice;
 pub fn start_wizard(app: &mut App) -> Vec<Effect> {
     app.wizard = Some(Wizard::new());
     if app.backend.is_none() {
-        app.pending += 1;
         return vec![Effect::Probe];
     }
     vec![]
@@ -100,7 +99,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Review, Some(Cmd::Edit)) => return wizard_finish(app, ReviewChoice::Edit),
         (Step::Review, Some(Cmd::Test)) => {
             let f = w.form.as_mut().expect("review has a form");
-            return vec![test_effect(TestTarget::Wizard, f, &mut app.pending)];
+            return vec![test_effect(TestTarget::Wizard, f)];
         }
         (Step::Review, Some(Cmd::Choose)) => {
             let c = w.choice;
