@@ -104,3 +104,10 @@ pub fn now_kept_in(backend: &str) -> String {
 pub fn stored_the_base(base: &str) -> String {
     format!("Stored the base {base}: the part before the operation path.")
 }
+
+// Labels and buttons.
+pub const NAME_LABEL: &str = "Name";
+pub const TYPE_LABEL: &str = "Type";
+pub const CONFIRM_TITLE: &str = "Confirm";
+pub const YES: &str = "Yes";
+pub const NO: &str = "No";

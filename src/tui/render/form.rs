@@ -125,7 +125,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         }
         let (label, value, invalid, value_style): (String, String, bool, Style) = match row {
             Row::Name => (
-                "Name".into(),
+                s::NAME_LABEL.into(),
                 for_terminal(&text_of(&form.name)),
                 bad("name"),
                 Style::new(),

@@ -34,7 +34,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
                 Confirm::LeaveSetup => s::CONFIRM_LEAVE_SETUP.into(),
             };
             let r = centered(area, 60, 7);
-            let inner = frame(f, r, "Confirm", theme);
+            let inner = frame(f, r, s::CONFIRM_TITLE, theme);
             let button = |label: &str, on: bool| {
                 let style = if on { theme.selected() } else { theme.key() };
                 Span::styled(
@@ -50,9 +50,9 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
                 Line::from(question),
                 Line::from(""),
                 Line::from(vec![
-                    button("No", !yes),
+                    button(s::NO, !yes),
                     Span::raw("   "),
-                    button("Yes", *yes),
+                    button(s::YES, *yes),
                 ])
                 .centered(),
             ];

@@ -74,7 +74,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 inner.y + 2,
                 text_of(&form.name).chars().count(),
             ));
-            lines.push(field_line("Name", v));
+            lines.push(field_line(s::NAME_LABEL, v));
         }
         Step::Endpoint => {
             let form = w.form();
@@ -180,8 +180,8 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
         Step::Review => {
             let form = w.form();
             let (c, new) = form.to_connection();
-            lines.push(field_line("Type", form.spec.label.clone()));
-            lines.push(field_line("Name", for_terminal(&c.name)));
+            lines.push(field_line(s::TYPE_LABEL, form.spec.label.clone()));
+            lines.push(field_line(s::NAME_LABEL, for_terminal(&c.name)));
             for (i, fld) in form.fields.iter().enumerate() {
                 let spec = form.field_spec(i);
                 if spec.advanced {
