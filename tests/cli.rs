@@ -126,17 +126,7 @@ fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
 #[test]
 fn deleting_and_renaming_move_the_keychain_entries() {
     let d = tmp();
-    create(
-        d.path(),
-        &[
-            "--type",
-            "serp",
-            "--name",
-            "s1",
-            "--set",
-            &format!("api_key={KEY1}"),
-        ],
-    );
+    create(d.path(), &fixtures::refs(&fixtures::serp("s1", KEY1))[1..]);
     assert_eq!(cmd(d.path(), &["rename", "s1", "s2"]).code, 0);
     let v: serde_json::Value =
         serde_json::from_str(&cmd(d.path(), &["show", "s2", "--json", "--reveal"]).stdout).unwrap();
@@ -213,18 +203,7 @@ fn usage_not_found_and_validation_exit_codes() {
         "lists the known types: {}",
         o.stderr
     );
-    let o = cmd(
-        d.path(),
-        &[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "a.b",
-            "--set",
-            "api_key=k",
-        ],
-    );
+    let o = cmd(d.path(), &fixtures::refs(&fixtures::serp("a.b", "k")));
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("invalid name 'a.b'"));
     let o = cmd(
@@ -359,19 +338,7 @@ fn file_and_dir_permissions_are_private() {
     let d = tmp();
     let dir = d.path().join("cfg");
     assert_eq!(
-        cmd(
-            &dir,
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=k"
-            ]
-        )
-        .code,
+        cmd(&dir, &fixtures::refs(&fixtures::serp("s", "k"))).code,
         0
     );
     assert_eq!(
@@ -528,15 +495,7 @@ fn a_locked_keyring_is_diagnosed_and_nothing_is_half_saved() {
     assert_eq!(
         with(
             &first,
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0801"
-            ]
+            &fixtures::refs(&fixtures::serp("s", "fake-key-0801"))
         )
         .code,
         0
@@ -546,15 +505,7 @@ fn a_locked_keyring_is_diagnosed_and_nothing_is_half_saved() {
     let started = std::time::Instant::now();
     let o = with(
         &locked,
-        &[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "t",
-            "--set",
-            "api_key=fake-key-0802",
-        ],
+        &fixtures::refs(&fixtures::serp("t", "fake-key-0802")),
     );
     assert_eq!(o.code, 1);
     assert!(

@@ -249,18 +249,7 @@ fn a_canary_secret_never_leaks_through_any_path() {
     let dir = d.path();
     let all = |o: &Out| format!("{}{}", o.stdout, o.stderr);
     // CLI create (argument and stdin), import, update
-    let o = cmd(
-        dir,
-        &[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            &format!("api_key={CANARY}"),
-        ],
-    );
+    let o = cmd(dir, &fixtures::refs(&fixtures::serp("s", CANARY)));
     assert_eq!(o.code, 0);
     assert_no_canary(dir, "create", &all(&o));
     let mut c = aiconn(dir);
@@ -311,18 +300,7 @@ fn a_canary_secret_never_leaks_through_any_path() {
     assert_no_canary(
         dir,
         "error",
-        &all(&cmd(
-            dir,
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                &format!("api_key={CANARY}"),
-            ],
-        )),
+        &all(&cmd(dir, &fixtures::refs(&fixtures::serp("s", CANARY)))),
     );
     assert_no_canary(
         dir,

@@ -106,14 +106,7 @@ fn pasted_target_uri_and_the_one_key_fix() {
     let d = tempfile::tempdir().unwrap();
     create(
         d.path(),
-        &[
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0003",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0003"))[1..],
     );
     let mut t = Pty::spawn(d.path(), &[], 100, 30);
     t.wait_for("Connections");
@@ -145,14 +138,7 @@ fn quitting_with_unsaved_changes_asks() {
     let d = tempfile::tempdir().unwrap();
     create(
         d.path(),
-        &[
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0005",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0005"))[1..],
     );
     let before = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
     let mut t = Pty::spawn(d.path(), &[], 80, 24);
@@ -184,14 +170,7 @@ fn sighup_mid_edit_restores_the_terminal_and_leaves_files_intact() {
     let d = tempfile::tempdir().unwrap();
     create(
         d.path(),
-        &[
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0006",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0006"))[1..],
     );
     let before = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
     for sig in ["HUP", "TERM"] {
@@ -220,14 +199,7 @@ fn readonly_inspection_says_so_and_refuses_edits() {
     let d = tempfile::tempdir().unwrap();
     create(
         d.path(),
-        &[
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0007",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0007"))[1..],
     );
     let mut t = Pty::spawn(d.path(), &["inspect"], 80, 24);
     t.wait_for("[read-only]");
@@ -246,14 +218,7 @@ fn a_panic_on_the_worker_restores_the_terminal_and_ends_the_program() {
     let d = tempfile::tempdir().unwrap();
     create(
         d.path(),
-        &[
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0601",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0601"))[1..],
     );
     let k = keyring();
     let mut c = portable_pty::CommandBuilder::new(bin());

@@ -46,15 +46,7 @@ fn vault_round_trip_on_a_machine_without_a_session_bus() {
     let d = tempfile::tempdir().unwrap();
     let o = vrun(
         d.path(),
-        &[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0101",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0101")),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = vrun(
@@ -112,15 +104,7 @@ fn wrong_passphrase_and_damaged_vaults_are_clear_errors_and_left_untouched() {
     assert_eq!(
         vrun(
             d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0103"
-            ]
+            &fixtures::refs(&fixtures::serp("s", "fake-key-0103"))
         )
         .code,
         0
@@ -162,15 +146,7 @@ fn wrong_passphrase_and_damaged_vaults_are_clear_errors_and_left_untouched() {
         fs::write(&path, &bytes).unwrap();
         let o = vrun(
             d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "u",
-                "--set",
-                "api_key=fake-key-0105",
-            ],
+            &fixtures::refs(&fixtures::serp("u", "fake-key-0105")),
         );
         assert_eq!(o.code, 1, "{what}");
         assert!(
@@ -190,15 +166,7 @@ fn the_age_tool_decrypts_the_vault_with_the_same_passphrase() {
     assert_eq!(
         vrun(
             d.path(),
-            &[
-                "create",
-                "--type",
-                "serp",
-                "--name",
-                "s",
-                "--set",
-                "api_key=fake-key-0106"
-            ]
+            &fixtures::refs(&fixtures::serp("s", "fake-key-0106"))
         )
         .code,
         0
@@ -282,16 +250,7 @@ fn headless_cli_points_to_the_vault_and_takes_that_path_without_losing_anything(
             .contains("secret_backend = \"vault\"")
     );
     assert_eq!(
-        with_pass(&[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0107"
-        ])
-        .code,
+        with_pass(&fixtures::refs(&fixtures::serp("s", "fake-key-0107"))).code,
         0
     );
     assert_eq!(
@@ -543,15 +502,7 @@ fn without_a_session_keyring_nothing_is_cached_and_the_user_is_told() {
     let d = tempfile::tempdir().unwrap();
     let mut t = Pty::spawn_headless(
         d.path(),
-        &[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-0110",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0110")),
         &[
             ("AICONN_SECRET_BACKEND", "vault"),
             ("AICONN_VAULT_WORK_FACTOR", "10"),

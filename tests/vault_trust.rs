@@ -33,15 +33,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let o = vrun(
         t.path(),
         &pass,
-        &[
-            "create",
-            "--type",
-            "serp",
-            "--name",
-            "s",
-            "--set",
-            "api_key=fake-key-1101",
-        ],
+        &fixtures::refs(&fixtures::serp("s", "fake-key-1101")),
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let o = vrun(
