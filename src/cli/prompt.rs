@@ -13,11 +13,15 @@ pub fn interactive() -> bool {
 /// Asks for a secret with hidden input; refuses empty input, as prompt flow does.
 pub fn secret(connection: &str, field: &str) -> Result<SecretString, CliError> {
     for _ in 0..3 {
-        let v = rpassword::prompt_password(format!("{field} for '{connection}' (input hidden): "))
-            .map_err(|e| CliError::new(format!("cannot read the secret from the terminal: {e}")))?;
-        let v = v.trim().to_string();
-        if !v.is_empty() {
-            return Ok(SecretString::from(v));
+        // Zeroed when dropped: only the SecretString copy lives on.
+        let v = zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("{field} for '{connection}' (input hidden): "))
+                .map_err(|e| {
+                    CliError::new(format!("cannot read the secret from the terminal: {e}"))
+                })?,
+        );
+        if !v.trim().is_empty() {
+            return Ok(SecretString::from(v.trim().to_string()));
         }
         say!("Secret can't be empty.");
     }
@@ -42,12 +46,14 @@ pub fn vault_passphrase(new: bool) -> Result<SecretString, SecretError> {
         return Err(no("no terminal to ask for the vault passphrase"));
     }
     let ask = |q: &str| {
-        rpassword::prompt_password(q).map_err(|e| no(&format!("cannot read the passphrase: {e}")))
+        rpassword::prompt_password(q)
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| no(&format!("cannot read the passphrase: {e}")))
     };
     if !new {
-        return Ok(SecretString::from(ask(
-            "Vault passphrase (input hidden): ",
-        )?));
+        return Ok(SecretString::from(
+            ask("Vault passphrase (input hidden): ")?.to_string(),
+        ));
     }
     say!(
         "Creating the encrypted vault (secrets.age). Choose a passphrase; it cannot be recovered."
@@ -58,8 +64,8 @@ pub fn vault_passphrase(new: bool) -> Result<SecretString, SecretError> {
             say!("{why}");
             continue;
         }
-        if ask("Again: ")? == a {
-            return Ok(SecretString::from(a));
+        if *ask("Again: ")? == *a {
+            return Ok(SecretString::from(a.to_string()));
         }
         say!("The two passphrases differ.");
     }
