@@ -269,6 +269,19 @@ pub enum Command {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
+    /// List what is deployed behind a connection's Azure endpoint (id, model, version, status)
+    #[command(
+        after_help = "Examples:\n  aiconn deployments foundry\n  aiconn deployments prod --json\n\nUses the connection's key (or Entra ID token) on the data plane: the deployments, not the model catalogue."
+    )]
+    Deployments {
+        #[arg(add = names())]
+        name: String,
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for the answer (1-600)
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+    },
     /// Manage where secrets are kept
     #[command(subcommand)]
     Secrets(SecretsCmd),

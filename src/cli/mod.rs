@@ -17,6 +17,7 @@ macro_rules! out {
 
 mod args;
 mod context;
+mod deployments_cmd;
 mod doctor;
 mod draft;
 mod edit;
@@ -200,6 +201,11 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         } => runenv_cmd::test(&ctx, name, *json, *timeout),
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
+        Command::Deployments {
+            name,
+            json,
+            timeout,
+        } => deployments_cmd::deployments(&ctx, name, *json, *timeout),
         Command::Completions { shell } => packaging::completions(*shell),
         Command::Man { out } => packaging::man(out),
     }

@@ -3,6 +3,7 @@
 //! sent to another host), and a diagnosis a person can act on. The key never appears in
 //! output or errors.
 
+pub mod deployments;
 pub mod entra;
 mod flow;
 mod guard;
@@ -37,6 +38,8 @@ pub struct Check {
     pub body: Option<String>,
     /// What the request proves, in words.
     pub what: String,
+    /// How much of the answer is read (a probe needs the error; a listing, the whole list).
+    pub max_body: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +114,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
         auth,
         body: None,
         what: what.into(),
+        max_body: 4096,
     };
     let check = match spec.id.as_str() {
         "custom" => return Err("custom connections have no known endpoint to test".into()),
@@ -143,6 +147,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 auth: Auth::Subscription,
                 body: Some(r#"{"text":"ping"}"#.into()),
                 what: "analyze one word of text".into(),
+                max_body: 4096,
             }
         }
         "open_ai" if raw.is_none() => get(
@@ -164,6 +169,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                         r#"{"messages":[{"role":"user","content":"ping"}],"max_tokens":1}"#.into(),
                     ),
                     what: format!("a 1-token chat request to deployment '{d}'"),
+                    max_body: 4096,
                 }
             }
             (Some(Kind::AzureOpenaiV1), _) => {
@@ -327,7 +333,7 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
             let body = resp
                 .body_mut()
                 .with_config()
-                .limit(4096)
+                .limit(check.max_body as u64)
                 .read_to_string()
                 .unwrap_or_default();
             Outcome::Status {

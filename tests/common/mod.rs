@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod http;
 pub mod pty;
 
 use std::io::{BufRead, BufReader};

@@ -1,0 +1,216 @@
+//! `aiconn deployments NAME`: what is deployed behind an Azure endpoint, from the data plane,
+//! with the connection's own key (or Entra ID token). Not the model catalogue: a Foundry
+//! resource's `/openai/v1/models` lists hundreds of models that answer 404 until deployed.
+//!
+//! Routes: an Azure OpenAI / Foundry resource lists its deployments at
+//! `GET {resource}/openai/deployments?api-version=2023-03-15-preview` (`data[]`: `id`, `model`,
+//! `status`); a Foundry project at `GET {project}/deployments?api-version=v1` (`value[]`:
+//! `name`, `modelName`, `modelVersion`), with Entra ID.
+
+use super::{Auth, Check, Outcome, guard, run};
+use crate::endpoint::{Kind, classify_for_type};
+use crate::model::Connection;
+use crate::service::Service;
+use secrecy::SecretString;
+use std::time::Duration;
+
+/// The audience of Foundry project tokens.
+const FOUNDRY: &str = "https://ai.azure.com";
+
+/// One deployment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Deployment {
+    pub id: String,
+    pub model: Option<String>,
+    pub version: Option<String>,
+    pub status: Option<String>,
+}
+
+/// What the listing found.
+#[derive(Debug)]
+pub enum Listing {
+    Found(Vec<Deployment>),
+    /// The endpoint answered 404: this resource (or a gateway in front) does not offer it.
+    NotOffered,
+    /// 401 / 403: the key or token was refused.
+    Refused(u16),
+    /// Anything else: the answer, or why there was none, in words.
+    Failed(String),
+}
+
+/// The listing request for `conn`, or why there is none.
+pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
+    let spec = conn.spec();
+    let url_field = spec
+        .fields
+        .iter()
+        .find(|f| f.kind == crate::catalogue::FieldKind::Url)
+        .ok_or("this type has no endpoint to list deployments from")?;
+    let raw = conn
+        .effective(&url_field.key)
+        .map(|(v, _)| v)
+        .ok_or("the connection has no endpoint")?;
+    let reading = classify_for_type(&raw, &spec.id);
+    let entra = conn
+        .effective("auth_mode")
+        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"));
+    let parsed = url::Url::parse(raw.trim()).map_err(|_| "the endpoint is not a URL")?;
+    let root = format!(
+        "{}://{}{}",
+        parsed.scheme(),
+        parsed.host_str().unwrap_or_default(),
+        parsed.port().map(|p| format!(":{p}")).unwrap_or_default()
+    );
+    // A project path is a project whatever the host (a gateway or a proxy in front keeps it).
+    let segs: Vec<&str> = parsed.path().split('/').filter(|s| !s.is_empty()).collect();
+    let project = match segs.as_slice() {
+        ["api", "projects", p, ..] => Some(format!("{root}/api/projects/{p}")),
+        _ => None,
+    };
+    let (url, auth) = match (reading.kind, project) {
+        (_, Some(base)) => (
+            format!("{base}/deployments?api-version=v1"),
+            Auth::Entra(FOUNDRY),
+        ),
+        (Kind::FoundryProject, None) => {
+            return Err("the project endpoint has no project name after /api/projects/".into());
+        }
+        (Kind::Invalid, _) => {
+            return Err("the endpoint is not a usable URL (see the hint)".into());
+        }
+        _ => (
+            format!("{root}/openai/deployments?api-version=2023-03-15-preview"),
+            if entra {
+                Auth::Entra(super::entra::COGNITIVE_SERVICES)
+            } else {
+                Auth::ApiKey
+            },
+        ),
+    };
+    guard::check(&url, Some(&raw), Some(&reading))?;
+    let check = Check {
+        method: "GET",
+        url,
+        auth,
+        body: None,
+        what: "list deployments".into(),
+        max_body: 1 << 20,
+    };
+    Ok((check, reading.deployment))
+}
+
+/// Lists the deployments of `conn` (the key read from its backend).
+pub fn list(
+    svc: &Service<'_>,
+    conn: &Connection,
+    timeout: Duration,
+) -> Result<(Check, Option<String>, Listing), String> {
+    let (check, bound_to) = plan(conn)?;
+    let key: Option<SecretString> = if check.auth == Auth::ApiKey {
+        svc.secret(conn, "api_key").map_err(|e| e.to_string())?
+    } else {
+        None
+    };
+    let outcome = run(&check, key.as_ref(), timeout);
+    drop(key);
+    Ok((check, bound_to, read(&outcome)))
+}
+
+/// Reads an answer of either route.
+pub fn read(outcome: &Outcome) -> Listing {
+    match outcome {
+        Outcome::Status { code, body, .. } if (200..300).contains(code) => {
+            match serde_json::from_str::<serde_json::Value>(body) {
+                Ok(v) => Listing::Found(parse(&v)),
+                Err(_) => Listing::Failed(format!("HTTP {code}, but the answer is not JSON")),
+            }
+        }
+        Outcome::Status { code: 404, .. } => Listing::NotOffered,
+        Outcome::Status {
+            code: code @ (401 | 403),
+            ..
+        } => Listing::Refused(*code),
+        Outcome::NoToken(why) => Listing::Failed(format!("no Microsoft Entra ID token: {why}")),
+        other => {
+            let v = super::diagnose(
+                other,
+                &Check {
+                    method: "GET",
+                    url: String::new(),
+                    auth: Auth::ApiKey,
+                    body: None,
+                    what: "list deployments".into(),
+                    max_body: 0,
+                },
+                None,
+            );
+            Listing::Failed(match v.advice {
+                Some(a) => format!("{}: {a}", v.summary),
+                None => v.summary,
+            })
+        }
+    }
+}
+
+fn text(v: &serde_json::Value) -> Option<String> {
+    v.as_str().map(|s| crate::sanitize::for_terminal(s))
+}
+
+/// `data[]` (resource route) or `value[]` (project route).
+fn parse(v: &serde_json::Value) -> Vec<Deployment> {
+    let classic = v["data"].as_array().map(|items| {
+        items
+            .iter()
+            .filter_map(|d| {
+                Some(Deployment {
+                    id: text(&d["id"])?,
+                    model: text(&d["model"]),
+                    version: text(&d["model_version"]).or_else(|| text(&d["version"])),
+                    status: text(&d["status"]),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let project = || {
+        v["value"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|d| {
+                        Some(Deployment {
+                            id: text(&d["name"])?,
+                            model: text(&d["modelName"]),
+                            version: text(&d["modelVersion"]),
+                            status: text(&d["properties"]["provisioningState"]),
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    classic.unwrap_or_else(project)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_answer_shapes_are_read() {
+        let classic = serde_json::json!({"data": [
+            {"id": "gpt-4o", "model": "gpt-4o", "status": "succeeded", "object": "deployment"},
+            {"id": "emb", "model": "text-embedding-3-small", "status": "creating"}
+        ], "object": "list"});
+        let d = parse(&classic);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].id, "gpt-4o");
+        assert_eq!(d[1].status.as_deref(), Some("creating"));
+        let project = serde_json::json!({"value": [
+            {"name": "gpt-4o-mini", "modelName": "gpt-4o-mini", "modelVersion": "2024-07-18", "modelPublisher": "OpenAI", "type": "ModelDeployment"}
+        ]});
+        let d = parse(&project);
+        assert_eq!(d[0].version.as_deref(), Some("2024-07-18"));
+        assert!(parse(&serde_json::json!({"data": []})).is_empty());
+    }
+}

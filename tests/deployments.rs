@@ -1,0 +1,190 @@
+//! `aiconn deployments` against a loopback server answering in the service's JSON shapes:
+//! the resource route with the key, the project route with an Entra ID token, and the
+//! messages for 404, 401 and an empty list.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+
+mod common;
+use common::http::*;
+use common::*;
+use std::time::Duration;
+
+const KEY: &str = "fake-key-1501";
+
+const CLASSIC: &str = r#"{"data": [
+  {"scale_settings": {"scale_type": "standard"}, "model": "gpt-4o", "owner": "organization-owner", "id": "gpt-4o", "status": "succeeded", "created_at": 1723000000, "updated_at": 1723000000, "object": "deployment"},
+  {"scale_settings": {"scale_type": "standard"}, "model": "text-embedding-3-small", "owner": "organization-owner", "id": "emb", "status": "succeeded", "created_at": 1723000000, "updated_at": 1723000000, "object": "deployment"}
+], "object": "list"}"#;
+
+fn conn(dir: &std::path::Path, ty: &str, url: &str) {
+    let set = format!(
+        "{}={url}",
+        if ty == "azure_ai" {
+            "endpoint"
+        } else {
+            "api_base"
+        }
+    );
+    let key = format!("api_key={KEY}");
+    create(
+        dir,
+        &[
+            "--type", ty, "--name", "c", "--raw", "--set", &set, "--set", &key,
+        ],
+    );
+}
+
+fn deployments(dir: &std::path::Path, extra: &[&str]) -> Out {
+    let mut args = vec!["deployments", "c"];
+    args.extend_from_slice(extra);
+    let o = cmd(dir, &args);
+    assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));
+    o
+}
+
+#[test]
+fn the_resource_route_lists_deployments_with_the_key() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, CLASSIC, Duration::ZERO);
+    conn(
+        d.path(),
+        "azure_open_ai",
+        &format!("http://127.0.0.1:{port}/"),
+    );
+    let o = deployments(d.path(), &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("gpt-4o") && o.stdout.contains("text-embedding-3-small"),
+        "{}",
+        o.stdout
+    );
+    let got = seen.lock().unwrap()[0].clone();
+    assert_eq!(
+        got.path,
+        "/openai/deployments?api-version=2023-03-15-preview"
+    );
+    assert_eq!(got.header("api-key"), Some(KEY));
+    let o = deployments(d.path(), &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v[1]["id"], "emb");
+    assert_eq!(v[1]["model"], "text-embedding-3-small");
+}
+
+#[test]
+fn a_deployment_url_is_checked_against_the_list() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, CLASSIC, Duration::ZERO);
+    conn(
+        d.path(),
+        "azure_ai",
+        &format!("http://127.0.0.1:{port}/openai/deployments/gpt-4o"),
+    );
+    let o = deployments(d.path(), &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("deployment 'gpt-4o' exists"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        seen.lock().unwrap()[0].path,
+        "/openai/deployments?api-version=2023-03-15-preview"
+    );
+    let d = tempfile::tempdir().unwrap();
+    let (port, _) = server(200, CLASSIC, Duration::ZERO);
+    conn(
+        d.path(),
+        "azure_ai",
+        &format!("http://127.0.0.1:{port}/openai/deployments/gpt-4-typo"),
+    );
+    let o = deployments(d.path(), &[]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr.contains("'gpt-4-typo', which is not among these"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn not_offered_refused_and_empty_each_say_what_to_do() {
+    for (status, body, code, want) in [
+        (
+            404,
+            r#"{"error":{"code":"404","message":"Resource not found"}}"#,
+            1,
+            "does not offer the deployments listing",
+        ),
+        (
+            401,
+            r#"{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint."}}"#,
+            1,
+            "the key was refused",
+        ),
+        (
+            200,
+            r#"{"data": [], "object": "list"}"#,
+            0,
+            "No deployments on this resource yet",
+        ),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let (port, _) = server(status, body, Duration::ZERO);
+        conn(
+            d.path(),
+            "azure_open_ai",
+            &format!("http://127.0.0.1:{port}/"),
+        );
+        let o = deployments(d.path(), &[]);
+        assert_eq!(o.code, code, "{status}: {}", o.stderr);
+        assert!(o.stderr.contains(want), "{status}: {}", o.stderr);
+    }
+}
+
+#[test]
+fn a_foundry_project_is_listed_with_an_entra_id_token() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(
+        200,
+        r#"{"value": [{"name": "gpt-4o-mini", "modelName": "gpt-4o-mini", "modelVersion": "2024-07-18", "modelPublisher": "OpenAI", "capabilities": {"chat_completion": "true"}, "sku": {"name": "GlobalStandard", "capacity": 10}, "type": "ModelDeployment"}]}"#,
+        Duration::ZERO,
+    );
+    // A project endpoint on this machine (a loopback stand-in for <resource>.services.ai.azure.com).
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_ai",
+            "--name",
+            "c",
+            "--raw",
+            "--set",
+            &format!("endpoint=http://127.0.0.1:{port}/api/projects/proj"),
+            "--set",
+            &format!("api_key={KEY}"),
+        ],
+    );
+    let bin = fake_az(d.path(), true);
+    let mut c = aiconn(d.path());
+    c.args(["deployments", "c", "--json"])
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    let o = run(c);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v[0]["id"], "gpt-4o-mini");
+    assert_eq!(v[0]["version"], "2024-07-18");
+    let got = seen.lock().unwrap()[0].clone();
+    assert_eq!(got.path, "/api/projects/proj/deployments?api-version=v1");
+    assert_eq!(got.header("authorization"), Some("Bearer fake-token-0501"));
+    assert_eq!(
+        got.header("api-key"),
+        None,
+        "a project takes Entra ID, not the key"
+    );
+    assert_eq!(
+        std::fs::read_to_string(bin.join("resource"))
+            .unwrap()
+            .trim(),
+        "https://ai.azure.com"
+    );
+}
