@@ -153,7 +153,7 @@ pub fn read(outcome: &Outcome) -> Listing {
 }
 
 fn text(v: &serde_json::Value) -> Option<String> {
-    v.as_str().map(|s| crate::sanitize::for_terminal(s))
+    v.as_str().map(crate::sanitize::for_terminal)
 }
 
 /// `data[]` (resource route) or `value[]` (project route).
