@@ -116,6 +116,45 @@ pub fn list(
     Ok((check, bound_to, read(&outcome)))
 }
 
+/// The same listing with a key already at hand (`aiconn test` probing after a failure).
+pub fn list_with_key(
+    conn: &Connection,
+    key: Option<&SecretString>,
+    timeout: Duration,
+) -> Option<Listing> {
+    let (check, _) = plan(conn).ok()?;
+    Some(read(&run(&check, key, timeout)))
+}
+
+/// The names in `list` closest to `name` (by edit distance), best first.
+pub fn closest<'a>(name: &str, list: &'a [Deployment]) -> Vec<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    let mut v: Vec<(usize, &str)> = list
+        .iter()
+        .map(|d| {
+            (
+                distance(&name.to_lowercase(), &d.id.to_lowercase()),
+                d.id.as_str(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
 /// Reads an answer of either route.
 pub fn read(outcome: &Outcome) -> Listing {
     match outcome {

@@ -32,11 +32,59 @@ pub fn test_connection(
         _ => None,
     };
     let outcome = run(&check, key.as_ref(), timeout);
+    let mut verdict = diagnose(&outcome, &check, reading.as_ref());
+    // A 401 or 404 from Azure reads the same for several causes: the deployments listing,
+    // with the same key, tells a wrong key from a wrong path from a missing deployment.
+    if let Outcome::Status {
+        code: code @ (401 | 404),
+        ..
+    } = outcome
+        && matches!(check.auth, super::Auth::ApiKey)
+        && check.url.contains("/openai/")
+        && let Some(listing) = super::deployments::list_with_key(conn, key.as_ref(), timeout)
+    {
+        refine(&mut verdict, code, &check, &listing);
+    }
     drop(key);
-    let verdict = diagnose(&outcome, &check, reading.as_ref());
     Ok(Tested {
         check,
         outcome,
         verdict,
     })
+}
+
+/// What the deployments listing adds to a 401 or 404.
+fn refine(verdict: &mut Verdict, code: u16, check: &Check, listing: &super::deployments::Listing) {
+    use super::deployments::{Listing, closest};
+    let deployment = check
+        .url
+        .split("/deployments/")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .map(crate::sanitize::for_terminal);
+    match (listing, code, deployment) {
+        (Listing::Refused(_), _, _) => {
+            verdict.advice = Some(
+                "the deployments listing refuses this key too: the key is wrong, expired or from another resource (copy Key 1 from this resource's Keys and Endpoint page)".into(),
+            );
+        }
+        (Listing::Found(list), 404, Some(d)) if !list.iter().any(|x| x.id == d) => {
+            let near = closest(&d, list);
+            verdict.summary = format!("deployment '{d}' does not exist on this resource");
+            verdict.advice = Some(if near.is_empty() {
+                "the resource has no deployments yet: deploy a model in the Foundry portal (one created in the last 5 minutes may not be visible yet)".into()
+            } else {
+                format!(
+                    "the key works; deployed here: {} (one created in the last 5 minutes may not be visible yet)",
+                    near.join(", ")
+                )
+            });
+        }
+        (Listing::Found(_), 404, _) => {
+            verdict.advice = Some(
+                "the key works (the deployments listing answered): the endpoint path or the api-version is wrong for this operation".into(),
+            );
+        }
+        _ => {}
+    }
 }

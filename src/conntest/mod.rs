@@ -5,6 +5,7 @@
 
 pub mod deployments;
 pub mod entra;
+mod explain;
 mod flow;
 mod guard;
 
@@ -48,6 +49,8 @@ pub enum Outcome {
         code: u16,
         ms: u128,
         body: String,
+        /// The `retry-after` header of a 429 (seconds, or an HTTP date).
+        retry_after: Option<String>,
     },
     Dns,
     Tls(String),
@@ -330,6 +333,11 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
     match result {
         Ok(mut resp) => {
             let code = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(|v| crate::sanitize::for_terminal(&v.chars().take(40).collect::<String>()));
             let body = resp
                 .body_mut()
                 .with_config()
@@ -340,6 +348,7 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
                 code,
                 ms: start.elapsed().as_millis(),
                 body: redact(&body, key),
+                retry_after,
             }
         }
         Err(e) => classify_error(e, key, url.starts_with("https://")),
@@ -414,6 +423,10 @@ pub fn diagnose(outcome: &Outcome, check: &Check, reading: Option<&Reading>) -> 
         summary,
         advice,
     };
+    // The service said precisely what is wrong: its words, explained.
+    if let Some(known) = explain::known_error(outcome, check) {
+        return known;
+    }
     match outcome {
         Outcome::Status { code, ms, .. } if (200..300).contains(code) => v(true, format!("OK: {} answered {code} in {ms} ms", check.what), None),
         Outcome::Status { code: 403, .. } if matches!(check.auth, Auth::Entra(_)) => v(

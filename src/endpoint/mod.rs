@@ -146,6 +146,11 @@ impl Reading {
     }
 }
 
+/// The api-version to suggest for Azure OpenAI data-plane calls (from assets/api_versions.toml).
+pub fn suggested_api_version() -> &'static str {
+    api_version::suggested(api_version::Family::AzureOpenai)
+}
+
 /// Classifies `input` without knowing which field it was typed into.
 pub fn classify(input: &str) -> Reading {
     classify_with(input, &[])

@@ -24,8 +24,30 @@ impl Seen {
     }
 }
 
+/// How the server answers requests whose path starts with `prefix` (the first match wins).
+#[derive(Clone)]
+pub struct Route {
+    pub prefix: &'static str,
+    pub status: u16,
+    pub body: &'static str,
+    pub headers: &'static [(&'static str, &'static str)],
+}
+
 /// A one-scenario server: answers every request with `status` and `body` after `delay`.
 pub fn server(status: u16, body: &'static str, delay: Duration) -> (u16, Arc<Mutex<Vec<Seen>>>) {
+    routes_server(
+        vec![Route {
+            prefix: "",
+            status,
+            body,
+            headers: &[],
+        }],
+        delay,
+    )
+}
+
+/// A server answering by path (e.g. an operation fails while the deployments listing works).
+pub fn routes_server(routes: Vec<Route>, delay: Duration) -> (u16, Arc<Mutex<Vec<Seen>>>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -60,19 +82,36 @@ pub fn server(status: u16, body: &'static str, delay: Duration) -> (u16, Arc<Mut
             let mut b = vec![0u8; len];
             let _ = r.read_exact(&mut b);
             req.body = String::from_utf8_lossy(&b).into_owned();
+            let route = routes
+                .iter()
+                .find(|rt| req.path.starts_with(rt.prefix))
+                .cloned()
+                .unwrap_or(Route {
+                    prefix: "",
+                    status: 404,
+                    body: "{}",
+                    headers: &[],
+                });
             s2.lock().unwrap().push(req);
             std::thread::sleep(delay);
-            let reason = match status {
+            let reason = match route.status {
                 200 => "OK",
                 401 => "Unauthorized",
                 404 => "Not Found",
                 429 => "Too Many Requests",
                 _ => "Error",
             };
+            let extra: String = route
+                .headers
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}\r\n"))
+                .collect();
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
+                "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                route.status,
+                route.body.len(),
+                route.body
             );
         }
     });
