@@ -116,6 +116,36 @@ pub fn list(
     Ok((check, bound_to, read(&outcome)))
 }
 
+/// The listing for a face: the key typed but not saved (`typed`), else the stored one; the
+/// answer as deployments, or what to tell the user.
+pub fn list_for(
+    svc: &Service<'_>,
+    conn: &Connection,
+    typed: Option<&SecretString>,
+    stored: Option<&Connection>,
+    timeout: Duration,
+) -> Result<Vec<Deployment>, String> {
+    let (check, _) = plan(conn)?;
+    let stored_key = match (typed, stored) {
+        (None, Some(s)) if check.auth == Auth::ApiKey => {
+            svc.secret(s, "api_key").map_err(|e| e.to_string())?
+        }
+        _ => None,
+    };
+    let key = typed.or(stored_key.as_ref());
+    match read(&run(&check, key, timeout)) {
+        Listing::Found(list) => Ok(list),
+        Listing::NotOffered => Err(
+            "this endpoint does not offer the deployments listing (404): type the deployment name"
+                .into(),
+        ),
+        Listing::Refused(code) => Err(format!(
+            "HTTP {code}: the key was refused for the deployments listing"
+        )),
+        Listing::Failed(why) => Err(format!("could not list deployments: {why}")),
+    }
+}
+
 /// The same listing with a key already at hand (`aiconn test` probing after a failure).
 pub fn list_with_key(
     conn: &Connection,

@@ -67,6 +67,12 @@ pub enum Popup {
     Help {
         scroll: u16,
     },
+    /// The deployments behind the form's endpoint (`D`), to pick one.
+    PickDeployment {
+        entry: EntryId,
+        items: Vec<crate::conntest::deployments::Deployment>,
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +104,13 @@ pub enum Effect {
         field: String,
     },
     Probe,
+    /// List the deployments behind the draft's endpoint (typed key, else the stored one).
+    ListDeployments {
+        entry: EntryId,
+        conn: Connection,
+        key: Option<SecretString>,
+        stored_name: Option<String>,
+    },
     /// Test the draft against its service (typed secrets, else the stored ones).
     Test {
         target: TestTarget,
@@ -138,6 +151,10 @@ pub enum Action {
         result: Result<Option<SecretString>, String>,
     },
     Probed(Result<(), String>),
+    DeploymentsListed {
+        entry: EntryId,
+        result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
+    },
     Loaded(Result<Vec<Connection>, String>),
     Tested {
         target: TestTarget,
@@ -216,40 +233,6 @@ pub enum Mode {
     Editing,
     /// Moving around the list or the form.
     Browse,
-}
-
-/// A filter, matched case-insensitively without allocating per entry when it is ASCII.
-struct Needle {
-    lower: String,
-    ascii: bool,
-}
-
-impl Needle {
-    fn new(filter: &str) -> Self {
-        Needle {
-            lower: filter.to_lowercase(),
-            ascii: filter.is_ascii(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.lower.is_empty()
-    }
-
-    fn matches(&self, hay: &str) -> bool {
-        if self.ascii {
-            let n = self.lower.as_bytes();
-            hay.as_bytes()
-                .windows(n.len())
-                .any(|w| w.eq_ignore_ascii_case(n))
-        } else {
-            hay.to_lowercase().contains(&self.lower)
-        }
-    }
-
-    fn any(&self, hays: &[&str]) -> bool {
-        self.is_empty() || hays.iter().any(|h| self.matches(h))
-    }
 }
 
 pub const MIN_SIZE: (u16, u16) = (60, 16);
@@ -333,6 +316,7 @@ impl App {
                 Some(Popup::Help { .. }) => Ctx::Help,
                 Some(Popup::PickType { .. }) => Ctx::PickType,
                 Some(Popup::Input { .. }) => Ctx::Input,
+                Some(Popup::PickDeployment { .. }) => Ctx::PickDeployment,
                 _ => Ctx::Confirm,
             },
             Mode::Wizard => match self.wizard.as_ref().map(|w| w.step) {
@@ -426,7 +410,7 @@ impl App {
     /// or endpoint (case-insensitive). One pass over the stored records, no lookups and no
     /// per-entry allocation but the ids themselves: linear at 10,000 connections.
     pub fn entries(&self) -> Vec<EntryId> {
-        let needle = Needle::new(&self.filter);
+        let needle = super::filter::Needle::new(&self.filter);
         let mut out = Vec::new();
         for (id, f) in &self.drafts {
             if matches!(id, EntryId::New(_)) {

@@ -132,6 +132,22 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 },
             }
         }
+        Effect::ListDeployments {
+            entry,
+            conn,
+            key,
+            stored_name,
+        } => {
+            let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
+            let result = crate::conntest::deployments::list_for(
+                &svc,
+                &conn,
+                key.as_ref(),
+                stored.as_ref(),
+                std::time::Duration::from_secs(10),
+            );
+            Action::DeploymentsListed { entry, result }
+        }
         Effect::Probe => Action::Probed(
             secrets
                 .probe()

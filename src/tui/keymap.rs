@@ -21,6 +21,8 @@ pub enum Ctx {
     Input,
     /// The help screen.
     Help,
+    /// The deployments behind an endpoint (`D` on the form).
+    PickDeployment,
     /// Guided setup: picking the service.
     WizardPick,
     /// Guided setup: typing the name, the endpoint or the key.
@@ -49,6 +51,7 @@ impl Ctx {
             Ctx::PickType => "Picking a type (n)",
             Ctx::Input => "One-line input (rename, new row, passphrase)",
             Ctx::Help => "This help",
+            Ctx::PickDeployment => "Picking a deployment (D)",
             Ctx::WizardPick => "Guided setup: service",
             Ctx::WizardText => "Guided setup: name, endpoint, key",
             Ctx::WizardExtras => "Guided setup: other settings",
@@ -57,7 +60,7 @@ impl Ctx {
     }
 
     /// Every context, in the help screen's order.
-    pub const ALL: [Ctx; 13] = [
+    pub const ALL: [Ctx; 14] = [
         Ctx::List,
         Ctx::Form,
         Ctx::Editing,
@@ -67,6 +70,7 @@ impl Ctx {
         Ctx::PickType,
         Ctx::Input,
         Ctx::Help,
+        Ctx::PickDeployment,
         Ctx::WizardPick,
         Ctx::WizardText,
         Ctx::WizardExtras,
@@ -121,6 +125,8 @@ pub enum Cmd {
     Next,
     /// Guided setup, key step: keep secrets in the encrypted vault instead.
     UseVault,
+    /// List the deployments behind the endpoint and pick one.
+    Deployments,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -189,6 +195,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Form, [c('*')], AddSecret, None, "custom: add a secret row", true),
     b!(Form, [c('-')], RemoveRow, None, "custom: remove the row", true),
     b!(Form, [c('m')], ToggleSecret, None, "custom: mark the row secret / not secret", true),
+    b!(Form, [c('D')], Deployments, None, "list the deployments behind the endpoint, pick one", false),
     b!(Form, [c('x')], Discard, None, "discard this connection's changes (asks first)", true),
     b!(Global, [c('s'), ctrl('s')], Save, Some("save"), "save the connection", true),
     b!(Global, [c('?')], Help, Some("help"), "this help", false),
@@ -215,6 +222,10 @@ pub static BINDINGS: &[Binding] = &[
     b!(Input, [k(KeyCode::Enter)], Choose, Some("choose"), "take what was typed", false),
     b!(Input, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close without changing anything", false),
     b!(Input, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
+    b!(PickDeployment, [k(KeyCode::Up), c('k')], Up, None, "previous deployment", false),
+    b!(PickDeployment, [k(KeyCode::Down), c('j')], Down, None, "next deployment", false),
+    b!(PickDeployment, [k(KeyCode::Enter)], Choose, Some("choose"), "use it (a deployment URL gets its name)", false),
+    b!(PickDeployment, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close", false),
     b!(Help, [k(KeyCode::Up), c('k')], Up, Some("scroll"), "scroll up", false),
     b!(Help, [k(KeyCode::Down), c('j')], Down, None, "scroll down", false),
     b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),

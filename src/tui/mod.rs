@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod effects;
+pub mod filter;
 pub mod form;
 pub mod keymap;
 pub mod render;

@@ -111,3 +111,27 @@ pub const TYPE_LABEL: &str = "Type";
 pub const CONFIRM_TITLE: &str = "Confirm";
 pub const YES: &str = "Yes";
 pub const NO: &str = "No";
+
+// Deployments (D on the form).
+pub const LISTING_DEPLOYMENTS: &str = "Listing the deployments behind the endpoint…";
+pub const NO_DEPLOYMENTS: &str =
+    "No deployments on this resource yet: deploy a model in the Foundry portal.";
+pub const PICK_DEPLOYMENT_TITLE: &str = "Deployments";
+pub const PICK_DEPLOYMENT_ADVICE: &str =
+    "What is deployed on this resource (↑↓, Enter uses it, Esc closes).";
+
+pub fn deployment_exists(d: &str) -> String {
+    format!("The endpoint's deployment '{d}' exists.")
+}
+
+pub fn deployment_missing(d: &str) -> String {
+    format!("The endpoint names deployment '{d}', which is not deployed here: pick one.")
+}
+
+pub fn deployment_set(d: &str) -> String {
+    format!("The endpoint now names deployment '{d}'.")
+}
+
+pub fn deployment_as_model(d: &str) -> String {
+    format!("Use '{d}' as the model in requests to this endpoint.")
+}

@@ -58,6 +58,42 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
+        Popup::PickDeployment { items, cursor, .. } => {
+            let h = (items.len() as u16 + 4).min(area.height);
+            let r = centered(area, area.width.saturating_sub(4).min(90), h);
+            let inner = frame(f, r, s::PICK_DEPLOYMENT_TITLE, theme);
+            let width = items
+                .iter()
+                .map(|d| d.id.chars().count())
+                .max()
+                .unwrap_or(2);
+            let mut lines = vec![
+                Line::from(Span::styled(s::PICK_DEPLOYMENT_ADVICE, theme.dim())),
+                Line::from(""),
+            ];
+            for (i, d) in items.iter().enumerate() {
+                let on = i == *cursor;
+                let text = format!(
+                    "{} {:<width$}  {}  {}",
+                    if on { ">" } else { " " },
+                    for_terminal(&d.id),
+                    for_terminal(d.model.as_deref().unwrap_or("-")),
+                    for_terminal(d.status.as_deref().unwrap_or(""))
+                );
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if on {
+                        theme.selected()
+                    } else {
+                        ratatui::style::Style::new()
+                    },
+                )));
+            }
+            let skip = cursor.saturating_sub(inner.height.saturating_sub(3) as usize);
+            let mut shown: Vec<Line> = lines[..2].to_vec();
+            shown.extend(lines.into_iter().skip(2 + skip));
+            f.render_widget(Paragraph::new(shown), inner);
+        }
         Popup::PickType { cursor, .. } => {
             let types = type_order();
             let h = (types.len() as u16 + 5).min(area.height);

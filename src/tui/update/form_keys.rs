@@ -45,6 +45,22 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             let e = test_effect(TestTarget::Entry(id.clone()), f);
             return vec![e];
         }
+        Cmd::Deployments => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            let (conn, mut secrets) = f.to_connection();
+            let stored_name = f
+                .base
+                .as_ref()
+                .map(|b| b.name.clone())
+                .or_else(|| f.copy_secrets_from.clone());
+            app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
+            return vec![Effect::ListDeployments {
+                entry: id.clone(),
+                conn,
+                key: secrets.shift_remove("api_key"),
+                stored_name,
+            }];
+        }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
             if !f.apply_fix() {
@@ -115,6 +131,29 @@ pub(super) fn test_effect(target: TestTarget, f: &mut Form) -> Effect {
         conn,
         secrets,
         stored_name,
+    }
+}
+
+/// A deployment was picked: a deployment URL gets its name; otherwise the name is what the
+/// requests use as `model`, and the user is told.
+pub(super) fn pick_deployment(app: &mut App, entry: &EntryId, id: &str) {
+    let Some(f) = app.ensure_draft(entry) else {
+        return;
+    };
+    let Some((i, r)) = f.reading() else {
+        return;
+    };
+    let url = text_of(&f.fields[i].input);
+    // A URL naming a deployment (on Azure, or a gateway with the same path) gets the new name.
+    if let Some(old) = r.deployment
+        && let Some(at) = url.find(&format!("/deployments/{old}"))
+    {
+        let end = at + "/deployments/".len() + old.len();
+        let new = format!("{}/deployments/{id}{}", &url[..at], &url[end..]);
+        f.fields[i].input = input(&new);
+        app.set_status(Level::Info, s::deployment_set(id));
+    } else {
+        app.set_status(Level::Info, s::deployment_as_model(id));
     }
 }
 

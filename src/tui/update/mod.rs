@@ -14,7 +14,7 @@ mod popup;
 mod typing;
 mod wizard;
 
-use form_keys::{on_form_cmd, save, selected_form, test_effect, typeable};
+use form_keys::{on_form_cmd, pick_deployment, save, selected_form, test_effect, typeable};
 use popup::on_popup_key;
 use typing::{on_edit_key, on_filter_key, on_paste};
 use wizard::{mark_typed_wizard, on_wizard_key, wizard_input};
@@ -177,6 +177,32 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Probed(r) => {
             app.backend = Some(r);
+            vec![]
+        }
+        Action::DeploymentsListed { entry, result } => {
+            match result {
+                Ok(items) if items.is_empty() => app.set_status(Level::Info, s::NO_DEPLOYMENTS),
+                Ok(items) => {
+                    // A deployment-bound URL: say whether the deployment it names exists.
+                    let bound = app
+                        .draft(&entry)
+                        .and_then(|f| f.reading())
+                        .and_then(|(_, r)| r.deployment);
+                    match bound {
+                        Some(d) if items.iter().any(|x| x.id == d) => {
+                            app.set_status(Level::Info, s::deployment_exists(&d))
+                        }
+                        Some(d) => app.set_status(Level::Error, s::deployment_missing(&d)),
+                        None => app.status = None,
+                    }
+                    app.popup = Some(Popup::PickDeployment {
+                        entry,
+                        items,
+                        cursor: 0,
+                    });
+                }
+                Err(e) => app.set_status(Level::Error, e),
+            }
             vec![]
         }
     }

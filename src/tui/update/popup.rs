@@ -30,6 +30,43 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
         },
+        Popup::PickDeployment {
+            entry,
+            items,
+            cursor,
+        } => {
+            match lookup(Ctx::PickDeployment, &k) {
+                Some(Cmd::Up) => {
+                    app.popup = Some(Popup::PickDeployment {
+                        entry,
+                        items,
+                        cursor: cursor.saturating_sub(1),
+                    })
+                }
+                Some(Cmd::Down) => {
+                    let cursor = (cursor + 1).min(items.len().saturating_sub(1));
+                    app.popup = Some(Popup::PickDeployment {
+                        entry,
+                        items,
+                        cursor,
+                    })
+                }
+                Some(Cmd::Choose) => {
+                    if let Some(d) = items.get(cursor) {
+                        pick_deployment(app, &entry, &d.id);
+                    }
+                }
+                Some(Cmd::Cancel) => {}
+                _ => {
+                    app.popup = Some(Popup::PickDeployment {
+                        entry,
+                        items,
+                        cursor,
+                    })
+                }
+            }
+            vec![]
+        }
         Popup::PickType { cursor } => {
             let n = type_order().len();
             match lookup(Ctx::PickType, &k) {
