@@ -161,6 +161,16 @@ pub enum Command {
         #[arg(long, value_name = "KEY")]
         unset: Vec<String>,
     },
+    /// Show the commands a connection's `cmd:` secret references run, and approve them here
+    #[command(
+        after_help = "A `cmd:` reference runs only once its exact command was approved on this machine:\n\
+        setting it with --secret-ref approves it; one found in a connections.toml someone else wrote\n\
+        or edited needs `aiconn allow NAME`. An edited command needs approval again."
+    )]
+    Allow {
+        #[arg(add = names())]
+        name: String,
+    },
     /// Rename a connection (its secrets move with it)
     Rename {
         #[arg(add = names())]
@@ -326,6 +336,10 @@ pub struct EditArgs {
     /// Read this secret field's value from standard input
     #[arg(long, value_name = "FIELD")]
     pub secret_stdin: Option<String>,
+    /// Read a secret at use instead of keeping it: FIELD=env:NAME, or FIELD=cmd:COMMAND (run
+    /// without a shell; giving it here approves that command on this machine)
+    #[arg(long = "secret-ref", value_name = "FIELD=REF")]
+    pub secret_ref: Vec<String>,
     /// Store the normalized base of URL fields (and fill api_version from a pasted request URL)
     #[arg(long, conflicts_with = "raw")]
     pub normalize: bool,

@@ -2,6 +2,7 @@
 //! writes, reads back and deletes a test secret), why not, and what to do.
 
 use super::{CliError, Context};
+use crate::sanitize::for_terminal;
 use serde_json::json;
 
 /// Unreferenced values: how many, and the error if they could not be looked for.
@@ -15,6 +16,43 @@ fn orphans(ctx: &Context, fix: bool) -> Result<(usize, usize), String> {
     found
         .map(|o| (o.keys.len(), o.elsewhere))
         .map_err(|e| e.to_string())
+}
+
+/// One secret reference resolved: connection, field, the reference, and the failure if any.
+struct RefCheck {
+    connection: String,
+    field: String,
+    reference: String,
+    error: Option<String>,
+}
+
+/// Resolves every `env:`/`cmd:` reference (values are read and dropped, never shown).
+fn check_references(ctx: &Context) -> Vec<RefCheck> {
+    let Ok(snap) = ctx.store.snapshot() else {
+        return vec![];
+    };
+    let Ok(svc) = ctx.service() else {
+        return vec![];
+    };
+    let mut checks = Vec::new();
+    for conn in snap.connections() {
+        for (field, record) in &conn.secrets {
+            let Some(r) = record.reference() else {
+                continue;
+            };
+            let error = match svc.secret(conn, field) {
+                Ok(_) => None,
+                Err(e) => Some(e.to_string()),
+            };
+            checks.push(RefCheck {
+                connection: conn.name.clone(),
+                field: field.clone(),
+                reference: r.to_file_text(),
+                error,
+            });
+        }
+    }
+    checks
 }
 
 pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
@@ -36,6 +74,12 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
     } else {
         None
     };
+    let refs = if file_ok {
+        check_references(ctx)
+    } else {
+        vec![]
+    };
+    let refs_failed = refs.iter().filter(|r| r.error.is_some()).count();
     if as_json {
         let v = json!({
             "config_dir": ctx.store.dir().display().to_string(),
@@ -52,6 +96,13 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
             "unreferenced_values": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.0),
             "unreferenced_elsewhere": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.1),
             "removed": fix && orphans.as_ref().is_some_and(|o| o.is_ok()),
+            "references": refs.iter().map(|r| json!({
+                "connection": r.connection,
+                "field": r.field,
+                "source": r.reference,
+                "ok": r.error.is_none(),
+                "error": r.error,
+            })).collect::<Vec<_>>(),
         });
         out_json!(&v);
     } else {
@@ -104,6 +155,24 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
                 }
             }
         }
+    }
+    if !as_json {
+        for r in &refs {
+            out!(
+                "reference       {} {}: {}: {}",
+                for_terminal(&r.connection),
+                for_terminal(&r.field),
+                for_terminal(&r.reference),
+                r.error
+                    .as_deref()
+                    .map_or("ok (resolved, value not shown)".into(), for_terminal)
+            );
+        }
+    }
+    if refs_failed > 0 && file_ok && probe.is_ok() {
+        return Err(CliError::new(format!(
+            "{refs_failed} secret reference(s) could not be resolved (see above)"
+        )));
     }
     match (file_ok, probe) {
         (true, Ok(())) if fix && matches!(orphans, Some(Err(_))) => Err(CliError::new(

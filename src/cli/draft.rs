@@ -8,6 +8,7 @@ use crate::endpoint::{Reading, classify_for_type};
 use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{Imported, apply_set};
 use crate::sanitize::for_terminal;
+use crate::secrets::refs::{Approvals, SecretRef};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 use std::io::Read;
@@ -46,28 +47,62 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
                 "--secret-stdin {field}: standard input was empty"
             )));
         }
-        let spec = imp.conn.spec();
-        let key = if spec.is_custom() && !field.starts_with("secrets.") {
-            format!("secrets.{field}")
-        } else {
-            field.clone()
-        };
-        let is_secret = spec
-            .field(&key)
-            .is_some_and(|f| f.kind == FieldKind::Secret)
-            || key.starts_with("secrets.");
-        if !is_secret {
-            return Err(CliError::usage(format!(
-                "--secret-stdin: '{field}' is not a secret field of type {}",
-                spec.id
-            )));
-        }
-        let sub = key.strip_prefix("secrets.").unwrap_or(&key).to_string();
-        imp.needs_input.retain(|k| *k != sub);
-        imp.keep.retain(|k| *k != sub);
+        let sub = secret_field(imp, field, "--secret-stdin")?;
         imp.secret_values.insert(sub.clone(), value);
-        if spec.is_custom() {
+        if imp.conn.spec().is_custom() {
             imp.conn.secrets.insert(sub, SecretRecord::Pending);
+        }
+    }
+    for pair in &edit.secret_ref {
+        let (field, text) = pair.split_once('=').ok_or_else(|| {
+            CliError::usage("--secret-ref expects FIELD=env:NAME or FIELD=cmd:COMMAND")
+        })?;
+        let reference =
+            SecretRef::parse_checked(text).map_err(|e| CliError::usage(e.to_string()))?;
+        let sub = secret_field(imp, field.trim(), "--secret-ref")?;
+        imp.secret_values.shift_remove(&sub);
+        imp.conn.secrets.insert(sub, SecretRecord::Ref(reference));
+    }
+    Ok(())
+}
+
+/// The secret field `field` names (custom types: `secrets.KEY` or `KEY`), now given by `flag`:
+/// no longer asked for or kept from before.
+fn secret_field(imp: &mut Imported, field: &str, flag: &str) -> Result<String, CliError> {
+    let spec = imp.conn.spec();
+    let key = if spec.is_custom() && !field.starts_with("secrets.") {
+        format!("secrets.{field}")
+    } else {
+        field.to_string()
+    };
+    let is_secret = spec
+        .field(&key)
+        .is_some_and(|f| f.kind == FieldKind::Secret)
+        || key.starts_with("secrets.");
+    if !is_secret {
+        return Err(CliError::usage(format!(
+            "{flag}: '{}' is not a secret field of type {}",
+            for_terminal(field),
+            spec.id
+        )));
+    }
+    let sub = key.strip_prefix("secrets.").unwrap_or(&key).to_string();
+    imp.needs_input.retain(|k| *k != sub);
+    imp.keep.retain(|k| *k != sub);
+    Ok(sub)
+}
+
+/// Approves the commands the user gave with `--secret-ref` (typing one is approving it).
+pub fn approve_given_commands(dir: &std::path::Path, edit: &EditArgs) -> Result<(), CliError> {
+    let approvals = Approvals::in_dir(dir);
+    for pair in &edit.secret_ref {
+        if let Some(SecretRef::Cmd(c)) = pair
+            .split_once('=')
+            .and_then(|(_, t)| SecretRef::parse_checked(t).ok())
+        {
+            approvals
+                .approve(&c)
+                .map_err(|e| CliError::new(e.to_string()))?;
         }
     }
     Ok(())

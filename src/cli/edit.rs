@@ -1,7 +1,7 @@
 //! Commands that change connections: create, update, rename, delete, import.
 
 use super::args::EditArgs;
-use super::draft::{apply_edit_args, finish, from_existing};
+use super::draft::{apply_edit_args, approve_given_commands, finish, from_existing};
 use super::{CliError, Context, prompt};
 use crate::catalogue::Catalogue;
 use crate::model::{Connection, validate_name};
@@ -38,6 +38,7 @@ pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Resu
     let (conn, secrets) = finish(imp, None, edit)?;
     let warnings = ctx.service()?.save(conn, secrets, Expect::Absent)?;
     print_warnings(&warnings);
+    approve_given_commands(ctx.store.dir(), edit)?;
     say!("Created connection '{name}'.");
     Ok(())
 }
@@ -54,9 +55,13 @@ pub fn update(
         .get(name)
         .cloned()
         .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
-    if edit.set.is_empty() && unset.is_empty() && edit.secret_stdin.is_none() {
+    if edit.set.is_empty()
+        && unset.is_empty()
+        && edit.secret_stdin.is_none()
+        && edit.secret_ref.is_empty()
+    {
         return Err(CliError::usage(
-            "nothing to change: give --set KEY=VALUE, --unset KEY or --secret-stdin FIELD",
+            "nothing to change: give --set KEY=VALUE, --unset KEY, --secret-stdin FIELD or --secret-ref FIELD=REF",
         ));
     }
     let mut imp = from_existing(&existing);
@@ -82,7 +87,43 @@ pub fn update(
         .service()?
         .save(conn, secrets, Expect::Unchanged(existing))?;
     print_warnings(&warnings);
+    approve_given_commands(ctx.store.dir(), edit)?;
     say!("Updated connection '{name}'.");
+    Ok(())
+}
+
+/// Shows each `cmd:` reference of `name` and approves it on this machine.
+pub fn allow(ctx: &Context, name: &str) -> Result<(), CliError> {
+    let conn = ctx
+        .store
+        .find(name)?
+        .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
+    let approvals = crate::secrets::refs::Approvals::in_dir(ctx.store.dir());
+    let commands: Vec<(&String, &str)> = conn
+        .secrets
+        .iter()
+        .filter_map(|(f, r)| Some((f, r.reference()?.command()?)))
+        .collect();
+    if commands.is_empty() {
+        out!("'{name}' has no cmd: secret references: nothing to approve.");
+        return Ok(());
+    }
+    for (field, command) in commands {
+        let fail = |e: crate::secrets::refs::RefError| CliError::new(e.to_string());
+        let was = approvals.is_approved(command).map_err(fail)?;
+        approvals.approve(command).map_err(fail)?;
+        out!(
+            "{} '{}' secret '{}': {}",
+            if was {
+                "Already approved:"
+            } else {
+                "Approved:"
+            },
+            for_terminal(name),
+            for_terminal(field),
+            for_terminal(command)
+        );
+    }
     Ok(())
 }
 
@@ -227,5 +268,6 @@ fn import_one(
     };
     let warnings = ctx.service()?.save(conn, secrets, expect)?;
     print_warnings(&warnings);
+    approve_given_commands(ctx.store.dir(), edit)?;
     Ok(conn_name)
 }

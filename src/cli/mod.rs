@@ -167,6 +167,7 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         Command::Update { name, edit, unset } => edit::update(&ctx, name, edit, unset),
         Command::Rename { old, new } => edit::rename(&ctx, old, new),
         Command::Delete { name, yes } => edit::delete(&ctx, name, *yes),
+        Command::Allow { name } => edit::allow(&ctx, name),
         Command::Import {
             files,
             name,

@@ -46,6 +46,8 @@ pub enum SecretRecord {
         backend: Backend,
         generation: Option<String>,
     },
+    /// Not kept by aiconn: read at use from the environment or a command.
+    Ref(crate::secrets::refs::SecretRef),
 }
 
 impl SecretRecord {
@@ -62,6 +64,9 @@ impl SecretRecord {
         if s.is_empty() {
             return SecretRecord::Pending;
         }
+        if let Some(r) = crate::secrets::refs::SecretRef::parse(s) {
+            return SecretRecord::Ref(r);
+        }
         match s.split_once(':') {
             Some((b, g)) => SecretRecord::stored(b, Some(g.to_string())),
             None => SecretRecord::stored(s, None),
@@ -76,20 +81,29 @@ impl SecretRecord {
                 generation: Some(g),
             } => format!("{backend}:{g}"),
             SecretRecord::In { backend, .. } => backend.to_string(),
+            SecretRecord::Ref(r) => r.to_file_text(),
+        }
+    }
+
+    /// The reference, when the value is read from elsewhere at use.
+    pub fn reference(&self) -> Option<&crate::secrets::refs::SecretRef> {
+        match self {
+            SecretRecord::Ref(r) => Some(r),
+            _ => None,
         }
     }
 
     pub fn backend(&self) -> Option<&Backend> {
         match self {
             SecretRecord::In { backend, .. } => Some(backend),
-            SecretRecord::Pending => None,
+            SecretRecord::Pending | SecretRecord::Ref(_) => None,
         }
     }
 
     pub fn generation(&self) -> Option<&str> {
         match self {
             SecretRecord::In { generation, .. } => generation.as_deref(),
-            SecretRecord::Pending => None,
+            SecretRecord::Pending | SecretRecord::Ref(_) => None,
         }
     }
 
@@ -98,11 +112,13 @@ impl SecretRecord {
     }
 }
 
-/// Shown as its backend's name (`show`'s SOURCE column); pending as nothing.
+/// Shown as its backend's name (`show`'s SOURCE column), a reference as itself; pending as
+/// nothing.
 impl fmt::Display for SecretRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SecretRecord::In { backend, .. } => write!(f, "{backend}"),
+            SecretRecord::Ref(r) => f.write_str(&r.to_file_text()),
             SecretRecord::Pending => Ok(()),
         }
     }

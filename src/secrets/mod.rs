@@ -4,6 +4,7 @@ mod error;
 pub mod journal;
 mod keychain;
 mod lazy;
+pub mod refs;
 pub mod session_cache;
 mod vault;
 

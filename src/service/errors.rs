@@ -36,6 +36,12 @@ pub enum OpError {
         backend: String,
         detail: String,
     },
+    #[error("secret '{field}' of '{connection}': {source}")]
+    Reference {
+        connection: String,
+        field: String,
+        source: crate::secrets::refs::RefError,
+    },
     #[error("connection '{connection}' would set {name}: {why}")]
     RefusedEnvName {
         connection: String,

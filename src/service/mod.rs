@@ -108,6 +108,17 @@ impl<'a> Service<'a> {
         let Some(record) = conn.secrets.get(field) else {
             return Ok(None);
         };
+        if let Some(r) = record.reference() {
+            let approvals = crate::secrets::refs::Approvals::in_dir(self.store.dir());
+            let timeout = crate::secrets::refs::timeout_from_env();
+            return crate::secrets::refs::resolve(r, &approvals, &conn.name, timeout)
+                .map(Some)
+                .map_err(|e| OpError::Reference {
+                    connection: conn.name.clone(),
+                    field: field.into(),
+                    source: e,
+                });
+        }
         self.check_backend(conn, field, record)?;
         let ns = self.namespace()?;
         let value = self
@@ -290,7 +301,8 @@ impl<'a> Service<'a> {
             check_expect(&expect, &conn.name, current.as_ref())?;
             // Kept secrets point at whatever the file points at now.
             for (field, record) in &mut conn.secrets {
-                if new_secrets.contains_key(field) {
+                // A reference is the caller's choice, set as given (it holds no value to lose).
+                if new_secrets.contains_key(field) || record.reference().is_some() {
                     continue;
                 }
                 match current.as_ref().and_then(|c| c.secrets.get(field)) {

@@ -1,0 +1,322 @@
+//! Secret references (`env:NAME`, `cmd:COMMAND`) through the real binary: recorded as their
+//! source and never as a value, resolved at use by env/run/test, checked by doctor, and a
+//! command that nobody approved on this machine (a file someone else wrote or edited) never runs.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+
+mod common;
+use common::http::*;
+use common::*;
+use std::time::{Duration, Instant};
+
+const KEY: &str = "fake-key-1401";
+
+fn file(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("connections.toml")).unwrap()
+}
+
+fn no_key(o: &Out) {
+    assert!(
+        !o.stdout.contains(KEY) && !o.stderr.contains(KEY),
+        "the value was printed:\n{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+#[test]
+fn an_env_reference_is_read_at_use_and_never_stored() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--secret-ref",
+            "api_key=env:AICONN_TEST_KEY_1401",
+        ],
+    );
+    let text = file(dir);
+    assert!(
+        text.contains("api_key = \"env:AICONN_TEST_KEY_1401\""),
+        "{text}"
+    );
+    // The source is named; the value is not shown.
+    let shown = cmd(dir, &["show", "c"]);
+    assert!(
+        shown.stdout.contains("env:AICONN_TEST_KEY_1401"),
+        "{}",
+        shown.stdout
+    );
+    assert!(cmd(dir, &["list"]).stdout.contains("set"));
+
+    let mut env = aiconn(dir);
+    env.args(["env", "c"]).env("AICONN_TEST_KEY_1401", KEY);
+    let o = run(env);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains(&format!("OPENAI_API_KEY='{KEY}'")));
+
+    // `run` hands the value to the child only.
+    let mut r = aiconn(dir);
+    r.args([
+        "run",
+        "c",
+        "--",
+        "sh",
+        "-c",
+        "test \"$OPENAI_API_KEY\" = fake-key-1401",
+    ])
+    .env("AICONN_TEST_KEY_1401", KEY);
+    let o = run(r);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    no_key(&o);
+
+    // Unset: a clear error naming the variable, not an empty key.
+    let mut env = aiconn(dir);
+    env.args(["env", "c"]).env_remove("AICONN_TEST_KEY_1401");
+    let o = run(env);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains("AICONN_TEST_KEY_1401 is not set"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn a_command_reference_runs_without_a_shell_and_reaches_test() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let (port, seen) = server(200, r#"{"data": []}"#, Duration::ZERO);
+    let base = format!("base_url=http://127.0.0.1:{port}/v1");
+    // `;` and `$(...)` are plain arguments to printf: no shell ever reads them.
+    let reference = format!("api_key=cmd:printf '%s' {KEY}");
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--raw",
+            "--set",
+            &base,
+            "--secret-ref",
+            &reference,
+        ],
+    );
+    let o = cmd(dir, &["test", "c"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    no_key(&o);
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+
+    // Metacharacters are arguments, not shell syntax.
+    let echo = cmd(
+        dir,
+        &[
+            "update",
+            "c",
+            "--secret-ref",
+            "api_key=cmd:echo a;touch pwned $(id)",
+        ],
+    );
+    assert_eq!(echo.code, 0, "{}", echo.stderr);
+    let o = cmd(dir, &["env", "c"]);
+    assert!(o.stdout.contains("'a;touch pwned $(id)'"), "{}", o.stdout);
+    assert!(!dir.join("pwned").exists());
+}
+
+#[test]
+fn a_failing_command_shows_its_stderr_and_doctor_reports_it() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--secret-ref",
+            "api_key=cmd:sh -c 'echo \"item not found in vault\" >&2; exit 3'",
+        ],
+    );
+    let o = cmd(dir, &["env", "c"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("failed"), "{}", o.stderr);
+    assert!(o.stderr.contains("item not found in vault"), "{}", o.stderr);
+
+    // A command printing nothing is an error too, never an empty key.
+    cmd(dir, &["update", "c", "--secret-ref", "api_key=cmd:true"]);
+    let o = cmd(dir, &["env", "c"]);
+    assert!(o.stderr.contains("printed nothing"), "{}", o.stderr);
+
+    let o = cmd(dir, &["doctor", "--json"]);
+    assert_ne!(o.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let r = &v["references"][0];
+    assert_eq!(r["connection"], "c");
+    assert_eq!(r["source"], "cmd:true");
+    assert_eq!(r["ok"], false);
+}
+
+#[test]
+fn a_slow_command_is_stopped_at_the_timeout() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--secret-ref",
+            "api_key=cmd:sleep 30",
+        ],
+    );
+    let mut c = aiconn(dir);
+    c.args(["env", "c"]).env("AICONN_SECRET_CMD_TIMEOUT", "1");
+    let t = Instant::now();
+    let o = run(c);
+    assert!(t.elapsed() < Duration::from_secs(20), "not stopped");
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("took longer than 1 s"), "{}", o.stderr);
+}
+
+#[test]
+fn a_command_edited_in_the_file_is_refused_until_allowed() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--secret-ref",
+            "api_key=cmd:printf fake-key-1401",
+        ],
+    );
+    assert_eq!(cmd(dir, &["env", "c"]).code, 0);
+    // Someone edits the command in the file (a shared or synced connections.toml).
+    let marker = dir.join("ran");
+    let edited = file(dir).replace(
+        "cmd:printf fake-key-1401",
+        &format!("cmd:touch {}", marker.display()),
+    );
+    std::fs::write(dir.join("connections.toml"), edited).unwrap();
+    for args in [
+        &["env", "c"][..],
+        &["run", "c", "--", "true"],
+        &["test", "c"],
+    ] {
+        let o = cmd(dir, args);
+        assert_ne!(o.code, 0, "{args:?}");
+        assert!(
+            o.stderr.contains("aiconn allow c"),
+            "{args:?}: {}",
+            o.stderr
+        );
+        assert!(!marker.exists(), "{args:?} ran an unapproved command");
+    }
+    let o = cmd(dir, &["doctor", "--json"]);
+    assert!(o.stdout.contains("has not been approved"), "{}", o.stdout);
+    assert!(!marker.exists(), "doctor ran an unapproved command");
+
+    // `allow` shows the command and approves it; then it runs.
+    let o = cmd(dir, &["allow", "c"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains(&format!("touch {}", marker.display())),
+        "{}",
+        o.stdout
+    );
+    let o = cmd(dir, &["env", "c"]);
+    assert!(
+        marker.exists(),
+        "the approved command did not run: {}",
+        o.stderr
+    );
+
+    // The approval is outside connections.toml and keyed by a hash, not the command.
+    let approvals = std::fs::read_to_string(dir.join("approved-commands")).unwrap();
+    assert!(!approvals.contains("touch"));
+    assert!(!file(dir).contains("approved"));
+}
+
+#[test]
+fn replacing_a_stored_key_with_a_reference_removes_the_stored_value() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--set",
+            &format!("api_key={KEY}"),
+        ],
+    );
+    let ns = file(dir)
+        .lines()
+        .find_map(|l| l.strip_prefix("namespace = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    assert_eq!(keychain_accounts(&format!("{ns}/c/")).len(), 1);
+    let o = cmd(
+        dir,
+        &[
+            "update",
+            "c",
+            "--secret-ref",
+            "api_key=env:AICONN_TEST_KEY_1401",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(keychain_accounts(&format!("{ns}/c/")).is_empty());
+    assert!(
+        cmd(dir, &["show", "c"])
+            .stdout
+            .contains("env:AICONN_TEST_KEY_1401")
+    );
+}
+
+#[test]
+fn malformed_references_are_refused_without_echoing_a_secret() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    for bad in [
+        "api_key=env:1X",
+        "api_key=cmd:",
+        "api_key=fake-key-1401",
+        "nope=env:X",
+    ] {
+        let o = cmd(
+            dir,
+            &[
+                "create",
+                "--type",
+                "open_ai",
+                "--name",
+                "c",
+                "--secret-ref",
+                bad,
+            ],
+        );
+        assert_ne!(o.code, 0, "{bad}");
+        no_key(&o);
+        assert!(!dir.join("connections.toml").exists() || !file(dir).contains("[connections.c]"));
+    }
+}
