@@ -565,3 +565,72 @@ fn the_working_count_follows_effects_started_and_reported() {
     );
     assert_eq!(app.pending, 0, "and reported back");
 }
+
+/// Focuses the form's field `key` of the selected connection.
+fn focus_field(app: &mut App, key_name: &str) {
+    let id = app.selected.clone().unwrap();
+    for _ in 0..30 {
+        if let Some(f) = app.draft(&id)
+            && let aiconn::tui::form::Row::Field(i) = f.focused_row()
+            && f.fields[i].key == key_name
+        {
+            return;
+        }
+        ch(app, 'j');
+    }
+    panic!("no field {key_name}");
+}
+
+#[test]
+fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command() {
+    use aiconn::model::SecretRecord;
+    use aiconn::secrets::refs::SecretRef;
+    let mut app = app_with(vec![aoai("prod")]);
+    key(&mut app, KeyCode::Enter); // to the form
+    assert_eq!(app.focus, Focus::Form);
+    focus_field(&mut app, "api_key");
+    ch(&mut app, 'S');
+    assert!(matches!(app.popup, Some(Popup::Input { .. })));
+    // A malformed reference keeps the popup open with the reason.
+    typ(&mut app, "env:1X");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(
+        app.popup,
+        Some(Popup::Input { error: Some(_), .. })
+    ));
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'S');
+    typ(&mut app, "env:AZURE_OPENAI_API_KEY");
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "env: runs nothing"
+    );
+    let id = app.selected.clone().unwrap();
+    assert!(app.is_dirty(&id), "a new source is a change to save");
+    let (c, new) = app.draft(&id).unwrap().to_connection();
+    assert!(new.is_empty(), "no value is written");
+    assert_eq!(
+        c.secrets["api_key"],
+        SecretRecord::Ref(SecretRef::Env("AZURE_OPENAI_API_KEY".into()))
+    );
+    // A command typed here is approved (the user wrote it) by an effect, and saved verbatim.
+    ch(&mut app, 'S');
+    for _ in 0.."env:AZURE_OPENAI_API_KEY".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "cmd:pass show ai/prod");
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&fx[..], [Effect::ApproveCommand { command }] if command == "pass show ai/prod"),
+        "{fx:?}"
+    );
+    let fx = ch(&mut app, 's');
+    let Some(Effect::Save { conn, secrets, .. }) = fx.into_iter().next() else {
+        panic!("no save");
+    };
+    assert!(secrets.is_empty());
+    assert_eq!(
+        conn.secrets["api_key"].to_file_text(),
+        "cmd:pass show ai/prod"
+    );
+}

@@ -249,16 +249,13 @@ pub fn run_command(command: &str, timeout: Duration) -> Result<SecretString, Ref
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let status = match wait_timeout::ChildExt::wait_timeout(&mut child, timeout) {
-        Ok(Some(s)) => s,
-        Ok(None) | Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(RefError::Timeout {
-                command: shown,
-                secs: timeout.as_secs().max(1),
-            });
-        }
+    let Ok(Some(status)) = wait_timeout::ChildExt::wait_timeout(&mut child, timeout) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(RefError::Timeout {
+            command: shown,
+            secs: timeout.as_secs().max(1),
+        });
     };
     let mut stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();

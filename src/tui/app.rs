@@ -42,6 +42,10 @@ pub enum InputFor {
     AddKv {
         secret: bool,
     },
+    /// A secret field's reference (`env:NAME` / `cmd:COMMAND`; empty keeps the value here).
+    SecretSource {
+        field: String,
+    },
     /// The vault passphrase; `first` holds the first entry while it is typed again.
     VaultPassphrase {
         create: bool,
@@ -118,6 +122,10 @@ pub enum Effect {
         secrets: IndexMap<String, SecretString>,
         stored_name: Option<String>,
     },
+    /// The user typed this command as a secret source: approve it on this machine.
+    ApproveCommand {
+        command: String,
+    },
     /// Keep secrets in the encrypted vault from now on (unlocks or creates it).
     UseVault {
         passphrase: SecretString,
@@ -151,6 +159,8 @@ pub enum Action {
         result: Result<Option<SecretString>, String>,
     },
     Probed(Result<(), String>),
+    /// A command typed as a secret source was approved (or could not be).
+    CommandApproved(Result<(), String>),
     DeploymentsListed {
         entry: EntryId,
         result: Result<Vec<crate::conntest::deployments::Deployment>, String>,

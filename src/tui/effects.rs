@@ -148,6 +148,11 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             );
             Action::DeploymentsListed { entry, result }
         }
+        Effect::ApproveCommand { command } => Action::CommandApproved(
+            crate::secrets::refs::Approvals::in_dir(store.dir())
+                .approve(&command)
+                .map_err(|e| e.to_string()),
+        ),
         Effect::Probe => Action::Probed(
             secrets
                 .probe()

@@ -41,6 +41,8 @@ pub struct Secret {
     /// The user typed or pasted a new value (in the input).
     pub typed: bool,
     pub revealed: bool,
+    /// Chosen in this draft (`S`): read from the environment or a command instead of kept.
+    pub reference: Option<crate::secrets::refs::SecretRef>,
 }
 
 #[derive(Debug, Clone)]
@@ -239,6 +241,12 @@ impl Form {
                 Some(s) if s.typed && !text.is_empty() => {
                     new.insert(f.key.clone(), SecretString::from(text));
                 }
+                Some(Secret {
+                    reference: Some(r), ..
+                }) => {
+                    c.secrets
+                        .insert(f.key.clone(), SecretRecord::Ref(r.clone()));
+                }
                 Some(s) if s.stored => {
                     c.secrets.insert(f.key.clone(), self.kept_backend(&f.key));
                 }
@@ -258,6 +266,12 @@ impl Form {
                 Some(s) if s.typed && !text.is_empty() => {
                     new.insert(row.key.clone(), SecretString::from(text));
                     c.secrets.insert(row.key.clone(), SecretRecord::Pending);
+                }
+                Some(Secret {
+                    reference: Some(r), ..
+                }) => {
+                    c.secrets
+                        .insert(row.key.clone(), SecretRecord::Ref(r.clone()));
                 }
                 Some(s) if s.stored => {
                     c.secrets
@@ -299,7 +313,11 @@ impl Form {
             ));
         }
         for (i, row) in self.kv.iter().enumerate() {
-            if row.secret.as_ref().is_some_and(|s| !s.stored && !s.typed) {
+            if row
+                .secret
+                .as_ref()
+                .is_some_and(|s| !s.stored && !s.typed && s.reference.is_none())
+            {
                 errs.push(FieldError::new(
                     &format!("kv:{i}"),
                     format!("secret '{}' has no value", row.key),
@@ -315,14 +333,15 @@ impl Form {
             .base
             .clone()
             .unwrap_or_else(|| Connection::of("", self.spec));
-        // secrets recorded as "" (new custom rows) compare by key only
-        for v in base.secrets.values_mut() {
-            *v = SecretRecord::Pending;
-        }
+        // secrets recorded as "" (new custom rows) compare by key only; a reference by itself
+        let by_key = |v: &mut SecretRecord| {
+            if v.reference().is_none() {
+                *v = SecretRecord::Pending;
+            }
+        };
+        base.secrets.values_mut().for_each(by_key);
         let mut cc = c.clone();
-        for v in cc.secrets.values_mut() {
-            *v = SecretRecord::Pending;
-        }
+        cc.secrets.values_mut().for_each(by_key);
         !new.is_empty() || cc != base
     }
 

@@ -37,6 +37,13 @@ pub const HELP_CLOSE: &str = "↑/↓ scroll · Esc or ? closes this help";
 pub const FILTER_PROMPT: &str = "Filter: ";
 pub const RENAME_TITLE: &str = "Rename connection";
 pub const ADD_KEY_TITLE: &str = "Key name";
+pub const SECRET_SOURCE_TITLE: &str = "Secret from env:NAME or cmd:COMMAND (empty: kept here)";
+pub const SECRET_SOURCE_SET: &str =
+    "The secret will be read at use from there (never stored). s saves.";
+pub const SECRET_SOURCE_KEPT: &str =
+    "The secret is kept in the keychain or vault: type a value to replace the recorded one.";
+pub const SECRET_SOURCE_NOT_SECRET: &str =
+    "S sets where a secret comes from: move to a secret field.";
 pub const BACKEND_DOWN: &str = "Secrets cannot be saved here";
 pub const OFFER_VAULT: &str = "Press Ctrl-V to keep secrets in an encrypted vault file (secrets.age, a passphrase you choose) instead.";
 pub const VAULT_NEW_TITLE: &str = "New vault passphrase (8+ characters)";

@@ -19,6 +19,11 @@ fn secret_text(input: &ratatui_textarea::TextArea, sec: &Secret, dropped: bool) 
     if dropped {
         return s::SECRET_NOT_NEEDED.into();
     }
+    if let Some(r) = &sec.reference
+        && (!sec.typed || text.is_empty())
+    {
+        return for_terminal(&r.to_file_text());
+    }
     if sec.revealed && (sec.typed || sec.loaded.is_some()) {
         return for_terminal(&text);
     }
@@ -358,6 +363,11 @@ fn value_source(form: &Form, row: &Row, readonly: bool) -> String {
         _ => return String::new(),
     };
     match secret {
+        Some(Secret {
+            reference: Some(r),
+            typed: false,
+            ..
+        }) => r.to_file_text(),
         Some(s) if s.stored && !s.typed => base
             .and_then(|b| b.secrets.get(key))
             .map(|r| r.to_string())

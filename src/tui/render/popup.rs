@@ -116,6 +116,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let title = match for_ {
                 InputFor::Rename(_) => s::RENAME_TITLE,
                 InputFor::AddKv { .. } => s::ADD_KEY_TITLE,
+                InputFor::SecretSource { .. } => s::SECRET_SOURCE_TITLE,
                 InputFor::VaultPassphrase { create: false, .. } => s::VAULT_UNLOCK_TITLE,
                 InputFor::VaultPassphrase { first: None, .. } => s::VAULT_NEW_TITLE,
                 InputFor::VaultPassphrase { .. } => s::VAULT_AGAIN_TITLE,

@@ -45,6 +45,29 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             let e = test_effect(TestTarget::Entry(id.clone()), f);
             return vec![e];
         }
+        Cmd::SecretSource => {
+            let stored = match &id {
+                EntryId::Stored(n) => app.stored_conn(n).cloned(),
+                EntryId::New(_) => None,
+            };
+            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some((_, sec, key)) = f.focused_secret_mut() else {
+                app.set_status(Level::Info, s::SECRET_SOURCE_NOT_SECRET);
+                return vec![];
+            };
+            let now = sec.reference.clone().or_else(|| {
+                stored
+                    .as_ref()
+                    .and_then(|c| c.secrets.get(&key))
+                    .and_then(|r| r.reference().cloned())
+            });
+            let text = now.map(|r| r.to_file_text()).unwrap_or_default();
+            app.popup = Some(Popup::Input {
+                for_: InputFor::SecretSource { field: key },
+                input: input(&text),
+                error: None,
+            });
+        }
         Cmd::Deployments => {
             let f = app.ensure_draft(&id).expect("selected exists");
             let (conn, mut secrets) = f.to_connection();

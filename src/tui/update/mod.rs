@@ -175,6 +175,12 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::CommandApproved(r) => {
+            if let Err(e) = r {
+                app.set_status(Level::Error, e);
+            }
+            vec![]
+        }
         Action::Probed(r) => {
             app.backend = Some(r);
             vec![]

@@ -163,6 +163,43 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             passphrase: secrecy::SecretString::from(typed),
                         }]
                     }
+                    InputFor::SecretSource { .. } => {
+                        let Some(f) = selected_form(app) else {
+                            return vec![];
+                        };
+                        let Some((field_input, sec, _)) = f.focused_secret_mut() else {
+                            return vec![];
+                        };
+                        if text.is_empty() {
+                            // No reference chosen here: a typed value replaces whatever is
+                            // recorded now (a stored value or the file's reference).
+                            sec.reference = None;
+                            app.set_status(Level::Info, super::s::SECRET_SOURCE_KEPT);
+                            return vec![];
+                        }
+                        let r = match crate::secrets::refs::SecretRef::parse_checked(&text) {
+                            Ok(r) => r,
+                            Err(e) => {
+                                app.popup = Some(Popup::Input {
+                                    for_,
+                                    input,
+                                    error: Some(e.to_string()),
+                                });
+                                return vec![];
+                            }
+                        };
+                        *field_input = crate::tui::form::input("");
+                        field_input.set_mask_char('•');
+                        sec.typed = false;
+                        sec.loaded = None;
+                        sec.revealed = false;
+                        let approve = r.command().map(|c| Effect::ApproveCommand {
+                            command: c.to_string(),
+                        });
+                        sec.reference = Some(r);
+                        app.set_status(Level::Info, super::s::SECRET_SOURCE_SET);
+                        approve.into_iter().collect()
+                    }
                     InputFor::AddKv { secret } => {
                         // The connection may have been deleted meanwhile (by another program).
                         let Some(f) = selected_form(app) else {
