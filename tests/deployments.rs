@@ -212,7 +212,7 @@ fn the_tui_picker_lists_and_puts_the_picked_name_in_a_deployment_url() {
     key(&mut app, KeyCode::Enter); // open the form
     let fx = key(&mut app, KeyCode::Char('D'));
     let Some(Effect::ListDeployments {
-        entry,
+        target,
         conn,
         key: typed,
         stored_name,
@@ -235,7 +235,7 @@ fn the_tui_picker_lists_and_puts_the_picked_name_in_a_deployment_url() {
         &store,
         &mut backend,
         Effect::ListDeployments {
-            entry,
+            target,
             conn,
             key: Some(secrecy::SecretString::from(KEY)),
             stored_name: None,
@@ -259,5 +259,61 @@ fn the_tui_picker_lists_and_puts_the_picked_name_in_a_deployment_url() {
     assert_eq!(
         saved.values["endpoint"],
         format!("http://127.0.0.1:{port}/openai/deployments/gpt-4o")
+    );
+}
+
+#[test]
+fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
+    use aiconn::tui::app::{Action, App, Effect, Popup, TestTarget};
+    use aiconn::tui::update::update;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key =
+        |app: &mut App, c: KeyCode| update(app, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    let (port, seen) = server(200, CLASSIC, Duration::ZERO);
+    let d = tempfile::tempdir().unwrap();
+    let mut app = App::new(vec![], false);
+    app.size = (80, 24);
+    aiconn::tui::update::start_wizard(&mut app);
+    update(&mut app, Action::Probed(Ok(())));
+    key(&mut app, KeyCode::Enter); // Azure AI (Foundry), first in the list
+    update(&mut app, Action::Paste("setup".into()));
+    key(&mut app, KeyCode::Enter);
+    let url = format!("http://127.0.0.1:{port}/openai/deployments/gpt-4-typo");
+    update(&mut app, Action::Paste(url));
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste(KEY.into()));
+    key(&mut app, KeyCode::Enter);
+    while app.wizard.as_ref().unwrap().step != aiconn::tui::wizard::Step::Review {
+        key(&mut app, KeyCode::Enter); // past optional extras
+    }
+    let fx = key(&mut app, KeyCode::Char('D'));
+    let Some(effect @ Effect::ListDeployments { .. }) = fx.into_iter().next() else {
+        panic!("D on the review starts no listing");
+    };
+    let Effect::ListDeployments {
+        target, key: typed, ..
+    } = &effect
+    else {
+        unreachable!()
+    };
+    assert_eq!(*target, TestTarget::Wizard);
+    assert!(typed.is_some(), "the key typed in the setup is used");
+    let store = aiconn::store::Store::new(d.path());
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
+        Box::new(aiconn::secrets::LazyStore::new(
+            "keychain",
+            d.path(),
+            std::sync::Arc::new(|_| unreachable!("no vault here")),
+        ));
+    let action = aiconn::tui::effects::run_effect(&store, &mut backend, effect);
+    assert_eq!(seen.lock().unwrap()[0].header("api-key"), Some(KEY));
+    update(&mut app, action);
+    assert!(matches!(app.popup, Some(Popup::PickDeployment { .. })));
+    key(&mut app, KeyCode::Down); // emb
+    key(&mut app, KeyCode::Enter);
+    assert!(app.wizard.is_some(), "still in the guided setup");
+    assert_eq!(
+        app.wizard.as_ref().unwrap().form().value("endpoint"),
+        format!("http://127.0.0.1:{port}/openai/deployments/emb")
     );
 }

@@ -15,7 +15,8 @@ pub enum EntryId {
     New(u32),
 }
 
-/// Whose test result it is: an entry's form, or the guided setup's.
+/// Whose form a result is for: an entry's form, or the guided setup's (a test, a deployments
+/// listing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TestTarget {
     Entry(EntryId),
@@ -73,7 +74,7 @@ pub enum Popup {
     },
     /// The deployments behind the form's endpoint (`D`), to pick one.
     PickDeployment {
-        entry: EntryId,
+        target: TestTarget,
         items: Vec<crate::conntest::deployments::Deployment>,
         cursor: usize,
     },
@@ -110,7 +111,7 @@ pub enum Effect {
     Probe,
     /// List the deployments behind the draft's endpoint (typed key, else the stored one).
     ListDeployments {
-        entry: EntryId,
+        target: TestTarget,
         conn: Connection,
         key: Option<SecretString>,
         stored_name: Option<String>,
@@ -162,7 +163,7 @@ pub enum Action {
     /// A command typed as a secret source was approved (or could not be).
     CommandApproved(Result<(), String>),
     DeploymentsListed {
-        entry: EntryId,
+        target: TestTarget,
         result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
     },
     Loaded(Result<Vec<Connection>, String>),
@@ -355,6 +356,14 @@ impl App {
             Some(c) if c.name == name => Some(c),
             // `stored` was replaced without `set_stored` (tests build it by hand).
             _ => self.stored.iter().find(|c| c.name == name),
+        }
+    }
+
+    /// The form a result is for (the guided setup's, or an entry's draft, opened if needed).
+    pub fn target_form(&mut self, target: &TestTarget) -> Option<&mut Form> {
+        match target {
+            TestTarget::Wizard => self.wizard.as_mut().and_then(|w| w.form.as_mut()),
+            TestTarget::Entry(id) => self.ensure_draft(id),
         }
     }
 

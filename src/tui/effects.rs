@@ -133,7 +133,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::ListDeployments {
-            entry,
+            target,
             conn,
             key,
             stored_name,
@@ -146,7 +146,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 stored.as_ref(),
                 std::time::Duration::from_secs(10),
             );
-            Action::DeploymentsListed { entry, result }
+            Action::DeploymentsListed { target, result }
         }
         Effect::ApproveCommand { command } => Action::CommandApproved(
             crate::secrets::refs::Approvals::in_dir(store.dir())

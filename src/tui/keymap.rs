@@ -256,6 +256,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(WizardReview, [c('s')], Save, Some("save"), "save now", false),
     b!(WizardReview, [c('e')], Edit, None, "open it in the editor, unsaved", false),
     b!(WizardReview, [c('t')], Test, Some("test"), "test the connection", false),
+    b!(WizardReview, [c('D')], Deployments, None, "list the deployments behind the endpoint, pick one", false),
     b!(WizardReview, [k(KeyCode::Esc)], Back, Some("back"), "the previous step", false),
     b!(WizardReview, [ctrl('c')], Quit, Some("quit"), "quit", false),
 ];

@@ -70,19 +70,9 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Deployments => {
             let f = app.ensure_draft(&id).expect("selected exists");
-            let (conn, mut secrets) = f.to_connection();
-            let stored_name = f
-                .base
-                .as_ref()
-                .map(|b| b.name.clone())
-                .or_else(|| f.copy_secrets_from.clone());
+            let e = deployments_effect(TestTarget::Entry(id.clone()), f);
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
-            return vec![Effect::ListDeployments {
-                entry: id.clone(),
-                conn,
-                key: secrets.shift_remove("api_key"),
-                stored_name,
-            }];
+            return vec![e];
         }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
@@ -159,8 +149,24 @@ pub(super) fn test_effect(target: TestTarget, f: &mut Form) -> Effect {
 
 /// A deployment was picked: a deployment URL gets its name; otherwise the name is what the
 /// requests use as `model`, and the user is told.
-pub(super) fn pick_deployment(app: &mut App, entry: &EntryId, id: &str) {
-    let Some(f) = app.ensure_draft(entry) else {
+/// Lists the deployments behind `f`'s endpoint, with the key typed in it or else the stored one.
+pub(super) fn deployments_effect(target: TestTarget, f: &Form) -> Effect {
+    let (conn, mut secrets) = f.to_connection();
+    let stored_name = f
+        .base
+        .as_ref()
+        .map(|b| b.name.clone())
+        .or_else(|| f.copy_secrets_from.clone());
+    Effect::ListDeployments {
+        target,
+        conn,
+        key: secrets.shift_remove("api_key"),
+        stored_name,
+    }
+}
+
+pub(super) fn pick_deployment(app: &mut App, target: &TestTarget, id: &str) {
+    let Some(f) = app.target_form(target) else {
         return;
     };
     let Some((i, r)) = f.reading() else {

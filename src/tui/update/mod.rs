@@ -185,13 +185,13 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             app.backend = Some(r);
             vec![]
         }
-        Action::DeploymentsListed { entry, result } => {
+        Action::DeploymentsListed { target, result } => {
             match result {
                 Ok(items) if items.is_empty() => app.set_status(Level::Info, s::NO_DEPLOYMENTS),
                 Ok(items) => {
                     // A deployment-bound URL: say whether the deployment it names exists.
                     let bound = app
-                        .draft(&entry)
+                        .target_form(&target)
                         .and_then(|f| f.reading())
                         .and_then(|(_, r)| r.deployment);
                     match bound {
@@ -202,7 +202,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                         None => app.status = None,
                     }
                     app.popup = Some(Popup::PickDeployment {
-                        entry,
+                        target,
                         items,
                         cursor: 0,
                     });

@@ -31,14 +31,14 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             }
         },
         Popup::PickDeployment {
-            entry,
+            target,
             items,
             cursor,
         } => {
             match lookup(Ctx::PickDeployment, &k) {
                 Some(Cmd::Up) => {
                     app.popup = Some(Popup::PickDeployment {
-                        entry,
+                        target,
                         items,
                         cursor: cursor.saturating_sub(1),
                     })
@@ -46,20 +46,20 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 Some(Cmd::Down) => {
                     let cursor = (cursor + 1).min(items.len().saturating_sub(1));
                     app.popup = Some(Popup::PickDeployment {
-                        entry,
+                        target,
                         items,
                         cursor,
                     })
                 }
                 Some(Cmd::Choose) => {
                     if let Some(d) = items.get(cursor) {
-                        pick_deployment(app, &entry, &d.id);
+                        pick_deployment(app, &target, &d.id);
                     }
                 }
                 Some(Cmd::Cancel) => {}
                 _ => {
                     app.popup = Some(Popup::PickDeployment {
-                        entry,
+                        target,
                         items,
                         cursor,
                     })

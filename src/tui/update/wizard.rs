@@ -101,6 +101,12 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             let f = w.form.as_mut().expect("review has a form");
             return vec![test_effect(TestTarget::Wizard, f)];
         }
+        (Step::Review, Some(Cmd::Deployments)) => {
+            let f = w.form.as_ref().expect("review has a form");
+            let e = form_keys::deployments_effect(TestTarget::Wizard, f);
+            app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
+            return vec![e];
+        }
         (Step::Review, Some(Cmd::Choose)) => {
             let c = w.choice;
             return wizard_finish(app, c);
