@@ -197,7 +197,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Form, [c('*')], AddSecret, None, "custom: add a secret row", true),
     b!(Form, [c('-')], RemoveRow, None, "custom: remove the row", true),
     b!(Form, [c('m')], ToggleSecret, None, "custom: mark the row secret / not secret", true),
-    b!(Form, [c('S')], SecretSource, None, "secret source: env:NAME or cmd:COMMAND instead of keeping it", true),
+    b!(Form, [c('S')], SecretSource, None, "read a secret from env:NAME or cmd:COMMAND", true),
     b!(Form, [c('D')], Deployments, None, "list the deployments behind the endpoint, pick one", false),
     b!(Form, [c('x')], Discard, None, "discard this connection's changes (asks first)", true),
     b!(Global, [c('s'), ctrl('s')], Save, Some("save"), "save the connection", true),

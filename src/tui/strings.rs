@@ -37,7 +37,9 @@ pub const HELP_CLOSE: &str = "↑/↓ scroll · Esc or ? closes this help";
 pub const FILTER_PROMPT: &str = "Filter: ";
 pub const RENAME_TITLE: &str = "Rename connection";
 pub const ADD_KEY_TITLE: &str = "Key name";
-pub const SECRET_SOURCE_TITLE: &str = "Secret from env:NAME or cmd:COMMAND (empty: kept here)";
+pub const SECRET_SOURCE_TITLE: &str = "Secret source: env:NAME or cmd:COMMAND";
+pub const SECRET_SOURCE_HOW: &str =
+    "env:NAME reads a variable, cmd:COMMAND runs a command (no shell); empty keeps the value here.";
 pub const SECRET_SOURCE_SET: &str =
     "The secret will be read at use from there (never stored). s saves.";
 pub const SECRET_SOURCE_KEPT: &str =

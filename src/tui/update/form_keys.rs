@@ -62,6 +62,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                     .and_then(|r| r.reference().cloned())
             });
             let text = now.map(|r| r.to_file_text()).unwrap_or_default();
+            app.set_status(Level::Info, s::SECRET_SOURCE_HOW);
             app.popup = Some(Popup::Input {
                 for_: InputFor::SecretSource { field: key },
                 input: input(&text),
