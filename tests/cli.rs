@@ -478,8 +478,7 @@ fn doctor_passes_on_a_working_secret_service() {
 
 #[test]
 fn a_locked_keyring_is_diagnosed_and_nothing_is_half_saved() {
-    let base = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("locked-{}", std::process::id()));
+    let base = fresh_dir("locked");
     // the first unlock creates the login keyring with this password ...
     let first = start_keyring(&base, "the-right-password");
     let d = tmp();

@@ -21,11 +21,18 @@ pub struct Keyring {
 /// (never the user's real keyring). It exits by itself shortly after this test process.
 pub fn keyring() -> &'static Keyring {
     static K: OnceLock<Keyring> = OnceLock::new();
-    K.get_or_init(|| {
-        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("keyring-{}", std::process::id()));
-        start_keyring(&base, "aiconn-test")
-    })
+    K.get_or_init(|| start_keyring(&fresh_dir("keyring"), "aiconn-test"))
+}
+
+/// A new directory under the target's tmp dir, never one a past run used: a pid alone is not
+/// unique (pids wrap at 32768 after the crash tests' thousands of processes, and a reused
+/// dir meets the earlier run's keyring daemon, which then exits mid-test).
+pub fn fresh_dir(prefix: &str) -> PathBuf {
+    tempfile::Builder::new()
+        .prefix(&format!("{prefix}-"))
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap()
+        .keep()
 }
 
 /// A private session bus with gnome-keyring unlocked by `password`, keeping its keyrings in

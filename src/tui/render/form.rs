@@ -19,10 +19,9 @@ fn secret_text(input: &ratatui_textarea::TextArea, sec: &Secret, dropped: bool) 
     if dropped {
         return s::SECRET_NOT_NEEDED.into();
     }
-    if let Some(r) = &sec.reference
-        && (!sec.typed || text.is_empty())
-    {
-        return for_terminal(&r.to_file_text());
+    // The source column names the reference; the value is not known until it is used.
+    if sec.reference.is_some() && (!sec.typed || text.is_empty()) {
+        return s::SECRET_READ_AT_USE.into();
     }
     if sec.revealed && (sec.typed || sec.loaded.is_some()) {
         return for_terminal(&text);
