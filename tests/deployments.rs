@@ -34,6 +34,16 @@ fn conn(dir: &std::path::Path, ty: &str, url: &str) {
     );
 }
 
+/// What the TUI's worker thread holds: the store and a keychain backend (no vault).
+fn worker(dir: &std::path::Path) -> (aiconn::store::Store, Box<dyn aiconn::secrets::SecretStore>) {
+    let backend = aiconn::secrets::LazyStore::new(
+        "keychain",
+        dir,
+        std::sync::Arc::new(|_| unreachable!("no vault here")),
+    );
+    (aiconn::store::Store::new(dir), Box::new(backend))
+}
+
 fn deployments(dir: &std::path::Path, extra: &[&str]) -> Out {
     let mut args = vec!["deployments", "c"];
     args.extend_from_slice(extra);
@@ -224,13 +234,7 @@ fn the_tui_picker_lists_and_puts_the_picked_name_in_a_deployment_url() {
     assert_eq!(stored_name.as_deref(), Some("c"));
     // The worker runs it against the service; here with the key as if typed (the stored-key
     // path is the CLI's, tested above).
-    let store = aiconn::store::Store::new(d.path());
-    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
-            "keychain",
-            d.path(),
-            std::sync::Arc::new(|_| unreachable!("no vault here")),
-        ));
+    let (store, mut backend) = worker(d.path());
     let action = aiconn::tui::effects::run_effect(
         &store,
         &mut backend,
@@ -298,13 +302,7 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     };
     assert_eq!(*target, TestTarget::Wizard);
     assert!(typed.is_some(), "the key typed in the setup is used");
-    let store = aiconn::store::Store::new(d.path());
-    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
-            "keychain",
-            d.path(),
-            std::sync::Arc::new(|_| unreachable!("no vault here")),
-        ));
+    let (store, mut backend) = worker(d.path());
     let action = aiconn::tui::effects::run_effect(&store, &mut backend, effect);
     assert_eq!(seen.lock().unwrap()[0].header("api-key"), Some(KEY));
     update(&mut app, action);

@@ -15,6 +15,21 @@ fn file(dir: &std::path::Path) -> String {
     std::fs::read_to_string(dir.join("connections.toml")).unwrap()
 }
 
+/// An `open_ai` connection `c` whose key is `reference` (`api_key=env:...` / `api_key=cmd:...`).
+fn open_ai_with_ref(dir: &std::path::Path, reference: &str) {
+    create(
+        dir,
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--secret-ref",
+            reference,
+        ],
+    );
+}
+
 fn no_key(o: &Out) {
     assert!(
         !o.stdout.contains(KEY) && !o.stderr.contains(KEY),
@@ -28,17 +43,7 @@ fn no_key(o: &Out) {
 fn an_env_reference_is_read_at_use_and_never_stored() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    create(
-        dir,
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--secret-ref",
-            "api_key=env:AICONN_TEST_KEY_1401",
-        ],
-    );
+    open_ai_with_ref(dir, "api_key=env:AICONN_TEST_KEY_1401");
     let text = file(dir);
     assert!(
         text.contains("api_key = \"env:AICONN_TEST_KEY_1401\""),
@@ -137,16 +142,9 @@ fn a_command_reference_runs_without_a_shell_and_reaches_test() {
 fn a_failing_command_shows_its_stderr_and_doctor_reports_it() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    create(
+    open_ai_with_ref(
         dir,
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--secret-ref",
-            "api_key=cmd:sh -c 'echo \"item not found in vault\" >&2; exit 3'",
-        ],
+        "api_key=cmd:sh -c 'echo \"item not found in vault\" >&2; exit 3'",
     );
     let o = cmd(dir, &["env", "c"]);
     assert_ne!(o.code, 0);
@@ -171,17 +169,7 @@ fn a_failing_command_shows_its_stderr_and_doctor_reports_it() {
 fn a_slow_command_is_stopped_at_the_timeout() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    create(
-        dir,
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--secret-ref",
-            "api_key=cmd:sleep 30",
-        ],
-    );
+    open_ai_with_ref(dir, "api_key=cmd:sleep 30");
     let mut c = aiconn(dir);
     c.args(["env", "c"]).env("AICONN_SECRET_CMD_TIMEOUT", "1");
     let t = Instant::now();
@@ -195,17 +183,7 @@ fn a_slow_command_is_stopped_at_the_timeout() {
 fn a_command_edited_in_the_file_is_refused_until_allowed() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    create(
-        dir,
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--secret-ref",
-            "api_key=cmd:printf fake-key-1401",
-        ],
-    );
+    open_ai_with_ref(dir, "api_key=cmd:printf fake-key-1401");
     assert_eq!(cmd(dir, &["env", "c"]).code, 0);
     // Someone edits the command in the file (a shared or synced connections.toml).
     let marker = dir.join("ran");
