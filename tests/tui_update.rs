@@ -613,6 +613,18 @@ fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command
         c.secrets["api_key"],
         SecretRecord::Ref(SecretRef::Env("AZURE_OPENAI_API_KEY".into()))
     );
+    // `r` resolves the reference the draft holds, not the stored keychain value.
+    let fx = ch(&mut app, 'r');
+    match &fx[..] {
+        [Effect::LoadSecret { conn, field }] => {
+            assert_eq!(conn.name, "prod");
+            assert_eq!(
+                conn.secrets[field.as_str()].to_file_text(),
+                "env:AZURE_OPENAI_API_KEY"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     // A command typed here is approved (the user wrote it) by an effect, and saved verbatim.
     ch(&mut app, 'S');
     for _ in 0.."env:AZURE_OPENAI_API_KEY".len() {

@@ -40,7 +40,7 @@ pub const ADD_KEY_TITLE: &str = "Key name";
 pub const SECRET_SOURCE_TITLE: &str = "Secret source: env:NAME or cmd:COMMAND";
 pub const SECRET_SOURCE_HOW: &str =
     "env:NAME a variable · cmd:COMMAND its output (no shell) · empty: kept here";
-pub const SECRET_READ_AT_USE: &str = "(read at use)";
+pub const SECRET_READ_AT_USE: &str = "(read at use; r reads it now)";
 pub const SECRET_SOURCE_SET: &str =
     "The secret will be read at use from there (never stored). s saves.";
 pub const SECRET_SOURCE_KEPT: &str =

@@ -14,13 +14,26 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use secrecy::ExposeSecret;
 
-fn secret_text(input: &ratatui_textarea::TextArea, sec: &Secret, dropped: bool) -> String {
+fn is_ref(conn: &crate::model::Connection, key: &str) -> bool {
+    conn.secrets
+        .get(key)
+        .is_some_and(|r| r.reference().is_some())
+}
+
+/// `by_ref`: the draft reads this secret from a reference (env:/cmd:), so there is no value
+/// to show until `r` resolves it.
+fn secret_text(
+    input: &ratatui_textarea::TextArea,
+    sec: &Secret,
+    dropped: bool,
+    by_ref: bool,
+) -> String {
     let text = text_of(input);
     if dropped {
         return s::SECRET_NOT_NEEDED.into();
     }
     // The source column names the reference; the value is not known until it is used.
-    if sec.reference.is_some() && (!sec.typed || text.is_empty()) {
+    if by_ref && sec.loaded.is_none() {
         return s::SECRET_READ_AT_USE.into();
     }
     if sec.revealed && (sec.typed || sec.loaded.is_some()) {
@@ -138,7 +151,12 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 let fld = &form.fields[*i];
                 let spec = form.field_spec(*i);
                 let value = match &fld.secret {
-                    Some(sec) => secret_text(&fld.input, sec, conn.is_dropped(&fld.key)),
+                    Some(sec) => secret_text(
+                        &fld.input,
+                        sec,
+                        conn.is_dropped(&fld.key),
+                        is_ref(&conn, &fld.key),
+                    ),
                     None if spec.kind == FieldKind::Enum => {
                         format!("‹ {} ›", for_terminal(&text_of(&fld.input)))
                     }
@@ -156,7 +174,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             Row::Kv(i) => {
                 let kv = &form.kv[*i];
                 let value = match &kv.secret {
-                    Some(sec) => secret_text(&kv.input, sec, false),
+                    Some(sec) => secret_text(&kv.input, sec, false, is_ref(&conn, &kv.key)),
                     None => for_terminal(&text_of(&kv.input)),
                 };
                 let kind = if kv.secret.is_some() {

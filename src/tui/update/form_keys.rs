@@ -238,9 +238,22 @@ pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
         EntryId::New(_) => None,
     };
     let f = app.ensure_draft(&id).expect("selected exists");
+    // A reference chosen in this draft is resolved as the draft records it, not as stored.
+    let mut draft_conn = f.to_connection().0;
+    let by_draft_ref = matches!(id, EntryId::Stored(_));
+    if let EntryId::Stored(n) = &id {
+        // The result is routed back by the stored name, whatever the draft's name field says.
+        draft_conn.name = n.clone();
+    }
     let Some((input, sec, key)) = f.focused_secret_mut() else {
         return vec![];
     };
+    if by_draft_ref && sec.reference.is_some() && !sec.typed && sec.loaded.is_none() {
+        return vec![Effect::LoadSecret {
+            conn: draft_conn,
+            field: key,
+        }];
+    }
     if sec.revealed {
         sec.revealed = false;
         input.set_mask_char('•');
