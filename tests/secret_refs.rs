@@ -298,3 +298,46 @@ fn malformed_references_are_refused_without_echoing_a_secret() {
         assert!(!dir.join("connections.toml").exists() || !file(dir).contains("[connections.c]"));
     }
 }
+
+#[test]
+fn the_tui_tests_and_lists_with_the_reference_the_draft_holds() {
+    use aiconn::model::{Connection, SecretRecord};
+    use aiconn::secrets::refs::{Approvals, SecretRef};
+    use aiconn::tui::app::{Action, Effect, EntryId, TestTarget};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let (port, seen) = server(200, r#"{"data": []}"#, Duration::ZERO);
+    // The draft (not saved) reads its key from a command the user typed, hence approved.
+    let command = format!("printf {KEY}");
+    Approvals::in_dir(dir).approve(&command).unwrap();
+    let mut conn = Connection::new("draft", "open_ai").unwrap();
+    conn.values
+        .insert("base_url".into(), format!("http://127.0.0.1:{port}/v1"));
+    conn.secrets
+        .insert("api_key".into(), SecretRecord::Ref(SecretRef::Cmd(command)));
+    let store = aiconn::store::Store::new(dir);
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
+        Box::new(aiconn::secrets::LazyStore::new(
+            "keychain",
+            dir,
+            std::sync::Arc::new(|_| unreachable!("no vault here")),
+        ));
+    let action = aiconn::tui::effects::run_effect(
+        &store,
+        &mut backend,
+        Effect::Test {
+            target: TestTarget::Entry(EntryId::New(0)),
+            conn,
+            secrets: indexmap::IndexMap::new(),
+            stored_name: None,
+        },
+    );
+    assert!(
+        matches!(&action, Action::Tested { ok: true, .. }),
+        "{action:?}"
+    );
+    assert_eq!(
+        seen.lock().unwrap()[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+}

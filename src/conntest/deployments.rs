@@ -126,13 +126,12 @@ pub fn list_for(
     timeout: Duration,
 ) -> Result<Vec<Deployment>, String> {
     let (check, _) = plan(conn)?;
-    let stored_key = match (typed, stored) {
-        (None, Some(s)) if check.auth == Auth::ApiKey => {
-            svc.secret(s, "api_key").map_err(|e| e.to_string())?
-        }
-        _ => None,
+    let face = if check.auth == Auth::ApiKey {
+        super::flow::face_key(svc, conn, typed, stored)?
+    } else {
+        None
     };
-    let key = typed.or(stored_key.as_ref());
+    let key = face.as_ref();
     match read(&run(&check, key, timeout)) {
         Listing::Found(list) => Ok(list),
         Listing::NotOffered => Err(

@@ -15,6 +15,26 @@ pub struct Tested {
     pub verdict: Verdict,
 }
 
+/// The key a face uses for a draft: the value typed in it; else the reference the draft records
+/// (env:/cmd:, resolved now, saved or not); else the stored connection's value.
+pub(crate) fn face_key(
+    svc: &Service<'_>,
+    draft: &Connection,
+    typed: Option<&SecretString>,
+    stored: Option<&Connection>,
+) -> Result<Option<SecretString>, String> {
+    let drafted_ref = draft
+        .secrets
+        .get("api_key")
+        .is_some_and(|r| r.reference().is_some());
+    match (typed, stored) {
+        (Some(k), _) => Ok(Some(k.clone())),
+        _ if drafted_ref => svc.secret(draft, "api_key").map_err(|e| e.to_string()),
+        (None, Some(s)) => svc.secret(s, "api_key").map_err(|e| e.to_string()),
+        (None, None) => Ok(None),
+    }
+}
+
 /// Tests `conn`. `typed` holds values typed but not saved (the TUI's form); `stored` is the
 /// saved connection the key is read from otherwise. Errors say why no request was sent.
 pub fn test_connection(
@@ -26,10 +46,10 @@ pub fn test_connection(
 ) -> Result<Tested, String> {
     let (check, reading) = plan(conn)?;
     let needs_key = !conn.is_dropped("api_key") && conn.spec().field("api_key").is_some();
-    let key = match (typed.get("api_key"), stored) {
-        (Some(k), _) => Some(k.clone()),
-        (None, Some(s)) if needs_key => svc.secret(s, "api_key").map_err(|e| e.to_string())?,
-        _ => None,
+    let key = if needs_key {
+        face_key(svc, conn, typed.get("api_key"), stored)?
+    } else {
+        None
     };
     let outcome = run(&check, key.as_ref(), timeout);
     let mut verdict = diagnose(&outcome, &check, reading.as_ref());
