@@ -1,11 +1,11 @@
 //! The TUI's whole state. Rendering only reads it; `update` changes it and asks for effects.
 
 use super::form::Form;
+pub use super::popup::{InputFor, Popup};
 use super::wizard::Wizard;
 use crate::model::Connection;
 use crate::service::Expect;
 use indexmap::IndexMap;
-use ratatui_textarea::TextArea;
 use secrecy::SecretString;
 
 /// A row of the connection list: a stored connection, or a new one not saved yet.
@@ -35,49 +35,6 @@ pub enum Confirm {
     Discard(EntryId),
     Quit,
     LeaveSetup,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputFor {
-    Rename(String),
-    AddKv {
-        secret: bool,
-    },
-    /// A secret field's reference (`env:NAME` / `cmd:COMMAND`; empty keeps the value here).
-    SecretSource {
-        field: String,
-    },
-    /// The vault passphrase; `first` holds the first entry while it is typed again.
-    VaultPassphrase {
-        create: bool,
-        first: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone)]
-#[allow(clippy::large_enum_variant)] // one popup at a time; boxing buys nothing
-pub enum Popup {
-    Confirm {
-        what: Confirm,
-        yes: bool,
-    },
-    PickType {
-        cursor: usize,
-    },
-    Input {
-        for_: InputFor,
-        input: TextArea<'static>,
-        error: Option<String>,
-    },
-    Help {
-        scroll: u16,
-    },
-    /// The deployments behind the form's endpoint (`D`), to pick one.
-    PickDeployment {
-        target: TestTarget,
-        items: Vec<crate::conntest::deployments::Deployment>,
-        cursor: usize,
-    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ pub mod effects;
 pub mod filter;
 pub mod form;
 pub mod keymap;
+pub mod popup;
 pub mod render;
 pub mod run;
 pub mod strings;
