@@ -4,6 +4,7 @@
 
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::model::Connection;
+use crate::secrets::refs::SecretRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretStyle {
@@ -39,10 +40,13 @@ pub fn env_reference(conn: &str, field: &str) -> String {
     )
 }
 
-fn secret_value(style: SecretStyle, conn: &str, field: &str) -> String {
-    match style {
-        SecretStyle::Placeholder => "<user-input>".to_string(),
-        SecretStyle::Env => env_reference(conn, field),
+/// A secret as exported: a placeholder, or an `${env:...}` reference; a secret aiconn already
+/// reads from a variable (`env:NAME`) names that variable.
+fn secret_value(style: SecretStyle, conn: &Connection, field: &str) -> String {
+    match (style, conn.secrets.get(field).and_then(|r| r.reference())) {
+        (SecretStyle::Placeholder, _) => "<user-input>".to_string(),
+        (SecretStyle::Env, Some(SecretRef::Env(name))) => format!("${{env:{name}}}"),
+        (SecretStyle::Env, _) => env_reference(&conn.name, field),
     }
 }
 
@@ -83,7 +87,7 @@ pub fn export_yaml(
                     out.push_str(&format!(
                         "{}: {}\n",
                         key(&f.key),
-                        quote(&secret_value(style, &conn.name, &f.key))
+                        quote(&secret_value(style, conn, &f.key))
                     ));
                 }
             }
@@ -101,7 +105,7 @@ pub fn export_yaml(
                     out.push_str(&format!(
                         "  {}: {}\n",
                         key(k),
-                        quote(&secret_value(style, &conn.name, k))
+                        quote(&secret_value(style, conn, k))
                     ));
                 }
             }
@@ -175,6 +179,23 @@ mod tests {
         assert!(y.contains("auth_mode: \"key\"\n"));
         let env = export_yaml(&c, SecretStyle::Env, None);
         assert!(env.contains("api_key: \"${env:AOAI_API_KEY}\"\n"));
+        // A key aiconn reads from a variable names that variable; a command stays generic.
+        c.secrets.insert(
+            "api_key".into(),
+            crate::model::SecretRecord::parse("env:AZURE_OPENAI_API_KEY"),
+        );
+        let env = export_yaml(&c, SecretStyle::Env, None);
+        assert!(
+            env.contains("api_key: \"${env:AZURE_OPENAI_API_KEY}\"\n"),
+            "{env}"
+        );
+        c.secrets.insert(
+            "api_key".into(),
+            crate::model::SecretRecord::parse("cmd:pass show ai/aoai"),
+        );
+        let env = export_yaml(&c, SecretStyle::Env, None);
+        assert!(env.contains("api_key: \"${env:AOAI_API_KEY}\"\n"), "{env}");
+        assert!(!env.contains("pass show"));
     }
 
     #[test]
