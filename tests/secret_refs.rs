@@ -30,6 +30,20 @@ fn open_ai_with_ref(dir: &std::path::Path, reference: &str) {
     );
 }
 
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 fn no_key(o: &Out) {
     assert!(
         !o.stdout.contains(KEY) && !o.stderr.contains(KEY),
@@ -78,6 +92,16 @@ fn an_env_reference_is_read_at_use_and_never_stored() {
     let o = run(r);
     assert_eq!(o.code, 0, "{}", o.stderr);
     no_key(&o);
+
+    // Nothing under the config dir holds the value (no cache, no journal, no approval).
+    for entry in walk(dir) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(KEY),
+            "{} holds the value",
+            entry.display()
+        );
+    }
 
     // Unset: a clear error naming the variable, not an empty key.
     let mut env = aiconn(dir);
@@ -150,6 +174,21 @@ fn a_failing_command_shows_its_stderr_and_doctor_reports_it() {
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("failed"), "{}", o.stderr);
     assert!(o.stderr.contains("item not found in vault"), "{}", o.stderr);
+
+    // A hostile stderr (an OSC 52 clipboard write) reaches the terminal escaped, never raw.
+    cmd(
+        dir,
+        &[
+            "update",
+            "c",
+            "--secret-ref",
+            "api_key=cmd:sh -c 'printf \"\\033]52;c;aGk=\\007denied\" >&2; exit 1'",
+        ],
+    );
+    let o = cmd(dir, &["env", "c"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("denied"), "{}", o.stderr);
+    assert!(!o.stderr.contains('\u{1b}'), "raw ESC in: {:?}", o.stderr);
 
     // A command printing nothing is an error too, never an empty key.
     cmd(dir, &["update", "c", "--secret-ref", "api_key=cmd:true"]);
