@@ -15,19 +15,23 @@ fn file(dir: &std::path::Path) -> String {
     std::fs::read_to_string(dir.join("connections.toml")).unwrap()
 }
 
-/// An `open_ai` connection `c` whose key is `reference` (`api_key=env:...` / `api_key=cmd:...`).
+/// An `open_ai` connection `c` whose key is `reference` (`api_key=env:...` / `api_key=cmd:...`),
+/// with `extra` arguments for `create`.
+fn open_ai_with(dir: &std::path::Path, reference: &str, extra: &[&str]) {
+    let mut args = vec![
+        "--type",
+        "open_ai",
+        "--name",
+        "c",
+        "--secret-ref",
+        reference,
+    ];
+    args.extend_from_slice(extra);
+    create(dir, &args);
+}
+
 fn open_ai_with_ref(dir: &std::path::Path, reference: &str) {
-    create(
-        dir,
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--secret-ref",
-            reference,
-        ],
-    );
+    open_ai_with(dir, reference, &[]);
 }
 
 /// Every file under `dir`.
@@ -123,20 +127,7 @@ fn a_command_reference_runs_without_a_shell_and_reaches_test() {
     let base = format!("base_url=http://127.0.0.1:{port}/v1");
     // `;` and `$(...)` are plain arguments to printf: no shell ever reads them.
     let reference = format!("api_key=cmd:printf '%s' {KEY}");
-    create(
-        dir,
-        &[
-            "--type",
-            "open_ai",
-            "--name",
-            "c",
-            "--raw",
-            "--set",
-            &base,
-            "--secret-ref",
-            &reference,
-        ],
-    );
+    open_ai_with(dir, &reference, &["--raw", "--set", &base]);
     let o = cmd(dir, &["test", "c"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     no_key(&o);
@@ -266,6 +257,15 @@ fn a_command_edited_in_the_file_is_refused_until_allowed() {
 
     // The approval is outside connections.toml and keyed by a hash, not the command.
     let approvals = std::fs::read_to_string(dir.join("approved-commands")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("approved-commands"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "approvals readable by others: {mode:o}");
+    }
     assert!(!approvals.contains("touch"));
     assert!(!file(dir).contains("approved"));
 }
