@@ -55,6 +55,24 @@ pub struct FieldSpec {
     /// URL fields: what the field takes, in words, for the fix ("a Qdrant server URL ...").
     #[serde(default)]
     pub expect: Option<String>,
+    /// What the field means to the code that builds requests and fixes (`endpoint`, `api_key`,
+    /// `api_version`, `auth_mode`, `deployment`), so no module looks fields up by key.
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+/// A field's meaning beyond its kind: the one thing code may look a field up by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The URL requests go to (a type's first URL field unless another is marked).
+    Endpoint,
+    ApiKey,
+    ApiVersion,
+    /// `key` or `meid_token`.
+    AuthMode,
+    /// The deployment (Azure) a request names; aiconn's own field where prompt flow has none.
+    Deployment,
 }
 
 impl FieldSpec {
@@ -93,6 +111,20 @@ pub struct TypeSpec {
 impl TypeSpec {
     pub fn field(&self, key: &str) -> Option<&FieldSpec> {
         self.fields.iter().find(|f| f.key == key)
+    }
+    /// The field playing `role`: marked in the catalogue, or (endpoint) the first URL field.
+    pub fn role(&self, role: Role) -> Option<&FieldSpec> {
+        self.fields
+            .iter()
+            .find(|f| f.role == Some(role))
+            .or_else(|| match role {
+                Role::Endpoint => self.fields.iter().find(|f| f.kind == FieldKind::Url),
+                _ => None,
+            })
+    }
+    /// The type's URL field: the endpoint requests go to.
+    pub fn url_field(&self) -> Option<&FieldSpec> {
+        self.role(Role::Endpoint)
     }
     pub fn secret_fields(&self) -> impl Iterator<Item = &FieldSpec> {
         self.fields.iter().filter(|f| f.kind == FieldKind::Secret)

@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod cli;
 pub mod conntest;
+pub mod draft;
 pub mod endpoint;
 pub mod harden;
 pub mod migrate;

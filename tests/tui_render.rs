@@ -265,3 +265,36 @@ fn read_only_view_shows_where_each_value_comes_from() {
         "{s}"
     );
 }
+
+/// Issue 20 finding 1: the screen offered "press f" for a v1 URL in an Azure OpenAI base
+/// while `f` answered "nothing to fix". The offer on screen and the key are one rule now.
+#[test]
+fn the_fix_shown_is_the_fix_f_carries_out() {
+    let mut c = Connection::new("v1", "azure_open_ai").unwrap();
+    c.values.insert(
+        "api_base".into(),
+        "https://contoso.openai.azure.com/openai/v1/".into(),
+    );
+    c.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
+    let mut a = app(vec![c], 120, 40);
+    key(&mut a, KeyCode::Enter); // open the form
+    let screen = text(&render(&a, 120, 40));
+    assert!(
+        screen.contains("press f to store https://contoso.openai.azure.com"),
+        "{screen}"
+    );
+    key(&mut a, KeyCode::Char('f'));
+    let (_, status) = a.status.clone().unwrap();
+    assert!(!status.contains("nothing to fix"), "{status}");
+    let id = a.selected.clone().unwrap();
+    let f = a.draft(&id).unwrap();
+    assert_eq!(
+        f.value("api_base").trim_end_matches('/'),
+        "https://contoso.openai.azure.com"
+    );
+    let screen = text(&render(&a, 120, 40));
+    assert!(!screen.contains("press f to store"), "{screen}");
+}

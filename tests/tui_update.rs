@@ -511,7 +511,7 @@ fn an_azure_ai_deployment_url_is_kept_with_no_fix_offered() {
         aiconn::model::SecretRecord::parse("keychain"),
     );
     let mut form = aiconn::tui::form::Form::from_connection(&c);
-    assert_eq!(form.fix_offer(), None, "a right value is never 'fixed'");
+    assert_eq!(form.fix(), None, "a right value is never 'fixed'");
     assert!(!form.apply_fix());
     assert!(form.errors().is_empty(), "{:?}", form.errors());
     let (saved, _) = form.to_connection();

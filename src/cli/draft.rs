@@ -4,7 +4,8 @@
 use super::args::EditArgs;
 use super::{CliError, prompt};
 use crate::catalogue::FieldKind;
-use crate::endpoint::{Reading, classify_for_type};
+use crate::draft::{Blocker, Draft};
+use crate::endpoint::Reading;
 use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{Imported, apply_set};
 use crate::sanitize::for_terminal;
@@ -108,20 +109,6 @@ pub fn approve_given_commands(dir: &std::path::Path, edit: &EditArgs) -> Result<
     Ok(())
 }
 
-/// Prints a URL field's reading to stderr when it warns. Returns the readings.
-fn read_urls(conn: &Connection) -> Vec<(String, Reading)> {
-    let spec = conn.spec();
-    spec.fields
-        .iter()
-        .filter(|f| f.kind == FieldKind::Url)
-        .filter_map(|f| {
-            conn.values
-                .get(&f.key)
-                .map(|v| (f.key.clone(), classify_for_type(v, &spec.id)))
-        })
-        .collect()
-}
-
 pub fn report_reading(field: &str, r: &Reading) {
     say!("aiconn: {field}: {}", r.hint);
     if let Some(t) = &r.tip {
@@ -183,36 +170,56 @@ pub fn finish(
         let v = prompt::secret(&name, &field)?;
         imp.secret_values.insert(field, v);
     }
-    for (field, reading) in read_urls(&imp.conn) {
-        if reading.warns() {
-            report_reading(&field, &reading);
-        }
-        if edit.normalize {
-            if let Some(base) = &reading.normalized_base {
-                imp.conn.values.insert(field.clone(), base.clone());
-                let has_version_field = imp.conn.spec().field("api_version").is_some();
-                if let (true, Some(v), false) = (
-                    has_version_field,
-                    &reading.api_version,
-                    imp.conn.values.contains_key("api_version"),
-                ) {
-                    imp.conn.values.insert("api_version".into(), v.clone());
-                }
-                say!("aiconn: {field}: stored as {base}");
-            }
-        } else if reading.is_request_url() && !edit.raw {
-            let base = reading.normalized_base.as_deref().unwrap_or("the base URL");
-            return Err(CliError::new(format!(
-                "{field} is a full request URL, not a base: pass --normalize to store {base}{}, or --raw to store it as given",
-                reading
-                    .api_version
-                    .as_deref()
-                    .map(|v| format!(" (and api_version {v})"))
-                    .unwrap_or_default()
-            )));
-        }
-    }
+    check_endpoint(&mut imp.conn, edit)?;
     Ok((imp.conn, imp.secret_values))
+}
+
+/// Reads the endpoint through the core draft: warns, carries out the fix with `--normalize`,
+/// and refuses what the draft says cannot be saved as given unless `--raw` says so.
+fn check_endpoint(conn: &mut Connection, edit: &EditArgs) -> Result<(), CliError> {
+    let draft = Draft::from_connection(conn);
+    let Some((field, reading)) = draft.reading() else {
+        return Ok(());
+    };
+    if reading.warns() {
+        report_reading(&field, &reading);
+    }
+    if edit.normalize {
+        if let Some(fix) = draft.fix() {
+            for (k, v) in std::iter::once((&fix.field, &fix.base))
+                .chain(fix.fills.iter().map(|(k, v)| (k, v)))
+            {
+                conn.values.insert(k.clone(), v.clone());
+                say!("aiconn: {k}: stored as {}", for_terminal(v));
+            }
+        }
+        return Ok(());
+    }
+    match draft.blocker() {
+        Some(b) if !edit.raw => Err(CliError::new(blocker_words(&b))),
+        _ => Ok(()),
+    }
+}
+
+/// The CLI's words for what keeps a draft from being saved as given.
+fn blocker_words(b: &Blocker) -> String {
+    let fix = b.fix();
+    let fills: String = fix
+        .fills
+        .iter()
+        .map(|(k, v)| format!(" (and {k} {})", for_terminal(v)))
+        .collect();
+    let what = match b {
+        Blocker::RequestUrl { .. } => "is a full request URL, not a base",
+        Blocker::ClientMisbuilds { .. } => {
+            "carries a route its clients add themselves (they would call .../openai/deployments/<name>/openai/...)"
+        }
+    };
+    format!(
+        "{} {what}: pass --normalize to store {}{fills}, or --raw to store it as given",
+        b.field(),
+        for_terminal(&fix.base)
+    )
 }
 
 /// A draft starting from a stored connection (for update): every secret is kept.

@@ -207,7 +207,8 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
     // A local OpenAI-compatible server without /v1: the right server, but OpenAI clients add
     // /chat/completions to the base and get 404, so the fix is the /v1 suffix.
     if let (Shape::LocalServer(s), Some((_, _, path))) = (shape, parts(input))
-        && path != "/v1"
+        && verdict != Verdict::Wrong
+        && !path.ends_with("/v1")
     {
         let fixed = format!("{}/v1", input.trim().trim_end_matches('/'));
         r.mismatch = true;
@@ -262,6 +263,18 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
                     || host.ends_with(".services.ai.azure.com"))
             {
                 r.normalized_base = Some(format!("https://{host}/"));
+            }
+            // A field that takes an Azure OpenAI resource base, given a URL under /openai/
+            // (a deployment, the v1 API): the client appends that route itself, so the fix is
+            // what comes before it, on any host (gateways and loopback servers included).
+            let still_routed = r.normalized_base.as_deref().is_none_or(|b| {
+                b.to_ascii_lowercase().contains("/openai/") || b.ends_with("/openai")
+            });
+            if still_routed
+                && listed(&field.right).contains(&Shape::Kind(Kind::AzureOpenaiResource))
+                && let Some(root) = before_openai_route(input)
+            {
+                r.normalized_base = Some(root);
             }
             if !spec.models {
                 r.hint = format!("{}: not what this field takes", shape.label());
@@ -330,4 +343,22 @@ fn deployment_form(r: &mut Reading, input: &str) {
             for_terminal(&d)
         ))
     });
+}
+
+/// `https://host[:port]/prefix/` for a URL whose path goes on with `/openai/...`.
+fn before_openai_route(input: &str) -> Option<String> {
+    let t = input.trim();
+    let with = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("https://{t}")
+    };
+    let u = url::Url::parse(&with).ok()?;
+    let path = u.path();
+    let at = path.to_ascii_lowercase().find("/openai/")?;
+    let mut root = u.clone();
+    root.set_query(None);
+    root.set_fragment(None);
+    root.set_path(&format!("{}/", &path[..at]));
+    Some(root.to_string())
 }

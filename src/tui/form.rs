@@ -1,9 +1,13 @@
-//! One generic form, driven by the type's field specs: no per-type widgets. Holds the draft
-//! of one connection: text inputs, secret state, custom key/value rows.
+//! One generic form, driven by the type's field specs: no per-type widgets. The form keeps the
+//! widgets (one text input per row), focus and what is shown; every rule about the values lives
+//! in the core `Draft`, which `draft()` builds from the inputs.
 
 use crate::catalogue::{FieldKind, TypeSpec};
-use crate::endpoint::{Reading, classify_for_type};
-use crate::model::{Connection, FieldError, SecretRecord};
+use crate::draft::{Blocker, Draft, FieldPath, Fix, RowValue, SecretState};
+use crate::endpoint::Reading;
+use crate::model::{Connection, FieldError};
+use crate::secrets::refs::SecretRef;
+use crate::tui::strings as s;
 use indexmap::IndexMap;
 use ratatui_textarea::{CursorMove, TextArea};
 use secrecy::{ExposeSecret, SecretString};
@@ -20,6 +24,16 @@ pub fn input(text: &str) -> TextArea<'static> {
     t
 }
 
+/// The mask secrets are typed and kept under.
+pub const MASK_CHAR: char = '•';
+
+/// An input for a secret: masked.
+pub fn masked_input(text: &str) -> TextArea<'static> {
+    let mut t = input(text);
+    t.set_mask_char(MASK_CHAR);
+    t
+}
+
 /// The cursor's column on screen, relative to the input's left edge (after its own scrolling).
 pub fn cursor_col(t: &TextArea) -> usize {
     t.screen_cursor()
@@ -31,20 +45,71 @@ pub fn text_of(t: &TextArea) -> String {
     t.lines().first().cloned().unwrap_or_default()
 }
 
-/// What the form knows about one secret.
-#[derive(Debug, Clone, Default)]
-pub struct Secret {
-    /// The stored connection records this secret (in some backend).
-    pub stored: bool,
-    /// Loaded from the keychain on request.
-    pub loaded: Option<SecretString>,
-    /// The user typed or pasted a new value (in the input).
-    pub typed: bool,
-    pub revealed: bool,
-    /// Chosen in this draft (`S`): read from the environment or a command instead of kept.
-    pub reference: Option<crate::secrets::refs::SecretRef>,
+/// Where a secret's value is, as far as the form is concerned. One enum: a secret cannot be
+/// both typed and a reference, or typed and still "the stored one".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SecretInput {
+    /// Nothing stored, nothing typed.
+    #[default]
+    Empty,
+    /// Kept as stored (the stored record says where).
+    Stored,
+    /// The input holds a new value.
+    Typed,
+    /// Chosen in this draft (`S`): read from the environment or a command.
+    Ref(SecretRef),
 }
 
+/// What the form knows about one secret: where its value is, plus what is on screen.
+#[derive(Debug, Clone, Default)]
+pub struct Secret {
+    pub state: SecretInput,
+    /// The stored (or referenced) value, read on request to show it.
+    pub loaded: Option<SecretString>,
+    pub revealed: bool,
+}
+
+impl Secret {
+    pub fn is_typed(&self) -> bool {
+        self.state == SecretInput::Typed
+    }
+    pub fn is_stored(&self) -> bool {
+        self.state == SecretInput::Stored
+    }
+    pub fn reference(&self) -> Option<&SecretRef> {
+        match &self.state {
+            SecretInput::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+    /// The first key on a secret that is not being typed starts a new value.
+    pub fn start_typing(&mut self, input: &mut TextArea<'static>) {
+        if !self.is_typed() {
+            *input = masked_input("");
+            self.state = SecretInput::Typed;
+            self.loaded = None;
+        }
+    }
+    /// Shows or hides the value in `input`.
+    pub fn show(&mut self, input: &mut TextArea<'static>, on: bool) {
+        self.revealed = on;
+        if on {
+            input.clear_mask_char();
+        } else {
+            input.set_mask_char(MASK_CHAR);
+        }
+    }
+    /// Uses a reference from now on: nothing typed or read is kept.
+    pub fn use_reference(&mut self, input: &mut TextArea<'static>, r: SecretRef) {
+        *input = masked_input("");
+        *self = Secret {
+            state: SecretInput::Ref(r),
+            ..Default::default()
+        };
+    }
+}
+
+/// One row's widget: a catalogue field or a custom key/value row.
 #[derive(Debug, Clone)]
 pub struct Field {
     pub key: String,
@@ -52,11 +117,32 @@ pub struct Field {
     pub secret: Option<Secret>,
 }
 
-#[derive(Debug, Clone)]
-pub struct KvRow {
-    pub key: String,
-    pub input: TextArea<'static>,
-    pub secret: Option<Secret>,
+impl Field {
+    fn plain(key: &str, text: &str) -> Self {
+        Field {
+            key: key.into(),
+            input: input(text),
+            secret: None,
+        }
+    }
+    fn secret(key: &str, state: SecretInput) -> Self {
+        Field {
+            key: key.into(),
+            input: masked_input(""),
+            secret: Some(Secret {
+                state,
+                ..Default::default()
+            }),
+        }
+    }
+    /// A new custom row (the `+` and `*` keys): a secret one is typed into right away.
+    pub fn new_row(key: &str, secret: bool) -> Self {
+        if secret {
+            Field::secret(key, SecretInput::Typed)
+        } else {
+            Field::plain(key, "")
+        }
+    }
 }
 
 /// A row of the form as shown, in order.
@@ -77,7 +163,7 @@ pub struct Form {
     pub base: Option<Connection>,
     pub name: TextArea<'static>,
     pub fields: Vec<Field>,
-    pub kv: Vec<KvRow>,
+    pub kv: Vec<Field>,
     pub show_advanced: bool,
     pub focus: usize,
     /// Duplicates copy the unchanged secrets of this connection when saved.
@@ -86,16 +172,12 @@ pub struct Form {
     pub test: Option<(bool, String)>,
 }
 
-fn secret_input(stored: bool) -> (TextArea<'static>, Secret) {
-    let mut t = input("");
-    t.set_mask_char('•');
-    (
-        t,
-        Secret {
-            stored,
-            ..Default::default()
-        },
-    )
+/// The form's state of a stored secret record.
+fn secret_input_of(record: Option<&crate::model::SecretRecord>) -> SecretInput {
+    match record {
+        Some(_) => SecretInput::Stored,
+        None => SecretInput::Empty,
+    }
 }
 
 impl Form {
@@ -112,45 +194,19 @@ impl Form {
         let mut kv = Vec::new();
         for f in &spec.fields {
             match f.kind {
-                FieldKind::Secret => {
-                    let (input, s) = secret_input(c.secrets.contains_key(&f.key));
-                    fields.push(Field {
-                        key: f.key.clone(),
-                        input,
-                        secret: Some(s),
-                    });
-                }
-                FieldKind::Map => {
-                    for (k, v) in &c.configs {
-                        kv.push(KvRow {
-                            key: k.clone(),
-                            input: input(v),
-                            secret: None,
-                        });
-                    }
-                }
-                FieldKind::SecretMap => {
-                    for k in c.secrets.keys() {
-                        let (input, s) = secret_input(true);
-                        kv.push(KvRow {
-                            key: k.clone(),
-                            input,
-                            secret: Some(s),
-                        });
-                    }
-                }
+                FieldKind::Secret => fields.push(Field::secret(
+                    &f.key,
+                    secret_input_of(c.secrets.get(&f.key)),
+                )),
+                FieldKind::Map => kv.extend(c.configs.iter().map(|(k, v)| Field::plain(k, v))),
+                FieldKind::SecretMap => kv.extend(
+                    c.secrets
+                        .keys()
+                        .map(|k| Field::secret(k, SecretInput::Stored)),
+                ),
                 _ => {
-                    let v = c
-                        .values
-                        .get(&f.key)
-                        .cloned()
-                        .or_else(|| f.default.clone())
-                        .unwrap_or_default();
-                    fields.push(Field {
-                        key: f.key.clone(),
-                        input: input(&v),
-                        secret: None,
-                    });
+                    let v = c.values.get(&f.key).or(f.default.as_ref());
+                    fields.push(Field::plain(&f.key, v.map(String::as_str).unwrap_or("")));
                 }
             }
         }
@@ -172,7 +228,6 @@ impl Form {
             .field(&self.fields[i].key)
             .expect("form fields come from the spec")
     }
-
     pub fn rows(&self) -> Vec<Row> {
         let mut rows = vec![Row::Name];
         let custom = self.spec.is_custom();
@@ -228,231 +283,155 @@ impl Form {
             .unwrap_or_default()
     }
 
-    /// The draft as a connection plus the secret values to write. Unchanged stored secrets are
-    /// kept by recording their backend.
-    pub fn to_connection(&self) -> (Connection, IndexMap<String, SecretString>) {
-        let mut c = Connection::of(text_of(&self.name).trim(), self.spec);
-        let mut new = IndexMap::new();
-        let base = self.base.as_ref();
-        for (i, f) in self.fields.iter().enumerate() {
-            let spec = self.field_spec(i);
-            let text = text_of(&f.input);
+    /// The core draft these widgets show: every rule about the values is asked of it.
+    pub fn draft(&self) -> Draft {
+        let mut d = match &self.base {
+            Some(b) => Draft::from_connection(b),
+            None => Draft::new(self.spec),
+        };
+        d.set(&FieldPath::Name, &text_of(&self.name));
+        for f in &self.fields {
+            let path = FieldPath::Field(f.key.clone());
             match &f.secret {
-                Some(s) if s.typed && !text.is_empty() => {
-                    new.insert(f.key.clone(), SecretString::from(text));
-                }
-                Some(Secret {
-                    reference: Some(r), ..
-                }) => {
-                    c.secrets
-                        .insert(f.key.clone(), SecretRecord::Ref(r.clone()));
-                }
-                Some(s) if s.stored => {
-                    c.secrets.insert(f.key.clone(), self.kept_backend(&f.key));
-                }
-                Some(_) => {}
-                None => {
-                    let stored_before = base.is_some_and(|b| b.values.contains_key(&f.key));
-                    let is_default = spec.default.as_deref() == Some(text.as_str());
-                    if !text.trim().is_empty() && (stored_before || !is_default) {
-                        c.values.insert(f.key.clone(), text.trim().to_string());
-                    }
-                }
+                Some(s) => d.set_secret(&path, self.secret_state(&f.key, s, &f.input)),
+                None => d.set(&path, &text_of(&f.input)),
             }
         }
-        for row in &self.kv {
-            let text = text_of(&row.input);
-            match &row.secret {
-                Some(s) if s.typed && !text.is_empty() => {
-                    new.insert(row.key.clone(), SecretString::from(text));
-                    c.secrets.insert(row.key.clone(), SecretRecord::Pending);
-                }
-                Some(Secret {
-                    reference: Some(r), ..
-                }) => {
-                    c.secrets
-                        .insert(row.key.clone(), SecretRecord::Ref(r.clone()));
-                }
-                Some(s) if s.stored => {
-                    c.secrets
-                        .insert(row.key.clone(), self.kept_backend(&row.key));
-                }
-                Some(_) => {}
-                None => {
-                    c.configs.insert(row.key.clone(), text);
-                }
-            }
+        for (k, _) in d.rows().to_vec() {
+            d.remove_row(&k);
         }
-        (c, new)
+        for r in &self.kv {
+            let v = match &r.secret {
+                Some(s) => RowValue::Secret(self.secret_state(&r.key, s, &r.input)),
+                None => RowValue::Config(text_of(&r.input)),
+            };
+            d.set_row(&r.key, v);
+        }
+        d
     }
 
-    /// Where a secret the draft keeps unchanged is recorded. A duplicate has no record of its
-    /// own yet: its secrets are copied (and recorded) when it is saved.
-    fn kept_backend(&self, key: &str) -> SecretRecord {
-        self.base
-            .as_ref()
-            .and_then(|b| b.secrets.get(key))
-            .cloned()
-            .unwrap_or(SecretRecord::Pending)
+    /// The draft's state of one secret widget. A duplicate has no record of its own yet: its
+    /// kept secrets are copied (and recorded) when it is saved.
+    fn secret_state(&self, key: &str, s: &Secret, input: &TextArea) -> SecretState {
+        match &s.state {
+            SecretInput::Typed => {
+                let text = text_of(input);
+                if text.is_empty() {
+                    SecretState::Unset
+                } else {
+                    SecretState::Typed(SecretString::from(text))
+                }
+            }
+            SecretInput::Ref(r) => SecretState::Ref(r.clone()),
+            SecretInput::Stored => SecretState::Kept(
+                self.base
+                    .as_ref()
+                    .and_then(|b| b.secrets.get(key))
+                    .cloned()
+                    .unwrap_or(crate::model::SecretRecord::Pending),
+            ),
+            SecretInput::Empty => SecretState::Unset,
+        }
+    }
+
+    /// The draft as a connection plus the secret values to write.
+    pub fn to_connection(&self) -> (Connection, IndexMap<String, SecretString>) {
+        self.draft().into_save()
     }
 
     /// Problems that block saving, per field (the labels get a `!`).
     pub fn errors(&self) -> Vec<FieldError> {
-        let (mut c, new) = self.to_connection();
-        for k in new.keys() {
-            c.secrets.insert(k.clone(), SecretRecord::Pending);
-        }
-        let mut errs = c.validate();
-        // A pasted Target URI is never stored as a base by accident (the CLI refuses it too).
-        if let Some((i, r)) = self.reading()
-            && r.is_request_url()
-        {
-            errs.push(FieldError::new(
-                &self.fields[i].key,
-                "this is a full request URL (Target URI): press f to store its base",
-            ));
-        }
-        for (i, row) in self.kv.iter().enumerate() {
-            if row
-                .secret
-                .as_ref()
-                .is_some_and(|s| !s.stored && !s.typed && s.reference.is_none())
-            {
-                errs.push(FieldError::new(
-                    &format!("kv:{i}"),
-                    format!("secret '{}' has no value", row.key),
-                ));
-            }
+        let d = self.draft();
+        let mut errs = d.errors();
+        if let Some(b) = d.blocker() {
+            let why = match &b {
+                Blocker::RequestUrl { .. } => s::REQUEST_URL_NOT_BASE,
+                Blocker::ClientMisbuilds { .. } => s::CLIENT_ADDS_ROUTE,
+            };
+            errs.push(FieldError::new(b.field(), why));
         }
         errs
     }
 
     pub fn is_dirty(&self) -> bool {
-        let (c, new) = self.to_connection();
-        let mut base = self
-            .base
-            .clone()
-            .unwrap_or_else(|| Connection::of("", self.spec));
-        // secrets recorded as "" (new custom rows) compare by key only; a reference by itself
-        let by_key = |v: &mut SecretRecord| {
-            if v.reference().is_none() {
-                *v = SecretRecord::Pending;
-            }
-        };
-        base.secrets.values_mut().for_each(by_key);
-        let mut cc = c.clone();
-        cc.secrets.values_mut().for_each(by_key);
-        !new.is_empty() || cc != base
+        self.draft().is_dirty()
     }
 
-    /// The live endpoint reading for the type's URL field.
+    /// The live endpoint reading, with the index of its field.
     pub fn reading(&self) -> Option<(usize, Reading)> {
-        let i = self.fields.iter().position(|f| {
-            self.spec
-                .field(&f.key)
-                .is_some_and(|s| s.kind == FieldKind::Url)
-        })?;
-        let v = text_of(&self.fields[i].input);
-        if v.trim().is_empty() {
-            return None;
-        }
-        Some((i, classify_for_type(&v, &self.spec.id)))
+        let (key, r) = self.draft().reading()?;
+        Some((self.fields.iter().position(|f| f.key == key)?, r))
     }
 
-    /// The base the one-key fix would store, when it changes more than a trailing slash.
-    pub fn fix_offer(&self) -> Option<String> {
-        let (i, r) = self.reading()?;
-        let base = r.normalized_base?;
-        let current = text_of(&self.fields[i].input);
-        (base.trim_end_matches('/') != current.trim().trim_end_matches('/')).then_some(base)
+    /// The one-key fix the draft offers (`None`: nothing to fix).
+    pub fn fix(&self) -> Option<Fix> {
+        self.draft().fix()
     }
 
-    /// The one-key fix: store the normalized base, and fill api_version from a pasted request
-    /// URL where the type has that field. Returns false when there is nothing to fix.
+    /// Carries out the draft's fix on the widgets. Returns false when there is nothing to fix.
     pub fn apply_fix(&mut self) -> bool {
-        let Some(base) = self.fix_offer() else {
+        let mut d = self.draft();
+        let Some(fix) = d.fix() else {
             return false;
         };
-        let Some((i, r)) = self.reading() else {
+        if !d.apply(&fix) {
             return false;
-        };
-        let mut changed = false;
-        if text_of(&self.fields[i].input) != base {
-            self.fields[i].input = input(&base);
-            changed = true;
         }
-        // The CLI's rule: the URL's api-version fills the field only when the user has not set
-        // one (it is empty or still the catalogue default), never over a typed version.
-        let default = self
-            .spec
-            .field("api_version")
-            .and_then(|f| f.default.clone());
-        if let (Some(v), Some(f)) = (
-            r.api_version.clone(),
-            self.fields.iter_mut().find(|f| f.key == "api_version"),
-        ) {
-            let now = text_of(&f.input);
-            if (now.trim().is_empty() || Some(now.trim()) == default.as_deref()) && now != v {
-                f.input = input(&v);
-                changed = true;
+        for f in self.fields.iter_mut().filter(|f| f.secret.is_none()) {
+            let now = d.text(&FieldPath::Field(f.key.clone()));
+            if text_of(&f.input) != now {
+                f.input = input(&now);
             }
         }
-        changed
+        true
     }
 
     /// The secret under focus, if any.
     pub fn focused_secret_mut(&mut self) -> Option<(&mut TextArea<'static>, &mut Secret, String)> {
-        match self.focused_row() {
-            Row::Field(i) => {
-                let f = &mut self.fields[i];
-                let key = f.key.clone();
-                f.secret.as_mut().map(|s| (&mut f.input, s, key))
+        let f = match self.focused_row() {
+            Row::Field(i) => &mut self.fields[i],
+            Row::Kv(i) => &mut self.kv[i],
+            _ => return None,
+        };
+        let key = f.key.clone();
+        f.secret.as_mut().map(|s| (&mut f.input, s, key))
+    }
+
+    /// Makes this form a new connection (a duplicate): nothing stored is its own any more.
+    /// A secret read from a reference stays a reference, so the copy follows the same
+    /// variable or command instead of storing what it resolves to today.
+    pub fn detach(&mut self) {
+        let Some(base) = self.base.take() else {
+            return;
+        };
+        for f in self.fields.iter_mut().chain(self.kv.iter_mut()) {
+            if let (Some(s), Some(r)) = (
+                f.secret.as_mut().filter(|s| s.is_stored()),
+                base.secrets.get(&f.key).and_then(|r| r.reference()),
+            ) {
+                s.state = SecretInput::Ref(r.clone());
             }
-            Row::Kv(i) => {
-                let r = &mut self.kv[i];
-                let key = r.key.clone();
-                r.secret.as_mut().map(|s| (&mut r.input, s, key))
-            }
-            _ => None,
         }
     }
 
     /// Hides every revealed secret (focus left it).
     pub fn hide_secrets(&mut self) {
-        for (input, s) in self
-            .fields
-            .iter_mut()
-            .filter_map(|f| f.secret.as_mut().map(|s| (&mut f.input, s)))
-            .chain(
-                self.kv
-                    .iter_mut()
-                    .filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))),
-            )
-        {
-            if s.revealed {
-                s.revealed = false;
-                input.set_mask_char('•');
+        for f in self.fields.iter_mut().chain(self.kv.iter_mut()) {
+            if let Some(s) = f.secret.as_mut().filter(|s| s.revealed) {
+                s.show(&mut f.input, false);
             }
         }
     }
 
+    /// A secret read on request arrived: it fills the inputs of `key` not being typed.
     pub fn secret_loaded(&mut self, key: &str, value: Option<SecretString>) {
-        let targets = self
-            .fields
-            .iter_mut()
-            .filter(|f| f.key == key)
-            .filter_map(|f| f.secret.as_mut().map(|s| (&mut f.input, s)))
-            .chain(
-                self.kv
-                    .iter_mut()
-                    .filter(|r| r.key == key)
-                    .filter_map(|r| r.secret.as_mut().map(|s| (&mut r.input, s))),
-            );
-        for (input, s) in targets {
-            if !s.typed {
+        for f in self.fields.iter_mut().chain(self.kv.iter_mut()) {
+            if f.key != key {
+                continue;
+            }
+            if let Some(s) = f.secret.as_mut().filter(|s| !s.is_typed()) {
                 if let Some(v) = &value {
-                    *input = crate::tui::form::input(v.expose_secret());
-                    input.set_mask_char('•');
+                    f.input = masked_input(v.expose_secret());
                 }
                 s.loaded = value.clone();
             }

@@ -92,8 +92,30 @@ pub fn paste_endpoint(label: &str) -> String {
     )
 }
 
-pub fn enter_stores(base: &str) -> String {
-    format!("Enter stores the base {base} (then Enter again to go on).")
+/// The values a fix fills besides the base, as "(deployment gpt-4o, api_version 2024-10-21)".
+fn fills(fix: &crate::draft::Fix) -> String {
+    if fix.fills.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = fix.fills.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    format!(" ({})", list.join(", "))
+}
+
+pub fn press_f_to_store(fix: &crate::draft::Fix) -> String {
+    format!("press f to store {}{}", fix.base, fills(fix))
+}
+
+/// What a carried-out fix stored.
+pub fn stored_fix(fix: &crate::draft::Fix) -> String {
+    format!("Stored the base {}{}.", fix.base, fills(fix))
+}
+
+pub fn enter_stores(fix: &crate::draft::Fix) -> String {
+    format!(
+        "Enter stores the base {}{} (then Enter again to go on).",
+        fix.base,
+        fills(fix)
+    )
 }
 
 // Status lines.
@@ -109,10 +131,6 @@ pub fn renamed(old: &str, new: &str) -> String {
 
 pub fn now_kept_in(backend: &str) -> String {
     format!("Secrets are now kept in the {backend} (secrets.age, encrypted).")
-}
-
-pub fn stored_the_base(base: &str) -> String {
-    format!("Stored the base {base}: the part before the operation path.")
 }
 
 // Labels and buttons.
@@ -145,3 +163,8 @@ pub fn deployment_set(d: &str) -> String {
 pub fn deployment_as_model(d: &str) -> String {
     format!("Use '{d}' as the model in requests to this endpoint.")
 }
+
+// Why an endpoint blocks a save (the draft's blockers, in the form's words).
+pub const REQUEST_URL_NOT_BASE: &str =
+    "this is a full request URL (Target URI): press f to store its base";
+pub const CLIENT_ADDS_ROUTE: &str = "clients add /openai/deployments/<name> to this base themselves: press f to store the resource base";

@@ -36,17 +36,17 @@ fn secret_text(
     if by_ref && sec.loaded.is_none() {
         return s::SECRET_READ_AT_USE.into();
     }
-    if sec.revealed && (sec.typed || sec.loaded.is_some()) {
+    if sec.revealed && (sec.is_typed() || sec.loaded.is_some()) {
         return for_terminal(&text);
     }
-    if sec.typed {
+    if sec.is_typed() {
         return if text.is_empty() {
             s::SECRET_UNSET.into()
         } else {
             masked_tail(&text)
         };
     }
-    match (&sec.loaded, sec.stored) {
+    match (&sec.loaded, sec.is_stored()) {
         (Some(v), _) => masked_tail(v.expose_secret()),
         (None, true) => s::SECRET_STORED.into(),
         (None, false) => s::SECRET_UNSET.into(),
@@ -72,7 +72,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-pub fn hint_lines(r: &Reading, width: usize, theme: &Theme, fixable: bool) -> Vec<Line<'static>> {
+pub fn hint_lines(
+    r: &Reading,
+    width: usize,
+    theme: &Theme,
+    fix: Option<&crate::draft::Fix>,
+) -> Vec<Line<'static>> {
     let style = if r.warns() { theme.warn() } else { theme.ok() };
     let mark = if r.warns() { "⚠ " } else { "ℹ " };
     let mut lines: Vec<Line> = wrap(&format!("{mark}{}", r.hint), width)
@@ -86,10 +91,9 @@ pub fn hint_lines(r: &Reading, width: usize, theme: &Theme, fixable: bool) -> Ve
                 .map(|l| Line::from(Span::styled(l, theme.dim()))),
         );
     }
-    if fixable {
-        let base = r.normalized_base.clone().unwrap_or_default();
+    if let Some(fix) = fix {
         lines.extend(
-            wrap(&format!("press f to store {base}"), width)
+            wrap(&s::press_f_to_store(fix), width)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, theme.key()))),
         );
@@ -127,7 +131,9 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
     let mut cursor: Option<(u16, u16)> = None;
     let rows = form.rows();
     let focused_row = form.focused_row();
-    let (conn, _) = form.to_connection();
+    let draft = form.draft();
+    let (conn, _) = draft.into_save();
+    let fix = draft.fix();
     // The label column fits the longest label, within a third of the width.
     let longest = rows
         .iter()
@@ -185,7 +191,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 (
                     format!("{} ({kind})", for_terminal(&kv.key)),
                     value,
-                    bad(&format!("kv:{i}")),
+                    bad(&kv.key),
                     Style::new(),
                 )
             }
@@ -244,7 +250,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 Span::styled(shown.clone(), value_style),
             ];
             // Where the value comes from, as `aiconn show` says it (room permitting).
-            let source = value_source(form, row, app.readonly);
+            let source = value_source(form, &draft, row, app.readonly);
             if !source.is_empty() && shown.chars().count() + source.chars().count() + 3 <= value_w {
                 spans.push(Span::styled(format!("  · {source}"), theme.dim()));
             }
@@ -253,12 +259,8 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         if let (Row::Field(i), Some((ri, r))) = (row, &reading)
             && i == ri
         {
-            let fixable = r
-                .normalized_base
-                .as_deref()
-                .is_some_and(|b| b != text_of(&form.fields[*i].input))
-                && !app.readonly;
-            for l in hint_lines(r, width.saturating_sub(3), theme, fixable) {
+            let offer = fix.as_ref().filter(|_| !app.readonly);
+            for l in hint_lines(r, width.saturating_sub(3), theme, offer) {
                 let mut spans = vec![Span::raw("   ")];
                 spans.extend(l.spans);
                 lines.push(Line::from(spans));
@@ -276,7 +278,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         let key = match focused_row {
             Row::Name => Some("name".to_string()),
             Row::Field(i) => Some(form.fields[i].key.clone()),
-            Row::Kv(i) => Some(format!("kv:{i}")),
+            Row::Kv(i) => Some(form.kv[i].key.clone()),
             Row::AddSecret => Some("secrets".into()),
             _ => None,
         };
@@ -368,42 +370,21 @@ pub fn test_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>
         .collect()
 }
 
-/// `default`, the secret's backend, or (read-only view) `file`; empty for edited values.
-fn value_source(form: &Form, row: &Row, readonly: bool) -> String {
-    let base = form.base.as_ref();
-    let (key, secret) = match row {
-        Row::Field(i) => (
-            form.fields[*i].key.as_str(),
-            form.fields[*i].secret.as_ref(),
-        ),
-        Row::Kv(i) => (form.kv[*i].key.as_str(), form.kv[*i].secret.as_ref()),
+/// Where the value comes from, as the draft says (`file` only in the read-only view).
+fn value_source(form: &Form, draft: &crate::draft::Draft, row: &Row, readonly: bool) -> String {
+    let key = match row {
+        Row::Field(i) => &form.fields[*i].key,
+        Row::Kv(i) => &form.kv[*i].key,
         _ => return String::new(),
     };
-    match secret {
-        Some(Secret {
-            reference: Some(r),
-            typed: false,
-            ..
-        }) => r.to_file_text(),
-        Some(s) if s.stored && !s.typed => base
-            .and_then(|b| b.secrets.get(key))
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-        Some(_) => String::new(),
-        None => {
-            let text = match row {
-                Row::Field(i) => text_of(&form.fields[*i].input),
-                Row::Kv(i) => text_of(&form.kv[*i].input),
-                _ => String::new(),
-            };
-            let stored = base.and_then(|b| b.values.get(key).or_else(|| b.configs.get(key)));
-            let default = matches!(row, Row::Field(i) if form.field_spec(*i).default.as_deref() == Some(text.as_str()));
-            match stored {
-                Some(v) if *v == text && readonly => "file".into(),
-                None if default => "default".into(),
-                _ => String::new(),
-            }
-        }
+    let path = match row {
+        Row::Kv(_) => crate::draft::FieldPath::Row(key.clone()),
+        _ => crate::draft::FieldPath::Field(key.clone()),
+    };
+    match draft.source(&path) {
+        Some(crate::draft::ValueSource::File) if !readonly => String::new(),
+        Some(src) => src.to_string(),
+        None => String::new(),
     }
 }
 

@@ -94,11 +94,10 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             lines.push(field_line(&spec.label, for_terminal(&v)));
             lines.push(Line::from(""));
             if let Some((_, r)) = form.reading() {
-                let fixable = form.fix_offer().is_some();
-                lines.extend(hint_lines(&r, width, theme, false));
-                if fixable && r.had_request_path {
+                lines.extend(hint_lines(&r, width, theme, None));
+                if let Some(b) = form.draft().blocker() {
                     lines.push(Line::from(Span::styled(
-                        s::enter_stores(r.normalized_base.as_deref().unwrap_or_default()),
+                        s::enter_stores(b.fix()),
                         theme.key(),
                     )));
                 }
@@ -198,7 +197,7 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             }
             if let Some((_, r)) = form.reading() {
                 lines.push(Line::from(""));
-                lines.extend(hint_lines(&r, width, theme, false));
+                lines.extend(hint_lines(&r, width, theme, None));
             }
             lines.extend(super::form::test_lines(form, width, theme));
             let errs = form.errors();

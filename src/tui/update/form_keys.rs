@@ -6,7 +6,7 @@ use super::super::keymap::Cmd;
 use super::super::strings as s;
 use crate::catalogue::FieldKind;
 use crate::service::Expect;
-use crate::tui::form::{Form, Row, Secret, input, text_of};
+use crate::tui::form::{Form, MASK_CHAR, Row, Secret, SecretInput, input, text_of};
 
 pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
     let id = app.selected.clone()?;
@@ -55,7 +55,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 app.set_status(Level::Info, s::SECRET_SOURCE_NOT_SECRET);
                 return vec![];
             };
-            let now = sec.reference.clone().or_else(|| {
+            let now = sec.reference().cloned().or_else(|| {
                 stored
                     .as_ref()
                     .and_then(|c| c.secrets.get(&key))
@@ -77,8 +77,13 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
-            if !f.apply_fix() {
-                app.set_status(Level::Info, s::NOTHING_TO_FIX);
+            match f.fix() {
+                Some(fix) if f.apply_fix() => {
+                    // The last test was of the URL before the fix.
+                    f.test = None;
+                    app.set_status(Level::Info, s::stored_fix(&fix));
+                }
+                _ => app.set_status(Level::Info, s::NOTHING_TO_FIX),
             }
         }
         Cmd::AddConfig | Cmd::AddSecret if app.form(&id).is_some_and(|f| f.spec.is_custom()) => {
@@ -103,13 +108,13 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 let row = &mut f.kv[i];
                 match &row.secret {
                     None => {
-                        row.input.set_mask_char('•');
+                        row.input.set_mask_char(MASK_CHAR);
                         row.secret = Some(Secret {
-                            typed: true,
+                            state: SecretInput::Typed,
                             ..Default::default()
                         });
                     }
-                    Some(sec) if sec.stored && !sec.typed && sec.loaded.is_none() => {
+                    Some(sec) if sec.is_stored() && sec.loaded.is_none() => {
                         app.set_status(Level::Error, s::LOAD_BEFORE_UNMARK);
                     }
                     Some(_) => {
@@ -248,25 +253,23 @@ pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
     let Some((input, sec, key)) = f.focused_secret_mut() else {
         return vec![];
     };
-    if by_draft_ref && sec.reference.is_some() && !sec.typed && sec.loaded.is_none() {
+    if by_draft_ref && sec.reference().is_some() && sec.loaded.is_none() {
         return vec![Effect::LoadSecret {
             conn: draft_conn,
             field: key,
         }];
     }
     if sec.revealed {
-        sec.revealed = false;
-        input.set_mask_char('•');
+        sec.show(input, false);
         return vec![];
     }
-    if sec.stored && !sec.typed && sec.loaded.is_none() {
+    if sec.is_stored() && sec.loaded.is_none() {
         // Loaded from the keychain only now, on an explicit key press.
         if let Some(conn) = stored {
             return vec![Effect::LoadSecret { conn, field: key }];
         }
     }
-    sec.revealed = true;
-    input.clear_mask_char();
+    sec.show(input, true);
     vec![]
 }
 

@@ -6,7 +6,7 @@ use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
 use super::wizard::{Step, Wizard, type_order};
 use crate::catalogue::FieldKind;
-use crate::tui::form::{Form, KvRow, Row, Secret, input, text_of};
+use crate::tui::form::{Field, Form, Row, Secret, SecretInput, input, text_of};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod form_keys;
@@ -112,8 +112,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                     if let Some(f) = app.ensure_draft(&EntryId::Stored(conn.clone())) {
                         f.secret_loaded(&field, v);
                         if let Some((input, sec, _)) = f.focused_secret_mut() {
-                            sec.revealed = true;
-                            input.clear_mask_char();
+                            sec.show(input, true);
                         }
                     }
                     if missing {
@@ -337,7 +336,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                     EntryId::New(_) => f.copy_secrets_from.clone(),
                 };
                 f.name = input(&format!("{}-copy", text_of(&f.name)));
-                f.base = None;
+                f.detach();
                 f.copy_secrets_from = from;
                 f.focus = 0;
                 let nid = EntryId::New(app.next_new);

@@ -167,13 +167,24 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         let Some(f) = selected_form(app) else {
                             return vec![];
                         };
-                        let Some((field_input, sec, _)) = f.focused_secret_mut() else {
+                        let recorded: Vec<String> = f
+                            .base
+                            .as_ref()
+                            .map(|b| b.secrets.keys().cloned().collect())
+                            .unwrap_or_default();
+                        let Some((field_input, sec, key)) = f.focused_secret_mut() else {
                             return vec![];
                         };
                         if text.is_empty() {
-                            // No reference chosen here: a typed value replaces whatever is
-                            // recorded now (a stored value or the file's reference).
-                            sec.reference = None;
+                            // No reference chosen here: back to what is recorded now (a stored
+                            // value or the file's reference), which a typed value replaces.
+                            if sec.reference().is_some() {
+                                sec.state = if recorded.contains(&key) {
+                                    SecretInput::Stored
+                                } else {
+                                    SecretInput::Empty
+                                };
+                            }
                             app.set_status(Level::Info, super::s::SECRET_SOURCE_KEPT);
                             return vec![];
                         }
@@ -188,15 +199,10 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                                 return vec![];
                             }
                         };
-                        *field_input = crate::tui::form::input("");
-                        field_input.set_mask_char('•');
-                        sec.typed = false;
-                        sec.loaded = None;
-                        sec.revealed = false;
                         let approve = r.command().map(|c| Effect::ApproveCommand {
                             command: c.to_string(),
                         });
-                        sec.reference = Some(r);
+                        sec.use_reference(field_input, r);
                         app.set_status(Level::Info, super::s::SECRET_SOURCE_SET);
                         approve.into_iter().collect()
                     }
@@ -219,19 +225,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             });
                             return vec![];
                         }
-                        let mut t = crate::tui::form::input("");
-                        let sec = secret.then(|| {
-                            t.set_mask_char('•');
-                            Secret {
-                                typed: true,
-                                ..Default::default()
-                            }
-                        });
-                        f.kv.push(KvRow {
-                            key: text,
-                            input: t,
-                            secret: sec,
-                        });
+                        f.kv.push(Field::new_row(&text, *secret));
                         let rows = f.rows();
                         f.focus = rows
                             .iter()

@@ -39,12 +39,8 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         }
         if let Some(f) = selected_form(app) {
             with_focused_input(f, |t, sec| {
-                if let Some(sec) = sec
-                    && !sec.typed
-                {
-                    *t = input("");
-                    t.set_mask_char('•');
-                    sec.typed = true;
+                if let Some(sec) = sec {
+                    sec.start_typing(t);
                 }
                 t.insert_str(&text);
             });
@@ -95,12 +91,8 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             if let Some(f) = selected_form(app)
                 && let Some((input, sec, _)) = f.focused_secret_mut()
             {
-                sec.revealed = !sec.revealed;
-                if sec.revealed {
-                    input.clear_mask_char()
-                } else {
-                    input.set_mask_char('•')
-                }
+                let on = !sec.revealed;
+                sec.show(input, on);
             }
             vec![]
         }
@@ -109,11 +101,7 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             with_focused_input(f, |t, sec| {
                 if let Some(sec) = sec {
                     // The first keystroke on a stored secret starts a new value.
-                    if !sec.typed {
-                        *t = input("");
-                        t.set_mask_char('•');
-                        sec.typed = true;
-                    }
+                    sec.start_typing(t);
                 }
                 t.input(k);
             });

@@ -33,7 +33,7 @@ pub(super) fn mark_typed_wizard(w: &mut Wizard) {
         && let Some(i) = w.key_field()
         && let Some(sec) = w.form.as_mut().and_then(|f| f.fields[i].secret.as_mut())
     {
-        sec.typed = true;
+        sec.state = crate::tui::form::SecretInput::Typed;
     }
 }
 
@@ -122,9 +122,10 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Endpoint, Some(Cmd::Next)) if w.notice.is_none() && wizard_fixable(w) => {
             // First Enter on a pasted Target URI stores its base and says so; the next goes on.
             let f = w.form.as_mut().expect("form");
-            f.apply_fix();
-            let (i, _) = f.reading().expect("fixable has a reading");
-            w.notice = Some(super::s::stored_the_base(&text_of(&f.fields[i].input)));
+            if let Some(fix) = f.fix() {
+                f.apply_fix();
+                w.notice = Some(super::s::stored_fix(&fix));
+            }
         }
         (_, Some(Cmd::Next)) => match w.check() {
             Ok(()) => w.advance(1),
@@ -155,8 +156,9 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
+/// Enter on the endpoint step first carries out the fix of a URL that would block the save.
 pub(super) fn wizard_fixable(w: &Wizard) -> bool {
-    w.form().reading().is_some_and(|(_, r)| r.is_request_url())
+    w.form().draft().blocker().is_some()
 }
 
 pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {

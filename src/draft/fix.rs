@@ -1,0 +1,135 @@
+//! The endpoint rules of a draft: what its URL reads as, the one fix, and what blocks a save.
+//! The form's `f`, the guided setup's Enter, both renderers' "press f" and the CLI's
+//! `--normalize` all ask `fix()`, so an offer is never made that `apply` would not carry out.
+
+use super::{Draft, FieldPath};
+use crate::catalogue::Role;
+use crate::endpoint::{Reading, classify_for_type};
+
+/// What the one-key fix changes: the endpoint becomes `base`, and the fields in `fills` get
+/// the values the pasted URL carried (its api-version, its deployment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub field: String,
+    pub base: String,
+    pub fills: Vec<(String, String)>,
+}
+
+/// Why a draft cannot be saved as it is, beyond per-field validation. Each face words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocker {
+    /// A full request URL (a portal Target URI) where a base belongs.
+    RequestUrl { field: String, fix: Fix },
+    /// A URL the type's clients would build a wrong request from (an Azure OpenAI deployment
+    /// URL as a resource base: the SDK appends `/openai/deployments/<name>` again).
+    ClientMisbuilds { field: String, fix: Fix },
+}
+
+impl Blocker {
+    pub fn field(&self) -> &str {
+        match self {
+            Blocker::RequestUrl { field, .. } | Blocker::ClientMisbuilds { field, .. } => field,
+        }
+    }
+    pub fn fix(&self) -> &Fix {
+        match self {
+            Blocker::RequestUrl { fix, .. } | Blocker::ClientMisbuilds { fix, .. } => fix,
+        }
+    }
+}
+
+/// Same URL but for a trailing slash and surrounding blanks.
+fn same_url(a: &str, b: &str) -> bool {
+    a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/')
+}
+
+impl Draft {
+    /// The endpoint field's key and its live reading (`None` while it is empty).
+    pub fn reading(&self) -> Option<(String, Reading)> {
+        let f = self.spec.url_field()?;
+        let v = self.values.get(&f.key)?;
+        if v.trim().is_empty() {
+            return None;
+        }
+        Some((f.key.clone(), classify_for_type(v, &self.spec.id)))
+    }
+
+    /// The fix for the endpoint, when it changes more than a trailing slash or fills a field.
+    pub fn fix(&self) -> Option<Fix> {
+        let (field, r) = self.reading()?;
+        let base = r.normalized_base.clone()?;
+        let current = self.text(&FieldPath::Field(field.clone()));
+        let mut fills = Vec::new();
+        if let Some(v) = &r.api_version {
+            self.offer_fill(Role::ApiVersion, v, &mut fills);
+        }
+        // A deployment URL reduced to its resource base: the name goes to the deployment field.
+        if let Some(d) = &r.deployment
+            && !base.contains("/deployments/")
+        {
+            self.offer_fill(Role::Deployment, d, &mut fills);
+        }
+        (!same_url(&base, &current) || !fills.is_empty()).then_some(Fix { field, base, fills })
+    }
+
+    /// Fills `role`'s field with `value` only when the user has not set one (empty, or still
+    /// the catalogue default), never over a typed value.
+    fn offer_fill(&self, role: Role, value: &str, fills: &mut Vec<(String, String)>) {
+        let Some(f) = self.spec.role(role) else {
+            return;
+        };
+        let now = self.text(&FieldPath::Field(f.key.clone()));
+        let untouched = now.trim().is_empty() || Some(now.trim()) == f.default.as_deref();
+        if untouched && now != value {
+            fills.push((f.key.clone(), value.to_string()));
+        }
+    }
+
+    /// Carries out a fix from `fix()`. Returns false when it changed nothing.
+    pub fn apply(&mut self, fix: &Fix) -> bool {
+        let mut changed = false;
+        let mut put = |d: &mut Draft, key: &str, v: &str| {
+            let path = FieldPath::Field(key.to_string());
+            if d.text(&path) != v {
+                d.set(&path, v);
+                changed = true;
+            }
+        };
+        put(self, &fix.field, &fix.base);
+        for (k, v) in &fix.fills {
+            put(self, k, v);
+        }
+        changed
+    }
+
+    /// What keeps this draft from being saved as it is, with the fix that would allow it.
+    pub fn blocker(&self) -> Option<Blocker> {
+        let (field, r) = self.reading()?;
+        let fix = self.fix();
+        if r.is_request_url() {
+            return fix.map(|fix| Blocker::RequestUrl { field, fix });
+        }
+        // The client appends the deployment route itself: a base that already carries one
+        // (or any /openai/ path) makes it call .../openai/deployments/x/openai/... (404).
+        let takes_resource_base = self
+            .spec
+            .url_field()
+            .is_some_and(|f| f.right.iter().any(|s| s == "azure_openai_resource"))
+            && !self.spec.url_field().is_some_and(|f| {
+                f.right
+                    .iter()
+                    .chain(&f.acceptable)
+                    .any(|s| s == r.kind.as_str())
+            });
+        let carries_path = self
+            .text(&FieldPath::Field(field.clone()))
+            .to_ascii_lowercase()
+            .contains("/openai/");
+        match fix {
+            Some(fix) if takes_resource_base && carries_path => {
+                Some(Blocker::ClientMisbuilds { field, fix })
+            }
+            _ => None,
+        }
+    }
+}
