@@ -41,8 +41,10 @@ pub struct FieldSpec {
     pub example: Option<String>,
     #[serde(default)]
     pub advanced: bool,
-    #[serde(default)]
-    pub env: Option<String>,
+    /// False for aiconn's own fields, which prompt flow's files do not have: left out of
+    /// exports (with a note) and never expected in imports.
+    #[serde(default = "yes")]
+    pub promptflow: bool,
     /// URL fields: the endpoint kinds (see `endpoint::Kind`) that fit this field.
     #[serde(default)]
     pub kinds: Vec<String>,

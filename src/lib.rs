@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod cli;
+pub mod clients;
 pub mod conntest;
 pub mod draft;
 pub mod endpoint;

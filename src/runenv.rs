@@ -2,6 +2,7 @@
 //! `env` per field), or prompt flow serving's `<NAME>_<KEY>` convention with `prefix`.
 
 use crate::catalogue::FieldKind;
+use crate::clients::{Contract, Value, value_of};
 use crate::model::Connection;
 use crate::service::OpError;
 use secrecy::{ExposeSecret, SecretString};
@@ -27,13 +28,12 @@ pub fn env_key(key: &str) -> String {
         .collect()
 }
 
-/// prompt flow serving's override name: `<NAME>_<KEY>` upper-cased, spaces as `_`.
+/// prompt flow's name for a connection's value, as `pf flow build` writes it into
+/// `${env:...}` and serving reads it: `<NAME>_<KEY>` upper-cased, spaces in the name as `_`,
+/// every other character kept (`my-conn` gives `MY-CONN_API_KEY`). The one home of the rule:
+/// `--prefix` and `export --secrets env` both use it, so the two always meet.
 pub fn prefixed(conn: &str, key: &str) -> String {
-    format!(
-        "{}_{}",
-        conn.replace(' ', "_").to_uppercase(),
-        key.replace(' ', "_").to_uppercase()
-    )
+    format!("{}_{key}", conn.replace(' ', "_")).to_uppercase()
 }
 
 /// Names a connection may never set in a child's environment: they decide which program runs,
@@ -106,9 +106,13 @@ pub fn refused_name(name: &str) -> Option<&'static str> {
     let well_formed = chars
         .next()
         .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        // '-' only as prompt flow names a connection's values (`MY-CONN_API_KEY`): no shell
+        // variable can have it, so it cannot change how a shell runs.
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !well_formed {
-        return Some("only names of A-Z, 0-9 and '_' not starting with a digit are exported");
+        return Some(
+            "only names of A-Z, 0-9, '_' and '-' not starting with a digit or '-' are exported",
+        );
     }
     let upper = name.to_ascii_uppercase();
     if REFUSED_NAMES.contains(&upper.as_str())
@@ -124,72 +128,21 @@ pub fn refused_name(name: &str) -> Option<&'static str> {
     None
 }
 
-/// The variables of one connection. `secret` reads a secret value when it is needed.
+/// The variables of one connection: the names its clients read (assets/clients.toml), or
+/// with `prefix` prompt flow's `<NAME>_<KEY>` for every field. `secret` reads a secret value
+/// when it is needed.
 pub fn variables(
     conn: &Connection,
     prefix: bool,
     secret: &mut dyn FnMut(&str) -> Result<Option<SecretString>, OpError>,
 ) -> Result<Vec<EnvVar>, OpError> {
-    let spec = conn.spec();
-    let mut out = Vec::new();
-    let mut push = |name: String, value: SecretString, is_secret: bool| {
-        out.push(EnvVar {
-            name,
-            value,
-            secret: is_secret,
-            from: conn.name.clone(),
-        });
+    let out = if prefix {
+        by_field(conn, secret, &|k| prefixed(&conn.name, k))?
+    } else if conn.spec().is_custom() {
+        by_field(conn, secret, &env_key)?
+    } else {
+        by_contract(conn, secret)?
     };
-    for f in &spec.fields {
-        match f.kind {
-            FieldKind::Map => {
-                for (k, v) in &conn.configs {
-                    let name = if prefix {
-                        prefixed(&conn.name, k)
-                    } else {
-                        env_key(k)
-                    };
-                    push(name, SecretString::from(v.clone()), false);
-                }
-            }
-            FieldKind::SecretMap => {
-                for k in conn.secrets.keys() {
-                    let v = secret(k)?.ok_or_else(|| missing(conn, k))?;
-                    let name = if prefix {
-                        prefixed(&conn.name, k)
-                    } else {
-                        env_key(k)
-                    };
-                    push(name, v, true);
-                }
-            }
-            FieldKind::Secret => {
-                if conn.is_dropped(&f.key) || !conn.secrets.contains_key(&f.key) {
-                    continue;
-                }
-                let name = if prefix {
-                    Some(prefixed(&conn.name, &f.key))
-                } else {
-                    f.env.clone()
-                };
-                if let Some(name) = name {
-                    let v = secret(&f.key)?.ok_or_else(|| missing(conn, &f.key))?;
-                    push(name, v, true);
-                }
-            }
-            _ if spec.is_custom() => {}
-            _ => {
-                let name = if prefix {
-                    Some(prefixed(&conn.name, &f.key))
-                } else {
-                    f.env.clone()
-                };
-                if let (Some(name), Some((v, _))) = (name, conn.effective(&f.key)) {
-                    push(name, SecretString::from(v), false);
-                }
-            }
-        }
-    }
     for v in &out {
         if let Some(why) = refused_name(&v.name) {
             return Err(OpError::RefusedEnvName {
@@ -200,6 +153,115 @@ pub fn variables(
         }
     }
     Ok(out)
+}
+
+/// Every field (custom: every config and secret) under `name(key)`.
+fn by_field(
+    conn: &Connection,
+    secret: &mut dyn FnMut(&str) -> Result<Option<SecretString>, OpError>,
+    name: &dyn Fn(&str) -> String,
+) -> Result<Vec<EnvVar>, OpError> {
+    let spec = conn.spec();
+    let mut out = Vec::new();
+    let var = |n: String, value: SecretString, secret: bool| EnvVar {
+        name: n,
+        value,
+        secret,
+        from: conn.name.clone(),
+    };
+    for f in &spec.fields {
+        match f.kind {
+            FieldKind::Map => out.extend(
+                conn.configs
+                    .iter()
+                    .map(|(k, v)| var(name(k), SecretString::from(v.clone()), false)),
+            ),
+            FieldKind::SecretMap => {
+                for k in conn.secrets.keys() {
+                    let v = secret(k)?.ok_or_else(|| missing(conn, k))?;
+                    out.push(var(name(k), v, true));
+                }
+            }
+            FieldKind::Secret => {
+                if conn.is_dropped(&f.key) || !conn.secrets.contains_key(&f.key) {
+                    continue;
+                }
+                let v = secret(&f.key)?.ok_or_else(|| missing(conn, &f.key))?;
+                out.push(var(name(&f.key), v, true));
+            }
+            _ => {
+                if let Some((v, _)) = conn.effective(&f.key) {
+                    out.push(var(
+                        name(&f.key),
+                        SecretString::from(exported_url(v)),
+                        false,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The names the type's clients read, from the client contract.
+fn by_contract(
+    conn: &Connection,
+    secret: &mut dyn FnMut(&str) -> Result<Option<SecretString>, OpError>,
+) -> Result<Vec<EnvVar>, OpError> {
+    let Some(spec) = Contract::get().env_for(conn) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    // One read per secret field, however many names it goes under.
+    let mut read: Vec<(String, SecretString)> = Vec::new();
+    for v in &spec.vars {
+        let (value, is_secret) = match value_of(conn, spec, &v.value) {
+            None => continue,
+            Some(Value::Plain(p)) => (SecretString::from(exported_url(p)), false),
+            Some(Value::Secret(field)) => {
+                let value = match read.iter().find(|(k, _)| *k == field) {
+                    Some((_, s)) => s.clone(),
+                    None => {
+                        let s = secret(&field)?.ok_or_else(|| missing(conn, &field))?;
+                        read.push((field, s.clone()));
+                        s
+                    }
+                };
+                (value, true)
+            }
+        };
+        out.push(EnvVar {
+            name: v.name.clone(),
+            value,
+            secret: is_secret,
+            from: conn.name.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// A plain-http URL to a service that only speaks https (Azure, OpenAI) is handed to clients
+/// as https: a key never leaves for a non-loopback host in clear text.
+fn exported_url(v: String) -> String {
+    crate::endpoint::https_upgrade(&v).unwrap_or(v)
+}
+
+/// The variables of the chosen connections' client families that none of them sets: `run`
+/// removes them from the child's environment, `env --format sh` unsets them.
+pub fn cleared(conns: &[&Connection], set: &[EnvVar]) -> Vec<String> {
+    let contract = Contract::get();
+    let mut out: Vec<String> = Vec::new();
+    for c in conns {
+        let Some(fam) = contract.env_for(c).and_then(|e| contract.family(&e.family)) else {
+            continue;
+        };
+        for n in &fam.vars {
+            if !set.iter().any(|v| v.name == *n) && !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+    }
+    out
 }
 
 /// A secret the file records as set but the backend does not have.
@@ -236,20 +298,14 @@ pub fn sh_quote(v: &str) -> String {
     format!("'{}'", v.replace('\'', "'\\''"))
 }
 
-/// A .env double-quoted value.
-pub fn dotenv_quote(v: &str) -> String {
-    let mut s = String::from("\"");
-    for c in v.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '$' => s.push_str("\\$"),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
+/// A .env value that python-dotenv, docker compose and aiconn's own import all read back as
+/// it is: single-quoted (literal in all three). `None` when no quoting can carry it for all of
+/// them: a `'`, a line break, `${` (python-dotenv expands it even in single quotes) or a
+/// backslash that escapes (before `\\`, `'` or the end).
+pub fn dotenv_quote(v: &str) -> Option<String> {
+    let escapes = v.ends_with('\\') || v.contains("\\\\") || v.contains("\\'");
+    let unsafe_char = v.contains(['\'', '\n', '\r']) || v.contains("${");
+    (!escapes && !unsafe_char).then(|| format!("'{v}'"))
 }
 
 pub fn is_shell_name(n: &str) -> bool {
@@ -259,8 +315,9 @@ pub fn is_shell_name(n: &str) -> bool {
         && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
-/// Renders for `aiconn env`.
-pub fn render(vars: &[EnvVar], format: &str) -> Result<String, String> {
+/// Renders for `aiconn env`. `clear`: the family names to unset first (`sh` only; a dotenv
+/// file or JSON cannot remove a variable).
+pub fn render(vars: &[EnvVar], clear: &[String], format: &str) -> Result<String, String> {
     let mut out = String::new();
     match format {
         "json" => {
@@ -275,32 +332,44 @@ pub fn render(vars: &[EnvVar], format: &str) -> Result<String, String> {
                 .collect();
             out = crate::sanitize::json_pretty(&m) + "\n";
         }
-        "sh" | "dotenv" => {
+        "sh" => {
+            for n in clear {
+                out.push_str(&format!("unset {n}\n"));
+            }
             for v in vars {
-                if !is_shell_name(&v.name) {
-                    return Err(format!(
-                        "'{}' is not a valid shell variable name: use --format json",
-                        v.name
-                    ));
-                }
-                if format == "sh" {
-                    out.push_str(&format!(
-                        "export {}={}\n",
-                        v.name,
-                        sh_quote(v.value.expose_secret())
-                    ));
-                } else {
-                    out.push_str(&format!(
-                        "{}={}\n",
-                        v.name,
-                        dotenv_quote(v.value.expose_secret())
-                    ));
-                }
+                shell_name(v)?;
+                out.push_str(&format!(
+                    "export {}={}\n",
+                    v.name,
+                    sh_quote(v.value.expose_secret())
+                ));
+            }
+        }
+        "dotenv" => {
+            for v in vars {
+                let quoted = dotenv_quote(v.value.expose_secret()).ok_or_else(|| {
+                    format!(
+                        "{} of '{}' holds a quote, a line break, '${{' or an escaping backslash, which no .env reader reads back the same: use --format sh or json",
+                        v.name, v.from
+                    )
+                })?;
+                out.push_str(&format!("{}={quoted}\n", v.name));
             }
         }
         other => return Err(format!("unknown format '{other}'")),
     }
     Ok(out)
+}
+
+fn shell_name(v: &EnvVar) -> Result<(), String> {
+    if is_shell_name(&v.name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{}' is not a valid shell variable name: use --format json or dotenv, or aiconn run",
+            v.name
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -309,7 +378,10 @@ mod tests {
     #[test]
     fn quoting_survives_hostile_values() {
         assert_eq!(sh_quote("a'b $x"), "'a'\\''b $x'");
-        assert_eq!(dotenv_quote("a\"b\\c\n$d"), "\"a\\\"b\\\\c\\n\\$d\"");
+        assert_eq!(dotenv_quote("Pa$$w0rd").as_deref(), Some("'Pa$$w0rd'"));
+        for cannot in ["it's", "a\nb", "x${HOME}y", "trail\\", "a\\\\b", "a\\'b"] {
+            assert_eq!(dotenv_quote(cannot), None, "{cannot}");
+        }
         assert_eq!(env_key("api-key.x"), "API_KEY_X");
         assert_eq!(prefixed("my conn", "api_key"), "MY_CONN_API_KEY");
     }

@@ -529,3 +529,45 @@ fn a_locked_keyring_is_diagnosed_and_nothing_is_half_saved() {
         o.stdout
     );
 }
+
+/// Issue 17 finding 1: a per-deployment URL in azure_open_ai's api_base was stored with a
+/// warning (none on a gateway or loopback host), and the SDK then called
+/// .../openai/deployments/<d>/openai/chat/completions. It is refused where it enters, and
+/// `--normalize` stores the resource base with the deployment in its own field.
+#[test]
+fn a_deployment_url_never_becomes_an_azure_openai_base() {
+    let d = tempfile::tempdir().unwrap();
+    for url in [
+        "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o-mini",
+        "https://apim.contoso.net/gw/openai/deployments/gpt-4o-mini",
+        "http://127.0.0.1:9/openai/deployments/gpt-4o-mini",
+        "https://res.openai.azure.com/openai/v1/",
+    ] {
+        let base = format!("api_base={url}");
+        let args = [
+            "create",
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "x",
+            "--set",
+            &base,
+            "--set",
+            "api_key=fake-key-0321",
+        ];
+        let o = cmd(d.path(), &args);
+        assert_eq!(o.code, 1, "{url} stored: {}", o.stderr);
+        assert!(o.stderr.contains("--normalize"), "{}", o.stderr);
+        let mut norm = args.to_vec();
+        norm.push("--normalize");
+        let o = cmd(d.path(), &norm);
+        assert_eq!(o.code, 0, "{url}: {}", o.stderr);
+        let shown = show_json(d.path(), "x");
+        let stored = shown["api_base"].as_str().unwrap();
+        assert!(!stored.contains("/openai/"), "{url} stored as {stored}");
+        if url.contains("deployments") {
+            assert_eq!(shown["deployment"], "gpt-4o-mini", "{url}");
+        }
+        assert_eq!(cmd(d.path(), &["delete", "x", "--yes"]).code, 0);
+    }
+}

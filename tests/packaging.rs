@@ -132,17 +132,19 @@ fn version_names_the_secret_backends() {
 }
 
 #[test]
-fn env_help_names_every_variable_of_the_catalogue() {
+fn env_help_names_every_variable_of_the_client_contract() {
     let o = cmd(std::path::Path::new("/nonexistent"), &["env", "--help"]);
-    for t in &aiconn::catalogue::Catalogue::get().types {
-        for env in t.fields.iter().filter_map(|f| f.env.as_deref()) {
+    for e in &aiconn::clients::Contract::get().envs {
+        for v in &e.vars {
             assert!(
-                o.stdout.contains(env),
+                o.stdout.contains(&v.name),
                 "{} ({}) missing from env --help",
-                env,
-                t.id
+                v.name,
+                e.type_id
             );
         }
+    }
+    for t in &aiconn::catalogue::Catalogue::get().types {
         assert!(o.stdout.contains(&t.id), "{}", t.id);
     }
 }

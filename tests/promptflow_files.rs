@@ -273,13 +273,21 @@ fn azure_ai_exports_as_the_type_its_endpoint_fits() {
     let o = cmd(d.path(), &["export", "f", "g"]);
     assert_eq!(o.code, 0);
     let docs: Vec<&str> = o.stdout.split("---\n").collect();
+    // Issue 17 finding 2: a /models endpoint exported as serverless made prompt flow's llm
+    // tool call /models/v1/chat/completions (404). No prompt flow type reaches /models; the
+    // resource's v1 API serves the same models through open_ai's <base_url>/chat/completions.
+    assert!(!docs[0].contains("serverless"), "{}", docs[0]);
     assert!(
-        docs[0].contains("type: \"serverless\"")
-            && docs[0].contains("api_base: \"https://r.services.ai.azure.com/models\"")
+        docs[0].contains("type: \"open_ai\"")
+            && docs[0].contains("base_url: \"https://r.services.ai.azure.com/openai/v1\""),
+        "{}",
+        docs[0]
     );
     assert!(
         docs[1].contains("type: \"azure_open_ai\"")
-            && docs[1].contains("api_base: \"https://r.openai.azure.com\"")
+            && docs[1].contains("api_base: \"https://r.openai.azure.com/\""),
+        "{}",
+        docs[1]
     );
     assert!(
         o.stderr

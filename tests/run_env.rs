@@ -170,11 +170,8 @@ fn env_formats_evaluate_in_a_shell_and_refuse_a_terminal() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), "fake-key-0301");
     let dot = cmd(d.path(), &["env", "svc", "--format", "dotenv"]);
     assert!(
-        dot.stdout
-            .contains("API_KEY=\"fake-key-0303\"\nREGION=\"eu\"")
-            || dot
-                .stdout
-                .contains("REGION=\"eu\"\nAPI_KEY=\"fake-key-0303\""),
+        dot.stdout.contains("API_KEY='fake-key-0303'\nREGION='eu'")
+            || dot.stdout.contains("REGION='eu'\nAPI_KEY='fake-key-0303'"),
         "{}",
         dot.stdout
     );
@@ -192,4 +189,314 @@ fn env_formats_evaluate_in_a_shell_and_refuse_a_terminal() {
     let mut t = Pty::spawn(d.path(), &["env", "prod", "--reveal"], 100, 10);
     assert_eq!(t.wait_exit(), 0);
     assert!(t.screen().contains("fake-key-0301"));
+}
+
+/// Runs `aiconn run NAMES -- sh -c 'env > FILE'` with `parent` added to aiconn's own
+/// environment (what the user's shell had before).
+fn run_child_with(
+    dir: &std::path::Path,
+    names: &[&str],
+    parent: &[(&str, &str)],
+) -> (Out, Vec<(String, String)>) {
+    let file = dir.join("child-env.txt");
+    let _ = fs::remove_file(&file);
+    let mut c = aiconn(dir);
+    c.arg("run").args(names);
+    let script = format!("env > '{}'", file.display());
+    c.args(["--", "sh", "-c", &script]);
+    for (k, v) in parent {
+        c.env(k, v);
+    }
+    let o = run(c);
+    let env = fs::read_to_string(&file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.into(), v.into())))
+        .collect();
+    (o, env)
+}
+
+/// Issue 17 finding 5: after `eval "$(aiconn env local)"` the parent holds a local server's
+/// base URL and organization; a run of another OpenAI connection sent its key there. The
+/// child now sees exactly the chosen connection: every other name its clients read is removed.
+#[test]
+fn run_removes_the_family_variables_the_connection_does_not_set() {
+    let d = tempfile::tempdir().unwrap();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "prodoai",
+            "--set",
+            "api_key=fake-key-0311",
+        ],
+    );
+    let aad = common::fixtures::entra_aoai("aad");
+    let o = cmd(d.path(), &common::fixtures::refs(&aad));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let stale = [
+        ("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"),
+        ("OPENAI_ORG_ID", "org-local"),
+        ("OPENAI_API_BASE", "http://127.0.0.1:11434/v1"),
+        ("AZURE_OPENAI_API_KEY", "fake-key-stale"),
+        ("AZURE_OPENAI_AD_TOKEN", "fake-token-stale"),
+        ("OPENAI_API_KEY", "fake-key-stale"),
+        ("UNRELATED_SETTING", "kept"),
+    ];
+    let (o, env) = run_child_with(d.path(), &["prodoai"], &stale);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(get(&env, "OPENAI_API_KEY"), Some("fake-key-0311"));
+    for gone in [
+        "OPENAI_BASE_URL",
+        "OPENAI_ORG_ID",
+        "OPENAI_API_BASE",
+        "AZURE_OPENAI_API_KEY",
+    ] {
+        assert_eq!(get(&env, gone), None, "{gone} reached the child");
+    }
+    assert_eq!(get(&env, "UNRELATED_SETTING"), Some("kept"));
+    // An Entra ID connection: no key of the parent's rides along with its token.
+    let (o, env) = run_child_with(d.path(), &["aad"], &stale);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(get(&env, "AZURE_OPENAI_ENDPOINT").is_some());
+    for gone in [
+        "AZURE_OPENAI_API_KEY",
+        "AZURE_OPENAI_AD_TOKEN",
+        "OPENAI_API_KEY",
+    ] {
+        assert_eq!(get(&env, gone), None, "{gone} reached the Entra ID child");
+    }
+    // `env --format sh` says the same with unset lines, before its exports.
+    let sh = cmd(d.path(), &["env", "prodoai"]);
+    assert!(
+        sh.stdout.contains("unset OPENAI_BASE_URL\n"),
+        "{}",
+        sh.stdout
+    );
+    assert!(!sh.stdout.contains("unset OPENAI_API_KEY\n"));
+}
+
+/// Issue 17 finding 4: Agent Framework takes the deployment from AZURE_OPENAI_CHAT_MODEL /
+/// _CHAT_COMPLETION_MODEL / _MODEL and the api-version from AZURE_OPENAI_API_VERSION; finding 3:
+/// azure_ai with a deployment URL gave no client anything it reads.
+#[test]
+fn azure_connections_export_every_name_their_clients_read() {
+    let d = tempfile::tempdir().unwrap();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "prod",
+            "--set",
+            "api_base=https://contoso.openai.azure.com/",
+            "--set",
+            "deployment=gpt-4o-mini",
+            "--set",
+            "api_version=2024-10-21",
+            "--set",
+            "api_key=fake-key-0312",
+        ],
+    );
+    let (o, env) = run_child_with(d.path(), &["prod"], &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for (k, v) in [
+        ("AZURE_OPENAI_ENDPOINT", "https://contoso.openai.azure.com/"),
+        ("AZURE_OPENAI_API_KEY", "fake-key-0312"),
+        ("OPENAI_API_VERSION", "2024-10-21"),
+        ("AZURE_OPENAI_API_VERSION", "2024-10-21"),
+        ("AZURE_OPENAI_MODEL", "gpt-4o-mini"),
+        ("AZURE_OPENAI_CHAT_MODEL", "gpt-4o-mini"),
+        ("AZURE_OPENAI_CHAT_COMPLETION_MODEL", "gpt-4o-mini"),
+    ] {
+        assert_eq!(get(&env, k), Some(v), "{k}");
+    }
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_ai",
+            "--name",
+            "dep",
+            "--set",
+            "endpoint=https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o-mini",
+            "--set",
+            "api_key=fake-key-0313",
+        ],
+    );
+    let (o, env) = run_child_with(d.path(), &["dep"], &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        get(&env, "AZURE_OPENAI_ENDPOINT"),
+        Some("https://res.cognitiveservices.azure.com/"),
+        "the resource base: the SDK appends /openai/deployments/<name> itself"
+    );
+    assert_eq!(get(&env, "AZURE_OPENAI_CHAT_MODEL"), Some("gpt-4o-mini"));
+    assert_eq!(get(&env, "AZURE_OPENAI_API_KEY"), Some("fake-key-0313"));
+    assert_eq!(
+        get(&env, "OPENAI_API_VERSION"),
+        Some("2024-10-21"),
+        "an api-version the client would otherwise lack (the recommended one)"
+    );
+    assert!(
+        get(&env, "AZURE_AI_ENDPOINT").is_some(),
+        "aiconn's own names kept"
+    );
+}
+
+/// Issue 17 finding 7: `\$` in a double-quoted .env value keeps its backslash in python-dotenv.
+/// Single quotes read back the same in python-dotenv, docker compose and aiconn's import; a
+/// value none of them can carry is an error naming the variable, never the value.
+#[test]
+fn dotenv_output_reads_back_exactly_or_names_what_it_cannot_carry() {
+    let d = tempfile::tempdir().unwrap();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "o",
+            "--set",
+            "api_key=fake-Pa$$w0rd-0314",
+        ],
+    );
+    let dot = cmd(d.path(), &["env", "o", "--format", "dotenv"]);
+    assert_eq!(dot.code, 0, "{}", dot.stderr);
+    assert!(dot.stdout.contains("OPENAI_API_KEY='fake-Pa$$w0rd-0314'\n"));
+    // aiconn's own import reads it back exactly.
+    fs::write(d.path().join("back.env"), &dot.stdout).unwrap();
+    let o = cmd(
+        d.path(),
+        &[
+            "import",
+            d.path().join("back.env").to_str().unwrap(),
+            "--name",
+            "back",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = cmd(d.path(), &["env", "back", "--format", "json"]);
+    let js: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
+    assert_eq!(js["OPENAI_API_KEY"], "fake-Pa$$w0rd-0314");
+    create(
+        d.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "q",
+            "--set",
+            "api_key=fake-it's-${HOME}",
+        ],
+    );
+    let bad = cmd(d.path(), &["env", "q", "--format", "dotenv"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("OPENAI_API_KEY of 'q'"),
+        "{}",
+        bad.stderr
+    );
+    assert!(!bad.stderr.contains("fake-it"), "the value is never shown");
+}
+
+/// Issue 17 finding 9: `--prefix` refused `my-conn`, while `export --secrets env` wrote
+/// `${env:MY-CONN_API_KEY}`. One rule (prompt flow's flow build) names both now.
+#[test]
+fn prefix_names_meet_the_exported_env_references() {
+    let d = tempfile::tempdir().unwrap();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "my-conn",
+            "--set",
+            "api_key=fake-key-0315",
+        ],
+    );
+    let y = cmd(d.path(), &["export", "my-conn", "--secrets", "env"]);
+    assert!(y.stdout.contains("${env:MY-CONN_API_KEY}"), "{}", y.stdout);
+    // `env` itself as the child: a shell would not pass a name with '-' on.
+    let o = cmd(d.path(), &["run", "--prefix", "my-conn", "--", "env"]);
+    let env = o.stdout.clone();
+    assert!(
+        env.contains("MY-CONN_API_KEY=fake-key-0315"),
+        "the name export wrote"
+    );
+}
+
+/// Issue 17 finding 8: an http:// Azure or OpenAI URL was stored and exported as http.
+#[test]
+fn http_to_azure_or_openai_is_stored_as_https_and_never_exported_as_http() {
+    let d = tempfile::tempdir().unwrap();
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "h",
+            "--set",
+            "api_base=http://contoso.openai.azure.com/",
+            "--set",
+            "api_key=fake-key-0316",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("stored https://contoso.openai.azure.com/"),
+        "{}",
+        o.stderr
+    );
+    let o = cmd(
+        d.path(),
+        &[
+            "create",
+            "--type",
+            "open_ai",
+            "--name",
+            "o",
+            "--set",
+            "base_url=http://api.openai.com/v1",
+            "--set",
+            "api_key=fake-key-0317",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let (_, env) = run_child_with(d.path(), &["h"], &[]);
+    assert_eq!(
+        get(&env, "AZURE_OPENAI_ENDPOINT"),
+        Some("https://contoso.openai.azure.com/")
+    );
+    let (_, env) = run_child_with(d.path(), &["o"], &[]);
+    assert_eq!(
+        get(&env, "OPENAI_BASE_URL"),
+        Some("https://api.openai.com/v1")
+    );
+    // A loopback server keeps its http (a local server is not Azure).
+    create(
+        d.path(),
+        &[
+            "--type",
+            "open_ai",
+            "--name",
+            "l",
+            "--set",
+            "base_url=http://127.0.0.1:11434/v1",
+            "--set",
+            "api_key=fake-key-0318",
+        ],
+    );
+    let (_, env) = run_child_with(d.path(), &["l"], &[]);
+    assert_eq!(
+        get(&env, "OPENAI_BASE_URL"),
+        Some("http://127.0.0.1:11434/v1")
+    );
 }

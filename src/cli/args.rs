@@ -19,39 +19,42 @@ Files: connections.toml in the config dir (--config-dir or AICONN_CONFIG_DIR ove
 Secrets live in the OS keychain (service 'aiconn'), never in that file.
 Exit status: 0 ok, 1 error, 2 usage, 3 connection not found.";
 
-/// `aiconn env --help`: the variable names per type come from the catalogue (the one list the
-/// commands themselves use), types with the same names on one line.
+/// `aiconn env --help`: the variable names per type come from the client contract (the one
+/// list the commands themselves use), types with the same names on one line.
 fn env_help() -> String {
     let mut rows: Vec<(Vec<String>, String)> = Vec::new();
+    let contract = crate::clients::Contract::get();
     for t in &crate::catalogue::Catalogue::get().types {
         let names = if t.is_custom() {
             "every config and secret key, upper-cased, other characters as _".to_string()
         } else {
-            t.fields
-                .iter()
-                .filter_map(|f| f.env.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
+            let mut names: Vec<&str> = Vec::new();
+            for e in contract.envs.iter().filter(|e| e.type_id == t.id) {
+                for v in &e.vars {
+                    if !names.contains(&v.name.as_str()) {
+                        names.push(&v.name);
+                    }
+                }
+            }
+            names.join(", ")
         };
         match rows.iter_mut().find(|(_, n)| *n == names) {
             Some((ids, _)) => ids.push(t.id.clone()),
             None => rows.push((vec![t.id.clone()], names)),
         }
     }
-    let width = rows
-        .iter()
-        .map(|(ids, _)| ids.join(", ").len())
-        .max()
-        .unwrap_or(0);
     let table: String = rows
         .iter()
-        .map(|(ids, names)| format!("  {:<width$}  {names}\n", ids.join(", ")))
+        .map(|(ids, names)| format!("  {}:\n      {names}\n", ids.join(", ")))
         .collect();
     format!(
         "Examples:\n  eval \"$(aiconn env prod)\"\n  aiconn env prod --format dotenv > .env\n  aiconn env prod search --format json\n\n\
          Secrets are printed only into a pipe or file, or with --reveal.\n\n\
-         Names per type (the SDKs' own):\n{table}\
-         With --prefix: <NAME>_<FIELD> upper-cased (spaces as _), for every field."
+         Names per type (what the clients read; which ones depends on the endpoint's shape):\n{table}\
+         Every other name the same clients read is removed from `aiconn run`'s child and unset\n\
+         by --format sh, so a stale key, base URL or organization of the parent never reaches them.\n\
+         With --prefix: <NAME>_<FIELD> upper-cased (spaces as _), for every field, as prompt\n\
+         flow's flow build names them in ${{env:...}}."
     )
 }
 
@@ -241,7 +244,10 @@ pub enum Command {
     /// Run a command with connections' values in its environment (secrets reach the child only)
     #[command(
         after_help = "Examples:\n  aiconn run prod -- python app.py\n  aiconn run prod search -- ./eval.sh\n  aiconn run --prefix prod -- pf flow serve --source .   # PROD_API_KEY, PROD_API_BASE, ...\n\n\
-        The command's exit status is aiconn's. Variable names per type: see `aiconn env --help`."
+        The command's exit status is aiconn's. Variable names per type: see `aiconn env --help`.\n\
+        The child sees exactly the chosen connections: every other variable the same clients read\n\
+        (OPENAI_*, AZURE_OPENAI_*, AZURE_AI_*, ... of the connections' families) is removed from its\n\
+        environment, so nothing stale of yours is mixed in."
     )]
     Run {
         #[arg(required = true, value_name = "NAME", add = names())]

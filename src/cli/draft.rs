@@ -177,7 +177,16 @@ pub fn finish(
 /// Reads the endpoint through the core draft: warns, carries out the fix with `--normalize`,
 /// and refuses what the draft says cannot be saved as given unless `--raw` says so.
 fn check_endpoint(conn: &mut Connection, edit: &EditArgs) -> Result<(), CliError> {
-    let draft = Draft::from_connection(conn);
+    let mut draft = Draft::from_connection(conn);
+    // Azure and OpenAI speak only https: store that, and say so (never keep http for them).
+    if let Some(Blocker::PlainHttp { field, fix }) = draft.blocker() {
+        conn.values.insert(field.clone(), fix.base.clone());
+        say!(
+            "aiconn: {field}: the service only speaks https: stored {}",
+            for_terminal(&fix.base)
+        );
+        draft = Draft::from_connection(conn);
+    }
     let Some((field, reading)) = draft.reading() else {
         return Ok(());
     };
@@ -214,6 +223,7 @@ fn blocker_words(b: &Blocker) -> String {
         Blocker::ClientMisbuilds { .. } => {
             "carries a route its clients add themselves (they would call .../openai/deployments/<name>/openai/...)"
         }
+        Blocker::PlainHttp { .. } => "uses http:// where the service only speaks https://",
     };
     format!(
         "{} {what}: pass --normalize to store {}{fills}, or --raw to store it as given",

@@ -246,13 +246,25 @@ pub fn export(
     let mut docs = Vec::new();
     for c in &conns {
         let yaml = if !c.spec().has_pf_twin() {
-            let (t, values, note) = crate::promptflow::azure_ai_as_pf(c);
+            let (t, values, note) = crate::promptflow::azure_ai_as_pf(c).map_err(|why| {
+                CliError::new(format!("cannot export '{}' for prompt flow: {why}", c.name))
+            })?;
             say!(
                 "aiconn: '{}' is an azure_ai connection, which prompt flow lacks: {note}",
                 c.name
             );
             export_yaml(c, style, Some((&t, values)))
         } else {
+            for f in c.spec().fields.iter().filter(|f| !f.promptflow) {
+                if let Some(v) = c.values.get(&f.key) {
+                    say!(
+                        "aiconn: '{}': {} '{}' is aiconn's own field and not in prompt flow's file (name it in the flow's node, e.g. deployment_name)",
+                        c.name,
+                        f.key,
+                        for_terminal(v)
+                    );
+                }
+            }
             export_yaml(c, style, None)
         };
         docs.push((c.name.clone(), yaml));

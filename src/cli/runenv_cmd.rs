@@ -2,15 +2,22 @@
 
 use super::{CliError, Context};
 use crate::conntest;
-use crate::runenv::{EnvVar, merge, render, variables};
+use crate::runenv::{EnvVar, cleared, merge, render, variables};
 use crate::service::OpError;
 use secrecy::ExposeSecret;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-fn collect(ctx: &Context, names: &[String], prefix: bool) -> Result<Vec<EnvVar>, CliError> {
+/// The variables the chosen connections set, and the names of their client families they do
+/// not set (removed from the child, so nothing of the parent's reaches it under those names).
+fn collect(
+    ctx: &Context,
+    names: &[String],
+    prefix: bool,
+) -> Result<(Vec<EnvVar>, Vec<String>), CliError> {
     let doc = ctx.store.snapshot()?;
     let mut sets = Vec::new();
+    let mut conns = Vec::new();
     for n in names {
         let c = doc
             .get(n)
@@ -19,8 +26,12 @@ fn collect(ctx: &Context, names: &[String], prefix: bool) -> Result<Vec<EnvVar>,
         let svc = ctx.service()?;
         let vars = variables(&c, prefix, &mut |field| svc.secret(&c, field))?;
         sets.push(vars);
+        conns.push(c);
     }
-    merge(sets).map_err(CliError::new)
+    let vars = merge(sets).map_err(CliError::new)?;
+    let refs: Vec<&crate::model::Connection> = conns.iter().collect();
+    let clear = cleared(&refs, &vars);
+    Ok((vars, clear))
 }
 
 pub fn run(
@@ -29,12 +40,15 @@ pub fn run(
     prefix: bool,
     command: &[String],
 ) -> Result<(), CliError> {
-    let vars = collect(ctx, names, prefix)?;
+    let (vars, clear) = collect(ctx, names, prefix)?;
     let (prog, args) = command
         .split_first()
         .ok_or_else(|| CliError::usage("give the command after --"))?;
     let mut cmd = std::process::Command::new(prog);
     cmd.args(args);
+    for n in &clear {
+        cmd.env_remove(n);
+    }
     for v in &vars {
         cmd.env(&v.name, v.value.expose_secret());
     }
@@ -68,13 +82,13 @@ pub fn env(
     prefix: bool,
     reveal: bool,
 ) -> Result<(), CliError> {
-    let vars = collect(ctx, names, prefix)?;
+    let (vars, clear) = collect(ctx, names, prefix)?;
     if vars.iter().any(|v| v.secret) && std::io::stdout().is_terminal() && !reveal {
         return Err(CliError::new(
             "refusing to print secrets to the terminal: pipe it (eval \"$(aiconn env NAME)\", > .env) or pass --reveal",
         ));
     }
-    print!("{}", render(&vars, format).map_err(CliError::usage)?);
+    print!("{}", render(&vars, &clear, format).map_err(CliError::new)?);
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 
 use super::{Draft, FieldPath};
 use crate::catalogue::Role;
-use crate::endpoint::{Reading, classify_for_type};
+use crate::endpoint::{Reading, classify_for_type, https_upgrade};
 
 /// What the one-key fix changes: the endpoint becomes `base`, and the fields in `fills` get
 /// the values the pasted URL carried (its api-version, its deployment).
@@ -23,17 +23,24 @@ pub enum Blocker {
     /// A URL the type's clients would build a wrong request from (an Azure OpenAI deployment
     /// URL as a resource base: the SDK appends `/openai/deployments/<name>` again).
     ClientMisbuilds { field: String, fix: Fix },
+    /// `http://` to a service that only speaks https (Azure, OpenAI): the fix is the same URL
+    /// with https, which a face may carry out by itself (saying what it stored).
+    PlainHttp { field: String, fix: Fix },
 }
 
 impl Blocker {
     pub fn field(&self) -> &str {
         match self {
-            Blocker::RequestUrl { field, .. } | Blocker::ClientMisbuilds { field, .. } => field,
+            Blocker::RequestUrl { field, .. }
+            | Blocker::ClientMisbuilds { field, .. }
+            | Blocker::PlainHttp { field, .. } => field,
         }
     }
     pub fn fix(&self) -> &Fix {
         match self {
-            Blocker::RequestUrl { fix, .. } | Blocker::ClientMisbuilds { fix, .. } => fix,
+            Blocker::RequestUrl { fix, .. }
+            | Blocker::ClientMisbuilds { fix, .. }
+            | Blocker::PlainHttp { fix, .. } => fix,
         }
     }
 }
@@ -57,8 +64,12 @@ impl Draft {
     /// The fix for the endpoint, when it changes more than a trailing slash or fills a field.
     pub fn fix(&self) -> Option<Fix> {
         let (field, r) = self.reading()?;
-        let base = r.normalized_base.clone()?;
         let current = self.text(&FieldPath::Field(field.clone()));
+        let base = r
+            .normalized_base
+            .clone()
+            .or_else(|| https_upgrade(&current))?;
+        let base = https_upgrade(&base).unwrap_or(base);
         let mut fills = Vec::new();
         if let Some(v) = &r.api_version {
             self.offer_fill(Role::ApiVersion, v, &mut fills);
@@ -105,6 +116,15 @@ impl Draft {
     /// What keeps this draft from being saved as it is, with the fix that would allow it.
     pub fn blocker(&self) -> Option<Blocker> {
         let (field, r) = self.reading()?;
+        let current = self.text(&FieldPath::Field(field.clone()));
+        if let Some(https) = https_upgrade(&current) {
+            let fix = Fix {
+                field: field.clone(),
+                base: https,
+                fills: Vec::new(),
+            };
+            return Some(Blocker::PlainHttp { field, fix });
+        }
         let fix = self.fix();
         if r.is_request_url() {
             return fix.map(|fix| Blocker::RequestUrl { field, fix });

@@ -15,6 +15,18 @@ pub enum Family {
 }
 
 impl Family {
+    /// The family named `key` in assets/api_versions.toml.
+    pub fn parse(key: &str) -> Option<Family> {
+        [
+            Family::AzureOpenai,
+            Family::ModelInference,
+            Family::OpenaiV1,
+            Family::Search,
+            Family::ContentSafety,
+        ]
+        .into_iter()
+        .find(|f| f.key() == key)
+    }
     fn key(self) -> &'static str {
         match self {
             Family::AzureOpenai => "azure_openai",
@@ -30,6 +42,8 @@ impl Family {
 struct List {
     known: Vec<String>,
     deprecated: Vec<String>,
+    #[serde(default)]
+    recommended: String,
 }
 
 fn lists() -> &'static HashMap<String, List> {
@@ -108,13 +122,16 @@ pub fn check(version: &str, family: Family) -> (Vec<Flag>, Option<String>) {
     }
 }
 
+/// The family's recommended api-version (assets/api_versions.toml): suggested in tips, used by
+/// `aiconn test` and exported where a connection has none. `None` for /openai/v1 (takes none).
+pub fn recommended(family: Family) -> Option<&'static str> {
+    lists()
+        .get(family.key())
+        .map(|l| l.recommended.as_str())
+        .filter(|v| !v.is_empty())
+}
+
 /// A suggestion for the family, used in tips.
 pub fn suggested(family: Family) -> &'static str {
-    match family {
-        Family::AzureOpenai => "2024-10-21",
-        Family::ModelInference => "2025-04-01",
-        Family::OpenaiV1 => "(none)",
-        Family::Search => "2024-07-01",
-        Family::ContentSafety => "2024-09-01",
-    }
+    recommended(family).unwrap_or("(none)")
 }

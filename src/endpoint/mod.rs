@@ -1,7 +1,7 @@
 //! The endpoint hint: what a pasted URL is, whether one connection can serve many models,
 //! and what base to store. Pure and fast (it runs on every keystroke); see docs/endpoints.md.
 
-mod api_version;
+pub mod api_version;
 mod classify;
 mod clean;
 mod facts;
@@ -149,6 +149,20 @@ impl Reading {
 /// The api-version to suggest for Azure OpenAI data-plane calls (from assets/api_versions.toml).
 pub fn suggested_api_version() -> &'static str {
     api_version::suggested(api_version::Family::AzureOpenai)
+}
+
+/// The https form of an `http://` URL to a service that only speaks https (every Azure and
+/// OpenAI endpoint kind); `None` for https, loopback and hosts the classifier does not know.
+pub fn https_upgrade(url: &str) -> Option<String> {
+    let r = classify(url);
+    if !r.has(Flag::InsecureScheme) || matches!(r.kind, Kind::Unknown | Kind::Invalid) {
+        return None;
+    }
+    let rest = url.trim().get(7..)?;
+    url.trim()
+        .get(..7)
+        .filter(|s| s.eq_ignore_ascii_case("http://"))
+        .map(|_| format!("https://{rest}"))
 }
 
 /// Classifies `input` without knowing which field it was typed into.

@@ -31,13 +31,9 @@ fn key(k: &str) -> String {
     }
 }
 
-/// `<NAME>_<KEY>` upper-cased with spaces as `_`, as prompt flow's flow build does.
+/// `${env:<NAME>_<KEY>}`, named as `aiconn run --prefix` and prompt flow's flow build name it.
 pub fn env_reference(conn: &str, field: &str) -> String {
-    format!(
-        "${{env:{}_{}}}",
-        conn.replace(' ', "_").to_uppercase(),
-        field.replace(' ', "_").to_uppercase()
-    )
+    format!("${{env:{}}}", crate::runenv::prefixed(conn, field))
 }
 
 /// A secret as exported: a placeholder, or an `${env:...}` reference; a secret aiconn already
@@ -66,6 +62,7 @@ pub fn export_yaml(
                 .fields
                 .iter()
                 .filter(|f| matches!(f.kind, FieldKind::Text | FieldKind::Url | FieldKind::Enum))
+                .filter(|f| f.promptflow)
                 .filter_map(|f| conn.effective(&f.key).map(|(v, _)| (f.key.clone(), v)))
                 .collect();
             (spec.id.as_str(), v)
@@ -119,42 +116,105 @@ pub fn export_yaml(
     out
 }
 
-/// `azure_ai` has no prompt flow twin: export it as the type its endpoint fits.
-pub fn azure_ai_as_pf(c: &Connection) -> (String, Vec<(String, String)>, String) {
-    let endpoint = c.values.get("endpoint").cloned().unwrap_or_default();
-    let r = crate::endpoint::classify(&endpoint);
-    let base = r.normalized_base.clone().unwrap_or(endpoint.clone());
+/// A connection as prompt flow gets it: the type, its values, and a note saying why.
+pub type PfExport = (String, Vec<(String, String)>, String);
+
+/// `azure_ai` has no prompt flow twin: export it as the prompt flow type whose llm-tool
+/// request reaches the right route for its endpoint (docs/clients.md, promptflow-tools'
+/// `normalize_connection_config`): an Azure OpenAI deployment or resource as `azure_open_ai`
+/// with the resource base (the tool appends `/openai/deployments/<node's deployment_name>`);
+/// the v1 API, and a Foundry `/models` endpoint by its resource's v1 API, as `open_ai` (the
+/// tool appends `/chat/completions`); a serverless endpoint as `serverless` (the tool appends
+/// `/v1`). Anything else is refused with the reason: no prompt flow type would reach it.
+pub fn azure_ai_as_pf(c: &Connection) -> Result<PfExport, String> {
+    use crate::endpoint::Kind;
+    let endpoint = c.endpoint().unwrap_or_default();
+    let r = crate::endpoint::classify_for_type(&endpoint, c.type_id());
+    let https = crate::endpoint::https_upgrade(&endpoint).unwrap_or(endpoint.clone());
+    let resource = crate::clients::resource_base(&https);
+    let deployment = r
+        .deployment
+        .clone()
+        .or_else(|| c.values.get("deployment").cloned());
+    let node = deployment
+        .map(|d| format!("; use deployment_name '{d}' in the flow's llm node"))
+        .unwrap_or_default();
+    let path_lower = https.to_ascii_lowercase();
     match r.kind {
-        crate::endpoint::Kind::AzureOpenaiResource
-        | crate::endpoint::Kind::AzureOpenaiDeployment => {
-            let mut v = vec![("api_base".to_string(), base.clone())];
-            v.push(("api_type".into(), "azure".into()));
-            v.push((
-                "api_version".into(),
-                r.api_version.clone().unwrap_or_else(|| "2024-02-01".into()),
-            ));
-            v.push(("auth_mode".into(), "key".into()));
-            (
-                "azure_open_ai".into(),
-                v,
-                format!(
-                    "exported as azure_open_ai with api_base {base} (its endpoint is {})",
-                    crate::endpoint::kind_label(r.kind)
-                ),
-            )
+        Kind::AzureOpenaiDeployment | Kind::AzureOpenaiResource => {
+            let version = c
+                .values
+                .get("api_version")
+                .cloned()
+                .or_else(|| {
+                    crate::endpoint::api_version::recommended(
+                        crate::endpoint::api_version::Family::AzureOpenai,
+                    )
+                    .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let v = vec![
+                ("api_base".to_string(), resource.clone()),
+                ("api_type".into(), "azure".into()),
+                ("api_version".into(), version),
+                ("auth_mode".into(), "key".into()),
+            ];
+            let note = format!("exported as azure_open_ai with api_base {resource}{node}");
+            Ok(("azure_open_ai".into(), v, note))
         }
-        crate::endpoint::Kind::AzureOpenaiV1 => (
+        Kind::AzureOpenaiV1 => Ok((
             "open_ai".into(),
-            vec![("base_url".to_string(), base.clone())],
+            vec![(
+                "base_url".to_string(),
+                https.trim_end_matches('/').to_string(),
+            )],
             format!(
-                "exported as open_ai with base_url {base} (an Azure OpenAI v1 endpoint is OpenAI-compatible)"
+                "exported as open_ai with base_url {https} (the v1 API is OpenAI-compatible){node}"
             ),
-        ),
-        _ => (
+        )),
+        Kind::FoundryModels => {
+            let host = url::Url::parse(&https)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .ok_or("the endpoint has no host")?;
+            let base = format!("https://{host}/openai/v1");
+            Ok((
+                "open_ai".into(),
+                vec![("base_url".to_string(), base.clone())],
+                format!(
+                    "exported as open_ai with base_url {base}: prompt flow's llm tool cannot call a /models endpoint (as serverless it would call /models/v1/chat/completions), and the same resource serves every model on its v1 API{node}"
+                ),
+            ))
+        }
+        Kind::Serverless => Ok((
             "serverless".into(),
-            vec![("api_base".to_string(), base.clone())],
-            format!("exported as serverless with api_base {base}"),
-        ),
+            vec![(
+                "api_base".to_string(),
+                https.trim_end_matches('/').to_string(),
+            )],
+            "exported as serverless (prompt flow's llm tool adds /v1 to its api_base)".into(),
+        )),
+        _ if path_lower.contains("/openai/deployments/") => Ok((
+            "azure_open_ai".into(),
+            vec![
+                ("api_base".to_string(), resource.clone()),
+                ("api_type".into(), "azure".into()),
+                ("auth_mode".into(), "key".into()),
+            ],
+            format!("exported as azure_open_ai with api_base {resource}{node}"),
+        )),
+        _ if path_lower.trim_end_matches('/').ends_with("/v1") => Ok((
+            "open_ai".into(),
+            vec![(
+                "base_url".to_string(),
+                https.trim_end_matches('/').to_string(),
+            )],
+            format!("exported as open_ai with base_url {https}{node}"),
+        )),
+        _ => Err(format!(
+            "no prompt flow connection type reaches {}: its llm tool calls only <base>/openai/deployments/<name>/chat/completions (azure_open_ai), <base_url>/chat/completions (open_ai) and <api_base>/v1/chat/completions (serverless)",
+            crate::sanitize::for_terminal(&endpoint)
+        )),
     }
 }
 

@@ -347,6 +347,7 @@ impl Form {
             let why = match &b {
                 Blocker::RequestUrl { .. } => s::REQUEST_URL_NOT_BASE,
                 Blocker::ClientMisbuilds { .. } => s::CLIENT_ADDS_ROUTE,
+                Blocker::PlainHttp { .. } => s::HTTPS_ONLY,
             };
             errs.push(FieldError::new(b.field(), why));
         }

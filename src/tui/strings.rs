@@ -168,3 +168,4 @@ pub fn deployment_as_model(d: &str) -> String {
 pub const REQUEST_URL_NOT_BASE: &str =
     "this is a full request URL (Target URI): press f to store its base";
 pub const CLIENT_ADDS_ROUTE: &str = "clients add /openai/deployments/<name> to this base themselves: press f to store the resource base";
+pub const HTTPS_ONLY: &str = "this service only speaks https://: press f to store the https URL";
