@@ -286,10 +286,11 @@ def main():
     p.add_argument("--deployment", action="append", default=[])
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
+    p.add_argument("--port", type=int, default=0)
     p.add_argument("--lifetime", type=float, default=600)
     a = p.parse_args()
     service = Service(a.service, a.deployment or ["gpt-4o-mini"])
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(service, a.key, a.record, threading.Lock()))
+    httpd = ThreadingHTTPServer(("127.0.0.1", a.port), make_handler(service, a.key, a.record, threading.Lock()))
     httpd.daemon_threads = True
     if a.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
