@@ -2,6 +2,8 @@
 
     drive_pf.py flow CONNECTION MODEL   `pf flow test` on a one-node llm flow using CONNECTION
                                         (MODEL: the deployment on Azure, the model elsewhere)
+    drive_pf.py from_env TYPE NAME MODEL   prompt flow's own TYPE.from_env() (azure_open_ai,
+                                        open_ai) saved as NAME through PFClient, then `flow`
     drive_pf.py create FILE             `pf connection create -f FILE`
     drive_pf.py show NAME               the connection as pf's store holds it (secrets as
                                         fingerprints: which key it would send, never the key)
@@ -83,8 +85,23 @@ def show(name):
     done(True, type=d.get("type"), configs=configs, secrets=secrets)
 
 
+def from_env(kind, name, model):
+    from promptflow.client import PFClient
+    from promptflow.connections import AzureOpenAIConnection, OpenAIConnection
+
+    cls = {"azure_open_ai": AzureOpenAIConnection, "open_ai": OpenAIConnection}[kind]
+    try:
+        conn = cls.from_env(name=name)
+        PFClient().connections.create_or_update(conn)
+    except Exception as e:  # the failure of from_env is the verdict
+        done(False, error=_scrub("%s: %s" % (type(e).__name__, e)))
+    flow(name, model)
+
+
 cmd = arg(1)
-if cmd == "flow":
+if cmd == "from_env":
+    from_env(arg(2), arg(3), arg(4, "gpt-4o-mini"))
+elif cmd == "flow":
     flow(arg(2), arg(3, "gpt-4o-mini"))
 elif cmd == "create":
     create(arg(2))
