@@ -59,6 +59,29 @@ fn load_venvs() -> Option<Venvs> {
     })
 }
 
+/// A private temp dir (0700: aiconn warns about a config dir other users can read).
+pub fn tmp() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    d
+}
+
+/// The credential kinds `aiconn test` sent (every request it made, probes included).
+pub fn test_auth_kinds(dir: &Path, svc: &Service, name: &str) -> (bool, Vec<String>) {
+    svc.clear();
+    let (ok, _) = aiconn_test(dir, name);
+    let kinds = svc
+        .requests()
+        .iter()
+        .map(|r| r["auth"].as_str().unwrap_or("").to_string())
+        .collect();
+    (ok, kinds)
+}
+
 /// The first 12 hex digits of SHA-256, as the loopback server records a credential.
 pub fn fp(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
