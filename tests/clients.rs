@@ -772,3 +772,100 @@ fn aoai_resource_base_test_sends_the_sdks_header() {
         "{kinds:?}"
     );
 }
+
+#[test]
+#[ignore = "issue 17 finding 6: pf connection create stores ${env:NAME} literally, against the README's \"accepted unchanged\""]
+fn export_secrets_env_yaml_gives_prompt_flow_the_key() {
+    let Some(v) = venvs() else { return };
+    let d = tmp();
+    let svc = Service::start(d.path(), Kind::Azure);
+    aoai_resource(d.path(), &svc);
+    let out = d.path().join("pf-files");
+    let mut c = aiconn_clean(d.path());
+    c.args([
+        "export",
+        "prod",
+        "--secrets",
+        "env",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let o = run(c);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let file = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    let var = yaml
+        .split("${env:")
+        .nth(1)
+        .and_then(|s| s.split('}').next())
+        .expect("no ${env:} placeholder")
+        .to_string();
+    // the user sets the variable the file names, then hands the file to pf
+    let env = [(var.as_str(), KEY)];
+    let r = run_driver(
+        d.path(),
+        &env,
+        &v.promptflow,
+        "drive_pf.py",
+        &["create", file.to_str().unwrap()],
+    );
+    assert!(r.ok, "pf refused the export: {}", r.json);
+    let r = run_driver(
+        d.path(),
+        &env,
+        &v.promptflow,
+        "drive_pf.py",
+        &["show", "prod"],
+    );
+    assert_eq!(
+        r.json["secrets"]["api_key"],
+        fp(KEY),
+        "pf stored another key than the connection's"
+    );
+}
+
+#[test]
+#[ignore = "issue 17 finding 6: serverless reaches prompt flow's store only by pasting the key (export --to promptflow)"]
+fn serverless_export_to_promptflow_then_pf_flow_test() {
+    let Some(v) = venvs() else { return };
+    let d = tmp();
+    let svc = Service::start(d.path(), Kind::Serverless);
+    made(
+        d.path(),
+        &[
+            "--type",
+            "serverless",
+            "--name",
+            "maas",
+            "--set",
+            &format!("api_base={}", svc.url("")),
+            "--set",
+            &key(),
+        ],
+    );
+    let mut c = aiconn_clean(d.path());
+    let path = format!(
+        "{}:{}",
+        v.promptflow.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    c.env("PATH", &path)
+        .args(["export", "maas", "--to", "promptflow"]);
+    let o = run(c);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let r = run_driver(
+        d.path(),
+        &[],
+        &v.promptflow,
+        "drive_pf.py",
+        &["flow", "maas", "serverless-model"],
+    );
+    // the llm tool appends /v1 to a serverless api_base
+    assert_call(&r, &svc, "serverless.chat", "bearer", None);
+    assert_eq!(last_request(&svc).path, "/v1/chat/completions");
+}

@@ -217,14 +217,21 @@ pub fn aiconn_clean(dir: &Path) -> Command {
     }
     let pf_home = dir.join("pf-home");
     std::fs::create_dir_all(&pf_home).unwrap();
-    // telemetry on (pf's default) reaches out to Application Insights on every command
-    std::fs::write(pf_home.join("pf.yaml"), "telemetry:\n  enabled: false\n").unwrap();
+    // pf's defaults reach out to Application Insights on every command and start a local
+    // trace service for `flow test`: offline, each costs minutes of DNS retries and timeouts
+    std::fs::write(
+        pf_home.join("pf.yaml"),
+        "telemetry:\n  enabled: false\ntrace:\n  destination: none\n",
+    )
+    .unwrap();
     c.env("PF_HOME_DIRECTORY", &pf_home)
         .env("PF_DISABLE_TRACING", "true")
         .env(
             "PYTHON_KEYRING_BACKEND",
             "keyrings.alt.file.PlaintextKeyring",
         )
+        .env("APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED", "true")
+        .env("APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL", "true")
         .env("DRIVE_TRACEBACK", "");
     c
 }
