@@ -212,6 +212,9 @@ pub const CLIENT_VARS: &[&str] = &[
 /// home, keyring and telemetry kept inside `dir`.
 pub fn aiconn_clean(dir: &Path) -> Command {
     let mut c = aiconn(dir);
+    // the clients' cases run python beside the keychain on a busy machine: aiconn's 3 s
+    // keychain timeout is for a locked keychain, not for a loaded CI runner
+    c.env("AICONN_KEYCHAIN_TIMEOUT_MS", "30000");
     for v in CLIENT_VARS {
         c.env_remove(v);
     }
