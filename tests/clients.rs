@@ -688,8 +688,22 @@ fn an_http_azure_url_is_never_exported_as_http() {
         }
         let mut c = aiconn_clean(d.path());
         c.args(["env", t, "--format", "json"]);
-        let out = run(c).stdout;
-        assert!(!out.contains("http://"), "{t}: exported as http: {out}");
+        let vars: serde_json::Value = serde_json::from_str(&run(c).stdout).unwrap();
+        // print only the URL variables: the JSON holds the key too
+        let urls: Vec<String> = vars
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_str()
+                    .filter(|v| v.contains("://"))
+                    .map(|v| format!("{k}={v}"))
+            })
+            .collect();
+        assert!(
+            urls.iter().all(|u| !u.contains("http://")),
+            "{t}: exported as http: {urls:?}"
+        );
     }
 }
 
