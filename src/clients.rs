@@ -18,6 +18,9 @@ pub struct Family {
     pub label: String,
     /// Every variable a client of the family reads.
     pub vars: Vec<String>,
+    /// Of those, the user's own choices: removed only where the chosen type can set them.
+    #[serde(default)]
+    pub user_choice: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,19 +68,42 @@ impl Contract {
 
     /// The entry that describes `conn`'s environment: its type, and its endpoint's shape.
     pub fn env_for(&self, conn: &Connection) -> Option<&EnvSpec> {
-        let kind = endpoint_kind(conn);
+        let kind = endpoint_shape(conn);
         self.envs.iter().find(|e| {
             e.type_id == conn.type_id()
                 && (e.shapes.is_empty()
                     || kind.is_some_and(|k| e.shapes.iter().any(|s| s == k.as_str())))
         })
     }
+
+    /// Whether any entry of `type_id` sets `var`.
+    pub fn type_sets(&self, type_id: &str, var: &str) -> bool {
+        self.envs
+            .iter()
+            .filter(|e| e.type_id == type_id)
+            .any(|e| e.vars.iter().any(|v| v.name == var))
+    }
 }
 
-/// The kind of `conn`'s endpoint as its type reads it (`None` without one).
-fn endpoint_kind(conn: &Connection) -> Option<Kind> {
+/// The shape of `conn`'s endpoint as its type reads it (`None` without one). A host the
+/// classifier does not know (a gateway, a loopback server) goes by its path, as clients do.
+pub fn endpoint_shape(conn: &Connection) -> Option<Kind> {
     let url = conn.endpoint()?;
-    Some(classify_for_type(&url, conn.type_id()).kind)
+    let kind = classify_for_type(&url, conn.type_id()).kind;
+    if kind != Kind::Unknown {
+        return Some(kind);
+    }
+    let path = url::Url::parse(&url).ok()?.path().to_ascii_lowercase();
+    let path = path.trim_end_matches('/');
+    Some(if path.contains("/openai/deployments/") {
+        Kind::AzureOpenaiDeployment
+    } else if path.ends_with("/openai/v1") {
+        Kind::AzureOpenaiV1
+    } else if path.ends_with("/models") {
+        Kind::FoundryModels
+    } else {
+        Kind::Unknown
+    })
 }
 
 /// A value of `conn` named the way clients.toml names it (see its header); `None` when the

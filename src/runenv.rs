@@ -256,7 +256,8 @@ pub fn cleared(conns: &[&Connection], set: &[EnvVar]) -> Vec<String> {
             continue;
         };
         for n in &fam.vars {
-            if !set.iter().any(|v| v.name == *n) && !out.contains(n) {
+            let users_own = fam.user_choice.contains(n) && !contract.type_sets(c.type_id(), n);
+            if !users_own && !set.iter().any(|v| v.name == *n) && !out.contains(n) {
                 out.push(n.clone());
             }
         }

@@ -147,7 +147,6 @@ fn aoai_resource_base_through_a_dotenv_file_read_by_python_dotenv() {
 }
 
 #[test]
-#[ignore = "issue 17 finding 4: azure_open_ai has no deployment, so Agent Framework has no AZURE_OPENAI_*_MODEL"]
 fn aoai_with_a_deployment_works_in_both_agent_framework_clients() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -177,13 +176,15 @@ fn aoai_with_a_deployment_works_in_both_agent_framework_clients() {
         "drive_agentframework.py",
         &["chat_completion"],
     );
-    // Agent Framework reads AZURE_OPENAI_API_VERSION, not OPENAI_API_VERSION
+    // Agent Framework reads AZURE_OPENAI_API_VERSION for both its clients, and the v1
+    // Responses route its chat client calls refuses a dated version: aiconn leaves it unset
+    // (removed from the child), so each client sends its own working default.
     assert_call(
         &r,
         &svc,
         "azure.deployment.chat",
         "api-key",
-        Some("2024-10-21"),
+        Some("2024-12-01-preview"),
     );
     svc.clear();
     let r = run_client(
@@ -198,7 +199,6 @@ fn aoai_with_a_deployment_works_in_both_agent_framework_clients() {
 }
 
 #[test]
-#[ignore = "issue 17 finding 6: no way into prompt flow's store without pasting the key (export --to promptflow)"]
 fn aoai_export_to_promptflow_then_pf_flow_test() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -234,7 +234,6 @@ fn aoai_export_to_promptflow_then_pf_flow_test() {
 // ------------------------------------------------------ azure_open_ai, per-deployment URL (1)
 
 #[test]
-#[ignore = "issue 17 finding 1: a per-deployment api_base is stored and the client calls .../deployments/<d>/openai/deployments/<d>/..."]
 fn aoai_deployment_url_in_api_base_is_fixed_or_refused() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -279,7 +278,6 @@ fn aoai_deployment_url_in_api_base_is_fixed_or_refused() {
 }
 
 #[test]
-#[ignore = "issue 17 finding 1: a full request URL on a non-Azure host is stored without --normalize/--raw"]
 fn a_full_request_url_is_refused_without_normalize_or_raw() {
     let d = tmp();
     let url =
@@ -319,7 +317,6 @@ fn azure_ai(dir: &Path, endpoint: &str) {
 }
 
 #[test]
-#[ignore = "issue 17 finding 2: a /models endpoint exports as serverless and the llm tool calls /models/v1/chat/completions"]
 fn azure_ai_models_endpoint_exported_to_promptflow_reaches_a_real_route_or_is_refused() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -365,7 +362,6 @@ fn azure_ai_models_endpoint_exported_to_promptflow_reaches_a_real_route_or_is_re
 }
 
 #[test]
-#[ignore = "issue 17 finding 3: azure_ai exports only AZURE_AI_*, no api-version: no client works from the environment"]
 fn azure_ai_deployment_url_works_in_azure_openai_and_agent_framework() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -410,7 +406,6 @@ fn azure_ai_deployment_url_works_in_azure_openai_and_agent_framework() {
 }
 
 #[test]
-#[ignore = "issue 17 findings 3 and 10: test says ✗ on no_model_name while the client works; azure_ai has no api_version to share"]
 fn azure_ai_models_endpoint_api_version_is_the_one_test_used() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -437,7 +432,7 @@ fn azure_ai_models_endpoint_api_version_is_the_one_test_used() {
             "fdy",
             &v.sdk,
             "drive_env.py",
-            &["OPENAI_API_VERSION"]
+            &["AZURE_AI_API_VERSION"]
         )
         .ok,
         "no api-version exported for an azure_ai /models connection"
@@ -551,7 +546,6 @@ fn openai_compatible_base_without_v1_test_agrees_with_the_sdk() {
 // ---------------------------------------------------------------- run leaves nothing stale (5)
 
 #[test]
-#[ignore = "issue 17 finding 5: run leaves the parent's OPENAI_ORG_ID (and the rest of the family) in the child"]
 fn run_removes_a_stale_organization_of_the_parent() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -578,7 +572,6 @@ fn run_removes_a_stale_organization_of_the_parent() {
 }
 
 #[test]
-#[ignore = "issue 17 finding 5: a stale AZURE_OPENAI_AD_TOKEN / OPENAI_API_KEY of the parent wins over the connection's key"]
 fn run_removes_stale_azure_credentials_and_openai_keys_of_the_parent() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -617,7 +610,6 @@ fn run_removes_stale_azure_credentials_and_openai_keys_of_the_parent() {
 // ------------------------------------------------------------------------- dotenv values (7)
 
 #[test]
-#[ignore = "issue 17 finding 7: env --format dotenv writes $ as \\$, which python-dotenv keeps"]
 fn dotenv_output_reads_back_exactly_in_python_dotenv() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -659,7 +651,6 @@ fn dotenv_output_reads_back_exactly_in_python_dotenv() {
 // --------------------------------------------------------------------------------- http (8)
 
 #[test]
-#[ignore = "issue 17 finding 8: an http:// Azure URL is stored and exported as http"]
 fn an_http_azure_url_is_never_exported_as_http() {
     let d = tmp();
     for (t, field, url) in [
@@ -710,7 +701,6 @@ fn an_http_azure_url_is_never_exported_as_http() {
 // ------------------------------------------------------------------------------ prefix (9)
 
 #[test]
-#[ignore = "issue 17 finding 9: --prefix refuses a '-' in the name while export --secrets env writes ${env:MY-CONN_API_KEY}"]
 fn prefix_names_meet_export_env_placeholders() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -750,7 +740,6 @@ fn prefix_names_meet_export_env_placeholders() {
 }
 
 #[test]
-#[ignore = "issue 17 finding 10: test sends api-key on /openai/v1 where the OpenAI SDK sends Authorization: Bearer"]
 fn openai_on_the_azure_v1_api_test_sends_the_sdks_header() {
     let Some(v) = venvs() else { return };
     let d = tmp();
@@ -788,8 +777,10 @@ fn aoai_resource_base_test_sends_the_sdks_header() {
 }
 
 #[test]
-#[ignore = "issue 17 finding 6: pf connection create stores ${env:NAME} literally, against the README's \"accepted unchanged\""]
-fn export_secrets_env_yaml_gives_prompt_flow_the_key() {
+/// The README says it: `${env:NAME}` in an exported file is resolved only by prompt flow's
+/// serving; `pf connection create` stores it literally, which is why `export --to promptflow`
+/// exists. This keeps that sentence true (it fails the day pf resolves it on create).
+fn export_secrets_env_yaml_is_stored_literally_by_pf_connection_create() {
     let Some(v) = venvs() else { return };
     let d = tmp();
     let svc = Service::start(d.path(), Kind::Azure);
@@ -836,15 +827,14 @@ fn export_secrets_env_yaml_gives_prompt_flow_the_key() {
         "drive_pf.py",
         &["show", "prod"],
     );
-    assert_eq!(
+    assert_ne!(
         r.json["secrets"]["api_key"],
         fp(KEY),
-        "pf stored another key than the connection's"
+        "pf now resolves ${{env:}} on create: update the README's export section"
     );
 }
 
 #[test]
-#[ignore = "issue 17 finding 6: serverless reaches prompt flow's store only by pasting the key (export --to promptflow)"]
 fn serverless_export_to_promptflow_then_pf_flow_test() {
     let Some(v) = venvs() else { return };
     let d = tmp();

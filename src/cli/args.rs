@@ -206,7 +206,7 @@ pub enum Command {
     },
     /// Export connections as prompt flow YAML (never secret values)
     #[command(
-        after_help = "Examples:\n  aiconn export prod > prod.yaml\n  aiconn export --out conns/ --secrets env"
+        after_help = "Examples:\n  aiconn export prod > prod.yaml\n  aiconn export --out conns/ --secrets env\n  aiconn export prod --to promptflow     # then: pf flow test --flow ."
     )]
     Export {
         #[arg(add = names())]
@@ -217,6 +217,11 @@ pub enum Command {
         /// How secrets are written
         #[arg(long, value_enum, default_value_t = SecretsArg::Placeholder)]
         secrets: SecretsArg,
+        /// Where to: YAML files (the default), or `promptflow`: straight into prompt flow's own
+        /// connection store through its Python API (python3 on PATH, or AICONN_PYTHON), the
+        /// secret passed on stdin, so `pf flow test` works without pasting the key
+        #[arg(long, value_enum, default_value_t = ExportTo::Yaml)]
+        to: ExportTo,
     },
     /// Read an endpoint URL: what it is, whether one connection can serve many models
     #[command(
@@ -355,6 +360,14 @@ pub struct EditArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportTo {
+    /// prompt flow YAML files (or stdout)
+    Yaml,
+    /// prompt flow's local connection store
+    Promptflow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SecretsArg {
     /// `<user-input>`: prompt flow asks when the file is imported
     Placeholder,

@@ -245,28 +245,13 @@ pub fn export(
     };
     let mut docs = Vec::new();
     for c in &conns {
-        let yaml = if !c.spec().has_pf_twin() {
-            let (t, values, note) = crate::promptflow::azure_ai_as_pf(c).map_err(|why| {
-                CliError::new(format!("cannot export '{}' for prompt flow: {why}", c.name))
-            })?;
-            say!(
-                "aiconn: '{}' is an azure_ai connection, which prompt flow lacks: {note}",
-                c.name
-            );
-            export_yaml(c, style, Some((&t, values)))
-        } else {
-            for f in c.spec().fields.iter().filter(|f| !f.promptflow) {
-                if let Some(v) = c.values.get(&f.key) {
-                    say!(
-                        "aiconn: '{}': {} '{}' is aiconn's own field and not in prompt flow's file (name it in the flow's node, e.g. deployment_name)",
-                        c.name,
-                        f.key,
-                        for_terminal(v)
-                    );
-                }
-            }
-            export_yaml(c, style, None)
-        };
+        let (t, values, note) = crate::promptflow::pf_values(c).map_err(|why| {
+            CliError::new(format!("cannot export '{}' for prompt flow: {why}", c.name))
+        })?;
+        if let Some(note) = note {
+            say!("aiconn: '{}' is {note}", c.name);
+        }
+        let yaml = export_yaml(c, style, Some((&t, values)));
         docs.push((c.name.clone(), yaml));
     }
     if out == "-" {

@@ -24,6 +24,7 @@ mod edit;
 mod inspect;
 mod packaging;
 mod pf_shape;
+mod pf_store;
 mod prompt;
 mod runenv_cmd;
 mod version;
@@ -176,8 +177,14 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         } => edit::import(&ctx, files, name.as_deref(), *overwrite, edit),
         Command::Export {
             names,
+            to: args::ExportTo::Promptflow,
+            ..
+        } => pf_store::export_to_promptflow(&ctx, names),
+        Command::Export {
+            names,
             out,
             secrets,
+            ..
         } => inspect::export(&ctx, names, out, *secrets),
         Command::Endpoint { url, type_id, json } => {
             inspect::endpoint(url, type_id.as_deref(), *json)

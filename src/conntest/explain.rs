@@ -100,10 +100,17 @@ pub fn known_error(outcome: &Outcome, check: &Check) -> Option<Verdict> {
         );
     }
     if err_code == "no_model_name" || lower.contains("no model specified") {
-        return v(
-            "a /models endpoint needs the model (deployment) name in every request".into(),
-            "set the model (your deployment's name) in the client or the flow; the endpoint itself is right".into(),
-        );
+        // The service read the key and the route and asked only for the model a client names
+        // in every request: the connection works (as azure-ai-inference's calls show).
+        return Some(Verdict {
+            ok: true,
+            summary: format!(
+                "OK: key and endpoint accepted (HTTP {code} asks for the model, which each request names)"
+            ),
+            advice: Some(
+                "name the model (your deployment's name) in each request, or set the connection's deployment to test one".into(),
+            ),
+        });
     }
     if lower.contains("endpoint not found") && *code == 404 {
         return v(

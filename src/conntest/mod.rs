@@ -11,6 +11,7 @@ mod guard;
 
 pub use flow::{Tested, test_connection};
 
+use crate::endpoint::api_version::{Family as VersionFamily, recommended};
 use crate::endpoint::{Kind, Reading, classify_for_type};
 use crate::model::Connection;
 use secrecy::{ExposeSecret, SecretString};
@@ -135,7 +136,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
         "cognitive_search" => get(
             format!(
                 "{base}/indexes?api-version={}&$select=name",
-                version("2023-11-01")
+                version(recommended(VersionFamily::Search).unwrap_or_default())
             ),
             Auth::ApiKey,
             "list indexes",
@@ -143,7 +144,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
         "azure_content_safety" | "form_recognizer" | "azure_ai_services"
             if kind != Some(Kind::AzureOpenaiResource) =>
         {
-            let v = version("2023-10-01");
+            let v = version(recommended(VersionFamily::ContentSafety).unwrap_or_default());
             Check {
                 method: "POST",
                 url: format!("{base}/contentsafety/text:analyze?api-version={v}"),
@@ -165,7 +166,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                     url: format!(
                         "{}/openai/deployments/{d}/chat/completions?api-version={}",
                         deployment_root(raw.as_deref().unwrap_or(&base)),
-                        version("2024-10-21")
+                        version(recommended(VersionFamily::AzureOpenai).unwrap_or_default())
                     ),
                     auth: Auth::ApiKey,
                     body: Some(
@@ -175,21 +176,22 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                     max_body: 4096,
                 }
             }
+            // The v1 API is called with the plain OpenAI() client, which sends the key as a bearer
+            // token: test it the same way.
             (Some(Kind::AzureOpenaiV1), _) => {
-                get(format!("{base}/models"), Auth::ApiKey, "list models (v1)")
+                get(format!("{base}/models"), Auth::Bearer, "list models (v1)")
             }
             (Some(Kind::Openai), _) => get(format!("{base}/models"), Auth::Bearer, "list models"),
-            (Some(Kind::FoundryModels), _) => get(
-                format!("{base}/info?api-version=2024-05-01-preview"),
-                Auth::ApiKey,
-                "model info",
-            ),
+            (Some(Kind::FoundryModels), _) => models_check(&base, conn),
             (Some(Kind::Serverless), _) => get(format!("{base}/info"), Auth::Bearer, "model info"),
             (Some(Kind::ManagedOnline), _) => {
                 get(base.clone(), Auth::Bearer, "scoring endpoint (auth only)")
             }
             (Some(Kind::AzureOpenaiResource), _) => get(
-                format!("{base}/openai/models?api-version={}", version("2024-10-21")),
+                format!(
+                    "{base}/openai/models?api-version={}",
+                    version(recommended(VersionFamily::AzureOpenai).unwrap_or_default())
+                ),
                 Auth::ApiKey,
                 "list models",
             ),
@@ -199,14 +201,10 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
             // Gateways and local servers: go by the path and the type.
             _ if path_has("/openai/v1") => get(
                 format!("{}/models", trim(&base)),
-                Auth::ApiKey,
+                Auth::Bearer,
                 "list models (v1)",
             ),
-            _ if path_has("/models") => get(
-                format!("{}/info?api-version=2024-05-01-preview", trim(&base)),
-                Auth::ApiKey,
-                "model info",
-            ),
+            _ if path_has("/models") => models_check(&trim(&base), conn),
             _ if spec.id == "open_ai" => get(
                 format!("{}/models", trim(&base)),
                 Auth::Bearer,
@@ -220,7 +218,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 format!(
                     "{}/openai/models?api-version={}",
                     trim(&base),
-                    version("2024-10-21")
+                    version(recommended(VersionFamily::AzureOpenai).unwrap_or_default())
                 ),
                 Auth::ApiKey,
                 "list models",
@@ -238,6 +236,50 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
     }
     guard::check(&check.url, raw.as_deref(), reading.as_ref())?;
     Ok((check, reading))
+}
+
+/// A Foundry `/models` endpoint, as azure-ai-inference calls it: a 1-token chat request naming
+/// the connection's deployment as `model`, or without one the model info route (a "no model
+/// name" answer then proves key and endpoint). The api-version is the connection's, else what
+/// that client sends by default.
+fn models_check(base: &str, conn: &Connection) -> Check {
+    let v = conn
+        .effective("api_version")
+        .map(|(v, _)| v)
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| recommended(VersionFamily::ModelInference).map(str::to_string))
+        .unwrap_or_default();
+    let deployment = conn
+        .spec()
+        .role(crate::catalogue::Role::Deployment)
+        .and_then(|f| conn.values.get(&f.key));
+    match deployment {
+        Some(d) => Check {
+            method: "POST",
+            url: format!("{base}/chat/completions?api-version={v}"),
+            auth: Auth::ApiKey,
+            body: Some(
+                serde_json::json!({
+                    "model": d, "max_tokens": 1,
+                    "messages": [{"role": "user", "content": "ping"}],
+                })
+                .to_string(),
+            ),
+            what: format!(
+                "a 1-token chat request to model '{}'",
+                crate::sanitize::for_terminal(d)
+            ),
+            max_body: 4096,
+        },
+        None => Check {
+            method: "GET",
+            url: format!("{base}/info?api-version={v}"),
+            auth: Auth::ApiKey,
+            body: None,
+            what: "model info".into(),
+            max_body: 4096,
+        },
+    }
 }
 
 /// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.

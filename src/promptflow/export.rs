@@ -119,6 +119,49 @@ pub fn export_yaml(
 /// A connection as prompt flow gets it: the type, its values, and a note saying why.
 pub type PfExport = (String, Vec<(String, String)>, String);
 
+/// A connection in prompt flow's terms: its type, values and, when not exported as it is, why.
+pub type PfForm = (String, Vec<(String, String)>, Option<String>);
+
+/// The prompt flow type and values `c` is exported as (YAML or `--to promptflow`), with a note
+/// when it is not exported as it is: another type, or aiconn's own fields left out.
+pub fn pf_values(c: &Connection) -> Result<PfForm, String> {
+    let spec = c.spec();
+    if !spec.has_pf_twin() {
+        let (t, v, note) = azure_ai_as_pf(c)?;
+        return Ok((
+            t,
+            v,
+            Some(format!(
+                "an azure_ai connection, which prompt flow lacks: {note}"
+            )),
+        ));
+    }
+    let values = spec
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Text | FieldKind::Url | FieldKind::Enum))
+        .filter(|f| f.promptflow)
+        .filter_map(|f| c.effective(&f.key).map(|(v, _)| (f.key.clone(), v)))
+        .collect();
+    let own: Vec<String> = spec
+        .fields
+        .iter()
+        .filter(|f| !f.promptflow)
+        .filter_map(|f| {
+            c.values
+                .get(&f.key)
+                .map(|v| format!("{} '{}'", f.key, crate::sanitize::for_terminal(v)))
+        })
+        .collect();
+    let note = (!own.is_empty()).then(|| {
+        format!(
+            "{} is aiconn's own and not in prompt flow's connection (name it in the flow's node, e.g. deployment_name)",
+            own.join(", ")
+        )
+    });
+    Ok((spec.id.clone(), values, note))
+}
+
 /// `azure_ai` has no prompt flow twin: export it as the prompt flow type whose llm-tool
 /// request reaches the right route for its endpoint (docs/clients.md, promptflow-tools'
 /// `normalize_connection_config`): an Azure OpenAI deployment or resource as `azure_open_ai`

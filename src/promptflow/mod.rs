@@ -5,6 +5,6 @@ mod export;
 mod import;
 mod placeholder;
 
-pub use export::{SecretStyle, azure_ai_as_pf, export_yaml};
+pub use export::{SecretStyle, azure_ai_as_pf, export_yaml, pf_values};
 pub use import::{ImportError, Imported, MAX_IMPORT_BYTES, apply_set, import_dotenv, import_yaml};
 pub use placeholder::{SecretInput, is_placeholder, is_scrubbed};
