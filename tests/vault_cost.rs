@@ -276,3 +276,69 @@ fn migrate_to_the_vault_derives_once_for_the_whole_batch() {
         );
     }
 }
+
+#[test]
+fn the_session_cache_keeps_the_key_never_the_passphrase_and_never_for_ever() {
+    // A real login session keyring (`keyctl session -`): the first command asks and keeps the
+    // vault's key; the next derives nothing. A cache time of 2^32 s (which the kernel's 32-bit
+    // timeout would wrap to 0, "never expires") is bounded to a day.
+    let d = tempfile::tempdir().unwrap();
+    let desc = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        d.path().canonicalize().unwrap().hash(&mut h);
+        format!("aiconn:vault:{:016x}", h.finish())
+    };
+    let p = |f: &str| d.path().join(f).display().to_string();
+    let script = format!(
+        "'{bin}' create --type serp --name s --set api_key=fake-key-1331 && \
+         AICONN_TEST_EVENTS='{ev}' '{bin}' show s --json --reveal </dev/null > '{out}'; \
+         cat /proc/keys > '{keys}'; keyctl print $(keyctl search @s user '{desc}') > '{payload}'",
+        bin = bin(),
+        ev = p("events"),
+        out = p("out.json"),
+        keys = p("keys"),
+        payload = p("payload"),
+    );
+    let empty = d.path().join("no-runtime");
+    fs::create_dir_all(&empty).unwrap();
+    let mut c = portable_pty::CommandBuilder::new("keyctl");
+    c.args(["session", "-", "sh", "-c", &script]);
+    c.env("AICONN_CONFIG_DIR", d.path());
+    c.env("AICONN_SECRET_BACKEND", "vault");
+    c.env("AICONN_VAULT_WORK_FACTOR", "10");
+    c.env("AICONN_VAULT_CACHE_SECONDS", "4294967296");
+    c.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    c.env("XDG_RUNTIME_DIR", &empty);
+    c.env("TERM", "xterm-256color");
+    let mut t = Pty::spawn_command(c, 100, 24);
+    t.wait_for("New vault passphrase");
+    t.send(&format!("{PASS}\r"));
+    t.wait_for("Again");
+    t.send(&format!("{PASS}\r"));
+    assert_eq!(t.wait_exit(), 0, "{}", t.screen());
+    assert!(
+        fs::read_to_string(p("out.json"))
+            .unwrap()
+            .contains("fake-key-1331")
+    );
+    assert_eq!(
+        count(&d.path().join("events")),
+        0,
+        "opened with the kept key"
+    );
+    let payload = fs::read_to_string(p("payload")).unwrap();
+    assert!(
+        payload.trim().starts_with("AGE-SECRET-KEY-1") && !payload.contains(PASS),
+        "the session cache must hold the vault key, not the passphrase"
+    );
+    let keys = fs::read_to_string(p("keys")).unwrap();
+    let line = keys.lines().find(|l| l.contains(&desc)).expect("cached");
+    let timeout = line.split_whitespace().nth(3).unwrap();
+    assert_ne!(timeout, "perm", "kept for ever: {line}");
+    // /proc/keys shows "23h" (or "1d" within the first second), never days beyond one or weeks
+    assert!(
+        timeout == "1d" || ["h", "m", "s"].iter().any(|u| timeout.ends_with(u)),
+        "more than a day: {line}"
+    );
+}
