@@ -14,7 +14,7 @@ pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};
 pub use lazy::LazyStore;
 use unlock::open_vault;
-pub use unlock::{Ask, AskPassphrase, MAX_TRIES, open_vault_with, vault_passphrase};
+pub use unlock::{Ask, AskPassphrase, MAX_TRIES};
 pub use vault::{VAULT_FILE, VaultStore};
 pub use vault_key::{DEFAULT_WORK_FACTOR, KEY_FILE};
 

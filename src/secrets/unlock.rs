@@ -21,21 +21,6 @@ pub type AskPassphrase =
 /// Passphrases tried before giving up (the face may start again later).
 pub const MAX_TRIES: usize = 3;
 
-/// The vault passphrase: the file named by `AICONN_VAULT_PASSPHRASE_FILE` (for automation),
-/// else whatever `ask` gets from the user.
-pub fn vault_passphrase(
-    dir: &std::path::Path,
-    ask: &AskPassphrase,
-) -> Result<SecretString, SecretError> {
-    if let Some(p) = passphrase_file() {
-        return p;
-    }
-    ask(&Ask {
-        create: !VaultStore::exists(dir),
-        retry: None,
-    })
-}
-
 /// The passphrase in the file named by `AICONN_VAULT_PASSPHRASE_FILE`, if that is set.
 fn passphrase_file() -> Option<Result<SecretString, SecretError>> {
     let file = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").filter(|f| !f.is_empty())?;
@@ -117,17 +102,6 @@ fn refuse_lost_vault(dir: &std::path::Path) -> Result<(), SecretError> {
             path.display()
         ),
     ))
-}
-
-/// Opens the vault of `dir` with a passphrase the user gave (the TUI's switch to the vault):
-/// the same checks as every other opening, so an emptied or missing `secrets.age` is never
-/// silently replaced by a new vault under this passphrase.
-pub fn open_vault_with(
-    dir: &std::path::Path,
-    passphrase: SecretString,
-) -> Result<VaultStore, SecretError> {
-    refuse_lost_vault(dir)?;
-    VaultStore::open(dir, passphrase)
 }
 
 /// Opens the vault: with the key remembered in this login session if there is one, else with
