@@ -71,6 +71,67 @@ struct Copy {
     new: SecretRecord,
 }
 
+/// Copies every secret not in `to` yet into fresh generations of `to`, all in one batch (the
+/// vault writes it once), journaled first, and verifies each by reading it back.
+fn copy_all(
+    store: &Store,
+    doc: &crate::store::Snapshot,
+    to: &dyn SecretStore,
+    sources: &mut Sources<'_>,
+    journal: &mut Journal,
+    report: &mut Report,
+) -> Result<Vec<Copy>, OpError> {
+    let ns = &doc.namespace;
+    let target = to.backend();
+    let mut copies: Vec<Copy> = Vec::new();
+    let mut values: Vec<(SecretKey, secrecy::SecretString)> = Vec::new();
+    for c in doc.connections() {
+        for (field, record) in &c.secrets {
+            let Some(backend) = record.backend() else {
+                continue;
+            };
+            if backend.as_str() == target {
+                report.already += 1;
+                continue;
+            }
+            let src = sources.get(backend.as_str())?;
+            let Some(v) = src.get(&SecretKey::for_record(ns, &c.name, field, record))? else {
+                report.warnings.push(format!(
+                    "'{field}' of '{}' is recorded in {backend} but missing there; left as is",
+                    c.name
+                ));
+                continue;
+            };
+            let new = SecretRecord::stored(target, Some(new_generation()));
+            let key = SecretKey::for_record(ns, &c.name, field, &new);
+            journal
+                .note(target, key.as_str())
+                .map_err(|e| io(store, e))?;
+            values.push((key, v));
+            copies.push(Copy {
+                conn: c.name.clone(),
+                field: field.clone(),
+                old: record.clone(),
+                new,
+            });
+        }
+    }
+    to.set_many(&values)?;
+    for ((key, v), cp) in values.iter().zip(&copies) {
+        let back = to.get(key)?;
+        if back.as_ref().map(|b| b.expose_secret()) != Some(v.expose_secret()) {
+            return Err(OpError::Secret(SecretError::new(
+                SecretErrorKind::Other,
+                format!(
+                    "'{}' of '{}' did not read back from {target}; nothing was switched",
+                    cp.field, cp.conn
+                ),
+            )));
+        }
+    }
+    Ok(copies)
+}
+
 /// Moves every secret recorded in another backend into `to`. `open` gives the store for a
 /// backend name (opening it may fail, e.g. no keychain: secrets recorded there then stay).
 pub fn migrate(
@@ -88,48 +149,7 @@ pub fn migrate(
     };
     // 1. Copy and verify, each into a fresh generation nothing points at yet.
     let mut journal = Journal::begin(store.dir()).map_err(|e| io(store, e))?;
-    let mut copies: Vec<Copy> = Vec::new();
-    for c in doc.connections() {
-        for (field, record) in &c.secrets {
-            let Some(backend) = record.backend() else {
-                continue;
-            };
-            if backend.as_str() == target {
-                report.already += 1;
-                continue;
-            }
-            let src = sources.get(backend.as_str())?;
-            let Some(v) = src.get(&SecretKey::for_record(&ns, &c.name, field, record))? else {
-                report.warnings.push(format!(
-                    "'{field}' of '{}' is recorded in {backend} but missing there; left as is",
-                    c.name
-                ));
-                continue;
-            };
-            let new = SecretRecord::stored(target, Some(new_generation()));
-            let key = SecretKey::for_record(&ns, &c.name, field, &new);
-            journal
-                .note(target, key.as_str())
-                .map_err(|e| io(store, e))?;
-            to.set(&key, &v)?;
-            let back = to.get(&key)?;
-            if back.as_ref().map(|b| b.expose_secret()) != Some(v.expose_secret()) {
-                return Err(OpError::Secret(SecretError::new(
-                    SecretErrorKind::Other,
-                    format!(
-                        "'{field}' of '{}' did not read back from {target}; nothing was switched",
-                        c.name
-                    ),
-                )));
-            }
-            copies.push(Copy {
-                conn: c.name.clone(),
-                field: field.clone(),
-                old: record.clone(),
-                new,
-            });
-        }
-    }
+    let copies = copy_all(store, &doc, to, &mut sources, &mut journal, &mut report)?;
     crate::testhook::crash_point("migrate-copied");
     // 2. Switch the records (only where nobody changed them meanwhile): the commit.
     let mut tx = store.begin()?;

@@ -20,3 +20,21 @@ pub fn panic_point(point: &str) {
         panic!("test hook: forced panic at {point}");
     }
 }
+
+/// Appends `event` as a line to the file named by `AICONN_TEST_EVENTS` (debug builds only), so
+/// tests can count what a command really did (e.g. key derivations) instead of timing it.
+pub fn note(event: &str) {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    if let Some(path) = std::env::var_os("AICONN_TEST_EVENTS").filter(|p| !p.is_empty()) {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{event}");
+        }
+    }
+}

@@ -103,8 +103,24 @@ fn stored_accounts(dir: &Path, backend: Backend, ns: &str) -> BTreeSet<String> {
             if bytes.is_empty() {
                 return BTreeSet::new();
             }
+            // As `age -d -i secrets.key.age secrets.age` reads it: the key file with the
+            // passphrase, then the vault with the key.
+            let key = std::fs::read(dir.join("secrets.key.age")).unwrap();
+            let pass = age::scrypt::Identity::new(PASS.to_string().into());
+            let mut key_text = String::new();
+            age::Decryptor::new_buffered(&key[..])
+                .unwrap()
+                .decrypt(std::iter::once(&pass as &dyn age::Identity))
+                .unwrap()
+                .read_to_string(&mut key_text)
+                .unwrap();
+            let id: age::x25519::Identity = key_text
+                .lines()
+                .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+                .unwrap()
+                .parse()
+                .unwrap();
             let d = age::Decryptor::new_buffered(&bytes[..]).unwrap();
-            let id = age::scrypt::Identity::new(PASS.to_string().into());
             let mut r = d
                 .decrypt(std::iter::once(&id as &dyn age::Identity))
                 .unwrap();

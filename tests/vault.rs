@@ -161,7 +161,7 @@ fn wrong_passphrase_and_damaged_vaults_are_clear_errors_and_left_untouched() {
 }
 
 #[test]
-fn the_age_tool_decrypts_the_vault_with_the_same_passphrase() {
+fn the_age_tool_decrypts_the_vault_with_its_key_file_and_the_same_passphrase() {
     let d = tempfile::tempdir().unwrap();
     assert_eq!(
         vrun(
@@ -173,8 +173,12 @@ fn the_age_tool_decrypts_the_vault_with_the_same_passphrase() {
     );
     let out = d.path().join("plain.json");
     let mut cmd = portable_pty::CommandBuilder::new("age");
+    // age's pattern for a passphrase-protected key: `age -d -i secrets.key.age secrets.age`
+    // (age asks for the key file's passphrase).
     cmd.args([
         "--decrypt",
+        "-i",
+        d.path().join("secrets.key.age").to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
         d.path().join("secrets.age").to_str().unwrap(),

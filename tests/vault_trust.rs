@@ -212,13 +212,9 @@ fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
             t.path(),
             std::sync::Arc::new(|_| unreachable!("no prompt in this test")),
         ));
-    let a = aiconn::tui::effects::run_effect(
-        &store,
-        &mut backend,
-        aiconn::tui::app::Effect::UseVault {
-            passphrase: secrecy::SecretString::from("another passphrase"),
-        },
-    );
+    let ask: aiconn::secrets::AskPassphrase =
+        std::sync::Arc::new(|_| Ok(secrecy::SecretString::from("another passphrase")));
+    let a = aiconn::tui::effects::switch_to_vault(&store, &mut backend, &ask);
     match a {
         aiconn::tui::app::Action::BackendSwitched { result: Err(e), .. } => {
             assert!(e.contains("secrets.age is empty"), "{e}")

@@ -123,20 +123,12 @@ pub fn tui(ctx: &Context, readonly: bool, setup: bool) -> Result<(), CliError> {
             "the terminal UI needs a terminal; for scripts see `aiconn --help`",
         ));
     }
-    let backend = ctx.backend_choice().name().to_string();
-    // The vault's passphrase is asked once per TUI session, before the screen is taken over.
-    let terminal: crate::secrets::AskPassphrase = std::sync::Arc::new(prompt::vault_passphrase);
-    let ask: crate::secrets::AskPassphrase = if backend == "vault" {
-        let p = crate::secrets::vault_passphrase(ctx.store.dir(), &terminal)?;
-        std::sync::Arc::new(move |_| Ok(p.clone()))
-    } else {
-        terminal
-    };
+    // The TUI opens at once; the vault's passphrase is asked in a dialog when a secret is
+    // first needed.
     let opts = crate::tui::run::Options {
         readonly,
         setup,
-        backend,
-        ask,
+        backend: ctx.backend_choice().name().to_string(),
     };
     match crate::tui::run::run(ctx.store.clone(), opts) {
         Ok(0) => Ok(()),

@@ -2,7 +2,7 @@
 //! scripts get a clear error instead of a hang.
 
 use super::CliError;
-use crate::secrets::{SecretError, SecretErrorKind};
+use crate::secrets::{Ask, SecretError, SecretErrorKind};
 use secrecy::SecretString;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -39,18 +39,46 @@ pub fn confirm(question: &str) -> bool {
     matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-/// Asks for the vault passphrase on the terminal (twice when creating the vault).
-pub fn vault_passphrase(new: bool) -> Result<SecretString, SecretError> {
+/// A terminal to ask on: the controlling terminal opens (rpassword reads and prompts there)
+/// while stdin or stderr is a terminal. So `echo KEY | aiconn create --secret-stdin` is still
+/// asked for the vault passphrase, and a script with no terminal gets an error, never a hang.
+fn terminal_reachable() -> bool {
+    let on_terminal = std::io::stdin().is_terminal() || std::io::stderr().is_terminal();
+    #[cfg(unix)]
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok();
+    #[cfg(not(unix))]
+    let tty = std::io::stdin().is_terminal();
+    on_terminal && tty
+}
+
+/// Asks for the vault passphrase on the terminal (twice when creating the vault); after a
+/// wrong one, says so first (the core checks each answer and asks again, three times).
+pub fn vault_passphrase(q: &Ask) -> Result<SecretString, SecretError> {
     let no = |m: &str| SecretError::new(SecretErrorKind::NoPassphrase, m.to_string());
-    if !interactive() {
+    if !terminal_reachable() {
         return Err(no("no terminal to ask for the vault passphrase"));
+    }
+    static SAID: std::sync::Once = std::sync::Once::new();
+    if !crate::secrets::session_cache::usable() {
+        SAID.call_once(|| {
+            say!(
+                "aiconn: note: the vault passphrase is not cached: this login has no private session keyring (AICONN_VAULT_CACHE_SECONDS=0 silences this)"
+            )
+        });
     }
     let ask = |q: &str| {
         rpassword::prompt_password(q)
             .map(zeroize::Zeroizing::new)
             .map_err(|e| no(&format!("cannot read the passphrase: {e}")))
     };
-    if !new {
+    if q.retry.is_some() {
+        say!("Wrong vault passphrase; try again.");
+    }
+    if !q.create {
         return Ok(SecretString::from(
             ask("Vault passphrase (input hidden): ")?.to_string(),
         ));

@@ -24,6 +24,8 @@ pub enum SecretErrorKind {
     VaultCorrupt,
     /// No passphrase could be obtained (no terminal, no passphrase file).
     NoPassphrase,
+    /// The user closed the passphrase question without answering.
+    Cancelled,
     Other,
 }
 
@@ -50,6 +52,17 @@ impl SecretError {
                 | SecretErrorKind::NoCollection
                 | SecretErrorKind::Locked
                 | SecretErrorKind::Timeout
+        )
+    }
+
+    /// Asking again may work (a passphrase was wrong, missing or not given): not remembered
+    /// as the backend's state.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            SecretErrorKind::VaultLocked
+                | SecretErrorKind::NoPassphrase
+                | SecretErrorKind::Cancelled
         )
     }
 
@@ -84,6 +97,7 @@ impl SecretError {
             SecretErrorKind::NoPassphrase => {
                 "run on a terminal to be asked, or set AICONN_VAULT_PASSPHRASE_FILE to a file holding it"
             }
+            SecretErrorKind::Cancelled => "type its passphrase when asked to unlock it",
             SecretErrorKind::Other => "check the secret backend",
         }
     }
@@ -101,6 +115,7 @@ impl SecretError {
             SecretErrorKind::VaultLocked => "the vault passphrase is wrong",
             SecretErrorKind::VaultCorrupt => "the vault file is damaged",
             SecretErrorKind::NoPassphrase => "the vault needs its passphrase",
+            SecretErrorKind::Cancelled => "the vault stays locked",
             SecretErrorKind::Other => "the keychain failed",
         }
     }

@@ -33,13 +33,24 @@ impl LazyStore {
         }
     }
 
+    /// The backend, opened on first use. A failure that asking again may fix (a wrong or
+    /// withheld passphrase) is not remembered: the next use asks again.
     fn open(&self) -> Result<&dyn SecretStore, SecretError> {
-        match self
-            .inner
-            .get_or_init(|| open_backend(&self.requested, &self.dir, &self.ask))
-        {
-            Ok(s) => Ok(s.as_ref()),
-            Err(e) => Err(e.clone()),
+        if self.inner.get().is_none() {
+            match open_backend(&self.requested, &self.dir, &self.ask) {
+                Err(e) if e.retryable() => return Err(e),
+                r => {
+                    let _ = self.inner.set(r);
+                }
+            }
+        }
+        match self.inner.get() {
+            Some(Ok(s)) => Ok(s.as_ref()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(SecretError::new(
+                super::SecretErrorKind::Other,
+                "the secret backend was not opened",
+            )),
         }
     }
 }

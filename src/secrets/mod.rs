@@ -6,12 +6,17 @@ mod keychain;
 mod lazy;
 pub mod refs;
 pub mod session_cache;
+mod unlock;
 mod vault;
+mod vault_key;
 
 pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};
 pub use lazy::LazyStore;
+use unlock::open_vault;
+pub use unlock::{Ask, AskPassphrase, MAX_TRIES};
 pub use vault::{VAULT_FILE, VaultStore};
+pub use vault_key::{DEFAULT_WORK_FACTOR, KEY_FILE};
 
 use secrecy::SecretString;
 
@@ -101,11 +106,6 @@ pub trait SecretStore: Send + Sync {
     }
 }
 
-/// Asks the user for the vault passphrase; the flag is true when a new vault is created
-/// (ask twice). Supplied by the face (CLI prompt, TUI popup).
-pub type AskPassphrase =
-    std::sync::Arc<dyn Fn(bool) -> Result<SecretString, SecretError> + Send + Sync>;
-
 pub const BACKENDS: [&str; 2] = ["keychain", "vault"];
 
 /// Shortest passphrase a new vault accepts (both faces ask with this rule).
@@ -115,132 +115,6 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 pub fn weak_passphrase(passphrase: &str) -> Option<String> {
     (passphrase.chars().count() < MIN_PASSPHRASE_CHARS)
         .then(|| format!("Use at least {MIN_PASSPHRASE_CHARS} characters."))
-}
-
-/// The vault passphrase: the file named by `AICONN_VAULT_PASSPHRASE_FILE` (for automation),
-/// else whatever `ask` gets from the user.
-pub fn vault_passphrase(
-    dir: &std::path::Path,
-    ask: &AskPassphrase,
-) -> Result<SecretString, SecretError> {
-    if let Some(file) = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").filter(|f| !f.is_empty()) {
-        refuse_open_passphrase_file(std::path::Path::new(&file))?;
-        let text = zeroize::Zeroizing::new(std::fs::read_to_string(&file).map_err(|e| {
-            SecretError::new(
-                SecretErrorKind::NoPassphrase,
-                format!(
-                    "AICONN_VAULT_PASSPHRASE_FILE {}: {e}",
-                    std::path::Path::new(&file).display()
-                ),
-            )
-        })?);
-        let p = text.trim_end_matches(['\n', '\r']);
-        if p.is_empty() {
-            return Err(SecretError::new(
-                SecretErrorKind::NoPassphrase,
-                "AICONN_VAULT_PASSPHRASE_FILE is empty",
-            ));
-        }
-        return Ok(SecretString::from(p.to_string()));
-    }
-    ask(!VaultStore::exists(dir))
-}
-
-/// A passphrase file others can read is refused, as ssh refuses such a private key.
-fn refuse_open_passphrase_file(path: &std::path::Path) -> Result<(), SecretError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path)
-            && m.permissions().mode() & 0o077 != 0
-        {
-            return Err(SecretError::new(
-                SecretErrorKind::NoPassphrase,
-                format!(
-                    "AICONN_VAULT_PASSPHRASE_FILE {} is readable by other users (mode {:o}); run: chmod 600 {}",
-                    path.display(),
-                    m.permissions().mode() & 0o777,
-                    path.display()
-                ),
-            ));
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
-/// A missing or empty `secrets.age` while the file records vault secrets is an error: a new
-/// vault under whatever passphrase was typed would silently change hands.
-fn refuse_lost_vault(dir: &std::path::Path) -> Result<(), SecretError> {
-    let path = VaultStore::path_in(dir);
-    let state = match std::fs::metadata(&path) {
-        Ok(m) if m.len() > 0 => return Ok(()),
-        Ok(_) => "empty",
-        Err(_) => "missing",
-    };
-    let Ok(snap) = crate::store::Store::new(dir).snapshot() else {
-        return Ok(());
-    };
-    let mut secrets = 0;
-    let mut conns = 0;
-    for c in snap.connections() {
-        let n = c
-            .secrets
-            .values()
-            .filter(|r| r.backend() == Some(&crate::model::Backend::Vault))
-            .count();
-        secrets += n;
-        conns += usize::from(n > 0);
-    }
-    if secrets == 0 {
-        return Ok(());
-    }
-    Err(SecretError::new(
-        SecretErrorKind::VaultCorrupt,
-        format!(
-            "{} is {state}: {secrets} secrets of {conns} connections cannot be read (restore the file from a backup, or set those secrets again); no new vault was made",
-            path.display()
-        ),
-    ))
-}
-
-/// Opens the vault of `dir` with a passphrase the user gave (the TUI's switch to the vault):
-/// the same checks as every other opening, so an emptied or missing `secrets.age` is never
-/// silently replaced by a new vault under this passphrase.
-pub fn open_vault_with(
-    dir: &std::path::Path,
-    passphrase: SecretString,
-) -> Result<VaultStore, SecretError> {
-    refuse_lost_vault(dir)?;
-    VaultStore::open(dir, passphrase)
-}
-
-/// Opens the vault: with the passphrase cached in this login session if there is one, else
-/// with the passphrase file or by asking; a typed passphrase that works is cached.
-fn open_vault(dir: &std::path::Path, ask: &AskPassphrase) -> Result<VaultStore, SecretError> {
-    refuse_lost_vault(dir)?;
-    let from_file = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").is_some_and(|f| !f.is_empty());
-    if !from_file && let Some(p) = session_cache::get(dir) {
-        match VaultStore::open(dir, p) {
-            Ok(v) => return Ok(v),
-            Err(e) if e.kind == SecretErrorKind::VaultLocked => session_cache::forget(dir),
-            Err(e) => return Err(e),
-        }
-    }
-    let p = vault_passphrase(dir, ask)?;
-    let v = VaultStore::open(dir, p.clone())?;
-    if !from_file && !session_cache::put(dir, &p) {
-        static SAID: std::sync::Once = std::sync::Once::new();
-        SAID.call_once(|| {
-            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-                eprintln!(
-                    "aiconn: note: the vault passphrase is not cached: this login has no private session keyring (AICONN_VAULT_CACHE_SECONDS=0 silences this)"
-                );
-            }
-        });
-    }
-    Ok(v)
 }
 
 /// Opens the backend named by `name` for the config dir `dir`.

@@ -1,16 +1,31 @@
-//! Keeps an unlocked vault's passphrase in the Linux kernel session keyring for a bounded
-//! time (15 minutes; `AICONN_VAULT_CACHE_SECONDS`, 0 turns it off), so consecutive commands
-//! in one login session ask once, like ssh-agent. Wherever keyutils is not permitted or not
-//! there (other OSes, containers, seccomp), every call quietly does nothing.
+//! Keeps an unlocked vault's key (never the passphrase, which may open other things too) in
+//! the Linux kernel session keyring for a bounded time (15 minutes; `AICONN_VAULT_CACHE_SECONDS`,
+//! 0 turns it off, at most a day), so consecutive commands in one login session ask once and
+//! derive nothing, like ssh-agent. Wherever keyutils is not permitted or not there (other OSes,
+//! containers, seccomp), every call quietly does nothing.
 
 use secrecy::SecretString;
 use std::path::Path;
 
-fn seconds() -> usize {
+/// The longest a key is kept: a day. The kernel takes the timeout as 32 bits, where 0 means
+/// "never expires", so an unbounded value (2^32 wraps to 0) would keep it for ever.
+pub const MAX_SECONDS: usize = 86_400;
+
+/// `AICONN_VAULT_CACHE_SECONDS`: 900 when unset or not a number, at most `MAX_SECONDS`.
+pub fn seconds() -> usize {
     std::env::var("AICONN_VAULT_CACHE_SECONDS")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .map(|v| match v.trim().parse::<u128>() {
+            Ok(n) => usize::try_from(n.min(MAX_SECONDS as u128)).unwrap_or(MAX_SECONDS),
+            // "forever", "1e9", "-1": not a time; the default, never something unbounded
+            Err(_) => 900,
+        })
         .unwrap_or(900)
+}
+
+/// Whether a typed passphrase's key can be kept (or caching is turned off, so nothing to say).
+pub fn usable() -> bool {
+    seconds() == 0 || imp::available()
 }
 
 /// One entry per config dir.

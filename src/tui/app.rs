@@ -84,10 +84,12 @@ pub enum Effect {
     ApproveCommand {
         command: String,
     },
-    /// Keep secrets in the encrypted vault from now on (unlocks or creates it).
-    UseVault {
-        passphrase: SecretString,
-    },
+    /// Keep secrets in the encrypted vault from now on (unlocks or creates it; the worker asks
+    /// for the passphrase through `Action::PassphraseNeeded`).
+    UseVault,
+    /// The answer to `Action::PassphraseNeeded` (`None`: the dialog was closed). Goes to the
+    /// worker, which is waiting for it in the middle of the effect that needs a secret.
+    Passphrase(Option<SecretString>),
 }
 
 /// Everything that can happen to the app.
@@ -128,6 +130,13 @@ pub enum Action {
         target: TestTarget,
         ok: bool,
         message: String,
+    },
+    /// The worker needs the vault passphrase to go on (a secret is read or written for the first
+    /// time this session): ask in a dialog and answer with `Effect::Passphrase`.
+    PassphraseNeeded {
+        create: bool,
+        /// The previous passphrase was wrong.
+        retry: bool,
     },
     /// The secret backend in use changed (e.g. to the vault).
     BackendSwitched {

@@ -4,9 +4,10 @@
 
 use super::app::{Action, Effect};
 use crate::model::Connection;
-use crate::secrets::SecretStore;
+use crate::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
 use crate::service::Service;
 use crate::store::Store;
+use secrecy::SecretString;
 use std::sync::mpsc::{Receiver, Sender};
 
 fn reload(store: &Store) -> Result<Vec<Connection>, String> {
@@ -17,20 +18,15 @@ fn reload(store: &Store) -> Result<Vec<Connection>, String> {
 }
 
 pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Effect) -> Action {
-    if let Effect::UseVault { passphrase } = effect {
-        return match use_vault(store, passphrase) {
-            Ok(v) => {
-                *backend = Box::new(v);
-                Action::BackendSwitched {
-                    name: "vault".into(),
-                    result: Ok(()),
-                }
-            }
-            Err(e) => Action::BackendSwitched {
-                name: "vault".into(),
-                result: Err(e),
-            },
-        };
+    if let Effect::UseVault = effect {
+        // Without a dialog to ask through, only a remembered key or the passphrase file opens it.
+        let nobody: AskPassphrase = std::sync::Arc::new(|_| {
+            Err(SecretError::new(
+                SecretErrorKind::Cancelled,
+                "no dialog to ask in",
+            ))
+        });
+        return switch_to_vault(store, backend, &nobody);
     }
     let secrets: &dyn SecretStore = backend.as_ref();
     let svc = Service::new(store, secrets);
@@ -93,7 +89,10 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 result: r,
             }
         }
-        Effect::UseVault { .. } => unreachable!("handled above"),
+        Effect::UseVault => unreachable!("handled above"),
+        // Answers go to the worker's question (see `ask_through_ui`), never here; one that
+        // arrives anyway only ends its "working" count.
+        Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
         Effect::Test {
             target,
             conn,
@@ -161,27 +160,60 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
     }
 }
 
-/// Opens (or creates) the vault and records it as the backend for new secrets.
-fn use_vault(
+/// Opens (or creates) the vault, asking through `ask`, and records it as the backend for new
+/// secrets.
+pub fn switch_to_vault(
     store: &Store,
-    passphrase: secrecy::SecretString,
-) -> Result<crate::secrets::VaultStore, String> {
-    let v = crate::secrets::open_vault_with(store.dir(), passphrase).map_err(|e| e.to_string())?;
-    store
-        .set_secret_backend("vault")
-        .map_err(|e| e.to_string())?;
-    Ok(v)
+    backend: &mut Box<dyn SecretStore>,
+    ask: &AskPassphrase,
+) -> Action {
+    let opened = crate::secrets::LazyStore::new("vault", store.dir(), ask.clone());
+    let result = opened
+        .ready()
+        .map_err(|e| e.to_string())
+        .and_then(|()| store.set_secret_backend("vault").map_err(|e| e.to_string()));
+    if result.is_ok() {
+        *backend = Box::new(opened);
+    }
+    Action::BackendSwitched {
+        name: "vault".into(),
+        result,
+    }
+}
+
+/// The vault passphrase, asked in the TUI: the worker, in the middle of the effect that needs
+/// a secret, sends the question to the UI loop and waits for the dialog's answer.
+pub fn ask_through_ui(tx: Sender<Msg>, answers: Receiver<Option<SecretString>>) -> AskPassphrase {
+    let answers = std::sync::Mutex::new(answers);
+    std::sync::Arc::new(move |q: &Ask| {
+        let closed = || SecretError::new(SecretErrorKind::Cancelled, "the dialog was closed");
+        tx.send(Msg::Action(Action::PassphraseNeeded {
+            create: q.create,
+            retry: q.retry.is_some(),
+        }))
+        .map_err(|_| closed())?;
+        let answer = answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .recv()
+            .map_err(|_| closed())?;
+        answer.ok_or_else(closed)
+    })
 }
 
 /// The worker loop: one effect at a time, in order.
 pub fn worker(
     store: Store,
     mut secrets: Box<dyn SecretStore>,
+    ask: AskPassphrase,
     rx: Receiver<Effect>,
     tx: Sender<Msg>,
 ) {
     for e in rx {
-        let a = run_effect(&store, &mut secrets, e);
+        let a = match e {
+            Effect::UseVault => switch_to_vault(&store, &mut secrets, &ask),
+            e => run_effect(&store, &mut secrets, e),
+        };
         if tx.send(Msg::Action(a)).is_err() {
             break;
         }

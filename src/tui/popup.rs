@@ -14,7 +14,8 @@ pub enum InputFor {
     SecretSource {
         field: String,
     },
-    /// The vault passphrase; `first` holds the first entry while it is typed again.
+    /// The vault passphrase the worker is waiting for; `first` holds the first entry of a new
+    /// vault's passphrase while it is typed again.
     VaultPassphrase {
         create: bool,
         first: Option<String>,

@@ -15,8 +15,21 @@ pub struct Options {
     pub readonly: bool,
     pub setup: bool,
     pub backend: String,
-    /// Supplies the vault passphrase (asked once, before the screen is taken over).
-    pub ask: crate::secrets::AskPassphrase,
+}
+
+/// Sends the effects of one update: a passphrase to the worker's question, the rest to the
+/// worker's queue.
+fn dispatch(
+    effects: Vec<super::app::Effect>,
+    etx: &mpsc::Sender<super::app::Effect>,
+    ptx: &mpsc::Sender<Option<secrecy::SecretString>>,
+) {
+    for e in effects {
+        let _ = match e {
+            super::app::Effect::Passphrase(p) => ptx.send(p).map_err(|_| ()),
+            e => etx.send(e).map_err(|_| ()),
+        };
+    }
 }
 
 fn location(store: &Store) -> String {
@@ -40,11 +53,14 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (tx, rx) = mpsc::channel::<Msg>();
     let (etx, erx) = mpsc::channel();
+    let (ptx, prx) = mpsc::channel();
     {
         let store = store.clone();
         let tx = tx.clone();
-        let secrets = Box::new(LazyStore::new(&opts.backend, store.dir(), opts.ask.clone()));
-        std::thread::spawn(move || worker(store, secrets, erx, tx));
+        // The vault is unlocked in a dialog when a secret is first needed, never before.
+        let ask = super::effects::ask_through_ui(tx.clone(), prx);
+        let secrets = Box::new(LazyStore::new(&opts.backend, store.dir(), ask.clone()));
+        std::thread::spawn(move || worker(store, secrets, ask, erx, tx));
     }
     {
         let tx = tx.clone();
@@ -104,9 +120,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
                 .snapshot()
                 .map(|s| s.connections)
                 .map_err(|e| e.to_string());
-            for e in update(&mut app, super::app::Action::Loaded(loaded)) {
-                let _ = etx.send(e);
-            }
+            dispatch(update(&mut app, Action::Loaded(loaded)), &etx, &ptx);
             continue;
         }
         // Block until something happens; then take everything already queued (a burst of
@@ -122,11 +136,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
                     app.quit = true;
                     status = 128 + sig;
                 }
-                Msg::Action(a) => {
-                    for e in update(&mut app, a) {
-                        let _ = etx.send(e);
-                    }
-                }
+                Msg::Action(a) => dispatch(update(&mut app, a), &etx, &ptx),
             }
         }
         if app.quit {

@@ -51,7 +51,11 @@ pub const BACKEND_DOWN: &str = "Secrets cannot be saved here";
 pub const OFFER_VAULT: &str = "Press Ctrl-V to keep secrets in an encrypted vault file (secrets.age, a passphrase you choose) instead.";
 pub const VAULT_NEW_TITLE: &str = "New vault passphrase (8+ characters)";
 pub const VAULT_AGAIN_TITLE: &str = "Vault passphrase again";
-pub const VAULT_UNLOCK_TITLE: &str = "Vault passphrase";
+pub const VAULT_UNLOCK_TITLE: &str = "Vault passphrase (unlocks secrets.age)";
+pub const VAULT_WRONG: &str = "Wrong passphrase; type it again (Esc: leave it locked).";
+pub const VAULT_EMPTY: &str = "Type the passphrase (Esc: leave the vault locked).";
+pub const VAULT_STAYS_LOCKED: &str =
+    "The vault stays locked; it is asked for again when a secret is needed.";
 
 pub fn confirm_delete(name: &str) -> String {
     format!("Are you sure you want to delete the connection '{name}' and its secrets?")

@@ -8,17 +8,19 @@ use super::wizard::{Step, Wizard, type_order};
 use crate::catalogue::FieldKind;
 use crate::tui::form::{Field, Form, Row, Secret, SecretInput, input, text_of};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use secrecy::SecretString;
 
 mod form_keys;
 mod popup;
 mod typing;
+mod vault;
 mod wizard;
 
 use form_keys::{on_form_cmd, pick_deployment, save, selected_form, test_effect, typeable};
 use popup::on_popup_key;
 use typing::{on_edit_key, on_filter_key, on_paste};
+pub use wizard::start_wizard;
 use wizard::{mark_typed_wizard, on_wizard_key, wizard_input};
-pub use wizard::{offer_vault, start_wizard};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     // The "working…" count, kept in this one place: every effect started is one more piece of
@@ -128,6 +130,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::PassphraseNeeded { create, retry } => vault::asked(app, create, retry),
         Action::BackendSwitched { name, result } => {
             match result {
                 Ok(()) => {

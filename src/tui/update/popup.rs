@@ -99,6 +99,11 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             mut input,
             error,
         } => match lookup(Ctx::Input, &k) {
+            // The worker is waiting for the passphrase: closing the dialog answers "none".
+            Some(Cmd::Cancel) if matches!(for_, InputFor::VaultPassphrase { .. }) => {
+                app.set_status(Level::Info, s::VAULT_STAYS_LOCKED);
+                vec![Effect::Passphrase(None)]
+            }
             Some(Cmd::Cancel) => vec![],
             Some(Cmd::Quit) => {
                 app.popup = Some(Popup::Input { for_, input, error });
@@ -125,43 +130,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         }]
                     }
                     InputFor::VaultPassphrase { create, first } => {
-                        let typed = text_of(&input);
-                        let retry = |e: &str| {
-                            let mut t = crate::tui::form::input("");
-                            t.set_mask_char('•');
-                            Some(Popup::Input {
-                                for_: InputFor::VaultPassphrase {
-                                    create: *create,
-                                    first: None,
-                                },
-                                input: t,
-                                error: Some(e.to_string()),
-                            })
-                        };
-                        if *create && first.is_none() {
-                            if let Some(why) = crate::secrets::weak_passphrase(&typed) {
-                                app.popup = retry(&why);
-                                return vec![];
-                            }
-                            let mut t = crate::tui::form::input("");
-                            t.set_mask_char('•');
-                            app.popup = Some(Popup::Input {
-                                for_: InputFor::VaultPassphrase {
-                                    create: true,
-                                    first: Some(typed),
-                                },
-                                input: t,
-                                error: None,
-                            });
-                            return vec![];
-                        }
-                        if first.as_ref().is_some_and(|f| *f != typed) {
-                            app.popup = retry(super::s::PASSPHRASES_DIFFER);
-                            return vec![];
-                        }
-                        vec![Effect::UseVault {
-                            passphrase: secrecy::SecretString::from(typed),
-                        }]
+                        super::vault::submitted(app, *create, first.clone(), text_of(&input))
                     }
                     InputFor::SecretSource { .. } => {
                         let Some(f) = selected_form(app) else {

@@ -6,7 +6,9 @@ use crate::tui::wizard::ReviewChoice;
 /// Opens the guided setup (and probes the secret backend, so the key step can warn).
 pub fn start_wizard(app: &mut App) -> Vec<Effect> {
     app.wizard = Some(Wizard::new());
-    if app.backend.is_none() {
+    // The vault needs no keychain, and probing it would ask for its passphrase before any
+    // secret is needed.
+    if app.backend.is_none() && app.backend_name != "vault" {
         return vec![Effect::Probe];
     }
     vec![]
@@ -37,20 +39,6 @@ pub(super) fn mark_typed_wizard(w: &mut Wizard) {
     }
 }
 
-/// Opens the passphrase popup that switches secrets to the vault.
-pub fn offer_vault(app: &mut App) {
-    let mut t = input("");
-    t.set_mask_char('•');
-    app.popup = Some(Popup::Input {
-        for_: InputFor::VaultPassphrase {
-            create: !app.vault_exists,
-            first: None,
-        },
-        input: t,
-        error: None,
-    });
-}
-
 pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     // Every key is looked up in the keymap for this step (the bar and `?` show the same
     // table); unbound keys are the step's text.
@@ -62,7 +50,8 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 && matches!(app.backend, Some(Err(_)))
                 && app.backend_name != "vault"
             {
-                offer_vault(app);
+                // The worker opens or creates the vault and asks for its passphrase.
+                return vec![Effect::UseVault];
             }
             return vec![];
         }
