@@ -108,10 +108,8 @@ impl Lifecycle {
     /// The words for a face, and their urgency; `None` when no date is known.
     pub fn notice(&self, today: i64) -> Option<(String, Urgency)> {
         let (mut text, u) = notice(self.retires.as_deref()?, today)?;
-        if u != Urgency::Later {
-            if let Some(r) = &self.replacement {
-                text.push_str(&format!("; replacement: {r}"));
-            }
+        if let (true, Some(r)) = (u != Urgency::Later, &self.replacement) {
+            text.push_str(&format!("; replacement: {r}"));
         }
         Some((text, u))
     }

@@ -116,14 +116,13 @@ fn warn_lifecycle(report: &Report) {
     let today = lifecycle::today();
     for a in report.subscriptions.iter().flat_map(|s| &s.accounts) {
         for d in &a.deployments {
-            if let Some((text, u)) = d.lifecycle.as_ref().and_then(|l| l.notice(today)) {
-                if u != Urgency::Later {
-                    say!(
-                        "aiconn: warning: deployment '{}' on '{}': {text}",
-                        d.name,
-                        a.name
-                    );
-                }
+            let notice = d.lifecycle.as_ref().and_then(|l| l.notice(today));
+            if let Some((text, Urgency::Soon | Urgency::Past)) = notice {
+                say!(
+                    "aiconn: warning: deployment '{}' on '{}': {text}",
+                    d.name,
+                    a.name
+                );
             }
         }
     }
