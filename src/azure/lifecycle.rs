@@ -290,3 +290,48 @@ mod tests {
         assert_eq!(from_arm_model(&wrapped).unwrap().2, l);
     }
 }
+
+/// A dated problem with a stored connection (its api-version retired or retiring).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConnNotice {
+    pub connection: String,
+    pub field: String,
+    pub text: String,
+    pub urgency: Urgency,
+    pub source: String,
+}
+
+/// What the dated data says about `conn`: its `api_version` (stored, default, or in the
+/// endpoint's query) retired or retiring, with the one to use.
+pub fn connection_notices(conn: &crate::model::Connection, today: i64) -> Vec<ConnNotice> {
+    let mut versions: Vec<(String, String)> = Vec::new();
+    if let Some((v, _)) = conn.effective("api_version") {
+        versions.push(("api_version".into(), v));
+    }
+    let spec = conn.spec();
+    for f in spec
+        .fields
+        .iter()
+        .filter(|f| f.kind == crate::catalogue::FieldKind::Url)
+    {
+        if let Some((url, _)) = conn.effective(&f.key) {
+            if let Some(v) = crate::endpoint::classify_for_type(&url, &spec.id).api_version {
+                versions.push((f.key.clone(), v));
+            }
+        }
+    }
+    versions
+        .into_iter()
+        .filter_map(|(field, v)| {
+            let r = known_api_version(&v)?;
+            let (when, urgency) = notice(&r.retired, today)?;
+            Some(ConnNotice {
+                connection: conn.name.clone(),
+                text: format!("api-version {v} {when}: use {}", r.replacement),
+                field,
+                urgency,
+                source: r.source.clone(),
+            })
+        })
+        .collect()
+}

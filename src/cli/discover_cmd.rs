@@ -295,3 +295,10 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
     say!("Check it: aiconn test {}", a.name);
     Ok(())
 }
+
+/// Warnings on stderr for a stored connection's dated problems (a retired api-version).
+pub fn warn_connection(conn: &crate::model::Connection) {
+    for n in lifecycle::connection_notices(conn, lifecycle::today()) {
+        say!("aiconn: warning: {}: {}", n.field, n.text);
+    }
+}
