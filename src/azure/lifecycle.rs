@@ -314,10 +314,10 @@ pub fn connection_notices(conn: &crate::model::Connection, today: i64) -> Vec<Co
         .iter()
         .filter(|f| f.kind == crate::catalogue::FieldKind::Url)
     {
-        if let Some((url, _)) = conn.effective(&f.key) {
-            if let Some(v) = crate::endpoint::classify_for_type(&url, &spec.id).api_version {
-                versions.push((f.key.clone(), v));
-            }
+        if let Some((url, _)) = conn.effective(&f.key)
+            && let Some(v) = crate::endpoint::classify_for_type(&url, &spec.id).api_version
+        {
+            versions.push((f.key.clone(), v));
         }
     }
     versions
