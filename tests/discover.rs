@@ -445,6 +445,10 @@ fn add_failures_each_get_their_own_message_and_save_nothing() {
             ],
             "azure_ai connections have no Microsoft Entra ID mode",
         ),
+        (
+            &["discover", "--add", "foundry/claude", "--name", "n7"],
+            "'claude' is a Claude (Anthropic) deployment: it answers the Messages API at http://127.0.0.1:",
+        ),
     ];
     for (args, want) in cases {
         let o = w.run(args);

@@ -110,6 +110,13 @@ pub fn plan(
     } else {
         None
     };
+    if let Some(d) = deployment.filter(|d| {
+        d.format
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
+    }) {
+        return Err(PlanError::Type(claude_message(account, d)));
+    }
     let foundry = account.kind.eq_ignore_ascii_case("AIServices");
     let chosen = match (type_id, keyless, deployment) {
         (Some(t), _, _) => t,
@@ -174,6 +181,21 @@ pub fn plan(
         keyless,
         notes,
     })
+}
+
+/// A Claude deployment speaks the Messages API under `/anthropic/`, which no connection type
+/// holds yet: say where it is and what the Anthropic SDK reads.
+fn claude_message(account: &Account, d: &Deployment) -> String {
+    let host = account
+        .endpoints
+        .get("AI Foundry API")
+        .or(account.endpoint.as_ref())
+        .map(|e| e.trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    format!(
+        "'{}' is a Claude (Anthropic) deployment: it answers the Messages API at {host}/anthropic/v1/messages, not the OpenAI routes these connection types use; for the Anthropic SDK set ANTHROPIC_FOUNDRY_BASE_URL={host}/anthropic/ and ANTHROPIC_FOUNDRY_API_KEY (the resource's key), with model '{}'",
+        d.name, d.name
+    )
 }
 
 /// Key 1 of the account (`POST {id}/listKeys`), held as a secret.
