@@ -4,6 +4,7 @@
 //! The core (catalogue, model, store, secrets, endpoint classifier, prompt flow formats) has
 //! no terminal code; `cli` and `tui` are two faces over it.
 
+pub mod azure;
 pub mod catalogue;
 pub mod cli;
 pub mod clients;

@@ -108,3 +108,21 @@ fn the_field_decides_ambiguous_hosts_and_mismatches_say_so() {
     let r = classify_for_type("https://contoso.openai.azure.com/", "azure_open_ai");
     assert!(!r.mismatch && !r.warns());
 }
+
+#[test]
+fn the_models_hint_says_the_inference_sdk_retired_and_offers_v1_on_the_same_host() {
+    for host in ["contoso.services.ai.azure.com", "gov.services.ai.azure.us"] {
+        let r = aiconn::endpoint::classify(&format!("https://{host}/models"));
+        let tip = r.tip.unwrap_or_default();
+        assert!(
+            tip.contains("Azure AI Inference SDK retired 2026-08-26"),
+            "{tip}"
+        );
+        assert!(
+            tip.contains(&format!(
+                "https://{host}/openai/v1/ with the deployment as model"
+            )),
+            "{tip}"
+        );
+    }
+}

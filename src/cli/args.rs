@@ -19,6 +19,19 @@ Files: connections.toml in the config dir (--config-dir or AICONN_CONFIG_DIR ove
 Secrets live in the OS keychain (service 'aiconn'), never in that file.
 Exit status: 0 ok, 1 error, 2 usage, 3 connection not found.";
 
+const DISCOVER_HELP: &str = "\
+Examples:
+  az login --use-device-code                 sign in (works over SSH)
+  aiconn discover                            subscriptions, accounts, projects, deployments, retirement dates
+  aiconn discover --subscription Contoso --json
+  aiconn discover --add myres --name foundry            one connection for every model of a Foundry resource
+  aiconn discover --add myres/gpt-4o --name chat        bound to one deployment
+  aiconn discover --add myres --name keyless --entra    no key: Microsoft Entra ID
+
+Uses the Azure CLI's token for Resource Manager (`az account get-access-token`) and its cloud
+(`az cloud show`). The key --add reads with listKeys goes straight to the secret backend; it is
+never printed.";
+
 /// `aiconn env --help`: the variable names per type come from the client contract (the one
 /// list the commands themselves use), types with the same names on one line.
 fn env_help() -> String {
@@ -301,6 +314,30 @@ pub enum Command {
         json: bool,
         /// Seconds to wait for the answer (1-600)
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+    },
+    /// Find the Azure OpenAI / Foundry resources you can use (as the Azure CLI's signed-in user), or add one
+    #[command(after_help = DISCOVER_HELP)]
+    Discover {
+        /// Only this subscription (id or name)
+        #[arg(long, value_name = "ID|NAME")]
+        subscription: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Create a connection for this account, or one of its deployments
+        #[arg(long, value_name = "RESOURCE[/DEPLOYMENT]", requires = "name")]
+        add: Option<String>,
+        /// Name of the connection --add creates
+        #[arg(long, requires = "add")]
+        name: Option<String>,
+        /// Connection type for --add (azure_ai, azure_open_ai, azure_ai_services)
+        #[arg(long = "type", value_name = "TYPE", requires = "add", add = types())]
+        type_id: Option<String>,
+        /// Keyless: Microsoft Entra ID (auth_mode meid_token) instead of the account's key
+        #[arg(long, requires = "add")]
+        entra: bool,
+        /// Seconds to wait for each answer (1-600)
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
     /// Manage where secrets are kept

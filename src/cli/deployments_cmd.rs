@@ -38,14 +38,31 @@ pub fn deployments(ctx: &Context, name: &str, json: bool, timeout: u64) -> Resul
                 "MODEL",
                 "VERSION"
             );
+            let today = crate::azure::lifecycle::today();
             for d in &list {
+                // Offline dates (assets/lifecycle.toml); `aiconn discover` has ARM's.
+                let life = d
+                    .model
+                    .as_deref()
+                    .and_then(|m| crate::azure::lifecycle::known_model(m, d.version.as_deref()))
+                    .and_then(|l| l.notice(today));
                 out!(
-                    "{:<width$}  {:<28}  {:<12}  {}",
+                    "{:<width$}  {:<28}  {:<12}  {}{}",
                     d.id,
                     d.model.clone().unwrap_or_else(dash),
                     d.version.clone().unwrap_or_else(dash),
-                    d.status.clone().unwrap_or_else(dash)
+                    d.status.clone().unwrap_or_else(dash),
+                    life.as_ref()
+                        .map(|(t, _)| format!("  {t}"))
+                        .unwrap_or_default()
                 );
+                if let Some((
+                    t,
+                    crate::azure::lifecycle::Urgency::Soon | crate::azure::lifecycle::Urgency::Past,
+                )) = &life
+                {
+                    say!("aiconn: warning: deployment '{}': {t}", d.id);
+                }
             }
             // A deployment-bound URL: say whether the deployment it names exists.
             if let Some(dep) = bound_to {

@@ -80,6 +80,17 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
         vec![]
     };
     let refs_failed = refs.iter().filter(|r| r.error.is_some()).count();
+    let today = crate::azure::lifecycle::today();
+    let lifecycle: Vec<crate::azure::lifecycle::ConnNotice> = ctx
+        .store
+        .snapshot()
+        .map(|d| {
+            d.connections()
+                .iter()
+                .flat_map(|c| crate::azure::lifecycle::connection_notices(c, today))
+                .collect()
+        })
+        .unwrap_or_default();
     if as_json {
         let v = json!({
             "config_dir": ctx.store.dir().display().to_string(),
@@ -103,6 +114,7 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
                 "ok": r.error.is_none(),
                 "error": r.error,
             })).collect::<Vec<_>>(),
+            "lifecycle": lifecycle,
         });
         out_json!(&v);
     } else {
@@ -166,6 +178,17 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
                 r.error
                     .as_deref()
                     .map_or("ok (resolved, value not shown)".into(), for_terminal)
+            );
+        }
+    }
+    if !as_json {
+        for n in &lifecycle {
+            out!(
+                "lifecycle       {} {}: {} (source: {})",
+                for_terminal(&n.connection),
+                n.field,
+                n.text,
+                n.source
             );
         }
     }

@@ -132,6 +132,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
     };
     if json {
         out_json!(&pf_shape(&c, &mut reader, true)?);
+        super::discover_cmd::warn_connection(&c);
         return Ok(());
     }
     let spec = c.spec();
@@ -217,6 +218,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             out!("{}  {}", " ".repeat(url_field.key.len()), t);
         }
     }
+    super::discover_cmd::warn_connection(&c);
     Ok(())
 }
 

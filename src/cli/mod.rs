@@ -18,6 +18,7 @@ macro_rules! out {
 mod args;
 mod context;
 mod deployments_cmd;
+mod discover_cmd;
 mod doctor;
 mod draft;
 mod edit;
@@ -206,6 +207,31 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
             json,
             timeout,
         } => deployments_cmd::deployments(&ctx, name, *json, *timeout),
+        Command::Discover {
+            subscription,
+            json,
+            add,
+            name,
+            type_id,
+            entra,
+            timeout,
+        } => {
+            let timeout = std::time::Duration::from_secs(*timeout);
+            match (add, name) {
+                (Some(target), Some(name)) => discover_cmd::add(
+                    &ctx,
+                    &discover_cmd::AddArgs {
+                        target,
+                        name,
+                        subscription: subscription.as_deref(),
+                        type_id: type_id.as_deref(),
+                        entra: *entra,
+                        timeout,
+                    },
+                ),
+                _ => discover_cmd::discover(subscription.as_deref(), *json, timeout),
+            }
+        }
         Command::Completions { shell } => packaging::completions(*shell),
         Command::Man { out } => packaging::man(out),
     }

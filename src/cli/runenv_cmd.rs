@@ -109,6 +109,7 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
         Duration::from_secs(timeout),
     )
     .map_err(CliError::new)?;
+    super::discover_cmd::warn_connection(&c);
     if json {
         let code = match &outcome {
             conntest::Outcome::Status { code, .. } => Some(*code),

@@ -126,6 +126,9 @@ pub fn known_error(outcome: &Outcome, check: &Check) -> Option<Verdict> {
             "use Microsoft Entra ID: set auth_mode to meid_token and sign in with `az login --use-device-code`".into(),
         );
     }
+    if let Some((summary, advice)) = retired(*code, &err_code, &message) {
+        return v(summary, advice);
+    }
     if *code == 429 {
         let wait = retry_after
             .as_deref()
@@ -137,6 +140,46 @@ pub fn known_error(outcome: &Outcome, check: &Check) -> Option<Verdict> {
         );
     }
     None
+}
+
+/// A retired model (410, or the service's retirement words): "model retired on DATE", with
+/// the replacement from the message's date or the dated data in assets/lifecycle.toml.
+fn retired(code: u16, err_code: &str, message: &str) -> Option<(String, String)> {
+    let lower = message.to_lowercase();
+    let said = lower.contains("has been retired")
+        || lower.contains("was retired")
+        || lower.contains("model is retired")
+        || lower.contains("has been deprecated")
+        || err_code.to_lowercase().contains("retired");
+    if code != 410 && !said {
+        return None;
+    }
+    use crate::azure::lifecycle;
+    // The model the message names, if the dated data knows it (longest name first, so
+    // "gpt-35-turbo-16k" wins over "gpt-35-turbo").
+    let mut known: Vec<&lifecycle::ModelRetirement> = lifecycle::data()
+        .model
+        .iter()
+        .filter(|m| {
+            lower.contains(&m.name.to_lowercase())
+                && (m.version.is_empty() || lower.contains(&m.version.to_lowercase()))
+        })
+        .collect();
+    known.sort_by_key(|m| std::cmp::Reverse(m.name.len()));
+    let dated = lower
+        .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .find_map(|w| lifecycle::parse_day(w).filter(|_| w.len() == 10))
+        .map(lifecycle::format_day);
+    let date = dated.or_else(|| known.first().map(|m| m.retired.clone()));
+    let summary = match &date {
+        Some(d) => format!("model retired on {d}"),
+        None => "the deployment's model is retired".into(),
+    };
+    let advice = match known.first().and_then(|m| m.replacement.clone()) {
+        Some(r) => format!("deploy the replacement, {r}, and point the connection at that deployment (`aiconn discover` shows what is deployed and when each model retires)"),
+        None => "deploy a current version of the model (Foundry portal > Models + endpoints) and point the connection at it; `aiconn discover` shows what is deployed and when each model retires".into(),
+    };
+    Some((summary, advice))
 }
 
 #[cfg(test)]
@@ -153,5 +196,36 @@ mod tests {
             Some("2024-12-01-preview")
         );
         assert_eq!(version_named("no version here"), None);
+    }
+
+    #[test]
+    fn a_retired_model_is_named_with_its_date_and_replacement() {
+        let (s, a) = retired(
+            410,
+            "",
+            "The model gpt-35-turbo-16k version 0613 has been retired.",
+        )
+        .unwrap();
+        assert_eq!(s, "model retired on 2025-04-30");
+        assert!(a.contains("gpt-4.1-mini"), "{a}");
+        // The service's own date wins; words alone (no 410) are enough.
+        let (s, _) = retired(
+            400,
+            "",
+            "This model was retired on 2026-01-15; use a newer version",
+        )
+        .unwrap();
+        assert_eq!(s, "model retired on 2026-01-15");
+        let (s, a) = retired(410, "Gone", "").unwrap();
+        assert_eq!(s, "the deployment's model is retired");
+        assert!(a.contains("aiconn discover"));
+        assert_eq!(
+            retired(
+                404,
+                "DeploymentNotFound",
+                "The API deployment for this resource does not exist."
+            ),
+            None
+        );
     }
 }

@@ -135,7 +135,9 @@ pub fn render(
             if has(Flag::UndocumentedHostForRoute) {
                 Some("Works in many setups, but the docs use https://<resource>.services.ai.azure.com/models".to_string())
             } else {
-                Some("Pick the model per request. Newer clients can use https://<resource>.openai.azure.com/openai/v1/".into())
+                // The Azure AI Inference SDK, the client of /models, was retired on
+                // 2026-08-26 (docs/azure.md); the same host serves the OpenAI v1 API.
+                Some(format!("The Azure AI Inference SDK retired 2026-08-26: OpenAI clients use https://{host}/openai/v1/ with the deployment as model"))
             },
         ),
         Kind::FoundryProject if has(Flag::ProjectNameMissing) => {

@@ -2,6 +2,7 @@
 //! and what base to store. Pure and fast (it runs on every keystroke); see docs/endpoints.md.
 
 pub mod api_version;
+mod audience;
 mod classify;
 mod clean;
 mod facts;
@@ -12,6 +13,7 @@ mod hosts;
 mod keys;
 mod paths;
 
+pub use audience::entra_audience;
 pub use classify::classify_with;
 pub use flag::Flag;
 pub use hint::kind_label;

@@ -1,0 +1,326 @@
+//! A connection from a discovered account or deployment: the right type and URL shape, and
+//! whether it takes the account's key (from `listKeys`, straight into the secret backend) or
+//! is keyless (`auth_mode = meid_token`, asked for or forced by `disableLocalAuth`).
+//!
+//! Shapes: a Foundry (`AIServices`) resource is one `azure_ai` connection on the OpenAI v1
+//! base (`<openai endpoint>/openai/v1/`, the deployment as `model`); an `OpenAI` resource is an
+//! `azure_open_ai` connection on its base; a deployment is an `azure_ai` connection bound to
+//! `/openai/deployments/<name>`; keyless is `azure_open_ai` with `meid_token` (the one model
+//! type with an Entra ID mode prompt flow reads).
+
+use super::arm::Arm;
+use super::discover::{Account, Deployment};
+use super::{ArmError, COGNITIVE_API};
+use crate::catalogue::Catalogue;
+use crate::model::Connection;
+use secrecy::SecretString;
+
+/// What `discover --add` was pointed at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// An account name or its ARM id.
+    pub resource: String,
+    pub deployment: Option<String>,
+}
+
+impl Target {
+    /// `RESOURCE[/DEPLOYMENT]`, where RESOURCE may be a full ARM id
+    /// (`/subscriptions/.../accounts/NAME[/deployments/DEP]`).
+    pub fn parse(s: &str) -> Option<Target> {
+        let s = s.trim().trim_end_matches('/');
+        if s.starts_with("/subscriptions/") {
+            let lower = s.to_ascii_lowercase();
+            return match lower.find("/deployments/") {
+                Some(i) => Some(Target {
+                    resource: s[..i].to_string(),
+                    deployment: Some(s[i + "/deployments/".len()..].to_string())
+                        .filter(|d| !d.is_empty() && !d.contains('/')),
+                }),
+                None => Some(Target {
+                    resource: s.to_string(),
+                    deployment: None,
+                }),
+            };
+        }
+        let (r, d) = match s.split_once('/') {
+            Some((_, d)) if d.is_empty() || d.contains('/') => return None,
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (s, None),
+        };
+        (!r.is_empty()).then(|| Target {
+            resource: r.to_string(),
+            deployment: d,
+        })
+    }
+
+    pub fn matches(&self, a: &Account) -> bool {
+        a.id.eq_ignore_ascii_case(&self.resource) || a.name.eq_ignore_ascii_case(&self.resource)
+    }
+}
+
+/// Why no connection can be planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    /// The type has no shape for this (or cannot be keyless).
+    Type(String),
+    /// The account has no endpoint in its properties.
+    NoEndpoint,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::Type(m) => f.write_str(m),
+            PlanError::NoEndpoint => f.write_str(
+                "Resource Manager lists no endpoint for this account (is it still being created?)",
+            ),
+        }
+    }
+}
+
+/// Why a connection is keyless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyless {
+    Asked,
+    /// The account has `disableLocalAuth`: keys are refused.
+    KeyAuthDisabled,
+}
+
+/// The connection to save, and whether it needs the account's key.
+#[derive(Debug)]
+pub struct Plan {
+    pub conn: Connection,
+    pub keyless: Option<Keyless>,
+    /// Said to the user (a deployment under a keyless resource connection, ...).
+    pub notes: Vec<String>,
+}
+
+/// Plans connection `name` for `account` (and `deployment`), of `type_id` or the default.
+pub fn plan(
+    name: &str,
+    account: &Account,
+    deployment: Option<&Deployment>,
+    type_id: Option<&str>,
+    entra: bool,
+) -> Result<Plan, PlanError> {
+    let keyless = if account.key_auth_disabled {
+        Some(Keyless::KeyAuthDisabled)
+    } else if entra {
+        Some(Keyless::Asked)
+    } else {
+        None
+    };
+    if let Some(d) = deployment.filter(|d| {
+        d.format
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
+    }) {
+        return Err(PlanError::Type(claude_message(account, d)));
+    }
+    let foundry = account.kind.eq_ignore_ascii_case("AIServices");
+    let chosen = match (type_id, keyless, deployment) {
+        (Some(t), _, _) => t,
+        (None, Some(_), _) => "azure_open_ai",
+        (None, None, Some(_)) => "azure_ai",
+        (None, None, None) if foundry => "azure_ai",
+        (None, None, None) => "azure_open_ai",
+    };
+    let spec = Catalogue::get()
+        .find(chosen)
+        .ok_or_else(|| PlanError::Type(Catalogue::get().unknown_type(chosen)))?;
+    let base = account.openai_base().ok_or(PlanError::NoEndpoint)?;
+    let mut conn = Connection::of(name, spec);
+    let mut notes = Vec::new();
+    let set = |c: &mut Connection, k: &str, v: String| {
+        c.values.insert(k.to_string(), v);
+    };
+    match chosen {
+        "azure_open_ai" => {
+            set(&mut conn, "api_base", base);
+            set(
+                &mut conn,
+                "api_version",
+                crate::endpoint::suggested_api_version().to_string(),
+            );
+            set(&mut conn, "resource_id", account.id.clone());
+            if keyless.is_some() {
+                set(&mut conn, "auth_mode", "meid_token".into());
+            }
+            if let Some(d) = deployment {
+                notes.push(format!("azure_open_ai serves every deployment of the resource: pass '{}' as the deployment (model) in requests", d.name));
+            }
+        }
+        "azure_ai" if keyless.is_some() => {
+            return Err(PlanError::Type(
+                "azure_ai connections have no Microsoft Entra ID mode: use --type azure_open_ai (the default for keyless)".into(),
+            ));
+        }
+        "azure_ai" => match deployment {
+            Some(d) => set(
+                &mut conn,
+                "endpoint",
+                format!("{base}openai/deployments/{}", d.name),
+            ),
+            None => set(&mut conn, "endpoint", format!("{base}openai/v1/")),
+        },
+        "azure_ai_services" => {
+            let e = account.endpoint.clone().ok_or(PlanError::NoEndpoint)?;
+            set(&mut conn, "endpoint", e);
+            if keyless.is_some() {
+                set(&mut conn, "auth_mode", "meid_token".into());
+            }
+        }
+        other => {
+            return Err(PlanError::Type(format!(
+                "--type {other}: discover creates azure_ai, azure_open_ai or azure_ai_services connections"
+            )));
+        }
+    }
+    Ok(Plan {
+        conn,
+        keyless,
+        notes,
+    })
+}
+
+/// A Claude deployment speaks the Messages API under `/anthropic/`, which no connection type
+/// holds yet: say where it is and what the Anthropic SDK reads.
+fn claude_message(account: &Account, d: &Deployment) -> String {
+    let host = account
+        .endpoints
+        .get("AI Foundry API")
+        .or(account.endpoint.as_ref())
+        .map(|e| e.trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    format!(
+        "'{}' is a Claude (Anthropic) deployment: it answers the Messages API at {host}/anthropic/v1/messages, not the OpenAI routes these connection types use; for the Anthropic SDK set ANTHROPIC_FOUNDRY_BASE_URL={host}/anthropic/ and ANTHROPIC_FOUNDRY_API_KEY (the resource's key), with model '{}'",
+        d.name, d.name
+    )
+}
+
+/// Key 1 of the account (`POST {id}/listKeys`), held as a secret.
+pub fn list_keys(arm: &Arm, account: &Account) -> Result<SecretString, ArmError> {
+    let v = arm.action(&format!("{}/listKeys", account.id), COGNITIVE_API)?;
+    let key = v["key1"]
+        .as_str()
+        .or(v["key2"].as_str())
+        .filter(|k| !k.is_empty());
+    match key {
+        Some(k) => Ok(SecretString::from(k.to_string())),
+        None => Err(ArmError::Status {
+            status: 200,
+            code: String::new(),
+            message: "listKeys answered without key1 or key2".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acct(kind: &str, disabled: bool) -> Account {
+        Account {
+            id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/res".into(),
+            name: "res".into(),
+            kind: kind.into(),
+            location: "eastus2".into(),
+            resource_group: "rg".into(),
+            endpoint: Some("https://res.cognitiveservices.azure.com/".into()),
+            endpoints: [("OpenAI Language Model Instance API".to_string(), "https://res.openai.azure.com/".to_string())].into_iter().collect(),
+            key_auth_disabled: disabled,
+            projects: vec![],
+            deployments: vec![],
+            errors: vec![],
+        }
+    }
+
+    fn dep(name: &str) -> Deployment {
+        Deployment {
+            name: name.into(),
+            model: Some("gpt-4o".into()),
+            version: None,
+            format: None,
+            sku: None,
+            capacity: None,
+            state: None,
+            lifecycle: None,
+        }
+    }
+
+    #[test]
+    fn targets_parse_names_ids_and_deployments() {
+        assert_eq!(
+            Target::parse("res"),
+            Some(Target {
+                resource: "res".into(),
+                deployment: None
+            })
+        );
+        assert_eq!(
+            Target::parse("res/chat"),
+            Some(Target {
+                resource: "res".into(),
+                deployment: Some("chat".into())
+            })
+        );
+        let id =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/res";
+        assert_eq!(
+            Target::parse(&format!("{id}/deployments/chat"))
+                .unwrap()
+                .deployment
+                .as_deref(),
+            Some("chat")
+        );
+        assert_eq!(Target::parse(id).unwrap().resource, id);
+        assert_eq!(Target::parse("res/a/b"), None);
+        assert_eq!(Target::parse("/x"), None);
+        assert_eq!(Target::parse(""), None);
+    }
+
+    #[test]
+    fn each_target_gets_its_shape() {
+        let p = plan("n", &acct("AIServices", false), None, None, false).unwrap();
+        assert_eq!(p.conn.type_id(), "azure_ai");
+        assert_eq!(
+            p.conn.values["endpoint"],
+            "https://res.openai.azure.com/openai/v1/"
+        );
+        let p = plan(
+            "n",
+            &acct("AIServices", false),
+            Some(&dep("chat")),
+            None,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            p.conn.values["endpoint"],
+            "https://res.openai.azure.com/openai/deployments/chat"
+        );
+        let p = plan("n", &acct("OpenAI", false), None, None, false).unwrap();
+        assert_eq!(p.conn.type_id(), "azure_open_ai");
+        assert_eq!(p.conn.values["api_base"], "https://res.openai.azure.com/");
+        assert!(p.keyless.is_none());
+    }
+
+    #[test]
+    fn keyless_when_asked_or_when_keys_are_disabled() {
+        let p = plan("n", &acct("AIServices", true), None, None, false).unwrap();
+        assert_eq!(p.keyless, Some(Keyless::KeyAuthDisabled));
+        assert_eq!(p.conn.type_id(), "azure_open_ai");
+        assert_eq!(p.conn.values["auth_mode"], "meid_token");
+        let p = plan("n", &acct("OpenAI", false), Some(&dep("chat")), None, true).unwrap();
+        assert_eq!(p.keyless, Some(Keyless::Asked));
+        assert!(p.notes[0].contains("chat"));
+        assert!(matches!(
+            plan("n", &acct("OpenAI", false), None, Some("azure_ai"), true),
+            Err(PlanError::Type(_))
+        ));
+        assert!(matches!(
+            plan("n", &acct("OpenAI", false), None, Some("serp"), false),
+            Err(PlanError::Type(_))
+        ));
+    }
+}
