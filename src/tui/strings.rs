@@ -1,5 +1,9 @@
 //! Every user-facing string of the TUI in one place.
 
+use super::keymap::{Cmd, Ctx, label as key};
+
+pub use super::keymap::HELP_HINT;
+
 pub const APP: &str = "aiconn";
 pub const READONLY_TAG: &str = "read-only";
 pub const LIST_TITLE: &str = "Connections";
@@ -11,7 +15,9 @@ pub const ADVANCED_SHOW: &str = "▸ Advanced settings";
 pub const ADVANCED_HIDE: &str = "▾ Advanced settings";
 pub const ADD_CONFIG: &str = "+ add config";
 pub const ADD_SECRET: &str = "+ add secret";
-pub const SECRET_STORED: &str = "•••• (stored; r loads it)";
+pub fn secret_stored() -> String {
+    format!("•••• (stored; {} loads it)", key(Ctx::Form, Cmd::Reveal))
+}
 pub const SECRET_UNSET: &str = "(not set)";
 pub const SECRET_NOT_NEEDED: &str = "(not used with Entra ID)";
 pub const WORKING: &str = "working…";
@@ -20,7 +26,8 @@ pub const LOAD_FAILED: &str = "The connections file cannot be read; it was not c
 pub const LOAD_FAILED_ACTION: &str =
     "Fix it in an editor (the position is above), then start aiconn again. q quits.";
 pub const TESTING: &str = "testing…";
-pub const READONLY_REFUSED: &str = "Read-only: editing is disabled (started with --readonly).";
+pub const READONLY_REFUSED: &str =
+    "Read-only view (aiconn inspect or --readonly): nothing can be changed.";
 pub const SAVED: &str = "Saved";
 pub const DELETED: &str = "Deleted";
 pub const NOTHING_TO_SAVE: &str = "Nothing to save.";
@@ -40,13 +47,26 @@ pub const ADD_KEY_TITLE: &str = "Key name";
 pub const SECRET_SOURCE_TITLE: &str = "Secret source: env:NAME or cmd:COMMAND";
 pub const SECRET_SOURCE_HOW: &str =
     "env:NAME a variable · cmd:COMMAND its output (no shell) · empty: kept here";
-pub const SECRET_READ_AT_USE: &str = "(read at use; r reads it now)";
-pub const SECRET_SOURCE_SET: &str =
-    "The secret will be read at use from there (never stored). s saves.";
+pub fn secret_read_at_use() -> String {
+    format!(
+        "(read at use; {} reads it now)",
+        key(Ctx::Form, Cmd::Reveal)
+    )
+}
+pub fn secret_source_set() -> String {
+    format!(
+        "The secret will be read at use from there (never stored). {} saves.",
+        key(Ctx::Form, Cmd::Save)
+    )
+}
 pub const SECRET_SOURCE_KEPT: &str =
     "The secret is kept in the keychain or vault: type a value to replace the recorded one.";
-pub const SECRET_SOURCE_NOT_SECRET: &str =
-    "S sets where a secret comes from: move to a secret field.";
+pub fn secret_source_not_secret() -> String {
+    format!(
+        "{} sets where a secret comes from: move to a secret field.",
+        key(Ctx::Form, Cmd::SecretSource)
+    )
+}
 pub const BACKEND_DOWN: &str = "Secrets cannot be saved here";
 pub const OFFER_VAULT: &str = "Press Ctrl-V to keep secrets in an encrypted vault file (secrets.age, a passphrase you choose) instead.";
 pub const VAULT_NEW_TITLE: &str = "New vault passphrase (8+ characters)";
@@ -99,7 +119,16 @@ pub fn enter_stores(base: &str) -> String {
 // Status lines.
 pub const SAVE_BEFORE_RENAME: &str = "Save or discard the changes before renaming.";
 pub const PASSPHRASES_DIFFER: &str = "The two passphrases differ; type it again.";
-pub const LOAD_BEFORE_UNMARK: &str = "Load the secret first (r), then mark it as not secret.";
+pub fn load_before_unmark() -> String {
+    format!(
+        "Load the secret first ({}), then mark it as not secret.",
+        key(Ctx::Form, Cmd::Reveal)
+    )
+}
+
+pub fn press_to_store(base: &str) -> String {
+    format!("{} stores {base}", key(Ctx::Form, Cmd::Fix))
+}
 pub const STORED_IN_CLEAR: &str = "This value will be stored in connections.toml in clear.";
 pub const RENAME_FROM_LIST: &str = "Rename from the list (R): it moves the secrets too.";
 

@@ -7,7 +7,6 @@ mod theme;
 mod wizard;
 
 use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
-use super::keymap::hints;
 use super::strings as s;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -136,18 +135,27 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 }
 
 fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    // Built from the keymap for the current mode: it cannot disagree with the bindings.
-    let pairs = hints(app.key_ctx(), app.readonly);
+    // Built from the keymap for the current mode: it cannot disagree with the bindings. A
+    // command that does nothing where the user is (reveal off a secret) is left out, and the
+    // help key is kept when the rest does not fit: it lists everything.
+    let mut pairs = super::bar::hints_for(app);
+    let help = pairs
+        .iter()
+        .position(|(_, h)| *h == s::HELP_HINT)
+        .map(|i| pairs.remove(i));
+    let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
+    let room = (r.width as usize).saturating_sub(help.as_ref().map_or(0, cost));
     let mut spans = Vec::new();
     let mut width = 0usize;
-    for (k, h) in pairs {
-        let w = k.chars().count() + h.chars().count() + 3;
-        if width + w > r.width as usize {
-            break;
+    for pair in pairs.iter().chain(help.iter()) {
+        let w = cost(pair);
+        let is_help = help.as_ref().is_some_and(|h| h == pair);
+        if !is_help && width + w > room {
+            continue;
         }
         width += w;
-        spans.push(Span::styled(format!(" {k}"), theme.key()));
-        spans.push(Span::raw(format!(" {h} ")));
+        spans.push(Span::styled(format!(" {}", pair.0), theme.key()));
+        spans.push(Span::raw(format!(" {} ", pair.1)));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }

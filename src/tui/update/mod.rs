@@ -242,6 +242,9 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     } else {
         Ctx::Form
     };
+    if ctx == Ctx::Form && typed_char(&k).is_some() {
+        return form_keys::type_into_focused(app, k);
+    }
     let Some(cmd) = lookup(ctx, &k) else {
         return vec![];
     };
@@ -261,6 +264,20 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (_, Cmd::Save) => save(app),
         (Ctx::List, c) => on_list_cmd(app, c),
         (_, c) => on_form_cmd(app, c),
+    }
+}
+
+/// The character a key press types, if it types one (no Ctrl or Alt).
+pub(super) fn typed_char(k: &KeyEvent) -> Option<char> {
+    match k.code {
+        KeyCode::Char(c)
+            if !k
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
     }
 }
 

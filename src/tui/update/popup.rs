@@ -197,7 +197,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             command: c.to_string(),
                         });
                         sec.reference = Some(r);
-                        app.set_status(Level::Info, super::s::SECRET_SOURCE_SET);
+                        app.set_status(Level::Info, super::s::secret_source_set());
                         approve.into_iter().collect()
                     }
                     InputFor::AddKv { secret } => {

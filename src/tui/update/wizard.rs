@@ -118,6 +118,12 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Extras, Some(Cmd::Next)) if w.extras_focus + 1 < w.extras().len() => {
             w.extras_focus += 1
         }
+        (_, Some(Cmd::ClearText)) => {
+            if let Some(t) = wizard_input(w) {
+                typing::clear_text(t);
+                mark_typed_wizard(w);
+            }
+        }
         (_, Some(Cmd::Back)) => w.advance(-1),
         (Step::Endpoint, Some(Cmd::Next)) if w.notice.is_none() && wizard_fixable(w) => {
             // First Enter on a pasted Target URI stores its base and says so; the next goes on.
