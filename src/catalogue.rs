@@ -55,6 +55,9 @@ pub struct FieldSpec {
     /// URL fields: what the field takes, in words, for the fix ("a Qdrant server URL ...").
     #[serde(default)]
     pub expect: Option<String>,
+    /// An api-version field: the API family whose known versions it is checked against.
+    #[serde(default)]
+    pub versions: Option<crate::endpoint::api_version::Family>,
 }
 
 impl FieldSpec {
@@ -63,6 +66,15 @@ impl FieldSpec {
     }
     pub fn is_map(&self) -> bool {
         matches!(self.kind, FieldKind::Map | FieldKind::SecretMap)
+    }
+    /// The values ←/→ step through: an enum's values, or an api-version field's known
+    /// versions (which may still be typed over).
+    pub fn choices(&self) -> &[String] {
+        match (self.kind, self.versions) {
+            (FieldKind::Enum, _) => &self.values,
+            (_, Some(fam)) => crate::endpoint::api_version::known(fam),
+            _ => &[],
+        }
     }
     /// The `(field, value)` condition of `required_unless`, if any.
     pub fn unless(&self) -> Option<(&str, &str)> {

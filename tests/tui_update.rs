@@ -779,3 +779,50 @@ fn ctrl_u_clears_the_text_in_the_form_and_in_the_guided_setup() {
     let w = app.wizard.as_ref().unwrap();
     assert_eq!(text_of(&w.form.as_ref().unwrap().name), "");
 }
+
+// ---- issue 19, item 7: api-versions and URLs checked by the core rule ----
+
+#[test]
+fn api_version_steps_through_the_known_versions_and_a_malformed_one_is_refused() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_version");
+    let id = EntryId::Stored("a".into());
+    let v = |app: &App| app.draft(&id).unwrap().value("api_version");
+    let before = v(&app);
+    key(&mut app, KeyCode::Right);
+    let known =
+        aiconn::endpoint::api_version::known(aiconn::endpoint::api_version::Family::AzureOpenai);
+    assert!(
+        known.contains(&v(&app)),
+        "{} is not a known version",
+        v(&app)
+    );
+    assert_ne!(v(&app), before);
+    key(&mut app, KeyCode::Enter); // Enter types, it does not step
+    assert!(app.editing);
+    ctrl(&mut app, 'u');
+    typ(&mut app, "banana");
+    key(&mut app, KeyCode::Esc);
+    let fx = ctrl(&mut app, 's');
+    assert!(fx.is_empty(), "saved a malformed api-version");
+    let (_, msg) = app.status.clone().unwrap();
+    assert!(msg.contains("is not an api-version"), "{msg}");
+}
+
+#[test]
+fn a_url_field_that_is_not_a_url_is_invalid_and_not_saved() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_base");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    typ(&mut app, "notaurl");
+    key(&mut app, KeyCode::Esc);
+    let id = EntryId::Stored("a".into());
+    let errs = app.draft(&id).unwrap().errors();
+    assert!(errs.iter().any(|e| e.field == "api_base"), "{errs:?}");
+    assert!(ctrl(&mut app, 's').is_empty());
+    let (_, msg) = app.status.clone().unwrap();
+    assert!(msg.contains("is not an http(s) URL"), "{msg}");
+}

@@ -1,7 +1,7 @@
 //! The endpoint hint: what a pasted URL is, whether one connection can serve many models,
 //! and what base to store. Pure and fast (it runs on every keystroke); see docs/endpoints.md.
 
-mod api_version;
+pub mod api_version;
 mod classify;
 mod clean;
 mod facts;

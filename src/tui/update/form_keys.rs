@@ -202,33 +202,32 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
                 error: None,
             });
         }
-        Row::Field(i) if is_choice(f, i) => cycle_choice(f, i, 1),
+        Row::Field(i) if is_choice(f, i) && f.field_spec(i).kind == FieldKind::Enum => {
+            cycle_choice(f, i, 1)
+        }
         row if typeable(f, &id, row) => app.editing = true,
         _ => app.set_status(Level::Info, s::RENAME_FROM_LIST),
     }
     vec![]
 }
 
-/// A field whose value is one of a fixed list (←/→ and Enter step through it).
+/// A field with values to step through with ←/→: an enum (Enter steps too), or an
+/// api-version with its known versions (Enter types one instead).
 pub(super) fn is_choice(f: &Form, i: usize) -> bool {
-    f.field_spec(i).kind == FieldKind::Enum && !f.field_spec(i).values.is_empty()
+    !f.field_spec(i).choices().is_empty()
 }
 
 /// Steps a choice field by `step` (wrapping); an unknown value goes to the first (or last).
 pub(super) fn cycle_choice(f: &mut Form, i: usize, step: isize) {
-    let spec = f.field_spec(i);
+    let values = f.field_spec(i).choices();
     let cur = text_of(&f.fields[i].input);
-    let n = spec.values.len() as isize;
-    let next = match spec
-        .values
-        .iter()
-        .position(|v| v.eq_ignore_ascii_case(&cur))
-    {
+    let n = values.len() as isize;
+    let next = match values.iter().position(|v| v.eq_ignore_ascii_case(&cur)) {
         Some(p) => (p as isize + step).rem_euclid(n),
         None if step > 0 => 0,
         None => n - 1,
     };
-    f.fields[i].input = input(&spec.values[next as usize]);
+    f.fields[i].input = input(&values[next as usize]);
 }
 
 /// A printable key on the form: on a text field it starts typing with that character

@@ -5,7 +5,6 @@ use super::app::*;
 use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
 use super::wizard::{Step, Wizard, type_order};
-use crate::catalogue::FieldKind;
 use crate::tui::form::{Form, KvRow, Row, Secret, input, text_of};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 

@@ -139,15 +139,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Extras, Some(c @ (Cmd::Left | Cmd::Right))) if wizard_enum(w).is_some() => {
             let i = wizard_enum(w).expect("checked");
             let f = w.form.as_mut().expect("form");
-            let spec = f.field_spec(i);
-            let cur = text_of(&f.fields[i].input);
-            let pos = spec.values.iter().position(|v| *v == cur).unwrap_or(0);
-            let next = if c == Cmd::Right {
-                pos + 1
-            } else {
-                pos + spec.values.len() - 1
-            };
-            f.fields[i].input = input(&spec.values[next % spec.values.len()]);
+            form_keys::cycle_choice(f, i, if c == Cmd::Right { 1 } else { -1 });
         }
         _ => {
             if let Some(t) = wizard_input(w) {
@@ -167,7 +159,7 @@ pub(super) fn wizard_fixable(w: &Wizard) -> bool {
 
 pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
     let i = *w.extras().get(w.extras_focus)?;
-    (w.form().field_spec(i).kind == FieldKind::Enum).then_some(i)
+    (!w.form().field_spec(i).choices().is_empty()).then_some(i)
 }
 
 pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> {
