@@ -265,3 +265,45 @@ fn read_only_view_shows_where_each_value_comes_from() {
         "{s}"
     );
 }
+
+/// Issue 19, item 5: the list answers "what points where": host, ⚠ on a flagged connection,
+/// the position n/N; a 64-character name is cut in the middle, not wrapped or lost.
+#[test]
+fn the_list_shows_host_flags_and_position_fitted_to_the_width() {
+    use aiconn::model::{Connection, SecretRecord};
+    let long = "a".repeat(30) + "-middle-" + &"z".repeat(26);
+    let mut a = Connection::new(&long, "azure_open_ai").unwrap();
+    a.values.insert(
+        "api_base".into(),
+        "https://contoso.openai.azure.com/".into(),
+    );
+    a.secrets
+        .insert("api_key".into(), SecretRecord::parse("keychain"));
+    let mut b = Connection::new("bad", "azure_open_ai").unwrap();
+    b.values.insert("api_base".into(), "notaurl".into());
+    b.secrets
+        .insert("api_key".into(), SecretRecord::parse("keychain"));
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = App::new(vec![a.clone(), b.clone()], false);
+        app.size = (w, h);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(f, &app, "~/.config/aiconn")).unwrap();
+        let buf = t.backend().buffer();
+        let s: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let all = s.join("\n");
+        assert!(all.contains("Connections 1/2"), "{w}: {all}");
+        let first = s
+            .iter()
+            .find(|l| l.contains("aaaa") && l.contains("azure_open_ai"))
+            .unwrap();
+        assert!(first.contains('…') && first.contains("zzz"), "{w}: {first}");
+        assert!(first.contains("contoso.openai.azure.com"), "{w}: {first}");
+        let bad = s
+            .iter()
+            .find(|l| l.contains("bad ") && l.contains("azure_open_ai"))
+            .unwrap();
+        assert!(bad.contains('⚠'), "{w}: {bad}");
+    }
+}

@@ -218,7 +218,11 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 } else {
                     s::ADVANCED_SHOW
                 };
-                (t.into(), "(a)".into(), false, theme.dim())
+                let k = crate::tui::keymap::label(
+                    crate::tui::keymap::Ctx::Form,
+                    crate::tui::keymap::Cmd::ToggleAdvanced,
+                );
+                (t.into(), format!("(Enter or {k})"), false, theme.dim())
             }
         };
         let marker = if invalid { "!" } else { " " };

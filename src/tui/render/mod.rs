@@ -166,12 +166,13 @@ fn list_width(app: &App, total: u16) -> u16 {
     let stored = app
         .stored
         .iter()
-        .map(|c| c.name.chars().count() + c.type_id().len());
+        // The endpoint's length bounds its host's (no URL parse per connection per frame).
+        .map(|c| c.name.chars().count() + c.type_id().len() + c.endpoint_ref().map_or(0, str::len));
     let drafts = app
         .drafts
         .iter()
         .map(|(id, f)| app.entry_name(id).chars().count() + f.spec.id.len());
-    let longest = stored.chain(drafts).max().unwrap_or(23) + 7;
+    let longest = stored.chain(drafts).max().unwrap_or(23) + 9;
     (longest as u16).clamp(30, (total * 2 / 5).max(30))
 }
 
