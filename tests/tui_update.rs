@@ -826,3 +826,135 @@ fn a_url_field_that_is_not_a_url_is_invalid_and_not_saved() {
     let (_, msg) = app.status.clone().unwrap();
     assert!(msg.contains("is not an http(s) URL"), "{msg}");
 }
+
+// ---- issue 19, the Low list ----
+
+#[test]
+fn saving_keeps_the_focused_row_and_advanced_open() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'o');
+    focus_field(&mut app, "auth_mode");
+    key(&mut app, KeyCode::Right);
+    let id = EntryId::Stored("a".into());
+    let before = app.draft(&id).unwrap().focus;
+    let fx = ctrl(&mut app, 's');
+    let Some(Effect::Save { conn, .. }) = fx.into_iter().next() else {
+        panic!("no save")
+    };
+    update(
+        &mut app,
+        Action::Saved {
+            id: id.clone(),
+            name: "a".into(),
+            result: Ok(vec![conn]),
+            warnings: vec![],
+        },
+    );
+    let f = app.draft(&id).unwrap();
+    assert!(f.show_advanced, "Advanced collapsed");
+    assert_eq!(f.focus, before, "focus reset");
+    assert!(!app.is_dirty(&id));
+}
+
+#[test]
+fn esc_on_the_list_clears_a_kept_filter() {
+    let mut app = app_with(vec![aoai("a"), aoai("b")]);
+    ch(&mut app, '/');
+    typ(&mut app, "b");
+    key(&mut app, KeyCode::Enter); // keep it
+    assert_eq!(app.entries().len(), 1);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.filter.is_empty());
+    assert_eq!(app.entries().len(), 2);
+}
+
+#[test]
+fn the_type_picker_jumps_with_g_and_capital_g() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    ch(&mut app, 'G');
+    let n = aiconn::tui::wizard::type_order().len();
+    assert!(matches!(app.popup, Some(Popup::PickType { cursor }) if cursor == n - 1));
+    ch(&mut app, 'g');
+    assert!(matches!(app.popup, Some(Popup::PickType { cursor: 0 })));
+}
+
+#[test]
+fn a_test_result_is_dropped_when_the_values_change_or_the_fix_is_applied() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_base");
+    let id = EntryId::Stored("a".into());
+    let tested = |app: &mut App| {
+        update(
+            app,
+            Action::Tested {
+                target: aiconn::tui::app::TestTarget::Entry(EntryId::Stored("a".into())),
+                ok: false,
+                message: "✗ test: HTTP 401".into(),
+            },
+        );
+    };
+    tested(&mut app);
+    typ(&mut app, "x");
+    assert!(
+        app.draft(&id).unwrap().test.is_none(),
+        "typing left a stale result"
+    );
+    key(&mut app, KeyCode::Esc);
+    tested(&mut app);
+    update(&mut app, Action::Paste("y".into()));
+    assert!(
+        app.draft(&id).unwrap().test.is_none(),
+        "a paste left a stale result"
+    );
+    key(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'u');
+    // A Target URI, fixed with ^F: the old result is gone too.
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    update(
+        &mut app,
+        Action::Paste("https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21".into()),
+    );
+    key(&mut app, KeyCode::Esc);
+    tested(&mut app);
+    ctrl(&mut app, 'f');
+    assert!(
+        app.draft(&id).unwrap().test.is_none(),
+        "the fix left a stale result"
+    );
+}
+
+#[test]
+fn cancel_on_the_review_asks_before_discarding_the_setup() {
+    let mut app = app_with(vec![]);
+    aiconn::tui::update::start_wizard(&mut app);
+    update(&mut app, Action::Probed(Ok(())));
+    key(&mut app, KeyCode::Enter); // Foundry
+    typ(&mut app, "f1");
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::Paste("https://contoso.services.ai.azure.com/models".into()),
+    );
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste("fake-key-0011".into()));
+    while app.wizard.as_ref().unwrap().step != Step::Review {
+        key(&mut app, KeyCode::Enter);
+    }
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right); // Cancel
+    key(&mut app, KeyCode::Enter);
+    assert!(app.wizard.is_some(), "discarded unasked");
+    assert!(matches!(
+        app.popup,
+        Some(Popup::Confirm {
+            what: Confirm::LeaveSetup,
+            yes: false
+        })
+    ));
+    key(&mut app, KeyCode::Enter); // "No" is preselected
+    assert!(app.wizard.is_some());
+}

@@ -78,7 +78,10 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
-            if !f.apply_fix() {
+            if f.apply_fix() {
+                // The last test was of the endpoint before the fix.
+                f.test = None;
+            } else {
                 app.set_status(Level::Info, s::NOTHING_TO_FIX);
             }
         }
@@ -183,6 +186,7 @@ pub(super) fn pick_deployment(app: &mut App, target: &TestTarget, id: &str) {
         let end = at + "/deployments/".len() + old.len();
         let new = format!("{}/deployments/{id}{}", &url[..at], &url[end..]);
         f.fields[i].input = input(&new);
+        f.test = None;
         app.set_status(Level::Info, s::deployment_set(id));
     } else {
         app.set_status(Level::Info, s::deployment_as_model(id));

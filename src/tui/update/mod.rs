@@ -48,8 +48,17 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             match result {
                 Ok(stored) => {
                     app.set_stored(stored);
+                    // The form stays where the user was: same row, Advanced still open.
+                    let kept = app.draft(&id).map(|f| (f.focus, f.show_advanced));
                     app.drafts.retain(|(d, _)| *d != id);
-                    app.selected = Some(EntryId::Stored(name.clone()));
+                    let saved = EntryId::Stored(name.clone());
+                    if let Some((focus, advanced)) = kept
+                        && let Some(f) = app.ensure_draft(&saved)
+                    {
+                        f.show_advanced = advanced;
+                        f.focus = focus.min(f.rows().len() - 1);
+                    }
+                    app.selected = Some(saved);
                     let msg = match warnings.first() {
                         Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
                         None => format!("{} '{name}'.", s::SAVED),
@@ -310,6 +319,10 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
         Cmd::New => app.popup = Some(Popup::PickType { cursor: 0 }),
         Cmd::Setup => return start_wizard(app),
+        Cmd::Cancel => {
+            app.filter.clear();
+            app.fix_selection();
+        }
         Cmd::Filter => {
             app.filter_typing = true;
         }

@@ -80,6 +80,8 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         cursor: (cursor + 1).min(n - 1),
                     })
                 }
+                Some(Cmd::Top) => app.popup = Some(Popup::PickType { cursor: 0 }),
+                Some(Cmd::Bottom) => app.popup = Some(Popup::PickType { cursor: n - 1 }),
                 Some(Cmd::Choose) => {
                     let spec = type_order()[cursor];
                     let id = EntryId::New(app.next_new);

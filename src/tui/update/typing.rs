@@ -48,6 +48,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
                 }
                 t.insert_str(&text);
             });
+            f.test = None;
         }
     }
     vec![]
@@ -133,6 +134,8 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 }
                 t.input(k);
             });
+            // A test result is of the values before this key: it would mislead now.
+            f.test = None;
             vec![]
         }
     }

@@ -107,6 +107,13 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
             return vec![e];
         }
+        (Step::Review, Some(Cmd::Choose)) if w.choice == ReviewChoice::Cancel => {
+            // Cancel loses everything typed: ask, as leaving from the first step does.
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::LeaveSetup,
+                yes: false,
+            });
+        }
         (Step::Review, Some(Cmd::Choose)) => {
             let c = w.choice;
             return wizard_finish(app, c);
