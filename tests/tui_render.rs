@@ -307,3 +307,25 @@ fn the_list_shows_host_flags_and_position_fitted_to_the_width() {
         assert!(bad.contains('⚠'), "{w}: {bad}");
     }
 }
+
+/// Issue 19, item 8: a status longer than the width takes a second row, nothing of it cut
+/// at 80 columns (an error's advice is at its end).
+#[test]
+fn a_long_status_takes_two_rows_instead_of_being_cut() {
+    let mut app = App::new(vec![], false);
+    app.size = (80, 24);
+    let msg = "no D-Bus session bus, so no Secret Service keychain: start a session bus with dbus-run-session, or use the vault";
+    app.set_status(aiconn::tui::app::Level::Error, msg);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| draw(f, &app, "~/.config/aiconn")).unwrap();
+    let buf = t.backend().buffer();
+    let rows: Vec<String> = (21..23)
+        .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect())
+        .collect();
+    let joined = rows
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.contains(msg), "{rows:?}");
+}

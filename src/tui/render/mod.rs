@@ -35,10 +35,16 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
         f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
         return;
     }
+    // A status longer than the width takes a second row instead of being cut (an error's
+    // advice is at its end); longer still, it wraps and ends with "…".
+    let status_rows = match (&app.status, app.pending) {
+        (Some((_, t)), 0) if t.chars().count() + 3 > area.width as usize => 2,
+        _ => 1,
+    };
     let [top, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -108,10 +114,23 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
             theme.ok()
         };
         let mark = if *level == Level::Error { "! " } else { "" };
-        Line::from(Span::styled(
-            format!(" {mark}{}", crate::sanitize::for_terminal(text)),
-            style,
-        ))
+        let text = format!(" {mark}{}", crate::sanitize::for_terminal(text));
+        let width = r.width as usize;
+        let mut lines = form::wrap(&text, width);
+        let over = lines.len() > r.height as usize;
+        lines.truncate(r.height as usize);
+        if over && let Some(last) = lines.last_mut() {
+            while last.chars().count() + 1 > width {
+                last.pop();
+            }
+            last.push('…');
+        }
+        let shown: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect();
+        f.render_widget(Paragraph::new(shown), r);
+        return;
     } else if app.filter_typing || !app.filter.is_empty() {
         let cursor = if app.filter_typing { "▏" } else { "" };
         Line::from(vec![
