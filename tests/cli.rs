@@ -578,3 +578,28 @@ fn list_on_a_terminal_fits_its_width_and_wide_or_a_pipe_keeps_full_values() {
     let piped = cmd(d.path(), &["list"]);
     assert!(piped.stdout.contains(&long) && piped.stdout.contains(ep));
 }
+
+/// Issue 19, Low list: "1 connection", not "1 connections".
+#[test]
+fn doctor_counts_one_connection_in_the_singular() {
+    let d = tmp();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "one",
+            "--set",
+            "api_base=https://contoso.openai.azure.com/",
+            "--set",
+            "auth_mode=meid_token",
+        ],
+    );
+    let o = cmd(d.path(), &["doctor"]);
+    assert!(
+        o.stdout.contains("1 connection") && !o.stdout.contains("1 connections"),
+        "{}",
+        o.stdout
+    );
+}

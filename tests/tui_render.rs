@@ -329,3 +329,34 @@ fn a_long_status_takes_two_rows_instead_of_being_cut() {
         .join(" ");
     assert!(joined.contains(msg), "{rows:?}");
 }
+
+/// Issue 19, Low list: under "Secrets cannot be saved here" the key step does not promise the
+/// keychain it just found unusable.
+#[test]
+fn the_key_step_promises_no_keychain_when_there_is_none() {
+    let mut app = App::new(vec![], false);
+    app.size = (100, 30);
+    aiconn::tui::update::start_wizard(&mut app);
+    update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
+    let press = |app: &mut App, c: KeyCode| {
+        update(app, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    };
+    press(&mut app, KeyCode::Enter);
+    for c in "f1".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::Paste("https://contoso.services.ai.azure.com/models".into()),
+    );
+    press(&mut app, KeyCode::Enter);
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| draw(f, &app, "~/.config/aiconn")).unwrap();
+    let buf = t.backend().buffer();
+    let s: String = (0..30)
+        .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(s.contains("Secrets cannot be saved here"), "{s}");
+    assert!(!s.contains("OS keychain"), "{s}");
+}

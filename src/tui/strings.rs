@@ -99,6 +99,7 @@ pub const GO_ON_UNSAVED: &str = "Or go on: the connection then waits, unsaved, i
 pub const CHECKING_KEYCHAIN: &str = "Checking the keychain…";
 pub const PASTE_KEY_VAULT: &str =
     "Paste the key (it stays hidden; it goes to the encrypted vault, never to a plain file).";
+pub const PASTE_KEY_NOWHERE: &str = "Paste the key (it stays hidden). It can be saved once the vault is chosen (Ctrl-V) or the keychain works; until then the connection waits, unsaved.";
 pub const PASTE_KEY_KEYCHAIN: &str =
     "Paste the key (it stays hidden; it goes to the OS keychain, never to a file).";
 pub const EXTRAS_INTRO: &str =
