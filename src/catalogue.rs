@@ -61,6 +61,9 @@ pub struct FieldSpec {
     /// `api_version`, `auth_mode`, `deployment`), so no module looks fields up by key.
     #[serde(default)]
     pub role: Option<Role>,
+    /// An api-version field: the API family whose known versions it is checked against.
+    #[serde(default)]
+    pub versions: Option<crate::endpoint::api_version::Family>,
 }
 
 /// A field's meaning beyond its kind: the one thing code may look a field up by.
@@ -83,6 +86,15 @@ impl FieldSpec {
     }
     pub fn is_map(&self) -> bool {
         matches!(self.kind, FieldKind::Map | FieldKind::SecretMap)
+    }
+    /// The values ←/→ step through: an enum's values, or an api-version field's known
+    /// versions (which may still be typed over).
+    pub fn choices(&self) -> &[String] {
+        match (self.kind, self.versions) {
+            (FieldKind::Enum, _) => &self.values,
+            (_, Some(fam)) => crate::endpoint::api_version::known(fam),
+            _ => &[],
+        }
     }
     /// The `(field, value)` condition of `required_unless`, if any.
     pub fn unless(&self) -> Option<(&str, &str)> {

@@ -21,4 +21,5 @@ pub mod secrets;
 pub mod service;
 pub mod store;
 pub mod testhook;
+pub mod textfit;
 pub mod tui;

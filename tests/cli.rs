@@ -571,3 +571,77 @@ fn a_deployment_url_never_becomes_an_azure_openai_base() {
         assert_eq!(cmd(d.path(), &["delete", "x", "--yes"]).code, 0);
     }
 }
+
+/// Issue 19, item 5: on a terminal `list` fits its width (a 64-character name no longer wraps
+/// every row onto three lines); `--wide` and piped output keep full values.
+#[test]
+fn list_on_a_terminal_fits_its_width_and_wide_or_a_pipe_keeps_full_values() {
+    let d = tmp();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(d.path(), fs::Permissions::from_mode(0o700)).unwrap();
+    let long = "a".repeat(30) + "-middle-" + &"z".repeat(26);
+    assert_eq!(long.len(), 64);
+    let ep = "https://contoso-long-resource-name-eastus2.openai.azure.com/";
+    for name in [long.as_str(), "short"] {
+        create(
+            d.path(),
+            &[
+                "--type",
+                "azure_open_ai",
+                "--name",
+                name,
+                "--set",
+                &format!("api_base={ep}"),
+                "--set",
+                &format!("api_key={KEY1}"),
+            ],
+        );
+    }
+    let mut t = common::pty::Pty::spawn(d.path(), &["list"], 80, 24);
+    t.wait_exit();
+    let screen = t.screen();
+    let rows: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(rows.len(), 3, "header + one line per connection:\n{screen}");
+    assert!(rows.iter().all(|r| r.chars().count() <= 80));
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|r| r.starts_with("aaaa") && r.contains('…') && r.contains("zzz")),
+        "{screen}"
+    );
+    assert!(!screen.contains(&long), "{screen}");
+    let mut t = common::pty::Pty::spawn(d.path(), &["list", "--wide"], 200, 24);
+    t.wait_exit();
+    assert!(
+        t.screen().contains(&long) && t.screen().contains(ep),
+        "{}",
+        t.screen()
+    );
+    let piped = cmd(d.path(), &["list"]);
+    assert!(piped.stdout.contains(&long) && piped.stdout.contains(ep));
+}
+
+/// Issue 19, Low list: "1 connection", not "1 connections".
+#[test]
+fn doctor_counts_one_connection_in_the_singular() {
+    let d = tmp();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "one",
+            "--set",
+            "api_base=https://contoso.openai.azure.com/",
+            "--set",
+            "auth_mode=meid_token",
+        ],
+    );
+    let o = cmd(d.path(), &["doctor"]);
+    assert!(
+        o.stdout.contains("1 connection") && !o.stdout.contains("1 connections"),
+        "{}",
+        o.stdout
+    );
+}

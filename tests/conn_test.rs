@@ -387,9 +387,10 @@ fn the_tui_test_action_shows_the_result_next_to_the_endpoint() {
     let mut t = common::pty::Pty::spawn(d.path(), &[], 100, 30);
     t.wait_for("Connections");
     t.send("\r");
-    t.send("t");
+    t.send("\x14"); // Ctrl-T
     t.wait_for("✗ test: HTTP 401");
     assert!(t.screen().contains("the key was refused"), "{}", t.screen());
+    t.send("\x1b");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     assert_eq!(

@@ -220,7 +220,10 @@ fn the_tui_picker_lists_and_puts_the_picked_name_in_a_deployment_url() {
     let mut app = App::new(stored, false);
     app.size = (100, 30);
     key(&mut app, KeyCode::Enter); // open the form
-    let fx = key(&mut app, KeyCode::Char('D'));
+    let fx = update(
+        &mut app,
+        Action::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+    );
     let Some(Effect::ListDeployments {
         target,
         conn,

@@ -384,7 +384,11 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
                 )
             })
     };
-    assert_eq!(by_path("/openai/v1/models").header("api-key"), Some(KEY));
+    // The v1 API is tested as OpenAI() calls it: the key as a bearer token.
+    assert_eq!(
+        by_path("/openai/v1/models").header("authorization"),
+        Some(&format!("Bearer {KEY}")[..])
+    );
     assert_eq!(
         by_path("/openai/deployments/chat/chat/completions").header("api-key"),
         Some(KEY)

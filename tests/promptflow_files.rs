@@ -31,6 +31,18 @@ fn secret_arg(path: &std::path::Path) -> &'static str {
     }
 }
 
+/// prompt flow's templates hold placeholder endpoints ("endpoint", "aoai-api-endpoint"); a URL
+/// field must be a URL (issue 19, item 7), so those are given on import, as the key is.
+fn url_arg(f: &std::path::Path) -> Option<String> {
+    let text = fs::read_to_string(f).unwrap();
+    text.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        let v = v.trim().trim_matches('"');
+        (["api_base", "endpoint"].contains(&k.trim()) && !v.starts_with("http"))
+            .then(|| format!("{}=https://mock.example.com/", k.trim()))
+    })
+}
+
 #[test]
 fn every_prompt_flow_sample_imports_and_round_trips_through_export() {
     let d = tempfile::tempdir().unwrap();
@@ -40,17 +52,19 @@ fn every_prompt_flow_sample_imports_and_round_trips_through_export() {
     // under its file's stem.
     for f in &files {
         let stem = f.file_stem().unwrap().to_str().unwrap();
-        let o = cmd(
-            d.path(),
-            &[
-                "import",
-                f.to_str().unwrap(),
-                "--name",
-                stem,
-                "--set",
-                secret_arg(f),
-            ],
-        );
+        let mut args = vec![
+            "import",
+            f.to_str().unwrap(),
+            "--name",
+            stem,
+            "--set",
+            secret_arg(f),
+        ];
+        let url = url_arg(f);
+        if let Some(u) = &url {
+            args.extend(["--set", u.as_str()]);
+        }
+        let o = cmd(d.path(), &args);
         assert_eq!(o.code, 0, "{}: {}", f.display(), o.stderr);
     }
     let list: serde_json::Value =
@@ -140,7 +154,9 @@ fn placeholders_fail_naming_the_field_and_existing_names_need_overwrite() {
                 "import",
                 f.to_str().unwrap(),
                 "--set",
-                "api_key=fake-key-0001"
+                "api_key=fake-key-0001",
+                "--set",
+                &url_arg(&f).unwrap(),
             ]
         )
         .code,
@@ -166,6 +182,8 @@ fn placeholders_fail_naming_the_field_and_existing_names_need_overwrite() {
             "--overwrite",
             "--set",
             "api_key=******",
+            "--set",
+            &url_arg(&f).unwrap(),
         ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -188,6 +206,8 @@ fn placeholders_fail_naming_the_field_and_existing_names_need_overwrite() {
             "second",
             "--set",
             "api_key=fake-key-0003",
+            "--set",
+            &url_arg(&f).unwrap(),
         ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);

@@ -340,15 +340,16 @@ fn a_canary_secret_never_leaks_through_any_path() {
     t.send("tui\r\r");
     t.paste(CANARY);
     t.send("\x1b");
-    t.send("s");
+    t.send("\x13"); // Ctrl-S
     t.wait_for("Saved 'tui'");
     t.send("\x1b"); // back to the list
     t.send("\r"); // open it again: Name, then the API key
     t.send("\x1b[B");
-    t.send("r"); // an explicit reveal is the one place it may show
+    t.send("\x12"); // Ctrl-R: an explicit reveal is the one place it may show
     t.wait_for(CANARY);
     t.send("\x1b[A"); // focus leaves: hidden again
     t.wait_until("the revealed key is hidden again", |s| !s.contains(CANARY));
+    t.send("\x1b");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     // after exit the main screen (scrollback) is back and holds none of it
@@ -392,7 +393,7 @@ fn hostile_stored_values_never_reach_the_terminal_raw() {
     t.send("\r");
     t.send("\x1b[B");
     t.wait_until("the form is open", |s| s.contains("API key"));
-    t.send("q");
+    t.send("\x03"); // Ctrl-C: quits from the form too
     assert_eq!(t.wait_exit(), 0);
     let raw = t.raw_text();
     assert!(!raw.contains("\x1b]52"), "OSC 52 reached the terminal");
@@ -472,10 +473,10 @@ fn a_keychain_that_never_answers_times_out_and_the_tui_stays_responsive() {
     t.send("slow\r\r");
     t.paste("fake-key-0502");
     t.send("\x1b");
-    t.send("s");
+    t.send("\x13"); // Ctrl-S
     t.wait_for("working");
     let asked = Instant::now();
-    t.send("?");
+    t.send("\x07"); // Ctrl-G: help
     t.wait_for("Keys");
     assert!(
         asked.elapsed() < Duration::from_millis(1500),
@@ -484,7 +485,7 @@ fn a_keychain_that_never_answers_times_out_and_the_tui_stays_responsive() {
     );
     t.send("\x1b");
     t.wait_for("did not answer in time");
-    t.send("q");
+    t.send("\x03"); // Ctrl-C
     t.wait_for("Quit and lose them?");
     t.send("y");
     assert_eq!(t.wait_exit(), 0);

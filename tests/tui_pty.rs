@@ -10,6 +10,7 @@ use common::*;
 const DOWN: &str = "\x1b[B";
 const RIGHT: &str = "\x1b[C";
 const ESC: &str = "\x1b";
+const CTRL_S: &str = "\x13";
 
 /// The terminal was restored: alternate screen left, bracketed paste off, cursor shown.
 fn assert_restored(raw: &str) {
@@ -36,6 +37,7 @@ fn first_run_guided_setup_creates_a_connection_that_show_reports() {
     t.wait_for("Review");
     t.send("\r"); // Save
     t.wait_for("Saved 'foundry'");
+    t.send(ESC); // the form it landed in, back to the list
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     let raw = t.raw_text();
@@ -78,7 +80,7 @@ fn edit_and_save_then_delete_with_confirm() {
     t.send("2024-10-21");
     t.send(ESC);
     t.wait_for("prod · Azure OpenAI *");
-    t.send("s");
+    t.send(CTRL_S);
     t.wait_for("Saved 'prod'");
     assert_eq!(show_json(d.path(), "prod")["api_version"], "2024-10-21");
     t.send(ESC); // back to the list
@@ -117,14 +119,15 @@ fn pasted_target_uri_and_the_one_key_fix() {
     t.send("\r"); // type into API base
     t.paste("https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21");
     t.send(ESC);
-    t.wait_for("press f to store");
-    t.send("f");
+    t.wait_for("^F stores");
+    t.send("\x06"); // Ctrl-F
     t.wait_for("resource · one connection");
     t.send(&format!("{DOWN}\r"));
     t.paste("fake-key-0004");
     t.send(ESC);
-    t.send("s");
+    t.send(CTRL_S);
     t.wait_for("Saved 'aoai'");
+    t.send(ESC);
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     let v = show_json(d.path(), "aoai");
@@ -147,6 +150,7 @@ fn quitting_with_unsaved_changes_asks() {
     t.send(&format!("{DOWN}\r"));
     t.send("new");
     t.send(ESC);
+    t.send(ESC); // to the list, where q quits
     t.send("q");
     t.wait_for("Quit and lose them?");
     t.send(ESC); // keeps working
@@ -204,11 +208,14 @@ fn readonly_inspection_says_so_and_refuses_edits() {
     let mut t = Pty::spawn(d.path(), &["inspect"], 80, 24);
     t.wait_for("[read-only]");
     t.send("d");
-    t.wait_for("Read-only: editing is disabled");
+    t.wait_for("Read-only view (aiconn inspect or --readonly)");
     t.send("\r");
     t.send(DOWN);
-    t.send("r"); // explicit reveal
+    t.send("x"); // a typed letter changes nothing
+    t.wait_for("Read-only view");
+    t.send("\x12"); // Ctrl-R: explicit reveal
     t.wait_for("fake-key-0007");
+    t.send(ESC);
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 }
@@ -232,7 +239,7 @@ fn a_panic_on_the_worker_restores_the_terminal_and_ends_the_program() {
     t.wait_for("serp");
     t.send("\r");
     t.send(DOWN);
-    t.send("r"); // the worker reads the secret, then the hook panics
+    t.send("\x12"); // Ctrl-R: the worker reads the secret, then the hook panics
     let code = t.wait_exit();
     assert_ne!(code, 0);
     let raw = t.raw_text();
@@ -260,4 +267,41 @@ fn create_asks_for_a_missing_key_with_hidden_input_on_a_terminal() {
     assert_eq!(t.wait_exit(), 0);
     assert!(!t.raw_text().contains("fake-key-0901"), "typed key echoed");
     assert_eq!(show_json(d.path(), "o")["api_key"], "fake-key-0901");
+}
+
+/// Issue 19, item 1, as the user met it: after Enter on the name, the endpoint typed key by
+/// key (`h`, `t`, `s` and `/` among them) lands in the field, and Ctrl-S saves it.
+#[test]
+fn a_url_typed_key_by_key_after_enter_next_lands_in_the_field() {
+    let d = tempfile::tempdir().unwrap();
+    create(
+        d.path(),
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0008"))[1..],
+    );
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("Connections");
+    t.send("n");
+    t.wait_for("pick a type");
+    t.send(&format!("{DOWN}\r")); // Azure OpenAI
+    t.send("typed\r"); // the name, then Enter: the API base is focused, not in typing mode
+    for c in "https://contoso.openai.azure.com/".chars() {
+        t.send(&c.to_string());
+    }
+    t.wait_for("https://contoso.openai.azure.com/");
+    let screen = t.screen();
+    assert!(
+        !screen.contains("Filter:"),
+        "/ opened the filter:\n{screen}"
+    );
+    t.send(DOWN);
+    t.paste("fake-key-0009");
+    t.send(CTRL_S);
+    t.wait_for("Saved 'typed'");
+    t.send(ESC);
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        show_json(d.path(), "typed")["api_base"],
+        "https://contoso.openai.azure.com/"
+    );
 }

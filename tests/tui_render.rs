@@ -283,10 +283,13 @@ fn the_fix_shown_is_the_fix_f_carries_out() {
     key(&mut a, KeyCode::Enter); // open the form
     let screen = text(&render(&a, 120, 40));
     assert!(
-        screen.contains("press f to store https://contoso.openai.azure.com"),
+        screen.contains("^F stores https://contoso.openai.azure.com"),
         "{screen}"
     );
-    key(&mut a, KeyCode::Char('f'));
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+    );
     let (_, status) = a.status.clone().unwrap();
     assert!(!status.contains("nothing to fix"), "{status}");
     let id = a.selected.clone().unwrap();
@@ -296,5 +299,100 @@ fn the_fix_shown_is_the_fix_f_carries_out() {
         "https://contoso.openai.azure.com"
     );
     let screen = text(&render(&a, 120, 40));
-    assert!(!screen.contains("press f to store"), "{screen}");
+    assert!(!screen.contains("^F stores"), "{screen}");
+}
+
+/// Issue 19, item 5: the list answers "what points where": host, ⚠ on a flagged connection,
+/// the position n/N; a 64-character name is cut in the middle, not wrapped or lost.
+#[test]
+fn the_list_shows_host_flags_and_position_fitted_to_the_width() {
+    use aiconn::model::{Connection, SecretRecord};
+    let long = "a".repeat(30) + "-middle-" + &"z".repeat(26);
+    let mut a = Connection::new(&long, "azure_open_ai").unwrap();
+    a.values.insert(
+        "api_base".into(),
+        "https://contoso.openai.azure.com/".into(),
+    );
+    a.secrets
+        .insert("api_key".into(), SecretRecord::parse("keychain"));
+    let mut b = Connection::new("bad", "azure_open_ai").unwrap();
+    b.values.insert("api_base".into(), "notaurl".into());
+    b.secrets
+        .insert("api_key".into(), SecretRecord::parse("keychain"));
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = App::new(vec![a.clone(), b.clone()], false);
+        app.size = (w, h);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(f, &app, "~/.config/aiconn")).unwrap();
+        let buf = t.backend().buffer();
+        let s: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let all = s.join("\n");
+        assert!(all.contains("Connections 1/2"), "{w}: {all}");
+        let first = s
+            .iter()
+            .find(|l| l.contains("aaaa") && l.contains("azure_open_ai"))
+            .unwrap();
+        assert!(first.contains('…') && first.contains("zzz"), "{w}: {first}");
+        assert!(first.contains("contoso.openai.azure.com"), "{w}: {first}");
+        let bad = s
+            .iter()
+            .find(|l| l.contains("bad ") && l.contains("azure_open_ai"))
+            .unwrap();
+        assert!(bad.contains('⚠'), "{w}: {bad}");
+    }
+}
+
+/// Issue 19, item 8: a status longer than the width takes a second row, nothing of it cut
+/// at 80 columns (an error's advice is at its end).
+#[test]
+fn a_long_status_takes_two_rows_instead_of_being_cut() {
+    let mut app = App::new(vec![], false);
+    app.size = (80, 24);
+    let msg = "no D-Bus session bus, so no Secret Service keychain: start a session bus with dbus-run-session, or use the vault";
+    app.set_status(aiconn::tui::app::Level::Error, msg);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| draw(f, &app, "~/.config/aiconn")).unwrap();
+    let buf = t.backend().buffer();
+    let rows: Vec<String> = (21..23)
+        .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect())
+        .collect();
+    let joined = rows
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.contains(msg), "{rows:?}");
+}
+
+/// Issue 19, Low list: under "Secrets cannot be saved here" the key step does not promise the
+/// keychain it just found unusable.
+#[test]
+fn the_key_step_promises_no_keychain_when_there_is_none() {
+    let mut app = App::new(vec![], false);
+    app.size = (100, 30);
+    aiconn::tui::update::start_wizard(&mut app);
+    update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
+    let press = |app: &mut App, c: KeyCode| {
+        update(app, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+    };
+    press(&mut app, KeyCode::Enter);
+    for c in "f1".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::Paste("https://contoso.services.ai.azure.com/models".into()),
+    );
+    press(&mut app, KeyCode::Enter);
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| draw(f, &app, "~/.config/aiconn")).unwrap();
+    let buf = t.backend().buffer();
+    let s: String = (0..30)
+        .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(s.contains("Secrets cannot be saved here"), "{s}");
+    assert!(!s.contains("OS keychain"), "{s}");
 }

@@ -59,7 +59,7 @@ fn new_connection_is_refused_until_valid_then_saved_with_its_secret() {
     assert!(!app.editing);
     let id = app.selected.clone().unwrap();
     assert_eq!(text_of(&app.draft(&id).unwrap().name), "prod");
-    let fx = ch(&mut app, 's');
+    let fx = ctrl(&mut app, 's');
     assert!(fx.is_empty());
     let (_, msg) = app.status.clone().unwrap();
     assert!(msg.starts_with("Cannot save:"), "{msg}");
@@ -119,6 +119,7 @@ fn quit_asks_only_when_something_is_unsaved() {
     key(&mut app, KeyCode::Enter);
     typ(&mut app, "x");
     key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc); // back to the list, where q quits
     ch(&mut app, 'q');
     assert!(!app.quit);
     assert!(matches!(
@@ -167,7 +168,7 @@ fn readonly_refuses_mutations_but_reveals_on_request() {
     assert!(!app.editing, "no editing in read-only mode");
     key(&mut app, KeyCode::Down); // API base
     key(&mut app, KeyCode::Down); // API key
-    let fx = ch(&mut app, 'r');
+    let fx = ctrl(&mut app, 'r');
     assert!(
         matches!(&fx[..], [Effect::LoadSecret { field, .. }] if field == "api_key"),
         "{fx:?}"
@@ -232,7 +233,7 @@ fn pasted_target_uri_gets_a_one_key_fix() {
             .any(|e| e.message.contains("full request URL")),
         "a Target URI blocks saving"
     );
-    ch(&mut app, 'f');
+    ctrl(&mut app, 'f');
     let f = app.draft(&id).unwrap();
     assert_eq!(f.value("api_base"), "https://contoso.openai.azure.com");
     assert_eq!(f.value("api_version"), "2024-10-21");
@@ -283,13 +284,13 @@ fn custom_rows_add_remove_and_mark_secret() {
     key(&mut app, KeyCode::Enter); // Custom (last)
     typ(&mut app, "svc");
     key(&mut app, KeyCode::Esc);
-    ch(&mut app, '+');
+    add_row(&mut app, aiconn::tui::form::Row::AddConfig);
     typ(&mut app, "region");
     key(&mut app, KeyCode::Enter);
     assert!(app.editing);
     typ(&mut app, "eu");
     key(&mut app, KeyCode::Esc);
-    ch(&mut app, '*');
+    add_row(&mut app, aiconn::tui::form::Row::AddSecret);
     typ(&mut app, "bad key");
     key(&mut app, KeyCode::Enter);
     assert!(
@@ -297,12 +298,12 @@ fn custom_rows_add_remove_and_mark_secret() {
         "spaces are refused"
     );
     key(&mut app, KeyCode::Esc);
-    ch(&mut app, '*');
+    add_row(&mut app, aiconn::tui::form::Row::AddSecret);
     typ(&mut app, "token");
     key(&mut app, KeyCode::Enter);
     typ(&mut app, "fake-key-0003");
     key(&mut app, KeyCode::Esc);
-    let fx = ch(&mut app, 's');
+    let fx = ctrl(&mut app, 's');
     match &fx[..] {
         [Effect::Save { conn, secrets, .. }] => {
             assert_eq!(conn.configs["region"], "eu");
@@ -453,7 +454,7 @@ fn a_stored_name_and_enums_take_no_typed_or_pasted_text() {
         "renaming goes through the list, which moves the secrets"
     );
     assert!(!app.is_dirty(&EntryId::Stored("a".into())));
-    ch(&mut app, 'a'); // show advanced: Auth mode is an enum
+    ctrl(&mut app, 'o'); // show advanced: Auth mode is an enum
     let id = EntryId::Stored("a".into());
     while !matches!(app.draft(&id).unwrap().focused_row(), aiconn::tui::form::Row::Field(i) if app.draft(&id).unwrap().fields[i].key == "auth_mode")
     {
@@ -477,7 +478,7 @@ fn a_delete_from_elsewhere_under_an_open_add_row_popup_does_not_crash() {
         .insert("k".into(), aiconn::model::SecretRecord::parse("keychain"));
     let mut app = app_with(vec![c]);
     key(&mut app, KeyCode::Enter); // open the form
-    ch(&mut app, '+');
+    add_row(&mut app, aiconn::tui::form::Row::AddConfig);
     assert!(
         matches!(app.popup, Some(Popup::Input { .. })),
         "{:?}",
@@ -548,7 +549,7 @@ fn the_fix_fills_api_version_only_when_the_user_set_none() {
 fn the_working_count_follows_effects_started_and_reported() {
     let mut app = app_with(vec![aoai("prod")]);
     key(&mut app, KeyCode::Enter);
-    let fx = ch(&mut app, 't');
+    let fx = ctrl(&mut app, 't');
     assert_eq!(fx.len(), 1);
     assert_eq!(app.pending, 1, "one piece of work started");
     let target = match &fx[0] {
@@ -566,6 +567,19 @@ fn the_working_count_follows_effects_started_and_reported() {
     assert_eq!(app.pending, 0, "and reported back");
 }
 
+/// Moves to the custom form's "+ add" row `row` and opens it with Enter.
+fn add_row(app: &mut App, row: aiconn::tui::form::Row) {
+    let id = app.selected.clone().unwrap();
+    for _ in 0..30 {
+        if app.form(&id).map(|f| f.focused_row()) == Some(row) {
+            key(app, KeyCode::Enter);
+            return;
+        }
+        key(app, KeyCode::Down);
+    }
+    panic!("no row {row:?}");
+}
+
 /// Focuses the form's field `key` of the selected connection.
 fn focus_field(app: &mut App, key_name: &str) {
     let id = app.selected.clone().unwrap();
@@ -576,20 +590,20 @@ fn focus_field(app: &mut App, key_name: &str) {
         {
             return;
         }
-        ch(app, 'j');
+        key(app, KeyCode::Down);
     }
     panic!("no field {key_name}");
 }
 
 #[test]
-fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command() {
+fn ctrl_e_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command() {
     use aiconn::model::SecretRecord;
     use aiconn::secrets::refs::SecretRef;
     let mut app = app_with(vec![aoai("prod")]);
     key(&mut app, KeyCode::Enter); // to the form
     assert_eq!(app.focus, Focus::Form);
     focus_field(&mut app, "api_key");
-    ch(&mut app, 'S');
+    ctrl(&mut app, 'e');
     assert!(matches!(app.popup, Some(Popup::Input { .. })));
     // A malformed reference keeps the popup open with the reason.
     typ(&mut app, "env:1X");
@@ -599,7 +613,7 @@ fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command
         Some(Popup::Input { error: Some(_), .. })
     ));
     key(&mut app, KeyCode::Esc);
-    ch(&mut app, 'S');
+    ctrl(&mut app, 'e');
     typ(&mut app, "env:AZURE_OPENAI_API_KEY");
     assert!(
         key(&mut app, KeyCode::Enter).is_empty(),
@@ -614,7 +628,7 @@ fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command
         SecretRecord::Ref(SecretRef::Env("AZURE_OPENAI_API_KEY".into()))
     );
     // `r` resolves the reference the draft holds, not the stored keychain value.
-    let fx = ch(&mut app, 'r');
+    let fx = ctrl(&mut app, 'r');
     match &fx[..] {
         [Effect::LoadSecret { conn, field }] => {
             assert_eq!(conn.name, "prod");
@@ -626,7 +640,7 @@ fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command
         other => panic!("{other:?}"),
     }
     // A command typed here is approved (the user wrote it) by an effect, and saved verbatim.
-    ch(&mut app, 'S');
+    ctrl(&mut app, 'e');
     for _ in 0.."env:AZURE_OPENAI_API_KEY".len() {
         key(&mut app, KeyCode::Backspace);
     }
@@ -636,7 +650,7 @@ fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command
         matches!(&fx[..], [Effect::ApproveCommand { command }] if command == "pass show ai/prod"),
         "{fx:?}"
     );
-    let fx = ch(&mut app, 's');
+    let fx = ctrl(&mut app, 's');
     let Some(Effect::Save { conn, secrets, .. }) = fx.into_iter().next() else {
         panic!("no save");
     };
@@ -645,4 +659,302 @@ fn s_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_command
         conn.secrets["api_key"].to_file_text(),
         "cmd:pass show ai/prod"
     );
+}
+
+// ---- issue 19, item 1: a printable key on a focused text field types into it ----
+
+#[test]
+fn typing_after_enter_next_goes_into_the_next_field_not_into_commands() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    key(&mut app, KeyCode::Down); // Azure OpenAI
+    key(&mut app, KeyCode::Enter);
+    typ(&mut app, "prod");
+    key(&mut app, KeyCode::Enter); // next: API base, focused but not typing
+    assert!(!app.editing);
+    typ(&mut app, "https://contoso.openai.azure.com/");
+    let id = app.selected.clone().unwrap();
+    assert_eq!(app.focus, Focus::Form, "h did not go back to the list");
+    assert!(
+        app.filter.is_empty() && !app.filter_typing,
+        "/ opened no filter"
+    );
+    assert!(app.popup.is_none());
+    assert_eq!(
+        app.draft(&id).unwrap().value("api_base"),
+        "https://contoso.openai.azure.com/"
+    );
+}
+
+#[test]
+fn every_printable_key_on_a_text_field_starts_typing_it() {
+    for c in (' '..='~').chain(['é', 'ß', '€']) {
+        let mut app = app_with(vec![aoai("a")]);
+        key(&mut app, KeyCode::Enter); // the form
+        focus_field(&mut app, "api_version");
+        let fx = ch(&mut app, c);
+        let id = EntryId::Stored("a".into());
+        assert!(fx.is_empty(), "{c:?} started an effect");
+        assert!(app.editing, "{c:?} did not start typing");
+        assert!(
+            app.popup.is_none() && !app.quit && !app.filter_typing,
+            "{c:?}"
+        );
+        assert_eq!(app.focus, Focus::Form, "{c:?}");
+        assert!(
+            app.draft(&id).unwrap().value("api_version").ends_with(c),
+            "{c:?} was not typed"
+        );
+    }
+}
+
+#[test]
+fn a_printable_key_on_a_secret_field_starts_a_new_value() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_key");
+    typ(&mut app, "fake-key-0004");
+    key(&mut app, KeyCode::Esc);
+    let (_, secrets) = app
+        .draft(&EntryId::Stored("a".into()))
+        .unwrap()
+        .to_connection();
+    assert_eq!(secrets["api_key"].expose_secret(), "fake-key-0004");
+}
+
+#[test]
+fn form_commands_are_control_keys_and_work_on_any_row() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_base");
+    assert!(matches!(&ctrl(&mut app, 't')[..], [Effect::Test { .. }]));
+    assert!(matches!(
+        &ctrl(&mut app, 'd')[..],
+        [Effect::ListDeployments { .. }]
+    ));
+    ctrl(&mut app, 'g');
+    assert!(matches!(app.popup, Some(Popup::Help { .. })));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.editing, "no command key started typing");
+}
+
+#[test]
+fn a_choice_steps_with_left_and_right_and_left_elsewhere_goes_back() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'o'); // advanced settings: Auth mode is a choice
+    focus_field(&mut app, "auth_mode");
+    let id = EntryId::Stored("a".into());
+    let v = |app: &App| app.draft(&id).unwrap().value("auth_mode");
+    key(&mut app, KeyCode::Right);
+    assert_eq!(v(&app), "meid_token");
+    key(&mut app, KeyCode::Left);
+    assert_eq!(v(&app), "key");
+    key(&mut app, KeyCode::Left); // wraps, stays on the form
+    assert_eq!(v(&app), "meid_token");
+    assert_eq!(app.focus, Focus::Form);
+    ch(&mut app, 'x');
+    assert_eq!(v(&app), "meid_token", "a letter does not change a choice");
+    focus_field(&mut app, "api_base");
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.focus, Focus::List, "off a choice, ← goes back");
+}
+
+#[test]
+fn ctrl_u_clears_the_text_in_the_form_and_in_the_guided_setup() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_base");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    let id = EntryId::Stored("a".into());
+    assert_eq!(app.draft(&id).unwrap().value("api_base"), "");
+    assert!(app.editing);
+
+    let mut app = app_with(vec![]);
+    aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Enter); // the name step
+    typ(&mut app, "abc");
+    ctrl(&mut app, 'u');
+    let w = app.wizard.as_ref().unwrap();
+    assert_eq!(text_of(&w.form.as_ref().unwrap().name), "");
+}
+
+// ---- issue 19, item 7: api-versions and URLs checked by the core rule ----
+
+#[test]
+fn api_version_steps_through_the_known_versions_and_a_malformed_one_is_refused() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_version");
+    let id = EntryId::Stored("a".into());
+    let v = |app: &App| app.draft(&id).unwrap().value("api_version");
+    let before = v(&app);
+    key(&mut app, KeyCode::Right);
+    let known =
+        aiconn::endpoint::api_version::known(aiconn::endpoint::api_version::Family::AzureOpenai);
+    assert!(
+        known.contains(&v(&app)),
+        "{} is not a known version",
+        v(&app)
+    );
+    assert_ne!(v(&app), before);
+    key(&mut app, KeyCode::Enter); // Enter types, it does not step
+    assert!(app.editing);
+    ctrl(&mut app, 'u');
+    typ(&mut app, "banana");
+    key(&mut app, KeyCode::Esc);
+    let fx = ctrl(&mut app, 's');
+    assert!(fx.is_empty(), "saved a malformed api-version");
+    let (_, msg) = app.status.clone().unwrap();
+    assert!(msg.contains("is not an api-version"), "{msg}");
+}
+
+#[test]
+fn a_url_field_that_is_not_a_url_is_invalid_and_not_saved() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_base");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    typ(&mut app, "notaurl");
+    key(&mut app, KeyCode::Esc);
+    let id = EntryId::Stored("a".into());
+    let errs = app.draft(&id).unwrap().errors();
+    assert!(errs.iter().any(|e| e.field == "api_base"), "{errs:?}");
+    assert!(ctrl(&mut app, 's').is_empty());
+    let (_, msg) = app.status.clone().unwrap();
+    assert!(msg.contains("is not an http(s) URL"), "{msg}");
+}
+
+// ---- issue 19, the Low list ----
+
+#[test]
+fn saving_keeps_the_focused_row_and_advanced_open() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'o');
+    focus_field(&mut app, "auth_mode");
+    key(&mut app, KeyCode::Right);
+    let id = EntryId::Stored("a".into());
+    let before = app.draft(&id).unwrap().focus;
+    let fx = ctrl(&mut app, 's');
+    let Some(Effect::Save { conn, .. }) = fx.into_iter().next() else {
+        panic!("no save")
+    };
+    update(
+        &mut app,
+        Action::Saved {
+            id: id.clone(),
+            name: "a".into(),
+            result: Ok(vec![conn]),
+            warnings: vec![],
+        },
+    );
+    let f = app.draft(&id).unwrap();
+    assert!(f.show_advanced, "Advanced collapsed");
+    assert_eq!(f.focus, before, "focus reset");
+    assert!(!app.is_dirty(&id));
+}
+
+#[test]
+fn esc_on_the_list_clears_a_kept_filter() {
+    let mut app = app_with(vec![aoai("a"), aoai("b")]);
+    ch(&mut app, '/');
+    typ(&mut app, "b");
+    key(&mut app, KeyCode::Enter); // keep it
+    assert_eq!(app.entries().len(), 1);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.filter.is_empty());
+    assert_eq!(app.entries().len(), 2);
+}
+
+#[test]
+fn the_type_picker_jumps_with_g_and_capital_g() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    ch(&mut app, 'G');
+    let n = aiconn::tui::wizard::type_order().len();
+    assert!(matches!(app.popup, Some(Popup::PickType { cursor }) if cursor == n - 1));
+    ch(&mut app, 'g');
+    assert!(matches!(app.popup, Some(Popup::PickType { cursor: 0 })));
+}
+
+#[test]
+fn a_test_result_is_dropped_when_the_values_change_or_the_fix_is_applied() {
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    focus_field(&mut app, "api_base");
+    let id = EntryId::Stored("a".into());
+    let tested = |app: &mut App| {
+        update(
+            app,
+            Action::Tested {
+                target: aiconn::tui::app::TestTarget::Entry(EntryId::Stored("a".into())),
+                ok: false,
+                message: "✗ test: HTTP 401".into(),
+            },
+        );
+    };
+    tested(&mut app);
+    typ(&mut app, "x");
+    assert!(
+        app.draft(&id).unwrap().test.is_none(),
+        "typing left a stale result"
+    );
+    key(&mut app, KeyCode::Esc);
+    tested(&mut app);
+    update(&mut app, Action::Paste("y".into()));
+    assert!(
+        app.draft(&id).unwrap().test.is_none(),
+        "a paste left a stale result"
+    );
+    key(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'u');
+    // A Target URI, fixed with ^F: the old result is gone too.
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    update(
+        &mut app,
+        Action::Paste("https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21".into()),
+    );
+    key(&mut app, KeyCode::Esc);
+    tested(&mut app);
+    ctrl(&mut app, 'f');
+    assert!(
+        app.draft(&id).unwrap().test.is_none(),
+        "the fix left a stale result"
+    );
+}
+
+#[test]
+fn cancel_on_the_review_asks_before_discarding_the_setup() {
+    let mut app = app_with(vec![]);
+    aiconn::tui::update::start_wizard(&mut app);
+    update(&mut app, Action::Probed(Ok(())));
+    key(&mut app, KeyCode::Enter); // Foundry
+    typ(&mut app, "f1");
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::Paste("https://contoso.services.ai.azure.com/models".into()),
+    );
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste("fake-key-0011".into()));
+    while app.wizard.as_ref().unwrap().step != Step::Review {
+        key(&mut app, KeyCode::Enter);
+    }
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right); // Cancel
+    key(&mut app, KeyCode::Enter);
+    assert!(app.wizard.is_some(), "discarded unasked");
+    assert!(matches!(
+        app.popup,
+        Some(Popup::Confirm {
+            what: Confirm::LeaveSetup,
+            yes: false
+        })
+    ));
+    key(&mut app, KeyCode::Enter); // "No" is preselected
+    assert!(app.wizard.is_some());
 }

@@ -330,3 +330,92 @@ fn a_url_right_for_its_field_does_not_warn_but_a_real_problem_still_does() {
     // Wrong for the field: warns.
     assert!(classify_for_type("https://contoso.search.windows.net", "qdrant").warns());
 }
+
+/// Issue 19, item 7: a URL field that is not an http(s) URL is refused by the CLI for every
+/// type (exit 2 or 1, a message naming the field, nothing written); a right one is saved.
+#[test]
+fn every_url_field_refuses_what_is_not_a_url_and_saves_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    for t in &Catalogue::get().types {
+        // Every secret given, so the URL is the one thing wrong.
+        let secrets: Vec<String> = t
+            .secret_fields()
+            .map(|f| format!("{}=fake-key-0010", f.key))
+            .collect();
+        for f in t.fields.iter().filter(|f| f.kind == FieldKind::Url) {
+            for bad in [
+                "notaurl",
+                "ftp://files.example.com/",
+                "https://",
+                "contoso.openai.azure.com",
+            ] {
+                let set = format!("{}={bad}", f.key);
+                let mut args = vec!["create", "--type", &t.id, "--name", "bad", "--set", &set];
+                for s in &secrets {
+                    args.extend(["--set", s.as_str()]);
+                }
+                let o = cmd(d.path(), &args);
+                assert_ne!(o.code, 0, "{}.{} took {bad}", t.id, f.key);
+                assert!(
+                    o.stderr.contains("is not an http(s) URL") && o.stderr.contains(&f.label),
+                    "{}.{} {bad}: {}",
+                    t.id,
+                    f.key,
+                    o.stderr
+                );
+                assert_eq!(
+                    cmd(d.path(), &["show", "bad"]).code,
+                    3,
+                    "{}: saved anyway",
+                    t.id
+                );
+            }
+        }
+    }
+}
+
+/// Issue 19, item 7: an api-version is checked against assets/api_versions.toml: a malformed
+/// one is refused, a well-formed unknown one is saved with a warning, a known one silently.
+#[test]
+fn api_versions_are_refused_when_malformed_and_warned_when_unknown() {
+    let d = tempfile::tempdir().unwrap();
+    let base = "api_base=https://contoso.openai.azure.com/";
+    let make = |name: &str, v: &str| {
+        cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "azure_open_ai",
+                "--name",
+                name,
+                "--set",
+                base,
+                "--set",
+                &format!("api_version={v}"),
+                "--set",
+                "auth_mode=meid_token",
+            ],
+        )
+    };
+    for bad in ["banana", "2024-13", "2024-10-21-beta", "v1"] {
+        let o = make("bad", bad);
+        assert_ne!(o.code, 0, "{bad} was taken");
+        assert!(
+            o.stderr.contains("is not an api-version"),
+            "{bad}: {}",
+            o.stderr
+        );
+    }
+    let o = make("unknown", "2031-01-01");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("warning: API version '2031-01-01' is not a known"),
+        "{}",
+        o.stderr
+    );
+    let o = make("known", "2024-10-21");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("api-version"), "{}", o.stderr);
+}

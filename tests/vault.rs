@@ -417,6 +417,7 @@ fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
     t.wait_for("Review");
     t.send("\r");
     t.wait_for("Saved 'aoai'");
+    t.send("\x1b"); // the form it landed in
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     assert!(

@@ -131,6 +131,10 @@ pub enum Command {
     List {
         #[arg(long)]
         json: bool,
+        /// Full values, however wide (on a terminal, long names and endpoints are cut in the
+        /// middle to fit its width; piped output is always full)
+        #[arg(long)]
+        wide: bool,
         /// Only connections of this type
         #[arg(long = "type", value_name = "TYPE", add = types())]
         type_id: Option<String>,

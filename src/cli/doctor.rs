@@ -62,7 +62,13 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
             true,
             "not created yet (the first save creates it)".to_string(),
         ),
-        (true, Ok(d)) => (true, format!("{} connections", d.connections().len())),
+        (true, Ok(d)) => {
+            let n = d.connections().len();
+            (
+                true,
+                format!("{n} connection{}", if n == 1 { "" } else { "s" }),
+            )
+        }
         (true, Err(e)) => (false, e.to_string()),
     };
     let choice = ctx.backend_choice();

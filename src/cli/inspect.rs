@@ -24,7 +24,7 @@ fn write_json_bytes(bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::new(format!("cannot write: {e}")))
 }
 
-pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliError> {
+pub fn list(ctx: &Context, json: bool, wide: bool, type_id: Option<&str>) -> Result<(), CliError> {
     if let Some(t) = type_id
         && Catalogue::get().find(t).is_none()
     {
@@ -69,8 +69,56 @@ pub fn list(ctx: &Context, json: bool, type_id: Option<&str>) -> Result<(), CliE
             ]
         })
         .collect();
-    print_table(&["NAME", "TYPE", "ENDPOINT", "KEY"], &rows);
+    let head = ["NAME", "TYPE", "ENDPOINT", "KEY"];
+    match terminal_width(wide) {
+        Some(total) => print_table(&head, &fit_rows(&head, rows, total)),
+        None => print_table(&head, &rows),
+    }
     Ok(())
+}
+
+/// The terminal's width when stdout is one and `--wide` was not given (a pipe gets full values).
+fn terminal_width(wide: bool) -> Option<usize> {
+    use std::io::IsTerminal;
+    if wide || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w as usize)
+        .filter(|w| *w > 0)
+}
+
+/// Rows with NAME and ENDPOINT cut in the middle (`…`) so every row fits `total` columns;
+/// TYPE and KEY are short and kept whole.
+fn fit_rows(head: &[&str; 4], rows: Vec<[String; 4]>, total: usize) -> Vec<[String; 4]> {
+    let natural: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([head[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let min = [
+        8.min(natural[0]),
+        natural[1],
+        12.min(natural[2]),
+        natural[3],
+    ];
+    let w = crate::textfit::widths(&natural, &min, total, 2);
+    rows.into_iter()
+        .map(|r| {
+            let [name, ty, ep, key] = r;
+            [
+                crate::textfit::middle(&name, w[0]),
+                ty,
+                crate::textfit::middle(&ep, w[2]),
+                key,
+            ]
+        })
+        .collect()
 }
 
 /// Widest a column is padded to: a longer value overflows its column instead of pushing every

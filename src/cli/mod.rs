@@ -151,7 +151,11 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         return tui(&ctx, cli.readonly, false);
     };
     match command {
-        Command::List { json, type_id } => inspect::list(&ctx, *json, type_id.as_deref()),
+        Command::List {
+            json,
+            wide,
+            type_id,
+        } => inspect::list(&ctx, *json, *wide, type_id.as_deref()),
         Command::Show { name, json, reveal } => inspect::show(&ctx, name, *json, *reveal),
         Command::Create {
             type_id,

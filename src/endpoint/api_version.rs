@@ -5,13 +5,16 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An API family; a catalogue field names one as `versions = "..."` (snake case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Family {
     AzureOpenai,
     ModelInference,
     OpenaiV1,
     Search,
     ContentSafety,
+    DocumentIntelligence,
 }
 
 impl Family {
@@ -34,6 +37,7 @@ impl Family {
             Family::OpenaiV1 => "openai_v1",
             Family::Search => "search",
             Family::ContentSafety => "content_safety",
+            Family::DocumentIntelligence => "document_intelligence",
         }
     }
 }
@@ -111,6 +115,7 @@ pub fn check(version: &str, family: Family) -> (Vec<Flag>, Option<String>) {
         Family::ModelInference,
         Family::Search,
         Family::ContentSafety,
+        Family::DocumentIntelligence,
     ]
     .into_iter()
     .filter(|f| *f != family)
@@ -134,4 +139,9 @@ pub fn recommended(family: Family) -> Option<&'static str> {
 /// A suggestion for the family, used in tips.
 pub fn suggested(family: Family) -> &'static str {
     recommended(family).unwrap_or("(none)")
+}
+
+/// The known api-versions of `family`, newest GA first as listed (the form's ←/→ choices).
+pub fn known(family: Family) -> &'static [String] {
+    lists().get(family.key()).map_or(&[], |l| &l.known)
 }

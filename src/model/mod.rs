@@ -186,6 +186,11 @@ impl Connection {
                     if required && empty {
                         errs.push(FieldError::new(&f.key, format!("{} is required", f.label)));
                     }
+                    if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty())
+                        && let Some(e) = value_error(f, v)
+                    {
+                        errs.push(FieldError::new(&f.key, e));
+                    }
                     if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref())
                         && !f.values.iter().any(|a| a.eq_ignore_ascii_case(v))
                     {
@@ -278,6 +283,61 @@ impl fmt::Display for FieldError {
 
 /// New names: `[A-Za-z0-9][A-Za-z0-9_-]{0,63}`. prompt flow accepts anything, but dots and
 /// spaces break its `${name.key}` references and the environment names it derives.
+/// What is wrong with `v` as the value of `f`, beyond being present: a URL field that is not
+/// an http(s) URL with a host, an api-version that is not one (the one rule both faces use).
+fn value_error(f: &crate::catalogue::FieldSpec, v: &str) -> Option<String> {
+    let shown = crate::sanitize::for_terminal(v);
+    if f.kind == FieldKind::Url {
+        let ok = url::Url::parse(v.trim())
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        if !ok {
+            let eg = f.example.as_deref().unwrap_or("https://<host>/");
+            return Some(format!(
+                "{} '{shown}' is not an http(s) URL: expected something like {eg}",
+                f.label
+            ));
+        }
+    }
+    if let Some(fam) = f.versions {
+        use crate::endpoint::Flag;
+        let (flags, _) = crate::endpoint::api_version::check(v, fam);
+        if flags.contains(&Flag::ApiVersionMalformed) {
+            return Some(format!(
+                "{} '{shown}' is not an api-version: use YYYY-MM-DD or YYYY-MM-DD-preview, e.g. {}",
+                f.label,
+                crate::endpoint::api_version::suggested(fam)
+            ));
+        }
+    }
+    None
+}
+
+/// Warnings about values that are well formed but unusual: an api-version not in the known
+/// list for its API (new versions come out monthly, so it is only a warning).
+pub fn value_warnings(c: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &c.spec().fields {
+        let (Some(fam), Some(v)) = (f.versions, c.values.get(&f.key)) else {
+            continue;
+        };
+        let (flags, _) = crate::endpoint::api_version::check(v, fam);
+        if !flags.is_empty() && !flags.contains(&crate::endpoint::Flag::ApiVersionMalformed) {
+            out.push(format!(
+                "{} '{}' is not a known api-version for this service (known: {})",
+                f.label,
+                crate::sanitize::for_terminal(v),
+                crate::endpoint::api_version::known(fam)
+                    .iter()
+                    .take(4)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    out
+}
+
 pub fn validate_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
     let ok = match chars.next() {

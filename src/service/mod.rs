@@ -239,6 +239,7 @@ impl<'a> Service<'a> {
         expect: Expect,
     ) -> Result<Warnings, OpError> {
         let mut warnings = strip_url_credentials(&mut conn);
+        warnings.extend(crate::model::value_warnings(&conn));
         for field in new_secrets.keys() {
             conn.secrets.insert(field.clone(), SecretRecord::Pending);
         }

@@ -345,9 +345,9 @@ impl Form {
         let mut errs = d.errors();
         if let Some(b) = d.blocker() {
             let why = match &b {
-                Blocker::RequestUrl { .. } => s::REQUEST_URL_NOT_BASE,
-                Blocker::ClientMisbuilds { .. } => s::CLIENT_ADDS_ROUTE,
-                Blocker::PlainHttp { .. } => s::HTTPS_ONLY,
+                Blocker::RequestUrl { .. } => s::request_url_not_base(),
+                Blocker::ClientMisbuilds { .. } => s::client_adds_route(),
+                Blocker::PlainHttp { .. } => s::https_only(),
             };
             errs.push(FieldError::new(b.field(), why));
         }

@@ -103,8 +103,6 @@ pub enum Cmd {
     Test,
     ToggleAdvanced,
     Fix,
-    AddConfig,
-    AddSecret,
     RemoveRow,
     ToggleSecret,
     Left,
@@ -127,6 +125,8 @@ pub enum Cmd {
     UseVault,
     /// List the deployments behind the endpoint and pick one.
     Deployments,
+    /// Empty the text being typed (Ctrl-U, as in a shell).
+    ClearText,
     /// Where a secret comes from: kept here, or an env:/cmd: reference.
     SecretSource,
 }
@@ -166,6 +166,9 @@ pub struct Binding {
     pub mutates: bool,
 }
 
+/// The bar's label of the help key (kept on the bar when the rest does not fit).
+pub const HELP_HINT: &str = "help";
+
 macro_rules! b {
     ($ctx:ident, [$($key:expr),+], $cmd:ident, $hint:expr, $help:expr, $mutates:expr) => {
         Binding { ctx: Ctx::$ctx, keys: &[$($key),+], cmd: Cmd::$cmd, hint: $hint, help: $help, mutates: $mutates }
@@ -180,29 +183,35 @@ pub static BINDINGS: &[Binding] = &[
     b!(List, [k(KeyCode::End), c('G')], Bottom, None, "last connection", false),
     b!(List, [k(KeyCode::Enter), k(KeyCode::Tab), k(KeyCode::Right), c('l')], Open, Some("open"), "open the selected connection's form", false),
     b!(List, [c('n')], New, Some("new"), "new connection (pick a type)", true),
-    b!(List, [c('w')], Setup, None, "guided setup", true),
-    b!(List, [c('c')], Duplicate, None, "duplicate the selected connection", true),
-    b!(List, [c('R')], Rename, None, "rename the selected connection", true),
     b!(List, [c('d'), k(KeyCode::Delete)], Delete, Some("delete"), "delete the selected connection (asks first)", true),
     b!(List, [c('/')], Filter, Some("filter"), "filter the list (Enter keeps, Esc clears)", false),
-    b!(Form, [k(KeyCode::Up), c('k'), k(KeyCode::BackTab)], PrevField, None, "previous field", false),
-    b!(Form, [k(KeyCode::Down), c('j'), k(KeyCode::Tab)], NextField, None, "next field", false),
-    b!(Form, [k(KeyCode::Enter), c('e'), c('i')], Edit, Some("edit"), "edit the field (enum: next value)", true),
-    b!(Form, [k(KeyCode::Left), c('h'), k(KeyCode::Esc)], Back, Some("back"), "back to the list (keeps your edits)", false),
-    b!(Form, [c('r')], Reveal, Some("reveal"), "show or hide a secret (loads it from the keychain)", false),
-    b!(Form, [c('t')], Test, Some("test"), "test the connection against its service", false),
-    b!(Form, [c('a')], ToggleAdvanced, None, "show or hide advanced settings", false),
-    b!(Form, [c('f')], Fix, None, "apply the endpoint fix (store the normalized base)", true),
-    b!(Form, [c('+')], AddConfig, None, "custom: add a config row", true),
-    b!(Form, [c('*')], AddSecret, None, "custom: add a secret row", true),
-    b!(Form, [c('-')], RemoveRow, None, "custom: remove the row", true),
-    b!(Form, [c('m')], ToggleSecret, None, "custom: mark the row secret / not secret", true),
-    b!(Form, [c('S')], SecretSource, None, "read a secret from env:NAME or cmd:COMMAND", true),
-    b!(Form, [c('D')], Deployments, None, "list the deployments behind the endpoint, pick one", false),
-    b!(Form, [c('x')], Discard, None, "discard this connection's changes (asks first)", true),
-    b!(Global, [c('s'), ctrl('s')], Save, Some("save"), "save the connection", true),
-    b!(Global, [c('?')], Help, Some("help"), "this help", false),
-    b!(Global, [c('q'), ctrl('c')], Quit, Some("quit"), "quit (asks when something is unsaved)", false),
+    b!(List, [k(KeyCode::Esc)], Cancel, None, "clear a kept filter", false),
+    b!(List, [c('s')], Save, Some("save"), "save the selected connection", true),
+    b!(List, [c('?')], Help, Some(HELP_HINT), "this help", false),
+    b!(List, [c('q')], Quit, Some("quit"), "quit (asks when something is unsaved)", false),
+    b!(List, [c('w')], Setup, Some("setup"), "guided setup", true),
+    b!(List, [c('c')], Duplicate, Some("copy"), "duplicate the selected connection", true),
+    b!(List, [c('R')], Rename, Some("rename"), "rename the selected connection", true),
+    // The form has no letter commands: a printable key on a text field types into it
+    // (nmtui's model), so a value is never taken for commands.
+    b!(Form, [k(KeyCode::Up), k(KeyCode::BackTab)], PrevField, None, "previous field", false),
+    b!(Form, [k(KeyCode::Down), k(KeyCode::Tab)], NextField, None, "next field", false),
+    b!(Form, [k(KeyCode::Enter)], Edit, Some("edit"), "edit the field (typing a character also starts; a choice: next value)", true),
+    b!(Form, [k(KeyCode::Left)], Left, None, "a choice: previous value (elsewhere: back to the list)", false),
+    b!(Form, [k(KeyCode::Right)], Right, None, "a choice: next value", false),
+    b!(Form, [k(KeyCode::Esc)], Back, Some("back"), "back to the list (keeps your edits)", false),
+    b!(Form, [ctrl('r')], Reveal, Some("reveal"), "show or hide a secret (loads it from the keychain)", false),
+    b!(Form, [ctrl('t')], Test, Some("test"), "test the connection against its service", false),
+    b!(Form, [ctrl('f')], Fix, Some("fix"), "apply the endpoint fix (store the normalized base)", true),
+    b!(Form, [ctrl('d')], Deployments, Some("deployments"), "list the deployments behind the endpoint, pick one", false),
+    b!(Form, [ctrl('e')], SecretSource, Some("source"), "read a secret from env:NAME or cmd:COMMAND", true),
+    b!(Form, [ctrl('o')], ToggleAdvanced, None, "show or hide advanced settings (or Enter on its row)", false),
+    b!(Form, [ctrl('x')], Discard, None, "discard this connection's changes (asks first)", true),
+    b!(Form, [ctrl('k')], RemoveRow, None, "custom: remove the row (add rows with Enter on + add)", true),
+    b!(Form, [ctrl('p')], ToggleSecret, None, "custom: mark the row secret / not secret", true),
+    b!(Global, [ctrl('s')], Save, Some("save"), "save the connection", true),
+    b!(Global, [ctrl('g')], Help, Some(HELP_HINT), "this help", false),
+    b!(Global, [ctrl('c')], Quit, Some("quit"), "quit (asks when something is unsaved)", false),
     b!(Editing, [k(KeyCode::Enter), k(KeyCode::Tab)], NextField, Some("next"), "keep the text, go to the next field", false),
     b!(Editing, [k(KeyCode::BackTab)], PrevField, None, "keep the text, go to the previous field", false),
     b!(Editing, [k(KeyCode::Up)], PrevField, None, "keep the text, previous field", false),
@@ -211,6 +220,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Editing, [ctrl('s')], Save, Some("save"), "keep the text and save", true),
     b!(Editing, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
     b!(Editing, [ctrl('r')], Reveal, Some("reveal"), "show or hide what you type in a secret", false),
+    b!(Editing, [ctrl('u')], ClearText, None, "clear the field's text", false),
     b!(Filter, [k(KeyCode::Enter)], Commit, Some("keep filter"), "keep the filter and go back to the list", false),
     b!(Filter, [k(KeyCode::Esc)], Cancel, Some("clear"), "clear the filter", false),
     b!(Filter, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
@@ -220,6 +230,8 @@ pub static BINDINGS: &[Binding] = &[
     b!(Confirm, [k(KeyCode::Left), k(KeyCode::Right), k(KeyCode::Tab), k(KeyCode::BackTab), c('h'), c('l')], Toggle, None, "switch between No and Yes", false),
     b!(PickType, [k(KeyCode::Up), c('k')], Up, None, "previous type", false),
     b!(PickType, [k(KeyCode::Down), c('j')], Down, None, "next type", false),
+    b!(PickType, [k(KeyCode::Home), c('g')], Top, None, "first type", false),
+    b!(PickType, [k(KeyCode::End), c('G')], Bottom, None, "last type", false),
     b!(PickType, [k(KeyCode::Enter)], Choose, Some("choose"), "create a connection of this type", false),
     b!(PickType, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close", false),
     b!(Input, [k(KeyCode::Enter)], Choose, Some("choose"), "take what was typed", false),
@@ -241,12 +253,14 @@ pub static BINDINGS: &[Binding] = &[
     b!(WizardPick, [ctrl('c')], Quit, Some("quit"), "quit", false),
     b!(WizardText, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "go on (a pasted Target URI: Enter stores its base first)", false),
     b!(WizardText, [k(KeyCode::Esc), k(KeyCode::BackTab)], Back, Some("back"), "the previous step (what was typed is kept)", false),
-    b!(WizardText, [ctrl('v')], UseVault, None, "key step, no keychain: keep secrets in the vault", false),
+    b!(WizardText, [ctrl('u')], ClearText, None, "clear the step's text", false),
+    b!(WizardText, [ctrl('v')], UseVault, Some("use the vault"), "key step, no keychain: keep secrets in the vault", false),
     b!(WizardText, [ctrl('c')], Quit, Some("quit"), "quit", false),
     b!(WizardExtras, [k(KeyCode::Up)], Up, None, "previous setting", false),
     b!(WizardExtras, [k(KeyCode::Down)], Down, None, "next setting", false),
     b!(WizardExtras, [k(KeyCode::Left)], Left, None, "previous choice", false),
     b!(WizardExtras, [k(KeyCode::Right)], Right, None, "next choice", false),
+    b!(WizardExtras, [ctrl('u')], ClearText, None, "clear the setting's text", false),
     b!(WizardExtras, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "next setting, then the review", false),
     b!(WizardExtras, [k(KeyCode::Esc), k(KeyCode::BackTab)], Back, Some("back"), "the previous step", false),
     b!(WizardExtras, [ctrl('c')], Quit, Some("quit"), "quit", false),
@@ -287,6 +301,16 @@ pub fn lookup(ctx: Ctx, ev: &KeyEvent) -> Option<Cmd> {
     }
 }
 
+/// The label of the first key bound to `cmd` in `ctx` (or globally), for sentences that name
+/// a key: they follow the table instead of repeating it.
+pub fn label(ctx: Ctx, cmd: Cmd) -> String {
+    BINDINGS
+        .iter()
+        .find(|b| b.cmd == cmd && (b.ctx == ctx || (ctx.has_global() && b.ctx == Ctx::Global)))
+        .map(|b| key_label(&b.keys[0]))
+        .unwrap_or_default()
+}
+
 pub fn key_label(key: &Key) -> String {
     let base = match key.code {
         KeyCode::Char(' ') => "Space".to_string(),
@@ -313,15 +337,35 @@ pub fn key_label(key: &Key) -> String {
 
 /// `(keys, hint)` pairs for the bar in `ctx`: the context's own, then the global ones.
 pub fn hints(ctx: Ctx, readonly: bool) -> Vec<(String, &'static str)> {
+    hints_where(ctx, readonly, |_| true)
+}
+
+/// The bar's pairs for the commands `shown` keeps (one that does nothing here is left out).
+pub fn hints_where(
+    ctx: Ctx,
+    readonly: bool,
+    shown: impl Fn(Cmd) -> bool,
+) -> Vec<(String, &'static str)> {
     let with_global = [ctx, Ctx::Global];
     let ctxs: &[Ctx] = if ctx.has_global() {
         &with_global
     } else {
         std::slice::from_ref(&ctx)
     };
-    ctxs.iter()
+    let mut seen: Vec<Cmd> = Vec::new();
+    let mut out = Vec::new();
+    // A global binding the context already binds itself (`s` and ^S on the list) is shown once.
+    for b in ctxs
+        .iter()
         .flat_map(|c| BINDINGS.iter().filter(move |b| b.ctx == *c))
-        .filter(|b| !(readonly && b.mutates))
-        .filter_map(|b| b.hint.map(|h| (key_label(&b.keys[0]), h)))
-        .collect()
+    {
+        if (readonly && b.mutates) || seen.contains(&b.cmd) || !shown(b.cmd) {
+            continue;
+        }
+        seen.push(b.cmd);
+        if let Some(h) = b.hint {
+            out.push((key_label(&b.keys[0]), h));
+        }
+    }
+    out
 }

@@ -1,5 +1,9 @@
 //! Every user-facing string of the TUI in one place.
 
+use super::keymap::{Cmd, Ctx, label as key};
+
+pub use super::keymap::HELP_HINT;
+
 pub const APP: &str = "aiconn";
 pub const READONLY_TAG: &str = "read-only";
 pub const LIST_TITLE: &str = "Connections";
@@ -11,7 +15,9 @@ pub const ADVANCED_SHOW: &str = "▸ Advanced settings";
 pub const ADVANCED_HIDE: &str = "▾ Advanced settings";
 pub const ADD_CONFIG: &str = "+ add config";
 pub const ADD_SECRET: &str = "+ add secret";
-pub const SECRET_STORED: &str = "•••• (stored; r loads it)";
+pub fn secret_stored() -> String {
+    format!("•••• (stored; {} loads it)", key(Ctx::Form, Cmd::Reveal))
+}
 pub const SECRET_UNSET: &str = "(not set)";
 pub const SECRET_NOT_NEEDED: &str = "(not used with Entra ID)";
 pub const WORKING: &str = "working…";
@@ -20,7 +26,8 @@ pub const LOAD_FAILED: &str = "The connections file cannot be read; it was not c
 pub const LOAD_FAILED_ACTION: &str =
     "Fix it in an editor (the position is above), then start aiconn again. q quits.";
 pub const TESTING: &str = "testing…";
-pub const READONLY_REFUSED: &str = "Read-only: editing is disabled (started with --readonly).";
+pub const READONLY_REFUSED: &str =
+    "Read-only view (aiconn inspect or --readonly): nothing can be changed.";
 pub const SAVED: &str = "Saved";
 pub const DELETED: &str = "Deleted";
 pub const NOTHING_TO_SAVE: &str = "Nothing to save.";
@@ -40,13 +47,26 @@ pub const ADD_KEY_TITLE: &str = "Key name";
 pub const SECRET_SOURCE_TITLE: &str = "Secret source: env:NAME or cmd:COMMAND";
 pub const SECRET_SOURCE_HOW: &str =
     "env:NAME a variable · cmd:COMMAND its output (no shell) · empty: kept here";
-pub const SECRET_READ_AT_USE: &str = "(read at use; r reads it now)";
-pub const SECRET_SOURCE_SET: &str =
-    "The secret will be read at use from there (never stored). s saves.";
+pub fn secret_read_at_use() -> String {
+    format!(
+        "(read at use; {} reads it now)",
+        key(Ctx::Form, Cmd::Reveal)
+    )
+}
+pub fn secret_source_set() -> String {
+    format!(
+        "The secret will be read at use from there (never stored). {} saves.",
+        key(Ctx::Form, Cmd::Save)
+    )
+}
 pub const SECRET_SOURCE_KEPT: &str =
     "The secret is kept in the keychain or vault: type a value to replace the recorded one.";
-pub const SECRET_SOURCE_NOT_SECRET: &str =
-    "S sets where a secret comes from: move to a secret field.";
+pub fn secret_source_not_secret() -> String {
+    format!(
+        "{} sets where a secret comes from: move to a secret field.",
+        key(Ctx::Form, Cmd::SecretSource)
+    )
+}
 pub const BACKEND_DOWN: &str = "Secrets cannot be saved here";
 pub const OFFER_VAULT: &str = "Press Ctrl-V to keep secrets in an encrypted vault file (secrets.age, a passphrase you choose) instead.";
 pub const VAULT_NEW_TITLE: &str = "New vault passphrase (8+ characters)";
@@ -83,6 +103,7 @@ pub const GO_ON_UNSAVED: &str = "Or go on: the connection then waits, unsaved, i
 pub const CHECKING_KEYCHAIN: &str = "Checking the keychain…";
 pub const PASTE_KEY_VAULT: &str =
     "Paste the key (it stays hidden; it goes to the encrypted vault, never to a plain file).";
+pub const PASTE_KEY_NOWHERE: &str = "Paste the key (it stays hidden). It can be saved once the vault is chosen (Ctrl-V) or the keychain works; until then the connection waits, unsaved.";
 pub const PASTE_KEY_KEYCHAIN: &str =
     "Paste the key (it stays hidden; it goes to the OS keychain, never to a file).";
 pub const EXTRAS_INTRO: &str =
@@ -106,7 +127,7 @@ fn fills(fix: &crate::draft::Fix) -> String {
 }
 
 pub fn press_f_to_store(fix: &crate::draft::Fix) -> String {
-    format!("press f to store {}{}", fix.base, fills(fix))
+    format!("{} stores {}{}", key(Ctx::Form, Cmd::Fix), fix.base, fills(fix))
 }
 
 /// What a carried-out fix stored.
@@ -125,7 +146,16 @@ pub fn enter_stores(fix: &crate::draft::Fix) -> String {
 // Status lines.
 pub const SAVE_BEFORE_RENAME: &str = "Save or discard the changes before renaming.";
 pub const PASSPHRASES_DIFFER: &str = "The two passphrases differ; type it again.";
-pub const LOAD_BEFORE_UNMARK: &str = "Load the secret first (r), then mark it as not secret.";
+pub fn load_before_unmark() -> String {
+    format!(
+        "Load the secret first ({}), then mark it as not secret.",
+        key(Ctx::Form, Cmd::Reveal)
+    )
+}
+
+pub fn press_to_store(base: &str) -> String {
+    format!("{} stores {base}", key(Ctx::Form, Cmd::Fix))
+}
 pub const STORED_IN_CLEAR: &str = "This value will be stored in connections.toml in clear.";
 pub const RENAME_FROM_LIST: &str = "Rename from the list (R): it moves the secrets too.";
 
@@ -169,7 +199,21 @@ pub fn deployment_as_model(d: &str) -> String {
 }
 
 // Why an endpoint blocks a save (the draft's blockers, in the form's words).
-pub const REQUEST_URL_NOT_BASE: &str =
-    "this is a full request URL (Target URI): press f to store its base";
-pub const CLIENT_ADDS_ROUTE: &str = "clients add /openai/deployments/<name> to this base themselves: press f to store the resource base";
-pub const HTTPS_ONLY: &str = "this service only speaks https://: press f to store the https URL";
+pub fn request_url_not_base() -> String {
+    format!(
+        "this is a full request URL (Target URI): {} stores its base",
+        key(Ctx::Form, Cmd::Fix)
+    )
+}
+pub fn client_adds_route() -> String {
+    format!(
+        "clients add /openai/deployments/<name> to this base themselves: {} stores the resource base",
+        key(Ctx::Form, Cmd::Fix)
+    )
+}
+pub fn https_only() -> String {
+    format!(
+        "this service only speaks https://: {} stores the https URL",
+        key(Ctx::Form, Cmd::Fix)
+    )
+}

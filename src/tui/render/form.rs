@@ -34,7 +34,7 @@ fn secret_text(
     }
     // The source column names the reference; the value is not known until it is used.
     if by_ref && sec.loaded.is_none() {
-        return s::SECRET_READ_AT_USE.into();
+        return s::secret_read_at_use();
     }
     if sec.revealed && (sec.is_typed() || sec.loaded.is_some()) {
         return for_terminal(&text);
@@ -48,23 +48,39 @@ fn secret_text(
     }
     match (&sec.loaded, sec.is_stored()) {
         (Some(v), _) => masked_tail(v.expose_secret()),
-        (None, true) => s::SECRET_STORED.into(),
+        (None, true) => s::secret_stored(),
         (None, false) => s::SECRET_UNSET.into(),
     }
 }
 
-/// Wraps `text` to `width` columns (by characters; hint texts are short).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// Wraps `text` to `width` columns (by characters; hint texts are short). A word longer than
+/// the width (a URL) is broken across lines rather than cut: a clipped URL is wrong advice.
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
+        let mut word: Vec<char> = word.chars().collect();
+        let used = line.chars().count();
+        if used > 0 && used + 1 + word.len() > width {
+            if word.len() <= width {
+                out.push(std::mem::take(&mut line));
+            } else if used + 1 < width {
+                // Fill the line's end with the long word's start.
+                line.push(' ');
+                let take = width - used - 1;
+                line.extend(word.drain(..take));
+                out.push(std::mem::take(&mut line));
+            } else {
+                out.push(std::mem::take(&mut line));
+            }
+        } else if used > 0 {
             line.push(' ');
         }
-        line.push_str(word);
+        while word.len() > width {
+            out.push(word.drain(..width).collect());
+        }
+        line.extend(word);
     }
     if !line.is_empty() {
         out.push(line);
@@ -208,7 +224,11 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 } else {
                     s::ADVANCED_SHOW
                 };
-                (t.into(), "(a)".into(), false, theme.dim())
+                let k = crate::tui::keymap::label(
+                    crate::tui::keymap::Ctx::Form,
+                    crate::tui::keymap::Cmd::ToggleAdvanced,
+                );
+                (t.into(), format!("(Enter or {k})"), false, theme.dim())
             }
         };
         let marker = if invalid { "!" } else { " " };
@@ -404,5 +424,25 @@ fn editing_input(form: &Form) -> Option<&ratatui_textarea::TextArea<'static>> {
         Row::Field(i) => Some(&form.fields[i].input),
         Row::Kv(i) => Some(&form.kv[i].input),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_keeps_every_character_of_a_long_url_and_fits_the_width() {
+        let text = "Use the base https://contoso.openai.azure.com/openai/v1/ for the v1 API.";
+        for width in 5..80 {
+            let lines = wrap(text, width);
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= width),
+                "{width}: {lines:?}"
+            );
+            let joined: String = lines.concat().split_whitespace().collect();
+            let want: String = text.split_whitespace().collect();
+            assert_eq!(joined, want, "{width}");
+        }
     }
 }

@@ -7,7 +7,6 @@ mod theme;
 mod wizard;
 
 use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
-use super::keymap::hints;
 use super::strings as s;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -36,10 +35,16 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
         f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
         return;
     }
+    // A status longer than the width takes a second row instead of being cut (an error's
+    // advice is at its end); longer still, it wraps and ends with "…".
+    let status_rows = match (&app.status, app.pending) {
+        (Some((_, t)), 0) if t.chars().count() + 3 > area.width as usize => 2,
+        _ => 1,
+    };
     let [top, body, status, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -109,10 +114,23 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
             theme.ok()
         };
         let mark = if *level == Level::Error { "! " } else { "" };
-        Line::from(Span::styled(
-            format!(" {mark}{}", crate::sanitize::for_terminal(text)),
-            style,
-        ))
+        let text = format!(" {mark}{}", crate::sanitize::for_terminal(text));
+        let width = r.width as usize;
+        let mut lines = form::wrap(&text, width);
+        let over = lines.len() > r.height as usize;
+        lines.truncate(r.height as usize);
+        if over && let Some(last) = lines.last_mut() {
+            while last.chars().count() + 1 > width {
+                last.pop();
+            }
+            last.push('…');
+        }
+        let shown: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect();
+        f.render_widget(Paragraph::new(shown), r);
+        return;
     } else if app.filter_typing || !app.filter.is_empty() {
         let cursor = if app.filter_typing { "▏" } else { "" };
         Line::from(vec![
@@ -136,18 +154,27 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 }
 
 fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    // Built from the keymap for the current mode: it cannot disagree with the bindings.
-    let pairs = hints(app.key_ctx(), app.readonly);
+    // Built from the keymap for the current mode: it cannot disagree with the bindings. A
+    // command that does nothing where the user is (reveal off a secret) is left out, and the
+    // help key is kept when the rest does not fit: it lists everything.
+    let mut pairs = super::bar::hints_for(app);
+    let help = pairs
+        .iter()
+        .position(|(_, h)| *h == s::HELP_HINT)
+        .map(|i| pairs.remove(i));
+    let cost = |(k, h): &(String, &str)| k.chars().count() + h.chars().count() + 3;
+    let room = (r.width as usize).saturating_sub(help.as_ref().map_or(0, cost));
     let mut spans = Vec::new();
     let mut width = 0usize;
-    for (k, h) in pairs {
-        let w = k.chars().count() + h.chars().count() + 3;
-        if width + w > r.width as usize {
-            break;
+    for pair in pairs.iter().chain(help.iter()) {
+        let w = cost(pair);
+        let is_help = help.as_ref().is_some_and(|h| h == pair);
+        if !is_help && width + w > room {
+            continue;
         }
         width += w;
-        spans.push(Span::styled(format!(" {k}"), theme.key()));
-        spans.push(Span::raw(format!(" {h} ")));
+        spans.push(Span::styled(format!(" {}", pair.0), theme.key()));
+        spans.push(Span::raw(format!(" {} ", pair.1)));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
@@ -158,12 +185,13 @@ fn list_width(app: &App, total: u16) -> u16 {
     let stored = app
         .stored
         .iter()
-        .map(|c| c.name.chars().count() + c.type_id().len());
+        // The endpoint's length bounds its host's (no URL parse per connection per frame).
+        .map(|c| c.name.chars().count() + c.type_id().len() + c.endpoint_ref().map_or(0, str::len));
     let drafts = app
         .drafts
         .iter()
         .map(|(id, f)| app.entry_name(id).chars().count() + f.spec.id.len());
-    let longest = stored.chain(drafts).max().unwrap_or(23) + 7;
+    let longest = stored.chain(drafts).max().unwrap_or(23) + 9;
     (longest as u16).clamp(30, (total * 2 / 5).max(30))
 }
 

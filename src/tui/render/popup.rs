@@ -13,6 +13,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+/// The help's key column: two spaces and 16 for the keys.
+const KEYS_W: usize = 18;
+
 fn frame(f: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect {
     f.render_widget(Clear, r);
     let b = Block::default()
@@ -181,10 +184,28 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
                     } else {
                         ""
                     };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("  {:<16}", keys.join(" ")), theme.key()),
-                        Span::raw(format!("{}{ro}", b.help)),
-                    ]));
+                    // Wrapped under its own column: no row is cut at 80 columns.
+                    let keys = format!("  {:<16}", keys.join(" "));
+                    let text_w = (inner.width as usize).saturating_sub(KEYS_W).max(10);
+                    let mut text = super::form::wrap(&format!("{}{ro}", b.help), text_w);
+                    if keys.chars().count() > KEYS_W {
+                        lines.push(Line::from(Span::styled(keys, theme.key())));
+                        text.iter_mut()
+                            .for_each(|t| t.insert_str(0, &" ".repeat(KEYS_W)));
+                        lines.extend(text.into_iter().map(Line::from));
+                        continue;
+                    }
+                    for (n, t) in text.into_iter().enumerate() {
+                        let lead = if n == 0 {
+                            keys.clone()
+                        } else {
+                            " ".repeat(KEYS_W)
+                        };
+                        lines.push(Line::from(vec![
+                            Span::styled(lead, theme.key()),
+                            Span::raw(t),
+                        ]));
+                    }
                 }
             }
             let max = (lines.len() as u16).saturating_sub(inner.height.saturating_sub(1));

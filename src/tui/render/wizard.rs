@@ -122,8 +122,12 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
             } else if app.backend.is_none() {
                 lines.push(Line::from(Span::styled(s::CHECKING_KEYCHAIN, theme.dim())));
             }
+            // No promise of a keychain that was just found unusable.
+            let keychain_down = matches!(app.backend, Some(Err(_)));
             lines.push(Line::from(if app.backend_name == "vault" {
                 s::PASTE_KEY_VAULT
+            } else if keychain_down {
+                s::PASTE_KEY_NOWHERE
             } else {
                 s::PASTE_KEY_KEYCHAIN
             }));

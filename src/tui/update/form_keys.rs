@@ -7,6 +7,7 @@ use super::super::strings as s;
 use crate::catalogue::FieldKind;
 use crate::service::Expect;
 use crate::tui::form::{Form, MASK_CHAR, Row, Secret, SecretInput, input, text_of};
+use ratatui::crossterm::event::KeyEvent;
 
 pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
     let id = app.selected.clone()?;
@@ -52,7 +53,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             };
             let f = app.ensure_draft(&id).expect("selected exists");
             let Some((_, sec, key)) = f.focused_secret_mut() else {
-                app.set_status(Level::Info, s::SECRET_SOURCE_NOT_SECRET);
+                app.set_status(Level::Info, s::secret_source_not_secret());
                 return vec![];
             };
             let now = sec.reference().cloned().or_else(|| {
@@ -86,14 +87,15 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 _ => app.set_status(Level::Info, s::NOTHING_TO_FIX),
             }
         }
-        Cmd::AddConfig | Cmd::AddSecret if app.form(&id).is_some_and(|f| f.spec.is_custom()) => {
-            app.popup = Some(Popup::Input {
-                for_: InputFor::AddKv {
-                    secret: cmd == Cmd::AddSecret,
-                },
-                input: input(""),
-                error: None,
-            });
+        Cmd::Left | Cmd::Right => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            let step = if cmd == Cmd::Right { 1 } else { -1 };
+            match f.focused_row() {
+                Row::Field(i) if is_choice(f, i) => cycle_choice(f, i, step),
+                // Off a choice, ← keeps its old meaning (back) and → has none.
+                _ if cmd == Cmd::Left => return on_form_cmd(app, Cmd::Back),
+                _ => {}
+            }
         }
         Cmd::RemoveRow => {
             let f = app.ensure_draft(&id).expect("selected exists");
@@ -115,7 +117,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                         });
                     }
                     Some(sec) if sec.is_stored() && sec.loaded.is_none() => {
-                        app.set_status(Level::Error, s::LOAD_BEFORE_UNMARK);
+                        app.set_status(Level::Error, s::load_before_unmark());
                     }
                     Some(_) => {
                         row.input.clear_mask_char();
@@ -186,6 +188,7 @@ pub(super) fn pick_deployment(app: &mut App, target: &TestTarget, id: &str) {
         let end = at + "/deployments/".len() + old.len();
         let new = format!("{}/deployments/{id}{}", &url[..at], &url[end..]);
         f.fields[i].input = input(&new);
+        f.test = None;
         app.set_status(Level::Info, s::deployment_set(id));
     } else {
         app.set_status(Level::Info, s::deployment_as_model(id));
@@ -205,22 +208,56 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
                 error: None,
             });
         }
-        Row::Field(i)
-            if f.field_spec(i).kind == FieldKind::Enum && !f.field_spec(i).values.is_empty() =>
-        {
-            let spec = f.field_spec(i);
-            let cur = text_of(&f.fields[i].input);
-            let pos = spec
-                .values
-                .iter()
-                .position(|v| v.eq_ignore_ascii_case(&cur))
-                .map_or(0, |p| p + 1);
-            f.fields[i].input = input(&spec.values[pos % spec.values.len()]);
+        Row::Field(i) if is_choice(f, i) && f.field_spec(i).kind == FieldKind::Enum => {
+            cycle_choice(f, i, 1)
         }
         row if typeable(f, &id, row) => app.editing = true,
         _ => app.set_status(Level::Info, s::RENAME_FROM_LIST),
     }
     vec![]
+}
+
+/// A field with values to step through with ←/→: an enum (Enter steps too), or an
+/// api-version with its known versions (Enter types one instead).
+pub(super) fn is_choice(f: &Form, i: usize) -> bool {
+    !f.field_spec(i).choices().is_empty()
+}
+
+/// Steps a choice field by `step` (wrapping); an unknown value goes to the first (or last).
+pub(super) fn cycle_choice(f: &mut Form, i: usize, step: isize) {
+    let values = f.field_spec(i).choices();
+    let cur = text_of(&f.fields[i].input);
+    let n = values.len() as isize;
+    let next = match values.iter().position(|v| v.eq_ignore_ascii_case(&cur)) {
+        Some(p) => (p as isize + step).rem_euclid(n),
+        None if step > 0 => 0,
+        None => n - 1,
+    };
+    f.fields[i].input = input(&values[next as usize]);
+}
+
+/// A printable key on the form: on a text field it starts typing with that character
+/// (commands on the form are not letters, so a value is never read as commands).
+pub(super) fn type_into_focused(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    let Some(id) = app.selected.clone() else {
+        return vec![];
+    };
+    let Some(f) = app.ensure_draft(&id) else {
+        return vec![];
+    };
+    let row = f.focused_row();
+    if !typeable(f, &id, row) {
+        if row == Row::Name {
+            app.set_status(Level::Info, s::RENAME_FROM_LIST);
+        }
+        return vec![];
+    }
+    if app.readonly {
+        return super::refuse_readonly(app);
+    }
+    app.status = None;
+    app.editing = true;
+    super::typing::on_edit_key(app, k)
 }
 
 /// Rows that take typed (or pasted) text. A stored connection's name does not: renaming

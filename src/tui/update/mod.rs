@@ -5,7 +5,6 @@ use super::app::*;
 use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
 use super::wizard::{Step, Wizard, type_order};
-use crate::catalogue::FieldKind;
 use crate::tui::form::{Field, Form, Row, Secret, SecretInput, input, text_of};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use secrecy::SecretString;
@@ -51,8 +50,17 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             match result {
                 Ok(stored) => {
                     app.set_stored(stored);
+                    // The form stays where the user was: same row, Advanced still open.
+                    let kept = app.draft(&id).map(|f| (f.focus, f.show_advanced));
                     app.drafts.retain(|(d, _)| *d != id);
-                    app.selected = Some(EntryId::Stored(name.clone()));
+                    let saved = EntryId::Stored(name.clone());
+                    if let Some((focus, advanced)) = kept
+                        && let Some(f) = app.ensure_draft(&saved)
+                    {
+                        f.show_advanced = advanced;
+                        f.focus = focus.min(f.rows().len() - 1);
+                    }
+                    app.selected = Some(saved);
                     let msg = match warnings.first() {
                         Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
                         None => format!("{} '{name}'.", s::SAVED),
@@ -244,6 +252,9 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     } else {
         Ctx::Form
     };
+    if ctx == Ctx::Form && typed_char(&k).is_some() {
+        return form_keys::type_into_focused(app, k);
+    }
     let Some(cmd) = lookup(ctx, &k) else {
         return vec![];
     };
@@ -263,6 +274,20 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (_, Cmd::Save) => save(app),
         (Ctx::List, c) => on_list_cmd(app, c),
         (_, c) => on_form_cmd(app, c),
+    }
+}
+
+/// The character a key press types, if it types one (no Ctrl or Alt).
+pub(super) fn typed_char(k: &KeyEvent) -> Option<char> {
+    match k.code {
+        KeyCode::Char(c)
+            if !k
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
     }
 }
 
@@ -296,6 +321,10 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
         Cmd::New => app.popup = Some(Popup::PickType { cursor: 0 }),
         Cmd::Setup => return start_wizard(app),
+        Cmd::Cancel => {
+            app.filter.clear();
+            app.fix_selection();
+        }
         Cmd::Filter => {
             app.filter_typing = true;
         }

@@ -80,6 +80,8 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                         cursor: (cursor + 1).min(n - 1),
                     })
                 }
+                Some(Cmd::Top) => app.popup = Some(Popup::PickType { cursor: 0 }),
+                Some(Cmd::Bottom) => app.popup = Some(Popup::PickType { cursor: n - 1 }),
                 Some(Cmd::Choose) => {
                     let spec = type_order()[cursor];
                     let id = EntryId::New(app.next_new);
@@ -172,7 +174,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                             command: c.to_string(),
                         });
                         sec.use_reference(field_input, r);
-                        app.set_status(Level::Info, super::s::SECRET_SOURCE_SET);
+                        app.set_status(Level::Info, super::s::secret_source_set());
                         approve.into_iter().collect()
                     }
                     InputFor::AddKv { secret } => {

@@ -44,9 +44,16 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
                 }
                 t.insert_str(&text);
             });
+            f.test = None;
         }
     }
     vec![]
+}
+
+/// Empties a one-line input, keeping its mask (Ctrl-U means this everywhere, as in a shell).
+pub(super) fn clear_text(t: &mut ratatui_textarea::TextArea<'static>) {
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t.delete_line_by_head();
 }
 
 /// Runs `f` on the focused row's input (and its secret state).
@@ -87,6 +94,16 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
         Some(Cmd::Save) => save(app),
         Some(Cmd::Quit) => request_quit(app),
+        Some(Cmd::ClearText) => {
+            let f = selected_form(app).expect("editing has a form");
+            with_focused_input(f, |t, sec| {
+                if let Some(sec) = sec {
+                    sec.start_typing(t);
+                }
+                clear_text(t);
+            });
+            vec![]
+        }
         Some(Cmd::Reveal) => {
             if let Some(f) = selected_form(app)
                 && let Some((input, sec, _)) = f.focused_secret_mut()
@@ -105,6 +122,8 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 }
                 t.input(k);
             });
+            // A test result is of the values before this key: it would mislead now.
+            f.test = None;
             vec![]
         }
     }

@@ -96,6 +96,13 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
             return vec![e];
         }
+        (Step::Review, Some(Cmd::Choose)) if w.choice == ReviewChoice::Cancel => {
+            // Cancel loses everything typed: ask, as leaving from the first step does.
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::LeaveSetup,
+                yes: false,
+            });
+        }
         (Step::Review, Some(Cmd::Choose)) => {
             let c = w.choice;
             return wizard_finish(app, c);
@@ -106,6 +113,12 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
         (Step::Extras, Some(Cmd::Next)) if w.extras_focus + 1 < w.extras().len() => {
             w.extras_focus += 1
+        }
+        (_, Some(Cmd::ClearText)) => {
+            if let Some(t) = wizard_input(w) {
+                typing::clear_text(t);
+                mark_typed_wizard(w);
+            }
         }
         (_, Some(Cmd::Back)) => w.advance(-1),
         (Step::Endpoint, Some(Cmd::Next)) if w.notice.is_none() && wizard_fixable(w) => {
@@ -123,15 +136,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Extras, Some(c @ (Cmd::Left | Cmd::Right))) if wizard_enum(w).is_some() => {
             let i = wizard_enum(w).expect("checked");
             let f = w.form.as_mut().expect("form");
-            let spec = f.field_spec(i);
-            let cur = text_of(&f.fields[i].input);
-            let pos = spec.values.iter().position(|v| *v == cur).unwrap_or(0);
-            let next = if c == Cmd::Right {
-                pos + 1
-            } else {
-                pos + spec.values.len() - 1
-            };
-            f.fields[i].input = input(&spec.values[next % spec.values.len()]);
+            form_keys::cycle_choice(f, i, if c == Cmd::Right { 1 } else { -1 });
         }
         _ => {
             if let Some(t) = wizard_input(w) {
@@ -152,7 +157,7 @@ pub(super) fn wizard_fixable(w: &Wizard) -> bool {
 
 pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
     let i = *w.extras().get(w.extras_focus)?;
-    (w.form().field_spec(i).kind == FieldKind::Enum).then_some(i)
+    (!w.form().field_spec(i).choices().is_empty()).then_some(i)
 }
 
 pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> {
