@@ -127,7 +127,12 @@ fn fills(fix: &crate::draft::Fix) -> String {
 }
 
 pub fn press_f_to_store(fix: &crate::draft::Fix) -> String {
-    format!("{} stores {}{}", key(Ctx::Form, Cmd::Fix), fix.base, fills(fix))
+    format!(
+        "{} stores {}{}",
+        key(Ctx::Form, Cmd::Fix),
+        fix.base,
+        fills(fix)
+    )
 }
 
 /// What a carried-out fix stored.
