@@ -79,12 +79,22 @@ pub fn migrate(
     open: OpenBackend<'_>,
 ) -> Result<Report, OpError> {
     let doc = store.snapshot()?;
-    let ns = doc.namespace.clone();
     let target = to.backend();
     let mut report = Report::default();
     let mut sources = Sources {
         open,
         opened: Vec::new(),
+    };
+    // The dir's namespace is claimed in the keychain if either side is the keychain.
+    let in_keychain = doc
+        .connections()
+        .iter()
+        .flat_map(|c| c.secrets.values())
+        .any(|r| r.backend() == Some(&Backend::Keychain));
+    let ns = if Backend::parse(target) != Backend::Keychain && in_keychain {
+        crate::service::namespace::bind(store, sources.get("keychain")?)?.namespace
+    } else {
+        crate::service::namespace::bind(store, to)?.namespace
     };
     // 1. Copy and verify, each into a fresh generation nothing points at yet.
     let mut journal = Journal::begin(store.dir()).map_err(|e| io(store, e))?;
