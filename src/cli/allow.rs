@@ -45,14 +45,27 @@ fn pending_names(approvals: &Approvals, conn: &Connection) -> Result<Vec<String>
     Ok(out)
 }
 
-/// A connection created here was typed by this user: its names are approved.
-pub fn approve_created(ctx: &Context, name: &str) -> Result<(), CliError> {
-    let Some(conn) = ctx.store.find(name)? else {
+/// A connection created here was typed by this user: its names are approved (before the
+/// save, so a save that is killed leaves nothing half-approved).
+pub fn approve_created(ctx: &Context, conn: &Connection) -> Result<(), CliError> {
+    let approvals = Approvals::in_dir(ctx.store.dir());
+    let names = pending_names(&approvals, conn)?;
+    approvals.approve_env(&conn.name, &names).map_err(fail)
+}
+
+/// A rename by this user keeps what was approved: when every name of `old` was approved,
+/// the names of the renamed connection are.
+pub fn carry_over(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
+    let Some(conn) = ctx.store.find(old)? else {
         return Ok(());
     };
     let approvals = Approvals::in_dir(ctx.store.dir());
-    let names = pending_names(&approvals, &conn)?;
-    approvals.approve_env(name, &names).map_err(fail)
+    if !pending_names(&approvals, &conn)?.is_empty() {
+        return Ok(());
+    }
+    let mut renamed = conn;
+    renamed.name = new.to_string();
+    approve_created(ctx, &renamed)
 }
 
 /// The names of the custom keys typed in an `update` are approved (not the file's others).

@@ -36,10 +36,10 @@ pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Resu
     };
     apply_edit_args(&mut imp, edit)?;
     let (conn, secrets) = finish(imp, None, edit)?;
+    super::allow::approve_created(ctx, &conn)?;
     let warnings = ctx.service()?.save(conn, secrets, Expect::Absent)?;
     print_warnings(&warnings);
     approve_given_commands(ctx.store.dir(), edit)?;
-    super::allow::approve_created(ctx, name)?;
     say!("Created connection '{name}'.");
     Ok(())
 }
@@ -84,17 +84,18 @@ pub fn update(
     }
     apply_edit_args(&mut imp, edit)?;
     let (conn, secrets) = finish(imp, Some(&existing), edit)?;
+    super::allow::approve_typed_keys(ctx, name, edit)?;
     let warnings = ctx
         .service()?
         .save(conn, secrets, Expect::Unchanged(existing))?;
     print_warnings(&warnings);
     approve_given_commands(ctx.store.dir(), edit)?;
-    super::allow::approve_typed_keys(ctx, name, edit)?;
     say!("Updated connection '{name}'.");
     Ok(())
 }
 
 pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
+    super::allow::carry_over(ctx, old, new)?;
     let warnings = ctx.service()?.rename(old, new)?;
     print_warnings(&warnings);
     say!("Renamed '{old}' to '{new}'.");
