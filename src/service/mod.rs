@@ -460,6 +460,10 @@ impl<'a> Service<'a> {
         let ns = ns.as_deref();
         let mut values = IndexMap::new();
         for (field, record) in &conn.secrets {
+            // A reference holds no value: it moves with the connection as it is.
+            if record.reference().is_some() {
+                continue;
+            }
             self.check_backend(&conn, field, record)?;
             let v = self
                 .secrets
@@ -489,7 +493,11 @@ impl<'a> Service<'a> {
             }
             let mut renamed = conn.clone();
             renamed.name = new.to_string();
-            renamed.secrets = records.clone();
+            for (field, r) in &mut renamed.secrets {
+                if let Some(new) = records.get(field) {
+                    *r = new.clone();
+                }
+            }
             tx.doc.rename(old, new);
             tx.doc.upsert(&renamed);
             tx.commit()?;

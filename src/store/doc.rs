@@ -292,7 +292,14 @@ fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, Sto
                     .string_map(v, &what)?
                     .into_iter()
                     .map(|(k, r)| (k, SecretRecord::parse(&r)))
-                    .collect()
+                    .collect();
+                if let Some((k, why)) = c
+                    .secrets
+                    .iter()
+                    .find_map(|(k, r)| Some((k, r.invalid_reason()?)))
+                {
+                    return Err(cx.err(v.span(), format!("{what}.{k}: {why}")));
+                }
             }
             _ => {
                 c.values.insert(k.to_string(), cx.string(v, &what)?);

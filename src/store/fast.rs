@@ -218,6 +218,10 @@ fn connection(name: String, fields: IndexMap<String, Field>) -> Option<Connectio
                     .into_iter()
                     .map(|(k, r)| (k, SecretRecord::parse(&r)))
                     .collect();
+                // The full reader reports it with its line and column.
+                if c.secrets.values().any(|r| r.invalid_reason().is_some()) {
+                    return None;
+                }
             }
             ("configs" | "secrets", _) => return None,
             (_, Field::Text(s)) => {
