@@ -127,7 +127,12 @@ impl Approvals {
 
     /// Adds the hashes of `texts` under the dir's lock: a read-modify-write nobody interleaves.
     fn add(&self, texts: &[String]) -> Result<(), RefError> {
+        if texts.is_empty() {
+            return Ok(());
+        }
         let dir = self.path.parent().unwrap_or(Path::new("."));
+        // The first approval may come before the first save has made the config dir.
+        crate::store::ensure_private_dir(dir).map_err(|e| self.fail("written", e.to_string()))?;
         let lock_path = dir.join(format!("{APPROVALS_FILE}.lock"));
         let _lock = crate::store::FileLock::acquire(&lock_path, std::time::Duration::from_secs(10))
             .map_err(|e| self.fail("locked", e.to_string()))?;
