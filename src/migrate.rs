@@ -75,13 +75,13 @@ struct Copy {
 /// vault writes it once), journaled first, and verifies each by reading it back.
 fn copy_all(
     store: &Store,
+    ns: &str,
     doc: &crate::store::Snapshot,
     to: &dyn SecretStore,
     sources: &mut Sources<'_>,
     journal: &mut Journal,
     report: &mut Report,
 ) -> Result<Vec<Copy>, OpError> {
-    let ns = &doc.namespace;
     let target = to.backend();
     let mut copies: Vec<Copy> = Vec::new();
     let mut values: Vec<(SecretKey, secrecy::SecretString)> = Vec::new();
@@ -140,16 +140,34 @@ pub fn migrate(
     open: OpenBackend<'_>,
 ) -> Result<Report, OpError> {
     let doc = store.snapshot()?;
-    let ns = doc.namespace.clone();
     let target = to.backend();
     let mut report = Report::default();
     let mut sources = Sources {
         open,
         opened: Vec::new(),
     };
+    // The dir's namespace is claimed in the keychain if either side is the keychain.
+    let in_keychain = doc
+        .connections()
+        .iter()
+        .flat_map(|c| c.secrets.values())
+        .any(|r| r.backend() == Some(&Backend::Keychain));
+    let ns = if Backend::parse(target) != Backend::Keychain && in_keychain {
+        crate::service::namespace::bind(store, sources.get("keychain")?)?.namespace
+    } else {
+        crate::service::namespace::bind(store, to)?.namespace
+    };
     // 1. Copy and verify, each into a fresh generation nothing points at yet.
     let mut journal = Journal::begin(store.dir()).map_err(|e| io(store, e))?;
-    let copies = copy_all(store, &doc, to, &mut sources, &mut journal, &mut report)?;
+    let copies = copy_all(
+        store,
+        &ns,
+        &doc,
+        to,
+        &mut sources,
+        &mut journal,
+        &mut report,
+    )?;
     crate::testhook::crash_point("migrate-copied");
     // 2. Switch the records (only where nobody changed them meanwhile): the commit.
     let mut tx = store.begin()?;

@@ -69,6 +69,26 @@ const REFUSED_NAMES: &[&str] = &[
     "VISUAL",
     "PAGER",
     "BROWSER",
+    // Relatives of the above: prompts an interactive bash runs, less's input filters, the
+    // pagers and editors git, man and others start.
+    "PS0",
+    "PS1",
+    "PS2",
+    "PS3",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "LESSKEY",
+    "LESSSECURE",
+    "MANPAGER",
+    "MANOPT",
+    "MANPATH",
+    "OPENSSL_CONF",
+    "OPENSSL_MODULES",
+    "OPENSSL_ENGINES",
+    "CONDARC",
+    "TERMINFO",
+    "INPUTRC",
+    "ZDOTDIR",
 ];
 /// Prefixes of the same kind (dynamic loaders, language runtimes, TLS trust, proxies).
 const REFUSED_PREFIXES: &[&str] = &[
@@ -96,9 +116,18 @@ const REFUSED_PREFIXES: &[&str] = &[
     "GO",
     "CARGO_",
     "RUSTC",
+    "AICONN_",
+    "PIP_",
+    "UV_",
+    "POETRY_",
+    "CONDA_",
+    "OPENSSL_",
+    "GNUPG",
+    "SSH_",
+    "KRB5",
 ];
 /// Suffixes: proxies route every request (and its key) through another host.
-const REFUSED_SUFFIXES: &[&str] = &["_PROXY"];
+const REFUSED_SUFFIXES: &[&str] = &["_PROXY", "_PAGER", "_EDITOR", "_ASKPASS"];
 
 /// Why `name` may not be exported, if it may not.
 pub fn refused_name(name: &str) -> Option<&'static str> {

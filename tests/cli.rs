@@ -132,14 +132,7 @@ fn deleting_and_renaming_move_the_keychain_entries() {
         serde_json::from_str(&cmd(d.path(), &["show", "s2", "--json", "--reveal"]).stdout).unwrap();
     assert_eq!(v["api_key"], KEY1);
     // the old entry is gone: re-creating s1 without a key must not find a stale secret
-    let ns = toml_text(d.path())
-        .lines()
-        .find(|l| l.starts_with("namespace"))
-        .unwrap()
-        .split('"')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let ns = dir_namespace(d.path());
     // Every keychain item of this connection's secret, whatever its generation.
     let lookup = |conn: &str| keychain_accounts(&format!("{ns}/{conn}/api_key"));
     assert!(lookup("s1").is_empty(), "old keychain entry left behind");

@@ -142,7 +142,7 @@ fn stored_accounts(dir: &Path, backend: Backend, ns: &str) -> BTreeSet<String> {
 fn referenced_accounts(dir: &Path) -> (String, BTreeSet<String>) {
     let text = std::fs::read_to_string(dir.join("connections.toml")).unwrap();
     let doc: toml::Table = toml::from_str(&text).unwrap();
-    let ns = doc["namespace"].as_str().unwrap().to_string();
+    let ns = dir_namespace(dir);
     let mut set = BTreeSet::new();
     if let Some(conns) = doc.get("connections").and_then(|c| c.as_table()) {
         for (name, c) in conns {

@@ -285,12 +285,7 @@ fn replacing_a_stored_key_with_a_reference_removes_the_stored_value() {
             &format!("api_key={KEY}"),
         ],
     );
-    let ns = file(dir)
-        .lines()
-        .find_map(|l| l.strip_prefix("namespace = "))
-        .unwrap()
-        .trim_matches('"')
-        .to_string();
+    let ns = dir_namespace(dir);
     assert_eq!(keychain_accounts(&format!("{ns}/c/")).len(), 1);
     let o = cmd(
         dir,

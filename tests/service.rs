@@ -124,7 +124,7 @@ fn a_failed_update_restores_the_old_secret_values() {
         "fake-key-000a",
         "the value the file points at was never touched"
     );
-    let ns = store.load().unwrap().namespace;
+    let ns = aiconn::store::dirid::read(store.dir()).unwrap().namespace;
     assert_eq!(
         stored(&secrets, &ns).len(),
         2,
@@ -225,7 +225,7 @@ fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
         "fake-key-000b"
     );
     // a source secret that vanished: an error naming it, and nothing saved
-    let ns = store.load().unwrap().namespace;
+    let ns = aiconn::store::dirid::read(store.dir()).unwrap().namespace;
     let orig = store.load().unwrap().get("orig").unwrap().clone();
     secrets
         .delete(&SecretKey::for_record(&ns, "orig", "a", &orig.secrets["a"]))
@@ -337,7 +337,7 @@ fn a_keychain_that_answers_after_the_timeout_leaves_no_torn_connection() {
         "fake-key-000a",
         "the key the file points at is the old one, with the old fields"
     );
-    let ns = store.load().unwrap().namespace;
+    let ns = aiconn::store::dirid::read(store.dir()).unwrap().namespace;
     let orphans = svc.orphans().unwrap();
     assert!(orphans.keys.is_empty() || stored(&secrets.0, &ns).len() == 2 + orphans.keys.len());
     let removed = svc.remove_orphans().unwrap();

@@ -188,15 +188,7 @@ fn the_age_tool_decrypts_the_vault_with_its_key_file_and_the_same_passphrase() {
     t.send(&format!("{PASS}\r"));
     assert_eq!(t.wait_exit(), 0, "{}", t.screen());
     let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    let ns = fs::read_to_string(d.path().join("connections.toml")).unwrap();
-    let ns = ns
-        .lines()
-        .find(|l| l.starts_with("namespace"))
-        .unwrap()
-        .split('"')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let ns = dir_namespace(d.path());
     let (_, value) = v["secrets"]
         .as_object()
         .unwrap()
@@ -339,14 +331,7 @@ fn migration_both_ways_keeps_every_secret() {
     assert_eq!(toml.matches("api_key = \"vault:").count(), 3);
     assert_eq!(all_values(d.path(), &names), expected);
     // the keychain copies are gone
-    let ns = toml
-        .lines()
-        .find(|l| l.starts_with("namespace"))
-        .unwrap()
-        .split('"')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let ns = dir_namespace(d.path());
     assert!(
         keychain_accounts(&format!("{ns}/m1/api_key")).is_empty(),
         "old keychain copy left behind"

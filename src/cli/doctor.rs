@@ -6,7 +6,7 @@ use crate::sanitize::for_terminal;
 use serde_json::json;
 
 /// Unreferenced values: how many, and the error if they could not be looked for.
-fn orphans(ctx: &Context, fix: bool) -> Result<(usize, usize), String> {
+fn orphans(ctx: &Context, fix: bool) -> Result<(usize, usize, usize), String> {
     let svc = ctx.service().map_err(|e| e.message)?;
     let found = if fix {
         svc.remove_orphans()
@@ -14,7 +14,7 @@ fn orphans(ctx: &Context, fix: bool) -> Result<(usize, usize), String> {
         svc.orphans()
     };
     found
-        .map(|o| (o.keys.len(), o.elsewhere))
+        .map(|o| (o.keys.len(), o.elsewhere, o.unproven))
         .map_err(|e| e.to_string())
 }
 
@@ -112,6 +112,7 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
             "session_bus": bus,
             "unreferenced_values": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.0),
             "unreferenced_elsewhere": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.1),
+            "unreferenced_unproven": orphans.as_ref().and_then(|o| o.as_ref().ok()).map(|o| o.2),
             "removed": fix && orphans.as_ref().is_some_and(|o| o.is_ok()),
             "references": refs.iter().map(|r| json!({
                 "connection": r.connection,
@@ -142,9 +143,14 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
         match &probe {
             Ok(()) => {
                 out!("probe           ok: a test secret was written, read back and deleted");
+                if let Some(Ok((_, _, unproven @ 1..))) = &orphans {
+                    out!(
+                        "not this dir's  {unproven} value(s) under this dir's namespace that nothing points at and that an earlier copy of connections.toml may have written: left alone"
+                    );
+                }
                 match &orphans {
-                    Some(Ok((0, 0))) => out!("unreferenced    none"),
-                    Some(Ok((n, other))) if fix => out!(
+                    Some(Ok((0, 0, _))) => out!("unreferenced    none"),
+                    Some(Ok((n, other, _))) if fix => out!(
                         "unreferenced    removed {n} value(s) nothing pointed at{}",
                         if *other > 0 {
                             format!("; {other} more are in another backend")
@@ -152,7 +158,7 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
                             String::new()
                         }
                     ),
-                    Some(Ok((n, other))) => out!(
+                    Some(Ok((n, other, _))) => out!(
                         "unreferenced    {} value(s) nothing points at (left by an interrupted save); `aiconn doctor --fix` removes them",
                         n + other
                     ),

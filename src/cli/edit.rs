@@ -36,6 +36,7 @@ pub fn create(ctx: &Context, type_id: &str, name: &str, edit: &EditArgs) -> Resu
     };
     apply_edit_args(&mut imp, edit)?;
     let (conn, secrets) = finish(imp, None, edit)?;
+    super::allow::approve_created(ctx, &conn)?;
     let warnings = ctx.service()?.save(conn, secrets, Expect::Absent)?;
     print_warnings(&warnings);
     approve_given_commands(ctx.store.dir(), edit)?;
@@ -83,6 +84,7 @@ pub fn update(
     }
     apply_edit_args(&mut imp, edit)?;
     let (conn, secrets) = finish(imp, Some(&existing), edit)?;
+    super::allow::approve_typed_keys(ctx, name, edit)?;
     let warnings = ctx
         .service()?
         .save(conn, secrets, Expect::Unchanged(existing))?;
@@ -92,42 +94,8 @@ pub fn update(
     Ok(())
 }
 
-/// Shows each `cmd:` reference of `name` and approves it on this machine.
-pub fn allow(ctx: &Context, name: &str) -> Result<(), CliError> {
-    let conn = ctx
-        .store
-        .find(name)?
-        .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
-    let approvals = crate::secrets::refs::Approvals::in_dir(ctx.store.dir());
-    let commands: Vec<(&String, &str)> = conn
-        .secrets
-        .iter()
-        .filter_map(|(f, r)| Some((f, r.reference()?.command()?)))
-        .collect();
-    if commands.is_empty() {
-        out!("'{name}' has no cmd: secret references: nothing to approve.");
-        return Ok(());
-    }
-    for (field, command) in commands {
-        let fail = |e: crate::secrets::refs::RefError| CliError::new(e.to_string());
-        let was = approvals.is_approved(command).map_err(fail)?;
-        approvals.approve(command).map_err(fail)?;
-        out!(
-            "{} '{}' secret '{}': {}",
-            if was {
-                "Already approved:"
-            } else {
-                "Approved:"
-            },
-            for_terminal(name),
-            for_terminal(field),
-            for_terminal(command)
-        );
-    }
-    Ok(())
-}
-
 pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
+    super::allow::carry_over(ctx, old, new)?;
     let warnings = ctx.service()?.rename(old, new)?;
     print_warnings(&warnings);
     say!("Renamed '{old}' to '{new}'.");

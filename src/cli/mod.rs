@@ -15,6 +15,7 @@ macro_rules! out {
     ($($t:tt)*) => { println!("{}", crate::sanitize::for_terminal_text(&format!($($t)*))) };
 }
 
+mod allow;
 mod args;
 mod context;
 mod deployments_cmd;
@@ -165,7 +166,7 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         Command::Update { name, edit, unset } => edit::update(&ctx, name, edit, unset),
         Command::Rename { old, new } => edit::rename(&ctx, old, new),
         Command::Delete { name, yes } => edit::delete(&ctx, name, *yes),
-        Command::Allow { name } => edit::allow(&ctx, name),
+        Command::Allow { name } => allow::allow(&ctx, name),
         Command::Import {
             files,
             name,

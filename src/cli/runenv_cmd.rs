@@ -25,6 +25,7 @@ fn collect(
             .ok_or_else(|| OpError::NotFound(n.clone()))?;
         let svc = ctx.service()?;
         let vars = variables(&c, prefix, &mut |field| svc.secret(&c, field))?;
+        refuse_unapproved(ctx, &c, &vars, prefix)?;
         sets.push(vars);
         conns.push(c);
     }
@@ -32,6 +33,27 @@ fn collect(
     let refs: Vec<&crate::model::Connection> = conns.iter().collect();
     let clear = cleared(&refs, &vars);
     Ok((vars, clear))
+}
+
+/// Names that came from the file reach a child only once this user approved them.
+fn refuse_unapproved(
+    ctx: &Context,
+    c: &crate::model::Connection,
+    vars: &[EnvVar],
+    prefix: bool,
+) -> Result<(), CliError> {
+    let approvals = crate::secrets::refs::Approvals::in_dir(ctx.store.dir());
+    let names: Vec<String> = vars.iter().map(|v| v.name.clone()).collect();
+    let missing = crate::secrets::refs::unapproved_env_names(&approvals, c, &names, prefix)
+        .map_err(|e| CliError::new(e.to_string()))?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let name = crate::sanitize::for_terminal(&c.name);
+    Err(CliError::new(format!(
+        "connection '{name}' would set {}, which came from connections.toml and were not approved on this machine; check them, then run `aiconn allow {name}`",
+        crate::sanitize::for_terminal(&missing.join(", "))
+    )))
 }
 
 pub fn run(

@@ -107,6 +107,27 @@ impl SecretRecord {
         }
     }
 
+    /// Why a record read from a file cannot be one aiconn wrote: a generation is a short run
+    /// of letters and digits, so it can never carry a separator into an account or a journal.
+    pub fn invalid_reason(&self) -> Option<&'static str> {
+        let SecretRecord::In {
+            backend,
+            generation,
+        } = self
+        else {
+            return None;
+        };
+        let bad_gen = generation.as_deref().is_some_and(|g| {
+            g.is_empty() || g.len() > 64 || !g.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        let bad_backend = !backend
+            .as_str()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        (bad_gen || bad_backend)
+            .then_some("a secret record is BACKEND or BACKEND:GENERATION (letters and digits only)")
+    }
+
     pub fn is_pending(&self) -> bool {
         matches!(self, SecretRecord::Pending)
     }

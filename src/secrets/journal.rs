@@ -58,8 +58,9 @@ impl Journal {
     /// Records that `account` in `backend` may exist and may be unreferenced, durably, before
     /// the backend is touched.
     pub fn note(&mut self, backend: &str, account: &str) -> io::Result<()> {
-        // Accounts hold no tab or line break (names and keys are validated; the namespace is hex).
-        writeln!(self.file, "{backend}\t{account}")?;
+        // One JSON array per line: a value can never end the line or add a field.
+        let line = serde_json::to_string(&(backend, account)).map_err(io::Error::other)?;
+        writeln!(self.file, "{line}")?;
         self.file.sync_data()
     }
 
@@ -87,8 +88,13 @@ fn read_entries(file: &File) -> Vec<(String, String)> {
         .lines()
         .map_while(Result::ok)
         .filter_map(|l| {
-            l.split_once('\t')
-                .map(|(b, a)| (b.to_string(), a.to_string()))
+            // Journals of earlier versions hold `backend<TAB>account` lines.
+            serde_json::from_str::<(String, String)>(&l)
+                .ok()
+                .or_else(|| {
+                    l.split_once('\t')
+                        .map(|(b, a)| (b.to_string(), a.to_string()))
+                })
         })
         .collect()
 }

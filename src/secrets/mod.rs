@@ -1,5 +1,6 @@
 //! Secret backends. One interface; the file only records *that* a secret is set and where.
 
+mod approvals;
 mod error;
 pub mod journal;
 mod keychain;

@@ -8,7 +8,7 @@
 //! an edited command is a different hash and needs approval again.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -25,8 +25,7 @@ pub enum SecretRef {
     Cmd(String),
 }
 
-/// File name of the approvals, in the config dir.
-pub const APPROVALS_FILE: &str = "approved-commands";
+pub use super::approvals::APPROVALS_FILE;
 
 /// Default time a command may take before it is killed.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -129,61 +128,61 @@ pub fn command_hash(command: &str) -> String {
         .collect()
 }
 
-/// The commands approved in one config dir on this machine.
-pub struct Approvals {
-    path: PathBuf,
+pub use super::approvals::Approvals;
+
+/// Why a variable may not reach a child's environment (`aiconn run` / `aiconn env`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvDecision {
+    /// A name the catalogue gives this type (the SDKs' names), or one this user approved.
+    Allowed,
+    /// A name that came from the file (a custom key, a connection name under `--prefix`) and
+    /// nobody approved on this machine: `aiconn allow NAME` shows and approves it.
+    NotApproved,
 }
 
-impl Approvals {
-    pub fn in_dir(dir: &Path) -> Approvals {
-        Approvals {
-            path: dir.join(APPROVALS_FILE),
+/// Decides whether `connection` may set `name`: the type's own SDK names always may; any
+/// other name came from the file, which may come from someone else, so it needs this user's
+/// approval, as a `cmd:` does. (Names that control how a process runs are refused before
+/// this, approved or not.)
+pub fn env_decision(
+    approvals: &Approvals,
+    connection: &crate::model::Connection,
+    name: &str,
+    prefix: bool,
+) -> Result<EnvDecision, RefError> {
+    // The SDK names of the type's own fields (under `--prefix`: the connection's name, which
+    // the refusal list judges, and the catalogue's key).
+    let spec = connection.spec();
+    let catalogue_name = !spec.is_custom()
+        && spec.fields.iter().any(|f| {
+            if prefix {
+                crate::runenv::prefixed(&connection.name, &f.key) == name
+            } else {
+                false
+            }
+        })
+        // The client contract's names for this type (assets/clients.toml).
+        || (!spec.is_custom() && !prefix && crate::clients::Contract::get().type_sets(&spec.id, name));
+    if catalogue_name || approvals.is_env_approved(&connection.name, name)? {
+        return Ok(EnvDecision::Allowed);
+    }
+    Ok(EnvDecision::NotApproved)
+}
+
+/// The names of `vars` from `connection` no one approved here (for `run`, `env` and `allow`).
+pub fn unapproved_env_names(
+    approvals: &Approvals,
+    connection: &crate::model::Connection,
+    names: &[String],
+    prefix: bool,
+) -> Result<Vec<String>, RefError> {
+    let mut out = Vec::new();
+    for n in names {
+        if env_decision(approvals, connection, n, prefix)? == EnvDecision::NotApproved {
+            out.push(n.clone());
         }
     }
-
-    fn hashes(&self) -> Result<Vec<String>, RefError> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(t) => Ok(t
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(String::from)
-                .collect()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
-            Err(e) => Err(RefError::Approvals(
-                self.path.clone(),
-                "read",
-                e.to_string(),
-            )),
-        }
-    }
-
-    pub fn is_approved(&self, command: &str) -> Result<bool, RefError> {
-        let h = command_hash(command);
-        Ok(self.hashes()?.contains(&h))
-    }
-
-    /// Records `command` as approved (the file is private to the user).
-    pub fn approve(&self, command: &str) -> Result<(), RefError> {
-        let mut hashes = self.hashes()?;
-        let h = command_hash(command);
-        if hashes.contains(&h) {
-            return Ok(());
-        }
-        hashes.push(h);
-        let text = format!(
-            "# SHA-256 of commands aiconn may run for secret references (see `aiconn allow`)\n{}\n",
-            hashes.join("\n")
-        );
-        let fail =
-            |e: std::io::Error| RefError::Approvals(self.path.clone(), "written", e.to_string());
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(fail)?;
-        tmp.as_file().sync_all().map_err(fail)?;
-        tmp.persist(&self.path).map_err(|e| fail(e.error))?;
-        Ok(())
-    }
+    Ok(out)
 }
 
 /// Reads the value a reference points at. `connection` names the connection in messages.

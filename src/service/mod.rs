@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 mod duplicate;
 mod errors;
+pub mod namespace;
 mod sweep;
 
 use errors::check_expect;
@@ -50,8 +51,8 @@ fn strip_url_credentials(conn: &mut Connection) -> Warnings {
 pub struct Service<'a> {
     pub store: &'a Store,
     pub secrets: &'a dyn SecretStore,
-    /// The file's namespace, read once (every secret key starts with it).
-    namespace: std::sync::OnceLock<String>,
+    /// This dir's namespace, bound once (every secret key starts with it).
+    namespace: std::sync::OnceLock<crate::store::dirid::DirId>,
 }
 
 /// Things that worked but deserve a line on stderr (e.g. an old secret that could not be
@@ -70,12 +71,40 @@ impl<'a> Service<'a> {
         }
     }
 
-    fn namespace(&self) -> Result<String, OpError> {
+    /// This dir's namespace, bound on first use (see `namespace`).
+    pub fn namespace(&self) -> Result<String, OpError> {
+        Ok(self.dir_id()?.namespace)
+    }
+
+    fn dir_id(&self) -> Result<crate::store::dirid::DirId, OpError> {
         if let Some(n) = self.namespace.get() {
             return Ok(n.clone());
         }
-        let n = self.store.ensure_namespace()?;
+        let n = namespace::bind(self.store, self.secrets)?;
         Ok(self.namespace.get_or_init(|| n).clone())
+    }
+
+    /// The namespace when this dir already has one (no backend touched). A dir with none has
+    /// written no value, so nothing a record names may be deleted from it.
+    fn bound_namespace(&self) -> Option<String> {
+        self.namespace
+            .get()
+            .cloned()
+            .or_else(|| namespace::bound(self.store))
+            .map(|id| id.namespace)
+    }
+
+    /// The namespace for an operation that may replace or remove `conn`'s stored values.
+    fn namespace_for(
+        &self,
+        conn: Option<&Connection>,
+        writes: bool,
+    ) -> Result<Option<String>, OpError> {
+        let stored = conn.is_some_and(|c| c.secrets.values().any(|r| r.backend().is_some()));
+        if writes || stored {
+            return self.namespace().map(Some);
+        }
+        Ok(self.bound_namespace())
     }
 
     fn check_backend(
@@ -281,16 +310,19 @@ impl<'a> Service<'a> {
             return Err(OpError::Invalid(errors));
         }
         // Early answers without touching any backend (they are checked again under the lock).
-        check_expect(&expect, &conn.name, self.store.snapshot()?.get(&conn.name))?;
+        let before = self.store.snapshot()?.get(&conn.name).cloned();
+        check_expect(&expect, &conn.name, before.as_ref())?;
         if !new_secrets.is_empty() {
             // A backend that cannot be reached fails here, before anything is written.
             self.secrets.ready()?;
         }
-        let ns = self.namespace()?;
+        let ns = self.namespace_for(before.as_ref(), !new_secrets.is_empty())?;
+        let ns = ns.as_deref();
 
         // 1. New values under fresh generations: nothing references them yet. The file's lock
         //    is not held meanwhile (a vault write costs a key derivation).
-        let (mut journal, writes, records) = self.write_new(&ns, &conn.name, &new_secrets)?;
+        let (mut journal, writes, records) =
+            self.write_new(ns.unwrap_or_default(), &conn.name, &new_secrets)?;
         for (field, r) in records {
             conn.secrets.insert(field, r);
         }
@@ -317,7 +349,7 @@ impl<'a> Service<'a> {
                     }
                 }
             }
-            let superseded = superseded(&ns, current.as_ref(), &conn);
+            let superseded = superseded(ns, current.as_ref(), &conn);
             for (backend, key) in &superseded {
                 journal
                     .note(backend, key.as_str())
@@ -351,8 +383,9 @@ impl<'a> Service<'a> {
             .get(name)
             .cloned()
             .ok_or_else(|| OpError::NotFound(name.into()))?;
-        let ns = snap.namespace.clone();
         drop(snap);
+        let ns = self.namespace_for(Some(&conn), false)?;
+        let ns = ns.as_deref();
         let mine = |r: &SecretRecord| {
             r.backend()
                 .is_some_and(|b| b.as_str() == self.secrets.backend())
@@ -367,7 +400,7 @@ impl<'a> Service<'a> {
                 .doc
                 .get(name)
                 .ok_or_else(|| OpError::NotFound(name.into()))?;
-            let gone = superseded(&ns, Some(&now), &Connection::of(name, now.spec()));
+            let gone = superseded(ns, Some(&now), &Connection::of(name, now.spec()));
             for (backend, key) in &gone {
                 journal
                     .note(backend, key.as_str())
@@ -423,14 +456,19 @@ impl<'a> Service<'a> {
         if snap.get(new).is_some() {
             return Err(OpError::Exists(new.into()));
         }
-        let ns = snap.namespace.clone();
         drop(snap);
+        let ns = self.namespace_for(Some(&conn), false)?;
+        let ns = ns.as_deref();
         let mut values = IndexMap::new();
         for (field, record) in &conn.secrets {
+            // A reference holds no value: it moves with the connection as it is.
+            if record.reference().is_some() {
+                continue;
+            }
             self.check_backend(&conn, field, record)?;
             let v = self
                 .secrets
-                .get(&self.key_of(&ns, old, field, record))?
+                .get(&self.key_of(ns.unwrap_or_default(), old, field, record))?
                 .ok_or_else(|| OpError::SecretMissing {
                     connection: old.into(),
                     field: field.clone(),
@@ -438,7 +476,8 @@ impl<'a> Service<'a> {
                 })?;
             values.insert(field.clone(), v);
         }
-        let (mut journal, writes, records) = self.write_new(&ns, new, &values)?;
+        let (mut journal, writes, records) =
+            self.write_new(ns.unwrap_or_default(), new, &values)?;
         let committed = (|| {
             let mut tx = self.store.begin()?;
             if tx.doc.get(old).as_ref() != Some(&conn) {
@@ -447,7 +486,7 @@ impl<'a> Service<'a> {
             if tx.doc.get(new).is_some() {
                 return Err(OpError::Exists(new.into()));
             }
-            let gone = superseded(&ns, Some(&conn), &Connection::of(old, conn.spec()));
+            let gone = superseded(ns, Some(&conn), &Connection::of(old, conn.spec()));
             for (backend, key) in &gone {
                 journal
                     .note(backend, key.as_str())
@@ -455,7 +494,11 @@ impl<'a> Service<'a> {
             }
             let mut renamed = conn.clone();
             renamed.name = new.to_string();
-            renamed.secrets = records.clone();
+            for (field, r) in &mut renamed.secrets {
+                if let Some(new) = records.get(field) {
+                    *r = new.clone();
+                }
+            }
             tx.doc.rename(old, new);
             tx.doc.upsert(&renamed);
             tx.commit()?;
@@ -475,13 +518,14 @@ impl<'a> Service<'a> {
     }
 }
 
-/// The values `before` points at that `after` does not, with their backend.
+/// The values `before` points at that `after` does not, with their backend. With no namespace
+/// (this dir never wrote a value) none is this dir's to remove.
 fn superseded(
-    ns: &str,
+    ns: Option<&str>,
     before: Option<&Connection>,
     after: &Connection,
 ) -> Vec<(String, SecretKey)> {
-    let Some(before) = before else {
+    let (Some(ns), Some(before)) = (ns, before) else {
         return vec![];
     };
     before

@@ -13,11 +13,15 @@ pub struct Orphans {
     pub keys: Vec<SecretKey>,
     /// Journaled values in another backend, left for a command that can open it.
     pub elsewhere: usize,
+    /// Unreferenced values under a namespace taken over from an earlier file, which a copy of
+    /// that file may have written: never removed.
+    pub unproven: usize,
 }
 
 impl<'a> Service<'a> {
     /// Every account this config dir's file points at.
     fn referenced(&self) -> Result<(String, std::collections::HashSet<String>), OpError> {
+        let ns = self.namespace()?;
         let snap = self.store.snapshot()?;
         let set = snap
             .connections()
@@ -25,10 +29,10 @@ impl<'a> Service<'a> {
             .flat_map(|c| {
                 c.secrets
                     .iter()
-                    .map(|(f, r)| SecretKey::for_record(&snap.namespace, &c.name, f, r).account())
+                    .map(|(f, r)| SecretKey::for_record(&ns, &c.name, f, r).account())
             })
             .collect();
-        Ok((snap.namespace.clone(), set))
+        Ok((ns, set))
     }
 
     /// Finishes what interrupted operations left (their journals): removes every journaled
@@ -49,13 +53,16 @@ impl<'a> Service<'a> {
         }
         // Read the file after taking the journals: a value journaled by an operation that has
         // since committed is referenced by what is read now.
-        let (_, referenced) = self.referenced()?;
+        let (ns, referenced) = self.referenced()?;
+        let mine = format!("{ns}/");
         let mut report = Orphans::default();
         for j in dead {
             let mut by_backend: IndexMap<&str, Vec<SecretKey>> = IndexMap::new();
             let mut elsewhere = 0;
             for (backend, account) in &j.entries {
-                if referenced.contains(account) {
+                // A journal copied from another dir names that dir's values: never this dir's
+                // to remove.
+                if referenced.contains(account) || !account.starts_with(&mine) {
                     continue;
                 }
                 if backend_for(backend).is_some() {
@@ -95,6 +102,8 @@ impl<'a> Service<'a> {
 
     /// Values of this config dir's namespace in the active backend that nothing points at and
     /// no running operation is writing (`doctor` lists them; `remove_orphans` deletes them).
+    /// Under a namespace taken over from an earlier file, copies of that file may have written
+    /// too: what is found there proves nothing, so it is counted as `unproven` and left.
     pub fn orphans(&self) -> Result<Orphans, OpError> {
         let (ns, _) = self.referenced()?;
         let found = self.secrets.list(&format!("{ns}/"))?;
@@ -102,16 +111,24 @@ impl<'a> Service<'a> {
         // The file is read after the listing and the live journals: a value written by an
         // operation that committed meanwhile is referenced by now.
         let (_, referenced) = self.referenced()?;
-        let keys = found
+        let keys: Vec<SecretKey> = found
             .into_iter()
             .filter(|k| !referenced.contains(k.as_str()) && !live.contains(k.as_str()))
             .collect();
+        let (keys, unproven) = match self.dir_id()?.origin {
+            crate::store::dirid::Origin::Fresh => (keys, 0),
+            crate::store::dirid::Origin::Adopted => (vec![], keys.len()),
+        };
         let elsewhere = journal::dead_journals(self.store.dir())
             .iter()
             .flat_map(|j| j.entries.iter())
             .filter(|(b, a)| b != self.secrets.backend() && !referenced.contains(a))
             .count();
-        Ok(Orphans { keys, elsewhere })
+        Ok(Orphans {
+            keys,
+            elsewhere,
+            unproven,
+        })
     }
 
     /// `doctor --fix`: sweeps the journals, then deletes every orphan found by listing.
@@ -123,6 +140,7 @@ impl<'a> Service<'a> {
         swept.keys.sort();
         swept.keys.dedup();
         swept.elsewhere = listed.elsewhere;
+        swept.unproven = listed.unproven;
         Ok(swept)
     }
 }

@@ -20,8 +20,8 @@ const HEADER: &str = "\
 #[derive(Debug, Clone)]
 pub struct ConnDoc {
     doc: DocumentMut,
-    /// Prefix of every keychain account, so two config dirs never share secrets.
-    pub namespace: String,
+    /// The namespace line of a file an earlier aiconn wrote (`store::dirid` keeps it now).
+    pub namespace: Option<String>,
     pub secret_backend: Option<String>,
 }
 
@@ -88,14 +88,14 @@ impl Ctx<'_> {
 }
 
 impl ConnDoc {
-    /// A new, empty document with a fresh namespace (written only on the first save).
+    /// A new, empty document (written only on the first save). It names no namespace: that
+    /// belongs to the config dir, not to a file that may be copied.
     pub fn new_empty() -> Self {
-        let namespace = new_namespace();
-        let text = format!("{HEADER}version = {FORMAT_VERSION}\nnamespace = \"{namespace}\"\n");
+        let text = format!("{HEADER}version = {FORMAT_VERSION}\n");
         let doc: DocumentMut = text.parse().expect("header parses");
         ConnDoc {
             doc,
-            namespace,
+            namespace: None,
             secret_backend: None,
         }
     }
@@ -186,7 +186,7 @@ impl ConnDoc {
 /// What read-only commands need from the file.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub namespace: String,
+    pub namespace: Option<String>,
     pub secret_backend: Option<String>,
     pub connections: Vec<Connection>,
 }
@@ -230,10 +230,10 @@ fn read(text: &str, path: &Path) -> Result<(toml_edit::Document<String>, Snapsho
             }
         }
     }
-    let namespace = match root.get("namespace") {
-        Some(v) => cx.string(v, "namespace")?,
-        None => "default".to_string(),
-    };
+    let namespace = root
+        .get("namespace")
+        .map(|v| cx.string(v, "namespace"))
+        .transpose()?;
     let secret_backend = root
         .get("secret_backend")
         .map(|v| cx.string(v, "secret_backend"))
@@ -292,7 +292,14 @@ fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, Sto
                     .string_map(v, &what)?
                     .into_iter()
                     .map(|(k, r)| (k, SecretRecord::parse(&r)))
-                    .collect()
+                    .collect();
+                if let Some((k, why)) = c
+                    .secrets
+                    .iter()
+                    .find_map(|(k, r)| Some((k, r.invalid_reason()?)))
+                {
+                    return Err(cx.err(v.span(), format!("{what}.{k}: {why}")));
+                }
             }
             _ => {
                 c.values.insert(k.to_string(), cx.string(v, &what)?);
@@ -300,19 +307,6 @@ fn read_connection(cx: &Ctx, name: &str, entry: &Item) -> Result<Connection, Sto
         }
     }
     Ok(c)
-}
-
-fn new_namespace() -> String {
-    let mut b = [0u8; 6];
-    // A namespace only has to differ between config dirs; if the OS RNG fails, time will do.
-    if getrandom::fill(&mut b).is_err() {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        b.copy_from_slice(&t.to_le_bytes()[..6]);
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -349,7 +343,7 @@ secrets = { "api-key" = "keychain" }
             d.get("prod").unwrap().secrets["api_key"].to_file_text(),
             "keychain"
         );
-        assert_eq!(d.namespace, "abc");
+        assert_eq!(d.namespace.as_deref(), Some("abc"));
     }
 
     #[test]
@@ -439,7 +433,7 @@ secrets = { "api-key" = "keychain" }
             let whole = read(&text, p()).unwrap().1;
             let fast = ConnDoc::read_snapshot(&text, p()).unwrap();
             assert_eq!(fast.connections, whole.connections);
-            assert_eq!(fast.namespace, "big");
+            assert_eq!(fast.namespace.as_deref(), Some("big"));
         }
         // a duplicate table or a bad value in a big file: the whole-file error, with its position
         let dup = big_file("[connections.c5]\ntype = \"serp\"\n");
@@ -464,8 +458,7 @@ secrets = { "api-key" = "keychain" }
         d.upsert(&c);
         let back = ConnDoc::parse(&d.to_text(), p()).unwrap();
         assert_eq!(back.get("s").unwrap(), c);
-        assert_eq!(back.namespace, d.namespace);
-        assert_eq!(d.namespace.len(), 12);
+        assert_eq!(back.namespace, None, "a new file names no namespace");
         assert!(
             d.to_text().starts_with("# aiconn connections."),
             "{}",

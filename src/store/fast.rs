@@ -188,7 +188,8 @@ fn parse(text: &str) -> Option<File> {
 
 /// The top of the file: what every command needs before any connection.
 pub struct Head {
-    pub namespace: String,
+    /// The namespace line of files written by earlier versions (now kept beside the file).
+    pub namespace: Option<String>,
     pub secret_backend: Option<String>,
 }
 
@@ -197,7 +198,7 @@ fn head(f: &File) -> Option<Head> {
         return None;
     }
     Some(Head {
-        namespace: f.namespace.clone().unwrap_or_else(|| "default".to_string()),
+        namespace: f.namespace.clone(),
         secret_backend: f.secret_backend.clone(),
     })
 }
@@ -217,6 +218,10 @@ fn connection(name: String, fields: IndexMap<String, Field>) -> Option<Connectio
                     .into_iter()
                     .map(|(k, r)| (k, SecretRecord::parse(&r)))
                     .collect();
+                // The full reader reports it with its line and column.
+                if c.secrets.values().any(|r| r.invalid_reason().is_some()) {
+                    return None;
+                }
             }
             ("configs" | "secrets", _) => return None,
             (_, Field::Text(s)) => {
@@ -372,9 +377,9 @@ mod tests {
         assert_eq!(fast.connections, slow.connections);
         assert_eq!(fast.namespace, slow.namespace);
         let (h, one) = read_one(FILE, "b").unwrap();
-        assert_eq!(h.namespace, "ns");
+        assert_eq!(h.namespace.as_deref(), Some("ns"));
         assert_eq!(Some(&one), slow.get("b"));
-        assert_eq!(read_head(FILE).unwrap().namespace, "ns");
+        assert_eq!(read_head(FILE).unwrap().namespace.as_deref(), Some("ns"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! read-modify-write every save goes through.
 
 mod atomic;
+pub mod dirid;
 mod doc;
 mod edit;
 pub mod fast;
@@ -157,21 +158,15 @@ impl Store {
         }
     }
 
-    /// The file's namespace, writing a new file first if there is none: secret values are
-    /// keyed by it, so it must be fixed before the first value is written.
-    pub fn ensure_namespace(&self) -> Result<String, StoreError> {
-        if let Some(text) = self.read_text()? {
-            if let Some(h) = fast::read_head(&text) {
-                return Ok(h.namespace);
-            }
-            return ConnDoc::read_snapshot(&text, &self.path()).map(|s| s.namespace);
+    /// The namespace line of a file an earlier aiconn wrote (`None`: the file has none).
+    pub fn file_namespace(&self) -> Result<Option<String>, StoreError> {
+        let Some(text) = self.read_text()? else {
+            return Ok(None);
+        };
+        if let Some(h) = fast::read_head(&text) {
+            return Ok(h.namespace);
         }
-        let tx = self.begin()?;
-        let ns = tx.doc.namespace.clone();
-        if !self.path().exists() {
-            tx.commit()?;
-        }
-        Ok(ns)
+        ConnDoc::read_snapshot(&text, &self.path()).map(|s| s.namespace)
     }
 
     /// Records the secret backend new secrets go to (`secret_backend` in the file).

@@ -215,3 +215,14 @@ pub fn write_private(path: &Path, text: &str) {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
 }
+
+/// The keychain namespace of config dir `dir`, read from its `dir-namespace` file (kept
+/// beside `connections.toml`, never inside it).
+pub fn dir_namespace(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("dir-namespace"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("namespace="))
+        .unwrap()
+        .to_string()
+}

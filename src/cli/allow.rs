@@ -1,0 +1,142 @@
+//! `aiconn allow NAME`: shows what a connection from a file would make aiconn do (the commands
+//! of its `cmd:` references, the variable names it would give a child that the catalogue does
+//! not) and approves them on this machine. Typing them (`create`, `update`) approves them too.
+
+use super::args::EditArgs;
+use super::{CliError, Context};
+use crate::model::Connection;
+use crate::runenv::{env_key, prefixed, variables};
+use crate::sanitize::for_terminal;
+use crate::secrets::refs::{Approvals, RefError, unapproved_env_names};
+use secrecy::SecretString;
+
+fn fail(e: RefError) -> CliError {
+    CliError::new(e.to_string())
+}
+
+/// Every name `conn` would export, with and without `--prefix` (no secret is read; a name
+/// refused outright is left out, it can never be approved).
+fn export_names(conn: &Connection) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for prefix in [false, true] {
+        let mut dummy = |_: &str| Ok(Some(SecretString::from(String::new())));
+        match variables(conn, prefix, &mut dummy) {
+            Ok(vars) => out.extend(vars.into_iter().map(|v| (v.name, prefix))),
+            Err(_) => {
+                // One refused name stops the whole set; the others are still worth approving.
+            }
+        }
+    }
+    out
+}
+
+/// The names of `conn` that need approval (for either mode), without duplicates.
+fn pending_names(approvals: &Approvals, conn: &Connection) -> Result<Vec<String>, CliError> {
+    let mut out: Vec<String> = Vec::new();
+    for (name, prefix) in export_names(conn) {
+        for n in unapproved_env_names(approvals, conn, std::slice::from_ref(&name), prefix)
+            .map_err(fail)?
+        {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A connection created here was typed by this user: its names are approved (before the
+/// save, so a save that is killed leaves nothing half-approved).
+pub fn approve_created(ctx: &Context, conn: &Connection) -> Result<(), CliError> {
+    let approvals = Approvals::in_dir(ctx.store.dir());
+    let names = pending_names(&approvals, conn)?;
+    approvals.approve_env(&conn.name, &names).map_err(fail)
+}
+
+/// A rename by this user keeps what was approved: when every name of `old` was approved,
+/// the names of the renamed connection are.
+pub fn carry_over(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
+    let Some(conn) = ctx.store.find(old)? else {
+        return Ok(());
+    };
+    let approvals = Approvals::in_dir(ctx.store.dir());
+    if !pending_names(&approvals, &conn)?.is_empty() {
+        return Ok(());
+    }
+    let mut renamed = conn;
+    renamed.name = new.to_string();
+    approve_created(ctx, &renamed)
+}
+
+/// The names of the custom keys typed in an `update` are approved (not the file's others).
+pub fn approve_typed_keys(ctx: &Context, name: &str, edit: &EditArgs) -> Result<(), CliError> {
+    let mut keys: Vec<&str> = Vec::new();
+    for s in &edit.set {
+        if let Some((k, _)) = s.split_once('=') {
+            keys.extend(k.strip_prefix("configs.").or(k.strip_prefix("secrets.")));
+        }
+    }
+    for r in &edit.secret_ref {
+        keys.extend(
+            r.split_once('=')
+                .map(|(k, _)| k.trim_start_matches("secrets.")),
+        );
+    }
+    if let Some(k) = &edit.secret_stdin {
+        keys.push(k.trim_start_matches("secrets."));
+    }
+    let names: Vec<String> = keys
+        .iter()
+        .flat_map(|k| [env_key(k), prefixed(name, k)])
+        .collect();
+    Approvals::in_dir(ctx.store.dir())
+        .approve_env(name, &names)
+        .map_err(fail)
+}
+
+/// Shows each `cmd:` reference and each variable name of `name` not yet approved, and
+/// approves them on this machine.
+pub fn allow(ctx: &Context, name: &str) -> Result<(), CliError> {
+    let conn = ctx
+        .store
+        .find(name)?
+        .ok_or_else(|| crate::service::OpError::NotFound(name.into()))?;
+    let approvals = Approvals::in_dir(ctx.store.dir());
+    let commands: Vec<(&String, &str)> = conn
+        .secrets
+        .iter()
+        .filter_map(|(f, r)| Some((f, r.reference()?.command()?)))
+        .collect();
+    let names = pending_names(&approvals, &conn)?;
+    if commands.is_empty() && names.is_empty() {
+        out!(
+            "'{}' has no cmd: secret references or variable names to approve.",
+            for_terminal(name)
+        );
+        return Ok(());
+    }
+    for (field, command) in commands {
+        let was = approvals.is_approved(command).map_err(fail)?;
+        approvals.approve(command).map_err(fail)?;
+        out!(
+            "{} '{}' secret '{}': {}",
+            if was {
+                "Already approved:"
+            } else {
+                "Approved:"
+            },
+            for_terminal(name),
+            for_terminal(field),
+            for_terminal(command)
+        );
+    }
+    if !names.is_empty() {
+        approvals.approve_env(name, &names).map_err(fail)?;
+        out!(
+            "Approved: '{}' may set {} in the environment of `aiconn run` / `aiconn env`",
+            for_terminal(name),
+            for_terminal(&names.join(", "))
+        );
+    }
+    Ok(())
+}
