@@ -35,10 +35,10 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         .unwrap_or(200);
     let d = tempfile::tempdir().unwrap();
     let mut args = fixtures::entra_aoai("c");
-    args.extend(["--set".into(), "api_version=v0".into()]);
+    args.extend(["--set".into(), "api_version=1000-01-01".into()]);
     let o = cmd(d.path(), &fixtures::refs(&args));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let mut committed = "v0".to_string();
+    let mut committed = "1000-01-01".to_string();
     // Printed, and replayable with AICONN_CRASH_SEED.
     let mut seed: u64 = std::env::var("AICONN_CRASH_SEED")
         .ok()
@@ -48,7 +48,7 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
     eprintln!("crash safety: AICONN_CRASH_SEED={seed} replays this run");
     let (mut killed, mut finished) = (0, 0);
     for i in 1..=n {
-        let new = format!("v{i}");
+        let new = format!("{:04}-01-01", 1001 + i);
         let mut child = Command::new(bin())
             .env("AICONN_CONFIG_DIR", d.path())
             .args(["update", "c", "--set", &format!("api_version={new}")])
@@ -81,7 +81,11 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_file() {
         .collect();
     // the next save under the lock sweeps temp files of killed writers
     assert_eq!(
-        cmd(d.path(), &["update", "c", "--set", "api_version=final"]).code,
+        cmd(
+            d.path(),
+            &["update", "c", "--set", "api_version=2024-10-21"]
+        )
+        .code,
         0
     );
     let after: Vec<_> = fs::read_dir(d.path())
