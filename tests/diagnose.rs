@@ -133,13 +133,6 @@ fn each_known_error_body_gets_its_reading() {
             "e.g. 2024-10-21",
         ),
         (
-            "azure_ai",
-            "/models",
-            400,
-            r#"{"error":{"code":"no_model_name","message":"No model specified in request. Please provide a model name in the request body or as a x-ms-model-mesh-model-name header."}}"#,
-            "needs the model (deployment) name",
-        ),
-        (
             "serverless",
             "/",
             404,
@@ -172,4 +165,27 @@ fn rate_limits_say_when_to_retry() {
         }],
     );
     assert!(o.stdout.contains("retry after 7 s"), "{}", o.stdout);
+}
+
+/// A /models endpoint answers a request without a model with `no_model_name`: the key and the
+/// route were accepted, and every real client names the model, so the connection works (issue
+/// 17: `test`'s verdict is the client's). It says so, and how to test one model.
+#[test]
+fn no_model_name_on_a_models_endpoint_proves_the_connection() {
+    let d = tempfile::tempdir().unwrap();
+    let body = r#"{"error":{"code":"no_model_name","message":"No model specified in request. Please provide a model name in the request body or as a x-ms-model-mesh-model-name header."}}"#;
+    let (port, _) = routes_server(vec![op(400, body)], Duration::ZERO);
+    let set = format!("endpoint=http://127.0.0.1:{port}/models");
+    let key = format!("api_key={KEY}");
+    create(
+        d.path(),
+        &[
+            "--type", "azure_ai", "--name", "c", "--set", &set, "--set", &key,
+        ],
+    );
+    let o = cmd(d.path(), &["test", "c"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("asks for the model"), "{}", o.stdout);
+    assert!(o.stdout.contains("deployment"), "{}", o.stdout);
+    assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));
 }
