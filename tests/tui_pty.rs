@@ -34,6 +34,9 @@ fn first_run_guided_setup_creates_a_connection_that_show_reports() {
     t.wait_for("Paste the key");
     t.paste("fake-key-0001-pty");
     t.send("\r");
+    // A /models endpoint carries no deployment: the setup asks which one (optional).
+    t.wait_for("Deployment:");
+    t.send("gpt-4o-mini\r");
     t.wait_for("Review");
     t.send("\r"); // Save
     t.wait_for("Saved 'foundry'");
@@ -52,6 +55,7 @@ fn first_run_guided_setup_creates_a_connection_that_show_reports() {
         v["endpoint"],
         "https://contoso.services.ai.azure.com/models"
     );
+    assert_eq!(v["deployment"], "gpt-4o-mini");
     assert_eq!(v["api_key"], "fake-key-0001-pty");
 }
 

@@ -152,7 +152,9 @@ pub fn render(
         ),
         Kind::AzureOpenaiResource => (
             "Azure OpenAI resource · one connection, deployment chosen per request (needs api-version)".into(),
-            Some(format!("Or use https://{host}/openai/v1/ (no api-version; deployment name as model).")),
+            // Not "use it here": an Azure OpenAI base must stay the resource (its clients add the
+            // route); the v1 URL is for OpenAI() clients, as an azure_ai or open_ai connection.
+            Some(format!("The same resource serves OpenAI() clients at https://{host}/openai/v1/ (an Azure AI or OpenAI connection; deployment as model).")),
         ),
         Kind::AzureOpenaiDeployment => (
             format!("Azure OpenAI deployment '{}' · bound to it: one connection per deployment", name(&f.deployment)),
