@@ -361,6 +361,9 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     key(&mut app, KeyCode::Enter);
     update(&mut app, Action::Paste("fake-key-0004".into()));
     key(&mut app, KeyCode::Enter);
+    // A /models endpoint names no deployment: the other settings ask for one (optional).
+    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Extras);
+    key(&mut app, KeyCode::Enter);
     assert_eq!(app.wizard.as_ref().unwrap().step, Step::Review);
     let fx = key(&mut app, KeyCode::Enter); // Save
     assert!(app.wizard.is_none());
@@ -371,6 +374,8 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
                 conn.values["endpoint"],
                 "https://contoso.services.ai.azure.com/models"
             );
+            // The pasted Target URI's api-version is kept, not dropped (issue 19, Low list).
+            assert_eq!(conn.values["api_version"], "2025-04-01");
             assert_eq!(secrets["api_key"].expose_secret(), "fake-key-0004");
         }
         other => panic!("{other:?}"),

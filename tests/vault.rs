@@ -398,6 +398,8 @@ fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
     t.paste("fake-key-0108");
     t.send("\r"); // to other settings
     t.wait_for("Other settings");
+    t.send("\r"); // API version, then the (optional) deployment
+    t.wait_for("> Deployment:");
     t.send("\r");
     t.wait_for("Review");
     t.send("\r");

@@ -197,6 +197,9 @@ fn a_ten_key_import_derives_the_key_once_and_never_blocks_another_save() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // An imported file's names reach a child only once approved here (issue 18.2).
+    let o = vrun(t.path(), &pass, &["allow", "ten"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
     let o = vrun(t.path(), &pass, &["env", "ten", "--format", "json"]);
     assert!(o.stdout.contains("fake-key-1209"), "{}", o.stderr);
 }

@@ -63,7 +63,7 @@ fn the_tui_opens_at_once_and_unlocks_in_a_dialog_when_a_secret_is_revealed() {
         );
         t.send("\r");
         t.send("\x1b[B"); // the key field
-        t.send("r");
+        t.send("\x12"); // Ctrl-R: reveal (a letter would type into the field)
         t.wait_for("Vault passphrase");
         t.send("wrong passphrase\r");
         t.wait_for("Wrong passphrase");
@@ -72,9 +72,10 @@ fn the_tui_opens_at_once_and_unlocks_in_a_dialog_when_a_secret_is_revealed() {
         // Hidden and revealed again: no second dialog, no second derivation.
         t.send("\x1b[A");
         t.send("\x1b[B");
-        t.send("r");
+        t.send("\x12");
         t.wait_for("fake-key-1501");
         assert!(!t.screen().contains("Vault passphrase"));
+        t.send("\x1b"); // back to the list, where q quits
         t.send("q");
         assert_eq!(t.wait_exit(), 0, "{args:?}");
         // The wrong passphrase costs one derivation, the right one another: two per session.
