@@ -204,16 +204,7 @@ fn aoai_export_to_promptflow_then_pf_flow_test() {
     let d = tmp();
     let svc = Service::start(d.path(), Kind::Azure);
     aoai_resource(d.path(), &svc);
-    let mut c = aiconn_clean(d.path());
-    // aiconn finds prompt flow through the venv's python on PATH, as a user's activated venv
-    let path = format!(
-        "{}:{}",
-        v.promptflow.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    c.env("PATH", &path)
-        .args(["export", "prod", "--to", "promptflow"]);
-    let o = run(c);
+    let o = export_to_promptflow(d.path(), &v, "prod");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let r = run_driver(
         d.path(),
@@ -322,15 +313,7 @@ fn azure_ai_models_endpoint_exported_to_promptflow_reaches_a_real_route_or_is_re
     let d = tmp();
     let svc = Service::start(d.path(), Kind::Azure);
     azure_ai(d.path(), &svc.url("/models"));
-    let mut c = aiconn_clean(d.path());
-    let path = format!(
-        "{}:{}",
-        v.promptflow.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    c.env("PATH", &path)
-        .args(["export", "fdy", "--to", "promptflow"]);
-    let o = run(c);
+    let o = export_to_promptflow(d.path(), &v, "fdy");
     if o.code != 0 {
         assert!(
             o.stderr.contains("models"),
@@ -852,15 +835,7 @@ fn serverless_export_to_promptflow_then_pf_flow_test() {
             &key(),
         ],
     );
-    let mut c = aiconn_clean(d.path());
-    let path = format!(
-        "{}:{}",
-        v.promptflow.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    c.env("PATH", &path)
-        .args(["export", "maas", "--to", "promptflow"]);
-    let o = run(c);
+    let o = export_to_promptflow(d.path(), &v, "maas");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let r = run_driver(
         d.path(),
@@ -872,4 +847,18 @@ fn serverless_export_to_promptflow_then_pf_flow_test() {
     // the llm tool appends /v1 to a serverless api_base
     assert_call(&r, &svc, "serverless.chat", "bearer", None);
     assert_eq!(last_request(&svc).path, "/v1/chat/completions");
+}
+
+/// `aiconn export NAME --to promptflow` with the prompt flow venv's python first on PATH, as in a
+/// user's activated virtualenv.
+fn export_to_promptflow(dir: &Path, v: &Venvs, name: &str) -> common::Out {
+    let mut c = aiconn_clean(dir);
+    let path = format!(
+        "{}:{}",
+        v.promptflow.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    c.env("PATH", &path)
+        .args(["export", name, "--to", "promptflow"]);
+    run(c)
 }
