@@ -204,7 +204,7 @@ fn aoai_export_to_promptflow_then_pf_flow_test() {
     let d = tmp();
     let svc = Service::start(d.path(), Kind::Azure);
     aoai_resource(d.path(), &svc);
-    let o = export_to_promptflow(d.path(), &v, "prod");
+    let o = export_to_promptflow(d.path(), v, "prod");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let r = run_driver(
         d.path(),
@@ -313,7 +313,7 @@ fn azure_ai_models_endpoint_exported_to_promptflow_reaches_a_real_route_or_is_re
     let d = tmp();
     let svc = Service::start(d.path(), Kind::Azure);
     azure_ai(d.path(), &svc.url("/models"));
-    let o = export_to_promptflow(d.path(), &v, "fdy");
+    let o = export_to_promptflow(d.path(), v, "fdy");
     if o.code != 0 {
         assert!(
             o.stderr.contains("models"),
@@ -835,7 +835,7 @@ fn serverless_export_to_promptflow_then_pf_flow_test() {
             &key(),
         ],
     );
-    let o = export_to_promptflow(d.path(), &v, "maas");
+    let o = export_to_promptflow(d.path(), v, "maas");
     assert_eq!(o.code, 0, "{}", o.stderr);
     let r = run_driver(
         d.path(),
