@@ -28,8 +28,12 @@ impl Cloud {
     }
 }
 
-/// Runs `az ARGS`; stdout (kept zeroized: it may hold a token) or the typed failure.
-fn run_az(args: &[&str], timeout: Duration) -> Result<zeroize::Zeroizing<Vec<u8>>, ArmError> {
+/// Runs `az ARGS`; stdout (kept zeroized: it may hold a token) or the typed failure. The one
+/// runner of the Azure CLI (discovery here, Entra ID tokens for `aiconn test` in conntest).
+pub(crate) fn run_az(
+    args: &[&str],
+    timeout: Duration,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, ArmError> {
     let child = Command::new("az")
         .args(args)
         .stdin(Stdio::null())
