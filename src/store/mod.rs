@@ -190,7 +190,9 @@ impl Store {
                 source: e,
             }
         })?;
+        // Every file written under this lock: the connections file and the dir's namespace id.
         atomic::remove_stale_temps(&self.path());
+        atomic::remove_stale_temps(&self.dir.join(dirid::DIR_ID_FILE));
         let doc = self.load()?;
         Ok(Transaction {
             store: self,
@@ -211,5 +213,27 @@ impl Transaction<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         write_atomic(&self.store.path(), self.doc.to_text().as_bytes())
             .map_err(|e| self.store.io(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer killed mid-save leaves its temp file; the next writer, under the lock every
+    /// writer of those files takes, removes it, and nothing that is not such a temp file.
+    #[test]
+    fn a_transaction_sweeps_the_temp_files_of_every_file_written_under_its_lock() {
+        let d = tempfile::tempdir().unwrap();
+        let stale = [".connections.toml.k1Ll3d.tmp", ".dir-namespace.HadSnh.tmp"];
+        for n in stale.iter().chain(&["notes.tmp", ".other.x.tmp"]) {
+            std::fs::write(d.path().join(n), "x").unwrap();
+        }
+        let store = Store::new(d.path());
+        drop(store.begin().unwrap());
+        for n in stale {
+            assert!(!d.path().join(n).exists(), "{n} not swept");
+        }
+        assert!(d.path().join("notes.tmp").exists() && d.path().join(".other.x.tmp").exists());
     }
 }
