@@ -189,6 +189,17 @@ pub fn with_v1(url: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A user choice is only ever left alone or removed with its family: one outside the
+    /// family's variables would be neither, and a parent's stale model would reach the child.
+    #[test]
+    fn every_user_choice_is_a_variable_of_its_family() {
+        for fam in &Contract::get().families {
+            for n in &fam.user_choice {
+                assert!(fam.vars.contains(n), "{n} not in family {}", fam.id);
+            }
+        }
+    }
+
     #[test]
     fn every_entry_names_a_known_type_family_and_value() {
         let c = Contract::get();

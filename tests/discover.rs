@@ -23,11 +23,21 @@ fn leak(s: String) -> &'static str {
 /// A stand-in `az`: `cloud show` (public cloud), `account get-access-token` (records the
 /// resource asked for), or "not signed in".
 fn az(dir: &Path, signed_in: bool) -> PathBuf {
+    az_in_cloud(
+        dir,
+        signed_in,
+        "AzureCloud",
+        "https://management.azure.com/",
+    )
+}
+
+/// The stand-in `az`, set to the cloud `name` whose Resource Manager is `arm`.
+fn az_in_cloud(dir: &Path, signed_in: bool, name: &str, arm: &str) -> PathBuf {
     let bin = dir.join("azbin");
     std::fs::create_dir_all(&bin).unwrap();
     let script = if signed_in {
         format!(
-            "#!/bin/sh\ncase \"$1 $2\" in\n\"cloud show\") printf '%s' '{{\"name\": \"AzureCloud\", \"endpoints\": {{\"resourceManager\": \"https://management.azure.com/\"}}}}' ;;\n\"account get-access-token\") echo \"$4\" >> \"$(dirname \"$0\")/resources\"; printf '%s' '{{\"accessToken\": \"{TOKEN}\", \"tokenType\": \"Bearer\"}}' ;;\n*) exit 2 ;;\nesac\n"
+            "#!/bin/sh\ncase \"$1 $2\" in\n\"cloud show\") printf '%s' '{{\"name\": \"{name}\", \"endpoints\": {{\"resourceManager\": \"{arm}\"}}}}' ;;\n\"account get-access-token\") echo \"$4\" >> \"$(dirname \"$0\")/resources\"; printf '%s' '{{\"accessToken\": \"{TOKEN}\", \"tokenType\": \"Bearer\"}}' ;;\n*) exit 2 ;;\nesac\n"
         )
     } else {
         "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n".into()
@@ -124,8 +134,15 @@ struct World {
 }
 
 fn world(signed_in: bool) -> World {
+    world_with(signed_in, Vec::new())
+}
+
+/// The ARM scenario with `first` answering before its routes (a prefix match: the first wins).
+fn world_with(signed_in: bool, first: Vec<Route>) -> World {
     let (dp, dp_seen) = server(200, r#"{"data": [], "object": "list"}"#, Duration::ZERO);
-    let (arm, arm_seen) = routes_server(arm_routes(dp), Duration::ZERO);
+    let mut routes = first;
+    routes.extend(arm_routes(dp));
+    let (arm, arm_seen) = routes_server(routes, Duration::ZERO);
     let dir = tempfile::tempdir().unwrap();
     let bin = az(dir.path(), signed_in);
     World {
@@ -275,6 +292,114 @@ fn discover_in_text_names_everything_and_filters_by_subscription() {
     let o = w.run(&["discover", "--subscription", "nope"]);
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("no subscription 'nope'"), "{}", o.stderr);
+}
+
+fn deployment(name: &str) -> String {
+    format!(
+        r#"{{"id": "d-{name}", "name": "{name}", "sku": {{"name": "Standard", "capacity": 1}}, "properties": {{"model": {{"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}}, "provisioningState": "Succeeded"}}}}"#
+    )
+}
+
+fn deployment_names(v: &serde_json::Value, account: usize) -> Vec<String> {
+    v["subscriptions"][0]["accounts"][account]["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// ARM splits long lists into pages linked by `nextLink`: every page on Resource Manager's own
+/// host is read; a link to any other host is never followed (it would get the token); a list
+/// that links to itself stops after a bounded number of pages instead of running forever.
+#[test]
+fn discover_follows_next_links_on_its_own_host_only_and_stops_a_runaway_list() {
+    let deps = format!("{RG}/aoai/deployments?api-version=2025-06-01");
+    let w = world_with(
+        true,
+        vec![
+            route(
+                format!("{deps}&$skiptoken=2"),
+                200,
+                format!(
+                    r#"{{"value": [{}], "nextLink": "https://evil.example{deps}&$skiptoken=3"}}"#,
+                    deployment("second")
+                ),
+            ),
+            route(
+                deps.clone(),
+                200,
+                format!(
+                    r#"{{"value": [{}], "nextLink": "@SELF@{deps}&$skiptoken=2"}}"#,
+                    deployment("first")
+                ),
+            ),
+            route(
+                format!("{RG}/foundry/deployments?"),
+                200,
+                format!(
+                    r#"{{"value": [{}], "nextLink": "@SELF@{RG}/foundry/deployments?api-version=2025-06-01"}}"#,
+                    deployment("loop")
+                ),
+            ),
+        ],
+    );
+    let o = w.run(&["discover", "--json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(deployment_names(&v, 1), ["first", "second"]);
+    let looped = deployment_names(&v, 0).len();
+    let asked = w
+        .arm_seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.path.starts_with(&format!("{RG}/foundry/deployments")))
+        .count();
+    assert!(
+        looped > 1 && looped <= 100 && asked == looped,
+        "a self-linked list is read a bounded number of times: {looped} items, {asked} requests"
+    );
+}
+
+/// In a sovereign cloud the token is asked for that cloud's Resource Manager (from
+/// `az cloud show`), never the public cloud's; a cloud whose endpoint is not https falls back to
+/// the public Resource Manager rather than sending a token in clear.
+#[test]
+fn discover_asks_the_token_of_the_cloud_az_is_set_to() {
+    for (cloud, arm, want) in [
+        (
+            "AzureUSGovernment",
+            "https://management.usgovcloudapi.net/",
+            "https://management.usgovcloudapi.net/",
+        ),
+        (
+            "AzureChinaCloud",
+            "https://management.chinacloudapi.cn/",
+            "https://management.chinacloudapi.cn/",
+        ),
+        (
+            "Odd",
+            "http://arm.example.com/",
+            "https://management.azure.com/",
+        ),
+    ] {
+        let w = world(true);
+        let bin = az_in_cloud(w.dir.path(), true, cloud, arm);
+        let _ = std::fs::remove_file(bin.join("resources"));
+        let o = w.run(&["discover", "--json"]);
+        assert_eq!(o.code, 0, "{cloud}: {}", o.stderr);
+        assert_eq!(
+            std::fs::read_to_string(bin.join("resources"))
+                .unwrap()
+                .lines()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            [want],
+            "{cloud}"
+        );
+    }
 }
 
 #[test]

@@ -243,6 +243,16 @@ fn run_removes_the_family_variables_the_connection_does_not_set() {
         ("AZURE_OPENAI_API_KEY", "fake-key-stale"),
         ("AZURE_OPENAI_AD_TOKEN", "fake-token-stale"),
         ("OPENAI_API_KEY", "fake-key-stale"),
+        // Semantic Kernel takes AZURE_OPENAI_BASE_URL over AZURE_OPENAI_ENDPOINT
+        (
+            "AZURE_OPENAI_BASE_URL",
+            "http://127.0.0.1:11434/openai/deployments/old",
+        ),
+        (
+            "AZURE_OPENAI_TOKEN_ENDPOINT",
+            "https://evil.example/.default",
+        ),
+        ("OPENAI_CHAT_MODEL_ID", "users-own-model"),
         ("UNRELATED_SETTING", "kept"),
     ];
     let (o, env) = run_child_with(d.path(), &["prodoai"], &stale);
@@ -257,6 +267,11 @@ fn run_removes_the_family_variables_the_connection_does_not_set() {
         assert_eq!(get(&env, gone), None, "{gone} reached the child");
     }
     assert_eq!(get(&env, "UNRELATED_SETTING"), Some("kept"));
+    assert_eq!(
+        get(&env, "OPENAI_CHAT_MODEL_ID"),
+        Some("users-own-model"),
+        "an OpenAI connection sets no model: the user's choice stays"
+    );
     // An Entra ID connection: no key of the parent's rides along with its token.
     let (o, env) = run_child_with(d.path(), &["aad"], &stale);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -265,6 +280,8 @@ fn run_removes_the_family_variables_the_connection_does_not_set() {
         "AZURE_OPENAI_API_KEY",
         "AZURE_OPENAI_AD_TOKEN",
         "OPENAI_API_KEY",
+        "AZURE_OPENAI_BASE_URL",
+        "AZURE_OPENAI_TOKEN_ENDPOINT",
     ] {
         assert_eq!(get(&env, gone), None, "{gone} reached the Entra ID child");
     }
@@ -312,6 +329,9 @@ fn azure_connections_export_every_name_their_clients_read() {
         ("AZURE_OPENAI_MODEL", "gpt-4o-mini"),
         ("AZURE_OPENAI_CHAT_MODEL", "gpt-4o-mini"),
         ("AZURE_OPENAI_CHAT_COMPLETION_MODEL", "gpt-4o-mini"),
+        // Semantic Kernel's AzureChatCompletion / AzureResponses (docs/clients.md)
+        ("AZURE_OPENAI_CHAT_DEPLOYMENT_NAME", "gpt-4o-mini"),
+        ("AZURE_OPENAI_RESPONSES_DEPLOYMENT_NAME", "gpt-4o-mini"),
     ] {
         assert_eq!(get(&env, k), Some(v), "{k}");
     }

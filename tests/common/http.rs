@@ -106,12 +106,16 @@ pub fn routes_server(routes: Vec<Route>, delay: Duration) -> (u16, Arc<Mutex<Vec
                 .iter()
                 .map(|(k, v)| format!("{k}: {v}\r\n"))
                 .collect();
+            // `@SELF@` in a body is this server's own origin (for absolute links such as `nextLink`).
+            let body = route
+                .body
+                .replace("@SELF@", &format!("http://127.0.0.1:{port}"));
             let _ = write!(
                 stream,
                 "HTTP/1.1 {} {reason}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
                 route.status,
-                route.body.len(),
-                route.body
+                body.len(),
+                body
             );
         }
     });
