@@ -318,3 +318,37 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
         format!("http://127.0.0.1:{port}/openai/deployments/emb")
     );
 }
+
+/// Issue 17 finding 10: `D` / `deployments` on an OpenAI connection called the Azure
+/// deployments route on the OpenAI host. A type with no deployment has none to list: say so,
+/// and send nothing (no key leaves for a route that does not exist).
+#[test]
+fn a_type_without_deployments_is_told_so_and_nothing_is_sent() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, CLASSIC, Duration::ZERO);
+    for (ty, field) in [("open_ai", "base_url"), ("serverless", "api_base")] {
+        let _ = cmd(d.path(), &["delete", "c", "--yes"]);
+        create(
+            d.path(),
+            &[
+                "--type",
+                ty,
+                "--name",
+                "c",
+                "--raw",
+                "--set",
+                &format!("{field}=http://127.0.0.1:{port}/v1"),
+                "--set",
+                &format!("api_key={KEY}"),
+            ],
+        );
+        let o = deployments(d.path(), &[]);
+        assert_ne!(o.code, 0, "{ty}");
+        assert!(
+            o.stderr.contains("has no deployments"),
+            "{ty}: {}",
+            o.stderr
+        );
+    }
+    assert!(seen.lock().unwrap().is_empty(), "a request was sent");
+}

@@ -41,6 +41,14 @@ pub enum Listing {
 /// The listing request for `conn`, or why there is none.
 pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
     let spec = conn.spec();
+    // Only a type whose requests name a deployment has any: OpenAI and OpenAI-compatible
+    // servers name a model per request, and their hosts have no Azure deployments route.
+    if spec.role(crate::catalogue::Role::Deployment).is_none() {
+        return Err(format!(
+            "a {} connection has no deployments: its clients name the model in each request",
+            spec.label
+        ));
+    }
     let url_field = spec
         .fields
         .iter()
