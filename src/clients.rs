@@ -76,6 +76,22 @@ impl Contract {
         })
     }
 
+    /// Who reads `conn` from the environment and under which names, for the faces to say
+    /// ("aiconn run sets ... for ..."); `None` for a type no client reads by itself.
+    pub fn readers(&self, conn: &Connection) -> Option<Readers<'_>> {
+        let e = self.env_for(conn)?;
+        let mut vars: Vec<&str> = Vec::new();
+        for v in &e.vars {
+            if value_of(conn, e, &v.value).is_some() && !vars.contains(&v.name.as_str()) {
+                vars.push(&v.name);
+            }
+        }
+        Some(Readers {
+            clients: (!e.clients.is_empty()).then_some(e.clients.as_str()),
+            vars,
+        })
+    }
+
     /// Whether any entry of `type_id` sets `var`.
     pub fn type_sets(&self, type_id: &str, var: &str) -> bool {
         self.envs
@@ -83,6 +99,14 @@ impl Contract {
             .filter(|e| e.type_id == type_id)
             .any(|e| e.vars.iter().any(|v| v.name == var))
     }
+}
+
+/// What [`Contract::readers`] answers: the clients an entry is written for, and the variables
+/// `run` sets for this connection (those it has a value for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readers<'a> {
+    pub clients: Option<&'a str>,
+    pub vars: Vec<&'a str>,
 }
 
 /// The shape of `conn`'s endpoint as its type reads it (`None` without one). A host the

@@ -524,3 +524,73 @@ fn http_to_azure_or_openai_is_stored_as_https_and_never_exported_as_http() {
         Some("http://127.0.0.1:11434/v1")
     );
 }
+
+/// `show` says which variables `run` sets and whose reading that is (assets/clients.toml):
+/// what it says is exactly what the child gets, for every shape of the Azure and OpenAI types.
+#[test]
+fn show_names_exactly_the_variables_run_sets() {
+    let d = tempfile::tempdir().unwrap();
+    let shapes: [(&str, &str, &[&str]); 5] = [
+        (
+            "aoai",
+            "azure_open_ai",
+            &[
+                "api_base=https://contoso.openai.azure.com/",
+                "deployment=gpt-4o-mini",
+            ],
+        ),
+        (
+            "bare",
+            "azure_open_ai",
+            &["api_base=https://contoso.openai.azure.com/"],
+        ),
+        (
+            "dep",
+            "azure_ai",
+            &["endpoint=https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o-mini"],
+        ),
+        (
+            "v1",
+            "azure_ai",
+            &[
+                "endpoint=https://res.openai.azure.com/openai/v1/",
+                "deployment=chat",
+            ],
+        ),
+        ("oai", "open_ai", &[]),
+    ];
+    for (name, ty, sets) in shapes {
+        let mut args = vec![
+            "--type",
+            ty,
+            "--name",
+            name,
+            "--set",
+            "api_key=fake-key-0321",
+        ];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        create(d.path(), &args);
+        let show = cmd(d.path(), &["show", name]);
+        assert_eq!(show.code, 0, "{}", show.stderr);
+        let line = show
+            .stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("aiconn run/env set: "))
+            .unwrap_or_else(|| panic!("{name}: no variables line in\n{}", show.stdout));
+        let said: std::collections::BTreeSet<&str> = line.split(", ").collect();
+        assert!(show.stdout.contains("read by:"), "{name}");
+        let (o, env) = run_child_with(d.path(), &[name], &[]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let got: std::collections::BTreeSet<&str> = env
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| k.starts_with("OPENAI_") || k.starts_with("AZURE_"))
+            .collect();
+        assert_eq!(
+            said, got,
+            "{name}: show's list against the child's environment"
+        );
+    }
+}

@@ -266,6 +266,12 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             out!("{}  {}", " ".repeat(url_field.key.len()), t);
         }
     }
+    if let Some(r) = crate::clients::Contract::get().readers(&c) {
+        out!("\naiconn run/env set: {}", r.vars.join(", "));
+        if let Some(who) = r.clients {
+            out!("read by:            {who}");
+        }
+    }
     super::discover_cmd::warn_connection(&c);
     Ok(())
 }
