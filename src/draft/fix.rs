@@ -4,7 +4,7 @@
 
 use super::{Draft, FieldPath};
 use crate::catalogue::Role;
-use crate::endpoint::{Reading, classify_for_type, https_upgrade};
+use crate::endpoint::{Kind, Reading, classify_for_type, https_upgrade};
 
 /// What the one-key fix changes: the endpoint becomes `base`, and the fields in `fills` get
 /// the values the pasted URL carried (its api-version, its deployment).
@@ -81,6 +81,38 @@ impl Draft {
             self.offer_fill(Role::Deployment, d, &mut fills);
         }
         (!same_url(&base, &current) || !fills.is_empty()).then_some(Fix { field, base, fills })
+    }
+
+    /// The move to the resource's OpenAI v1 endpoint (`https://<host>/openai/v1/`), offered
+    /// when no fix is due and the type's endpoint field takes v1: a Foundry `/models` endpoint
+    /// (its Azure AI Inference SDK was retired on 2026-08-26) or a deployment URL (bound to one
+    /// deployment, while v1 serves all). The URL's deployment goes to the deployment field, and
+    /// a set api-version is cleared: the v1 API takes none.
+    pub fn v1_move(&self) -> Option<Fix> {
+        let (field, r) = self.reading()?;
+        let takes_v1 = self
+            .spec
+            .url_field()
+            .is_some_and(|f| f.right.iter().any(|k| k == Kind::AzureOpenaiV1.as_str()));
+        let movable = matches!(r.kind, Kind::FoundryModels | Kind::AzureOpenaiDeployment);
+        if !takes_v1 || !movable || self.fix().is_some() {
+            return None;
+        }
+        let url = url::Url::parse(self.text(&FieldPath::Field(field.clone())).trim()).ok()?;
+        let base = format!("https://{}/openai/v1/", url.host_str()?);
+        let mut fills = Vec::new();
+        if let Some(d) = &r.deployment {
+            self.offer_fill(Role::Deployment, d, &mut fills);
+        }
+        if let Some(f) = self.spec.role(Role::ApiVersion)
+            && !self
+                .text(&FieldPath::Field(f.key.clone()))
+                .trim()
+                .is_empty()
+        {
+            fills.push((f.key.clone(), String::new()));
+        }
+        Some(Fix { field, base, fills })
     }
 
     /// Fills `role`'s field with `value` only when the user has not set one (empty, or still

@@ -1,5 +1,6 @@
 use super::*;
 use crate::catalogue::Catalogue;
+use crate::endpoint::Kind;
 
 fn draft(type_id: &str, url_key: &str, url: &str) -> Draft {
     let mut d = Draft::new(Catalogue::get().find(type_id).unwrap());
@@ -190,4 +191,63 @@ fn custom_rows_need_a_value_for_every_secret() {
     let (c, new) = d.into_save();
     assert_eq!(c.secrets["token"], SecretRecord::Pending);
     assert!(new.contains_key("token"));
+}
+
+/// Issue 21: the move to the v1 endpoint, offered for a `/models` endpoint and a deployment URL
+/// in a type that takes v1; once applied the endpoint reads as v1, the URL's deployment is
+/// kept in the deployment field, no api-version is left, and nothing more is offered.
+#[test]
+fn the_v1_move_is_offered_where_v1_fits_and_settles() {
+    for (url, deployment) in [
+        ("https://res.services.ai.azure.com/models", None),
+        (
+            "https://res.cognitiveservices.azure.com/openai/deployments/gpt-4o-mini",
+            Some("gpt-4o-mini"),
+        ),
+    ] {
+        let mut d = draft("azure_ai", "endpoint", url);
+        d.set(
+            &FieldPath::Field("api_version".into()),
+            "2024-05-01-preview",
+        );
+        assert_eq!(d.fix(), None, "{url}: a right shape has nothing to fix");
+        let m = d
+            .v1_move()
+            .unwrap_or_else(|| panic!("{url}: no move offered"));
+        assert!(d.apply(&m));
+        let host = url::Url::parse(url)
+            .unwrap()
+            .host_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            d.text(&FieldPath::Field("endpoint".into())),
+            format!("https://{host}/openai/v1/")
+        );
+        assert_eq!(d.reading().unwrap().1.kind, Kind::AzureOpenaiV1);
+        assert_eq!(d.text(&FieldPath::Field("api_version".into())), "");
+        if let Some(dep) = deployment {
+            assert_eq!(d.text(&FieldPath::Field("deployment".into())), dep);
+        }
+        assert_eq!(d.v1_move(), None, "{url}: offered again after the move");
+        assert_eq!(d.fix(), None);
+    }
+    // Not in a type whose field refuses v1 (Azure OpenAI takes the resource base), not on a
+    // v1 endpoint already, and a typed deployment is never overwritten.
+    let aoai = draft("azure_open_ai", "api_base", "https://res.openai.azure.com/");
+    assert_eq!(aoai.v1_move(), None);
+    let v1 = draft(
+        "azure_ai",
+        "endpoint",
+        "https://res.openai.azure.com/openai/v1/",
+    );
+    assert_eq!(v1.v1_move(), None);
+    let mut typed = draft(
+        "azure_ai",
+        "endpoint",
+        "https://res.openai.azure.com/openai/deployments/a",
+    );
+    typed.set(&FieldPath::Field("deployment".into()), "b");
+    let m = typed.v1_move().unwrap();
+    assert!(!m.fills.iter().any(|(k, _)| k == "deployment"));
 }
