@@ -518,7 +518,6 @@ fn an_azure_ai_deployment_url_is_kept_with_no_fix_offered() {
     );
     let mut form = aiconn::tui::form::Form::from_connection(&c);
     assert_eq!(form.fix(), None, "a right value is never 'fixed'");
-    assert!(!form.apply_fix());
     assert!(form.errors().is_empty(), "{:?}", form.errors());
     let (saved, _) = form.to_connection();
     assert_eq!(saved.values["endpoint"], dep);
@@ -528,6 +527,48 @@ fn an_azure_ai_deployment_url_is_kept_with_no_fix_offered() {
         "{}",
         r.hint
     );
+    // What `f` offers instead (issue 21): the resource's v1 endpoint, which serves every
+    // deployment, with this one kept as the connection's deployment.
+    let offer = form.offer().expect("the v1 move is offered");
+    assert!(offer.base.ends_with("/openai/v1/"), "{}", offer.base);
+    assert!(form.apply_fix());
+    let (moved, _) = form.to_connection();
+    assert_eq!(
+        moved.values["endpoint"],
+        "https://sh-m8on2329-eastus2.cognitiveservices.azure.com/openai/v1/"
+    );
+    assert_eq!(moved.values["deployment"], "gpt-4o-mini");
+    assert_eq!(form.offer(), None, "nothing more after the move");
+}
+
+/// Issue 21: a Foundry /models endpoint (its Azure AI Inference SDK retired on 2026-08-26):
+/// the hint says `f` moves it to v1, the bar offers `f`, and `f` does it, clearing the
+/// api-version the v1 API refuses.
+#[test]
+fn f_moves_a_models_endpoint_to_v1_when_asked() {
+    let mut c = Connection::new("m", "azure_ai").unwrap();
+    c.values.insert(
+        "endpoint".into(),
+        "https://res.services.ai.azure.com/models".into(),
+    );
+    c.values
+        .insert("api_version".into(), "2024-05-01-preview".into());
+    c.secrets.insert(
+        "api_key".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
+    let mut app = app_with(vec![c]);
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'f');
+    let id = app.selected.clone().unwrap();
+    let f = app.draft(&id).unwrap();
+    assert_eq!(
+        f.value("endpoint"),
+        "https://res.services.ai.azure.com/openai/v1/"
+    );
+    assert_eq!(f.value("api_version"), "");
+    let (_, msg) = app.status.clone().unwrap();
+    assert!(msg.contains("api_version cleared"), "{msg}");
 }
 
 #[test]

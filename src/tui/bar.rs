@@ -28,7 +28,7 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     };
     match cmd {
         Cmd::Reveal | Cmd::SecretSource => on_secret(),
-        Cmd::Fix => form().is_some_and(|f| f.fix().is_some()),
+        Cmd::Fix => form().is_some_and(|f| f.offer().is_some()),
         Cmd::UseVault => app.wizard.as_ref().is_some_and(|w| {
             w.step == super::wizard::Step::Key
                 && matches!(app.backend, Some(Err(_)))

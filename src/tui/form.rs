@@ -369,10 +369,17 @@ impl Form {
         self.draft().fix()
     }
 
-    /// Carries out the draft's fix on the widgets. Returns false when there is nothing to fix.
+    /// What `f` offers: the fix, else the move to the resource's v1 endpoint (never done by
+    /// itself, unlike a fix the guided setup's Enter carries out).
+    pub fn offer(&self) -> Option<Fix> {
+        let d = self.draft();
+        d.fix().or_else(|| d.v1_move())
+    }
+
+    /// Carries out `offer()` on the widgets. Returns false when there is nothing to do.
     pub fn apply_fix(&mut self) -> bool {
         let mut d = self.draft();
-        let Some(fix) = d.fix() else {
+        let Some(fix) = d.fix().or_else(|| d.v1_move()) else {
             return false;
         };
         if !d.apply(&fix) {

@@ -122,7 +122,14 @@ fn fills(fix: &crate::draft::Fix) -> String {
     if fix.fills.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = fix.fills.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let list: Vec<String> = fix
+        .fills
+        .iter()
+        .map(|(k, v)| match v.is_empty() {
+            true => format!("{k} cleared"),
+            false => format!("{k} {v}"),
+        })
+        .collect();
     format!(" ({})", list.join(", "))
 }
 

@@ -149,7 +149,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
     let focused_row = form.focused_row();
     let draft = form.draft();
     let (conn, _) = draft.into_save();
-    let fix = draft.fix();
+    let fix = form.offer();
     // The label column fits the longest label, within a third of the width.
     let longest = rows
         .iter()

@@ -78,7 +78,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
-            match f.fix() {
+            match f.offer() {
                 Some(fix) if f.apply_fix() => {
                     // The last test was of the URL before the fix.
                     f.test = None;
