@@ -396,3 +396,37 @@ fn the_key_step_promises_no_keychain_when_there_is_none() {
     assert!(s.contains("Secrets cannot be saved here"), "{s}");
     assert!(!s.contains("OS keychain"), "{s}");
 }
+
+/// Issue 21: a stored api-version Azure retired shows under its row with the one to use,
+/// judged against the app's day (AICONN_TODAY in the real binary); a current one shows nothing.
+#[test]
+fn a_retired_api_version_is_flagged_under_its_row_with_the_one_to_use() {
+    let mut c = Connection::new("old", "azure_open_ai").unwrap();
+    c.values.insert(
+        "api_base".into(),
+        "https://contoso.openai.azure.com/".into(),
+    );
+    c.values
+        .insert("api_version".into(), "2023-07-01-preview".into());
+    c.values.insert("auth_mode".into(), "meid_token".into());
+    let mut a = app(vec![c], 200, 50);
+    key(&mut a, KeyCode::Enter);
+    let s = text(&render(&a, 200, 50));
+    assert!(
+        s.contains("✗ api-version 2023-07-01-preview retired on 2024-07-01: use 2024-10-21"),
+        "{s}"
+    );
+    let mut fresh = Connection::new("new", "azure_open_ai").unwrap();
+    fresh.values.insert(
+        "api_base".into(),
+        "https://contoso.openai.azure.com/".into(),
+    );
+    fresh
+        .values
+        .insert("api_version".into(), "2024-10-21".into());
+    fresh.values.insert("auth_mode".into(), "meid_token".into());
+    let mut a = app(vec![fresh], 200, 50);
+    key(&mut a, KeyCode::Enter);
+    let s = text(&render(&a, 200, 50));
+    assert!(!s.contains("api-version 2024-10-21 retire"), "{s}");
+}

@@ -175,6 +175,9 @@ pub struct App {
     /// Effects in flight (a "working" marker is shown while > 0).
     pub pending: usize,
     pub readonly: bool,
+    /// Today as a day number, read once at start: dated notices (a retired api-version) are
+    /// judged against it, and rendering reads no clock.
+    pub today: i64,
     pub size: (u16, u16),
     /// Result of the secret backend probe, once known.
     pub backend: Option<Result<(), String>>,
@@ -234,6 +237,7 @@ impl App {
             status: None,
             pending: 0,
             readonly,
+            today: crate::azure::lifecycle::today(),
             size: (80, 24),
             backend: None,
             quit: false,

@@ -88,6 +88,32 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// What the dated data says about `field` (a retired or retiring api-version, with the one to
+/// use), indented under its row.
+fn dated_lines(
+    notices: &[crate::azure::lifecycle::ConnNotice],
+    field: &str,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    use crate::azure::lifecycle::Urgency;
+    let mut out = Vec::new();
+    for n in notices.iter().filter(|n| n.field == field) {
+        let (mark, style) = match n.urgency {
+            Urgency::Past => ("✗ ", theme.error()),
+            Urgency::Soon => ("⚠ ", theme.warn()),
+            Urgency::Later => ("ℹ ", theme.dim()),
+        };
+        for l in wrap(
+            &format!("{mark}{}", for_terminal(&n.text)),
+            width.saturating_sub(3),
+        ) {
+            out.push(Line::from(vec![Span::raw("   "), Span::styled(l, style)]));
+        }
+    }
+    out
+}
+
 pub fn hint_lines(
     r: &Reading,
     width: usize,
@@ -150,6 +176,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
     let draft = form.draft();
     let (conn, _) = draft.into_save();
     let fix = form.offer();
+    let notices = crate::azure::lifecycle::connection_notices(&conn, app.today);
     // The label column fits the longest label, within a third of the width.
     let longest = rows
         .iter()
@@ -290,6 +317,9 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 spans.extend(l.spans);
                 lines.push(Line::from(spans));
             }
+        }
+        if let Row::Field(i) = row {
+            lines.extend(dated_lines(&notices, &form.fields[*i].key, width, theme));
         }
     }
     // The focused field's help and its first error, at the bottom.
