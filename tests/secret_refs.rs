@@ -375,3 +375,41 @@ fn the_tui_tests_and_lists_with_the_reference_the_draft_holds() {
         Some(format!("Bearer {KEY}").as_str())
     );
 }
+
+/// Issue 19 (low): `list` called an `env:` reference "set" while its variable was unset, so a
+/// quick look promised a key that every use would miss. The KEY column follows the variable.
+#[test]
+fn list_says_an_env_reference_to_an_unset_variable_is_unset() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    open_ai_with_ref(dir, "api_key=env:AICONN_TEST_KEY_1931");
+    let key_column = |value: Option<&str>| {
+        let mut c = aiconn(dir);
+        c.args(["list"]);
+        match value {
+            Some(v) => c.env("AICONN_TEST_KEY_1931", v),
+            None => c.env_remove("AICONN_TEST_KEY_1931"),
+        };
+        let o = run(c);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let row = o
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("c "))
+            .unwrap()
+            .to_string();
+        row.split("  ")
+            .filter(|s| !s.is_empty())
+            .last()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(key_column(None), "env unset");
+    assert_eq!(
+        key_column(Some("")),
+        "env unset",
+        "an empty variable reads as nothing"
+    );
+    assert_eq!(key_column(Some(KEY)), "set");
+}

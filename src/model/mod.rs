@@ -121,9 +121,20 @@ impl Connection {
     /// `-` when it needs none (Entra ID). Reads the record only, never the keychain.
     pub fn key_status(&self) -> KeyStatus {
         let spec = self.spec();
+        // A reference to a variable this process does not have reads as nothing at use.
+        let env_unset = || {
+            self.secrets.values().any(|r| match r {
+                SecretRecord::Ref(crate::secrets::refs::SecretRef::Env(name)) => {
+                    std::env::var_os(name).is_none_or(|v| v.is_empty())
+                }
+                _ => false,
+            })
+        };
         if spec.is_custom() {
             return if self.secrets.is_empty() {
                 KeyStatus::Missing
+            } else if env_unset() {
+                KeyStatus::EnvUnset
             } else {
                 KeyStatus::Set
             };
@@ -135,7 +146,11 @@ impl Connection {
         if needed.is_empty() {
             KeyStatus::NotNeeded
         } else if needed.iter().all(|f| self.secrets.contains_key(&f.key)) {
-            KeyStatus::Set
+            if env_unset() {
+                KeyStatus::EnvUnset
+            } else {
+                KeyStatus::Set
+            }
         } else {
             KeyStatus::Missing
         }

@@ -152,6 +152,9 @@ pub enum KeyStatus {
     Missing,
     /// The connection needs no secret (Entra ID).
     NotNeeded,
+    /// Every secret is recorded, but one is an `env:` reference to a variable that is not set
+    /// (or empty) here: a use would fail.
+    EnvUnset,
 }
 
 impl KeyStatus {
@@ -160,6 +163,7 @@ impl KeyStatus {
             KeyStatus::Set => "set",
             KeyStatus::Missing => "missing",
             KeyStatus::NotNeeded => "-",
+            KeyStatus::EnvUnset => "env unset",
         }
     }
 }

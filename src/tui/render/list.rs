@@ -11,12 +11,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 
-/// Key marker: ✓ set, ✗ missing, · none needed (Entra ID).
+/// Key marker: ✓ set, ✗ missing, ⚠ an `env:` reference to an unset variable, · none needed
+/// (Entra ID).
 fn key_marker(app: &App, id: &EntryId) -> &'static str {
     match id {
         EntryId::Stored(n) => match app.stored_conn(n).map(|c| c.key_status()) {
             Some(KeyStatus::Set) => "✓",
             Some(KeyStatus::Missing) => "✗",
+            Some(KeyStatus::EnvUnset) => "⚠",
             _ => "·",
         },
         EntryId::New(_) => " ",
