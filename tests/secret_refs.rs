@@ -413,3 +413,21 @@ fn list_says_an_env_reference_to_an_unset_variable_is_unset() {
     );
     assert_eq!(key_column(Some(KEY)), "set");
 }
+
+/// `--set api_key=env:NAME` stored the text `env:NAME` as the key, with no word: every use
+/// then sent "env:NAME" as the key. A value spelled as a reference is refused with the flag
+/// that makes it one, and nothing is saved.
+#[test]
+fn a_reference_given_as_a_plain_value_is_refused_with_the_flag_that_means_it() {
+    let d = tempfile::tempdir().unwrap();
+    for value in ["env:OPENAI_API_KEY", "cmd:pass show openai"] {
+        let set = format!("api_key={value}");
+        let o = cmd(
+            d.path(),
+            &["create", "--type", "open_ai", "--name", "c", "--set", &set],
+        );
+        assert_eq!(o.code, 2, "{value}: {}", o.stderr);
+        assert!(o.stderr.contains("--secret-ref api_key="), "{}", o.stderr);
+        assert_ne!(cmd(d.path(), &["show", "c"]).code, 0, "nothing saved");
+    }
+}

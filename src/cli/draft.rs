@@ -27,6 +27,15 @@ pub fn apply_edit_args(imp: &mut Imported, edit: &EditArgs) -> Result<(), CliErr
         let k = k.trim();
         let before = imp.secret_values.len();
         apply_set(imp, k, v).map_err(CliError::usage)?;
+        if imp.secret_values.len() > before && SecretRef::parse_checked(v).is_ok() {
+            // `env:NAME` / `cmd:...` is a reference's spelling: stored as the key it would
+            // fail at every use (and the command would never run).
+            return Err(CliError::usage(format!(
+                "--set {k}={v} would store the text '{v}' as the secret; to read it from there at use, pass --secret-ref {k}={v}",
+                k = for_terminal(k),
+                v = for_terminal(v)
+            )));
+        }
         if imp.secret_values.len() > before {
             let field = k.strip_prefix("secrets.").unwrap_or(k);
             say!(
