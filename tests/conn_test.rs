@@ -400,3 +400,50 @@ fn the_tui_test_action_shows_the_result_next_to_the_endpoint() {
     );
     assert!(!t.raw_text().contains(KEY));
 }
+
+/// Issue 17 finding 10: the test was not the client's request: no `OpenAI-Organization`, and
+/// nothing said whose request it imitates. An OpenAI connection with an organization sends it
+/// as the openai SDK does, and the output names the client whose request it made.
+#[test]
+fn an_openai_test_sends_the_organization_and_says_whose_request_it_is() {
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, r#"{"object": "list", "data": []}"#, Duration::ZERO);
+    make(
+        d.path(),
+        "open_ai",
+        &[
+            format!("base_url=http://127.0.0.1:{port}/v1"),
+            "organization=org-fake-0001".into(),
+        ],
+    );
+    let o = test_conn(d.path(), &[]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("the request the openai SDK's OpenAI().models.list() makes"),
+        "{}",
+        o.stdout
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].path, "/v1/models");
+    assert_eq!(seen[0].header("openai-organization"), Some("org-fake-0001"));
+    assert_eq!(
+        seen[0].header("authorization"),
+        Some(&format!("Bearer {KEY}")[..])
+    );
+    drop(seen);
+    // Without an organization no header is invented.
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, r#"{"object": "list", "data": []}"#, Duration::ZERO);
+    make(
+        d.path(),
+        "open_ai",
+        &[format!("base_url=http://127.0.0.1:{port}/v1")],
+    );
+    assert_eq!(test_conn(d.path(), &[]).code, 0);
+    assert_eq!(seen.lock().unwrap()[0].header("openai-organization"), None);
+    let j: serde_json::Value =
+        serde_json::from_str(&test_conn(d.path(), &["--json"]).stdout).unwrap();
+    assert_eq!(j["as"], "the openai SDK's OpenAI().models.list()");
+}

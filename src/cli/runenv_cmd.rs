@@ -139,7 +139,7 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
         };
         let v = serde_json::json!({
             "name": c.name, "ok": verdict.ok, "request": format!("{} {}", check.method, check.url),
-            "status": code, "summary": verdict.summary, "advice": verdict.advice,
+            "status": code, "summary": verdict.summary, "advice": verdict.advice, "as": check.like,
         });
         out_json!(&v);
     } else {
@@ -149,6 +149,9 @@ pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), C
             check.method,
             crate::sanitize::for_terminal(&check.url)
         );
+        if let Some(who) = check.like {
+            out!("  the request {who} makes");
+        }
         out!("  {}", verdict.summary);
         if let Some(a) = &verdict.advice {
             out!("  {a}");

@@ -45,6 +45,8 @@ pub fn check(url: &str, model: &str) -> Option<Check> {
         body: Some(body.to_string()),
         what: format!("a 1-token Claude Messages request to deployment '{model}'"),
         max_body: 4096,
+        headers: Vec::new(),
+        like: None,
     })
 }
 

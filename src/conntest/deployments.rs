@@ -103,6 +103,8 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
         body: None,
         what: "list deployments".into(),
         max_body: 1 << 20,
+        headers: Vec::new(),
+        like: None,
     };
     Ok((check, reading.deployment))
 }
@@ -217,6 +219,8 @@ pub fn read(outcome: &Outcome) -> Listing {
                     body: None,
                     what: "list deployments".into(),
                     max_body: 0,
+                    headers: Vec::new(),
+                    like: None,
                 },
                 None,
             );

@@ -43,6 +43,11 @@ pub struct Check {
     pub what: String,
     /// How much of the answer is read (a probe needs the error; a listing, the whole list).
     pub max_body: usize,
+    /// Headers that carry no secret and that the client sends too (`OpenAI-Organization`).
+    pub headers: Vec<(&'static str, String)>,
+    /// Whose request this is, when it is the one a client makes (route, auth header and
+    /// api-version as that client builds them), for the faces to say.
+    pub like: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +125,8 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
         body: None,
         what: what.into(),
         max_body: 4096,
+        headers: Vec::new(),
+        like: None,
     };
     let check = match spec.id.as_str() {
         "custom" => return Err("custom connections have no known endpoint to test".into()),
@@ -153,6 +160,8 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 body: Some(r#"{"text":"ping"}"#.into()),
                 what: "analyze one word of text".into(),
                 max_body: 4096,
+                headers: Vec::new(),
+                like: None,
             }
         }
         "open_ai" if raw.is_none() => get(
@@ -175,14 +184,20 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                     ),
                     what: format!("a 1-token chat request to deployment '{d}'"),
                     max_body: 4096,
+                    headers: Vec::new(),
+                    like: Some("the openai SDK's AzureOpenAI() and prompt flow's llm tool"),
                 }
             }
             // The v1 API is called with the plain OpenAI() client, which sends the key as a bearer
             // token: test it the same way.
-            (Some(Kind::AzureOpenaiV1), _) => {
-                get(format!("{base}/models"), Auth::Bearer, "list models (v1)")
-            }
-            (Some(Kind::Openai), _) => get(format!("{base}/models"), Auth::Bearer, "list models"),
+            (Some(Kind::AzureOpenaiV1), _) => Check {
+                like: Some("the openai SDK's OpenAI().models.list()"),
+                ..get(format!("{base}/models"), Auth::Bearer, "list models (v1)")
+            },
+            (Some(Kind::Openai), _) => Check {
+                like: Some("the openai SDK's OpenAI().models.list()"),
+                ..get(format!("{base}/models"), Auth::Bearer, "list models")
+            },
             (Some(Kind::FoundryModels), _) => models_check(&base, conn),
             (Some(Kind::Serverless), _) => get(format!("{base}/info"), Auth::Bearer, "model info"),
             (Some(Kind::ManagedOnline), _) => {
@@ -200,17 +215,23 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 return Err("the endpoint is not a usable URL (see the hint)".into());
             }
             // Gateways and local servers: go by the path and the type.
-            _ if path_has("/openai/v1") => get(
-                format!("{}/models", trim(&base)),
-                Auth::Bearer,
-                "list models (v1)",
-            ),
+            _ if path_has("/openai/v1") => Check {
+                like: Some("the openai SDK's OpenAI().models.list()"),
+                ..get(
+                    format!("{}/models", trim(&base)),
+                    Auth::Bearer,
+                    "list models (v1)",
+                )
+            },
             _ if path_has("/models") => models_check(&trim(&base), conn),
-            _ if spec.id == "open_ai" => get(
-                format!("{}/models", trim(&base)),
-                Auth::Bearer,
-                "list models",
-            ),
+            _ if spec.id == "open_ai" => Check {
+                like: Some("the openai SDK's OpenAI().models.list()"),
+                ..get(
+                    format!("{}/models", trim(&base)),
+                    Auth::Bearer,
+                    "list models",
+                )
+            },
             _ if spec.id == "serverless" => {
                 get(format!("{}/info", trim(&base)), Auth::Bearer, "model info")
             }
@@ -227,6 +248,16 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
         },
     };
     let mut check = check;
+    // The organization goes where the openai SDK puts it (OPENAI_ORG_ID, `organization=`):
+    // a key of a multi-organization account may be refused without it.
+    if spec.id == "open_ai"
+        && let Some((org, _)) = conn.effective("organization")
+        && !org.trim().is_empty()
+    {
+        check
+            .headers
+            .push(("OpenAI-Organization", org.trim().to_string()));
+    }
     if entra {
         // The same request, signed with a token for the service's Entra ID resource.
         check.auth = Auth::Entra(if spec.id == "cognitive_search" {
@@ -271,6 +302,8 @@ fn models_check(base: &str, conn: &Connection) -> Check {
                 crate::sanitize::for_terminal(d)
             ),
             max_body: 4096,
+            headers: Vec::new(),
+            like: None,
         },
         None => Check {
             method: "GET",
@@ -279,6 +312,8 @@ fn models_check(base: &str, conn: &Connection) -> Check {
             body: None,
             what: "model info".into(),
             max_body: 4096,
+            headers: Vec::new(),
+            like: None,
         },
     }
 }
@@ -362,6 +397,9 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         if let Some(b) = &bearer {
             req = req.header("Authorization", b.as_str());
         }
+        for (h, v) in &check.headers {
+            req = req.header(*h, v.as_str());
+        }
         req.send(check.body.clone().unwrap_or_default())
     } else {
         let mut req = agent.get(url.as_str());
@@ -370,6 +408,9 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         }
         if let Some(b) = &bearer {
             req = req.header("Authorization", b.as_str());
+        }
+        for (h, v) in &check.headers {
+            req = req.header(*h, v.as_str());
         }
         req.call()
     };
