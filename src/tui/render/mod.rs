@@ -2,6 +2,7 @@
 
 mod form;
 mod list;
+mod azure_pick;
 mod popup;
 mod theme;
 mod wizard;

@@ -45,6 +45,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let cmd = lookup(app.key_ctx(), &k);
     match cmd {
         Some(Cmd::Quit) => return request_quit(app),
+        Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
         Some(Cmd::UseVault) => {
             if app.wizard.as_ref().is_some_and(|w| w.step == Step::Key)
                 && matches!(app.backend, Some(Err(_)))
