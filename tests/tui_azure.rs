@@ -149,7 +149,10 @@ fn sign_in_is_offered_only_when_az_is_on_path() {
     app.popup = None;
     aiconn::tui::update::start_wizard(&mut app);
     let fx = ch(&mut app, 'a');
-    assert!(fx.iter().any(|e| matches!(e, Effect::AzureSignIn)), "{fx:?}");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::AzureSignIn)),
+        "{fx:?}"
+    );
 }
 
 #[test]
@@ -186,7 +189,10 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
         panic!("{fx:?}")
     };
     assert_eq!(account.name, "aoai");
-    update(&mut app, Action::AzureFilled(filled("aoai", "OpenAI")));
+    update(
+        &mut app,
+        Action::AzureFilled(Box::new(filled("aoai", "OpenAI"))),
+    );
     let rows = pick(&app).rows();
     assert_eq!(
         rows,
@@ -214,11 +220,11 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
     update(
         &mut app,
         Action::AzurePrepared {
-            account: account.clone(),
-            result: Ok(Prepared {
+            account: Box::new(account.clone()),
+            result: Ok(Box::new(Prepared {
                 plan: p,
                 key: Some(SecretString::from(KEY.to_string())),
-            }),
+            })),
         },
     );
     assert!(app.popup.is_none());
@@ -241,7 +247,9 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
 #[test]
 fn a_foundry_resource_offers_all_models_as_one_connection_and_names_never_clash() {
     let mut app = signed_in();
-    app.set_stored(vec![aiconn::model::Connection::new("foundry", "serp").unwrap()]);
+    app.set_stored(vec![
+        aiconn::model::Connection::new("foundry", "serp").unwrap(),
+    ]);
     key(&mut app, KeyCode::Enter);
     update(
         &mut app,
@@ -251,12 +259,19 @@ fn a_foundry_resource_offers_all_models_as_one_connection_and_names_never_clash(
         },
     );
     key(&mut app, KeyCode::Enter);
-    update(&mut app, Action::AzureFilled(filled("foundry", "AIServices")));
+    update(
+        &mut app,
+        Action::AzureFilled(Box::new(filled("foundry", "AIServices"))),
+    );
     ch(&mut app, '/');
     ch(&mut app, 'a');
     ch(&mut app, 'l');
     ch(&mut app, 'l');
-    assert_eq!(pick(&app).rows(), vec![Pick::Whole], "the filter keeps 'all models'");
+    assert_eq!(
+        pick(&app).rows(),
+        vec![Pick::Whole],
+        "the filter keeps 'all models'"
+    );
     key(&mut app, KeyCode::Enter);
     let fx = key(&mut app, KeyCode::Enter);
     let Some(Effect::AzurePrepare {
@@ -297,7 +312,11 @@ fn each_failure_is_said_in_the_flow() {
     );
     let p = pick(&app);
     assert_eq!(p.stage, Stage::Subscriptions);
-    assert!(p.error.as_ref().unwrap().contains("Contoso Dev"), "{:?}", p.error);
+    assert!(
+        p.error.as_ref().unwrap().contains("Contoso Dev"),
+        "{:?}",
+        p.error
+    );
     // listKeys refused: the role is named and `e` goes keyless.
     update(
         &mut app,
@@ -307,19 +326,25 @@ fn each_failure_is_said_in_the_flow() {
         },
     );
     key(&mut app, KeyCode::Enter);
-    update(&mut app, Action::AzureFilled(filled("nokeys", "OpenAI")));
+    update(
+        &mut app,
+        Action::AzureFilled(Box::new(filled("nokeys", "OpenAI"))),
+    );
     key(&mut app, KeyCode::Enter);
     update(
         &mut app,
         Action::AzurePrepared {
-            account: account("nokeys", "OpenAI", false),
+            account: Box::new(account("nokeys", "OpenAI", false)),
             result: Err(PrepareError::KeysForbidden(
                 "you may not read the keys of 'nokeys': listKeys needs ... Cognitive Services Contributor".into(),
             )),
         },
     );
     let err = pick(&app).error.clone().unwrap();
-    assert!(err.contains("Cognitive Services Contributor") && err.contains("press e"), "{err}");
+    assert!(
+        err.contains("Cognitive Services Contributor") && err.contains("press e"),
+        "{err}"
+    );
     assert!(aiconn::tui::azure_pick::offers_keyless(&app));
     let fx = ch(&mut app, 'e');
     assert!(
@@ -336,8 +361,8 @@ fn key_auth_disabled_opens_a_keyless_entra_connection() {
     update(
         &mut app,
         Action::AzurePrepared {
-            account: locked,
-            result: Ok(Prepared { plan: p, key: None }),
+            account: Box::new(locked),
+            result: Ok(Box::new(Prepared { plan: p, key: None })),
         },
     );
     let id = app.selected.clone().unwrap();
@@ -362,7 +387,10 @@ fn esc_goes_back_a_list_at_a_time_and_a_late_answer_is_dropped() {
         },
     );
     key(&mut app, KeyCode::Enter);
-    update(&mut app, Action::AzureFilled(filled("aoai", "OpenAI")));
+    update(
+        &mut app,
+        Action::AzureFilled(Box::new(filled("aoai", "OpenAI"))),
+    );
     key(&mut app, KeyCode::Esc);
     assert_eq!(pick(&app).stage, Stage::Accounts);
     key(&mut app, KeyCode::Esc);
@@ -396,7 +424,10 @@ fn the_deployments_list_shows_model_version_and_retirement() {
         },
     );
     key(&mut app, KeyCode::Enter);
-    update(&mut app, Action::AzureFilled(filled("foundry", "AIServices")));
+    update(
+        &mut app,
+        Action::AzureFilled(Box::new(filled("foundry", "AIServices"))),
+    );
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
     t.draw(|f| aiconn::tui::render::draw(f, &app, "~/.config/aiconn"))
         .unwrap();
@@ -414,8 +445,115 @@ fn the_deployments_list_shows_model_version_and_retirement() {
     assert!(text.contains("> all models (one connection)"), "{text}");
     let chat = text.lines().find(|l| l.contains("chat")).unwrap();
     assert!(
-        chat.contains("gpt-4o") && chat.contains("2024-05-13") && chat.contains("retires 2027-01-15"),
+        chat.contains("gpt-4o")
+            && chat.contains("2024-05-13")
+            && chat.contains("retires 2027-01-15"),
         "{chat}"
     );
-    assert!(text.contains("keyless"), "the bar offers keyless here: {text}");
+    assert!(
+        text.contains("keyless"),
+        "the bar offers keyless here: {text}"
+    );
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// A stand-in `az` (public cloud, a token) in `dir`/azbin.
+fn stand_in_az(dir: &std::path::Path) -> std::path::PathBuf {
+    let bin = dir.join("azbin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = "#!/bin/sh\ncase \"$1 $2\" in\n\"cloud show\") printf '%s' '{\"name\": \"AzureCloud\", \"endpoints\": {\"resourceManager\": \"https://management.azure.com/\"}}' ;;\n\"account get-access-token\") printf '%s' '{\"accessToken\": \"fake-token-2143\", \"tokenType\": \"Bearer\"}' ;;\n*) exit 2 ;;\nesac\n";
+    let p = bin.join("az");
+    std::fs::write(&p, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+/// Resource Manager's answers (subscriptions 2022-12-01, CognitiveServices 2025-06-01).
+fn arm_routes() -> Vec<common::http::Route> {
+    let route = |prefix: String, body: String| common::http::Route {
+        prefix: leak(prefix),
+        status: 200,
+        body: leak(body),
+        headers: &[],
+    };
+    let acct = |name: &str, kind: &str| {
+        format!(
+            r#"{{"id": "{RG}/{name}", "name": "{name}", "kind": "{kind}", "location": "eastus2",
+            "properties": {{"endpoint": "https://{name}.cognitiveservices.azure.com/", "endpoints": {{"OpenAI Language Model Instance API": "https://{name}.openai.azure.com/"}}, "disableLocalAuth": false}}}}"#
+        )
+    };
+    let mut r = vec![
+        route("/subscriptions?api-version=2022-12-01".into(), r#"{"value": [
+            {"id": "/subscriptions/sub-1", "subscriptionId": "sub-1", "displayName": "Contoso Dev", "state": "Enabled"}]}"#.into()),
+        route(
+            "/subscriptions/sub-1/providers/Microsoft.CognitiveServices/accounts?api-version=2025-06-01".into(),
+            format!(r#"{{"value": [{}, {}]}}"#, acct("foundry", "AIServices"), acct("aoai", "OpenAI")),
+        ),
+    ];
+    for a in ["foundry", "aoai"] {
+        r.push(route(format!("{RG}/{a}/deployments?"), r#"{"value": [
+            {"id": "x", "name": "chat", "sku": {"name": "GlobalStandard", "capacity": 10}, "properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-05-13"}, "provisioningState": "Succeeded"}}]}"#.into()));
+        r.push(route(format!("{RG}/{a}/models?"), r#"{"value": [
+            {"format": "OpenAI", "name": "gpt-4o", "version": "2024-05-13", "lifecycleStatus": "Deprecating", "deprecation": {"inference": "2027-01-15T00:00:00Z"}}]}"#.into()));
+        r.push(route(
+            format!("{RG}/{a}/projects?"),
+            r#"{"value": []}"#.into(),
+        ));
+        r.push(route(
+            format!("{RG}/{a}/listKeys?"),
+            format!(r#"{{"key1": "{KEY}", "key2": "fake-key-2149"}}"#),
+        ));
+    }
+    r
+}
+
+#[test]
+fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
+    let d = tempfile::tempdir().unwrap();
+    let (arm_port, _seen) = common::http::routes_server(arm_routes(), Duration::ZERO);
+    let bin = stand_in_az(d.path());
+    let k = common::keyring();
+    let mut cmd = portable_pty::CommandBuilder::new(common::bin());
+    cmd.env("AICONN_CONFIG_DIR", d.path());
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus);
+    cmd.env("XDG_RUNTIME_DIR", &k.runtime);
+    cmd.env("XDG_DATA_HOME", &k.data);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("AICONN_TODAY", "2026-12-02");
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    cmd.env(
+        "AICONN_ARM_ENDPOINT",
+        format!("http://127.0.0.1:{arm_port}"),
+    );
+    let mut t = common::pty::Pty::spawn_command(cmd, 100, 30);
+    // A new config dir opens the guided setup; its first screen offers the sign-in.
+    t.wait_for("Which service?");
+    t.wait_for("sign in with Azure");
+    t.send("a");
+    t.wait_for("Contoso Dev");
+    t.send("\r");
+    t.wait_for("Azure OpenAI and Foundry resources in 'Contoso Dev'");
+    t.send("/aoai\r\r");
+    t.wait_for("Deployments of 'aoai'");
+    t.wait_for("retires 2027-01-15");
+    t.send("\x1b[B\r"); // the deployment under "the whole resource"
+    t.wait_for("Filled from Azure");
+    t.send("\x13"); // ^S
+    t.wait_for("Saved 'chat'");
+    t.send("\x1b");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let raw = t.raw_text();
+    assert!(!raw.contains(KEY), "the key reached the terminal");
+    let v = common::show_json(d.path(), "chat");
+    assert_eq!(v["type"], "azure_ai");
+    assert_eq!(
+        v["endpoint"],
+        "https://aoai.openai.azure.com/openai/deployments/chat"
+    );
+    assert_eq!(v["api_key"], KEY, "the key is in the secret backend");
 }

@@ -269,7 +269,10 @@ pub fn list_keys_failure(e: &ArmError, account: &Account) -> PrepareError {
             account.name
         ));
     }
-    PrepareError::Keys(format!("could not read the keys of '{}': {e}", account.name))
+    PrepareError::Keys(format!(
+        "could not read the keys of '{}': {e}",
+        account.name
+    ))
 }
 
 /// How the keyless choice is worded, for a face's message.

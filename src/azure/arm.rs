@@ -19,7 +19,9 @@ pub struct Arm {
 /// Shows where it points, never the token.
 impl std::fmt::Debug for Arm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Arm").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("Arm")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
     }
 }
 

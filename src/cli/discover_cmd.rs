@@ -2,10 +2,10 @@
 //! --name N [--type T] [--entra]`: the CLI's words over `azure::discover` and `azure::add`.
 
 use super::{CliError, Context};
+use crate::azure::ArmError;
 use crate::azure::add::{API_KEY, PrepareError, Target, keyless_words, prepare};
 use crate::azure::discover::{self, Account, Deployment, Progress, Report};
 use crate::azure::lifecycle::{self, Urgency};
-use crate::azure::ArmError;
 use crate::service::Expect;
 use indexmap::IndexMap;
 use std::io::IsTerminal;
@@ -230,8 +230,8 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
                 })?,
         ),
     };
-    let prepared = prepare(&arm, a.name, &account, deployment, a.type_id, a.entra)
-        .map_err(prepare_error)?;
+    let prepared =
+        prepare(&arm, a.name, &account, deployment, a.type_id, a.entra).map_err(prepare_error)?;
     let p = prepared.plan;
     let mut secrets = IndexMap::new();
     if let Some(key) = prepared.key {

@@ -173,10 +173,10 @@ pub enum Action {
         subscription: String,
         result: Result<Vec<Account>, crate::azure::ArmError>,
     },
-    AzureFilled(Account),
+    AzureFilled(Box<Account>),
     AzurePrepared {
-        account: Account,
-        result: Result<crate::azure::add::Prepared, crate::azure::add::PrepareError>,
+        account: Box<Account>,
+        result: Result<Box<crate::azure::add::Prepared>, crate::azure::add::PrepareError>,
     },
 }
 

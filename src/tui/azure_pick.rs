@@ -113,7 +113,7 @@ impl AzurePick {
         self.rows().get(self.cursor).copied()
     }
 
-    fn to_stage(&mut self, stage: Stage) {
+    fn go_to(&mut self, stage: Stage) {
         self.stage = stage;
         self.cursor = 0;
         self.filter.clear();
@@ -139,7 +139,7 @@ pub fn whole_label(a: &Account) -> &'static str {
 
 /// Opens the flow and asks the worker to sign in.
 pub fn open(app: &mut App) -> Vec<Effect> {
-    app.popup = Some(Popup::Azure(Box::new(AzurePick::new())));
+    app.popup = Some(Popup::Azure(Box::default()));
     vec![Effect::AzureSignIn]
 }
 
@@ -168,8 +168,8 @@ pub fn on_key(app: &mut App, mut p: Box<AzurePick>, k: KeyEvent) -> Vec<Effect> 
         }
         Some(Cmd::Back) => match (p.busy, p.stage) {
             (Some(_), _) | (None, Stage::Subscriptions) => return vec![],
-            (None, Stage::Accounts) => p.to_stage(Stage::Subscriptions),
-            (None, Stage::Deployments) => p.to_stage(Stage::Accounts),
+            (None, Stage::Accounts) => p.go_to(Stage::Subscriptions),
+            (None, Stage::Deployments) => p.go_to(Stage::Accounts),
         },
         Some(Cmd::Up) => p.cursor = p.cursor.saturating_sub(1),
         Some(Cmd::Down) => p.cursor = (p.cursor + 1).min(n.saturating_sub(1)),
@@ -289,7 +289,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::AzureSignedIn(Ok((arm, subs))) => {
             p.arm = Some(arm);
             p.subscriptions = subs;
-            p.to_stage(Stage::Subscriptions);
+            p.go_to(Stage::Subscriptions);
             if p.subscriptions.is_empty() {
                 p.error = Some(s::AZ_NO_SUBSCRIPTIONS.into());
             }
@@ -308,7 +308,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             match result {
                 Ok(accounts) => {
                     p.accounts = accounts;
-                    p.to_stage(Stage::Accounts);
+                    p.go_to(Stage::Accounts);
                     if p.accounts.is_empty() {
                         p.error = Some(s::az_no_accounts(&name));
                     }
@@ -321,13 +321,13 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::AzureFilled(account) => {
             p.error = (!account.errors.is_empty()).then(|| account.errors.join("; "));
-            p.account = Some(account);
-            p.to_stage(Stage::Deployments);
+            p.account = Some(*account);
+            p.go_to(Stage::Deployments);
         }
         Action::AzurePrepared { account, result } => match result {
             Ok(prepared) => {
                 app.popup = None;
-                open_form(app, &account, prepared);
+                open_form(app, &account, *prepared);
             }
             Err(e) => {
                 p.busy = None;

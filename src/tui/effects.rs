@@ -155,19 +155,19 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 .approve(&command)
                 .map_err(|e| e.to_string()),
         ),
-        Effect::AzureSignIn => Action::AzureSignedIn(crate::azure::connect(ARM_TIMEOUT).and_then(
-            |arm| {
+        Effect::AzureSignIn => {
+            Action::AzureSignedIn(crate::azure::connect(ARM_TIMEOUT).and_then(|arm| {
                 let subs = crate::azure::discover::subscriptions(&arm, None)?;
                 Ok((std::sync::Arc::new(arm), subs))
-            },
-        )),
+            }))
+        }
         Effect::AzureAccounts { arm, subscription } => Action::AzureAccountsListed {
             result: crate::azure::discover::accounts(&arm, &subscription),
             subscription,
         },
         Effect::AzureFill { arm, mut account } => {
             crate::azure::discover::fill(&arm, &mut account);
-            Action::AzureFilled(account)
+            Action::AzureFilled(Box::new(account))
         }
         Effect::AzurePrepare {
             arm,
@@ -183,8 +183,9 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 deployment.as_ref(),
                 None,
                 entra,
-            ),
-            account,
+            )
+            .map(Box::new),
+            account: Box::new(account),
         },
         Effect::Probe => Action::Probed(
             secrets

@@ -250,7 +250,9 @@ pub fn az_deployments_of(account: &str) -> String {
     format!("Deployments of '{account}':")
 }
 pub fn az_no_accounts(sub: &str) -> String {
-    format!("No Azure OpenAI or Foundry (AIServices) resources in '{sub}'. Esc: another subscription.")
+    format!(
+        "No Azure OpenAI or Foundry (AIServices) resources in '{sub}'. Esc: another subscription."
+    )
 }
 pub fn az_subscription_failed(sub: &str, e: &str) -> String {
     format!("Subscription '{sub}': {e}")

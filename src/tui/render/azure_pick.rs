@@ -113,7 +113,9 @@ pub fn draw(f: &mut Frame, app: &App, p: &AzurePick, area: Rect, theme: &Theme) 
     if rows.is_empty() && p.busy.is_none() && !p.filter.is_empty() {
         lines.push(Line::from(Span::styled(s::AZ_NO_ROWS, theme.dim())));
     }
-    let skip = p.cursor.saturating_sub(list.height.saturating_sub(1) as usize);
+    let skip = p
+        .cursor
+        .saturating_sub(list.height.saturating_sub(1) as usize);
     for (i, pick) in rows.iter().enumerate().skip(skip) {
         let on = i == p.cursor && p.busy.is_none();
         let (text, style) = row(app, p, *pick, theme);

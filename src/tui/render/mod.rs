@@ -1,8 +1,8 @@
 //! Drawing: reads the state, never changes it.
 
+mod azure_pick;
 mod form;
 mod list;
-mod azure_pick;
 mod popup;
 mod theme;
 mod wizard;
