@@ -511,25 +511,52 @@ fn arm_routes() -> Vec<common::http::Route> {
     r
 }
 
-#[test]
-fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
-    let d = tempfile::tempdir().unwrap();
-    let (arm_port, _seen) = common::http::routes_server(arm_routes(), Duration::ZERO);
-    let bin = stand_in_az(d.path());
+/// aiconn in a pty on config dir `dir` with `path` as PATH, against the test keyring and the
+/// loopback Resource Manager on `arm_port`.
+fn spawn(dir: &std::path::Path, path: &str, arm_port: u16) -> common::pty::Pty {
     let k = common::keyring();
     let mut cmd = portable_pty::CommandBuilder::new(common::bin());
-    cmd.env("AICONN_CONFIG_DIR", d.path());
+    cmd.env("AICONN_CONFIG_DIR", dir);
     cmd.env("DBUS_SESSION_BUS_ADDRESS", &k.bus);
     cmd.env("XDG_RUNTIME_DIR", &k.runtime);
     cmd.env("XDG_DATA_HOME", &k.data);
     cmd.env("TERM", "xterm-256color");
     cmd.env("AICONN_TODAY", "2026-12-02");
-    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.display()));
+    cmd.env("PATH", path);
     cmd.env(
         "AICONN_ARM_ENDPOINT",
         format!("http://127.0.0.1:{arm_port}"),
     );
-    let mut t = common::pty::Pty::spawn_command(cmd, 100, 30);
+    common::pty::Pty::spawn_command(cmd, 100, 30)
+}
+
+#[test]
+fn pty_without_az_on_path_the_sign_in_is_not_offered() {
+    let d = tempfile::tempdir().unwrap();
+    let mut t = spawn(d.path(), "/usr/bin:/bin", 9);
+    t.wait_for("Which service?");
+    t.send("a"); // unbound here: nothing opens
+    t.send("\x1b"); // leave the guided setup
+    t.wait_for("No connections yet");
+    t.send("n");
+    t.wait_for("New connection: pick a type");
+    let screen = t.screen();
+    assert!(
+        !screen.to_lowercase().contains("sign in with azure"),
+        "{screen}"
+    );
+    t.send("\x1b");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
+
+#[test]
+fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
+    let d = tempfile::tempdir().unwrap();
+    let (arm_port, _seen) = common::http::routes_server(arm_routes(), Duration::ZERO);
+    let bin = stand_in_az(d.path());
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let mut t = spawn(d.path(), &path, arm_port);
     // A new config dir opens the guided setup; its first screen offers the sign-in.
     t.wait_for("Which service?");
     t.wait_for("sign in with Azure");
@@ -556,4 +583,18 @@ fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
         "https://aoai.openai.azure.com/openai/deployments/chat"
     );
     assert_eq!(v["api_key"], KEY, "the key is in the secret backend");
+}
+
+#[test]
+fn a_letter_on_the_guided_setups_first_screen_without_az_changes_nothing() {
+    // Was a panic: the setup's text input was looked up before a type was picked.
+    let mut app = app();
+    app.az_available = false;
+    aiconn::tui::update::start_wizard(&mut app);
+    for c in ['a', 'x', 'Z'] {
+        assert!(ch(&mut app, c).is_empty());
+    }
+    let w = app.wizard.as_ref().unwrap();
+    assert_eq!(w.step, aiconn::tui::wizard::Step::Type);
+    assert!(app.popup.is_none());
 }
