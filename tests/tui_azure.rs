@@ -242,6 +242,10 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
     assert_eq!(secrets["api_key"].expose_secret(), KEY);
     let status = &app.status.as_ref().unwrap().1;
     assert!(!status.contains(KEY) && status.contains("aoai"), "{status}");
+    assert!(
+        status.contains("retires 2027-01-15, in 44 days"),
+        "the pick's retirement is said: {status}"
+    );
 }
 
 #[test]

@@ -326,8 +326,12 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::AzurePrepared { account, result } => match result {
             Ok(prepared) => {
+                let notice = retirement(p, app.today);
                 app.popup = None;
                 open_form(app, &account, *prepared);
+                if let (Some(n), Some((_, status))) = (notice, app.status.as_mut()) {
+                    status.push_str(&format!(" {}", s::az_deployment_retires(&n)));
+                }
             }
             Err(e) => {
                 p.busy = None;
@@ -341,6 +345,15 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// The picked deployment's retirement notice ("retires 2027-01-15, in 44 days").
+fn retirement(p: &AzurePick, today: i64) -> Option<String> {
+    let Some(Pick::Deployment(i)) = p.current() else {
+        return None;
+    };
+    let d = p.account.as_ref()?.deployments.get(i)?;
+    d.lifecycle.as_ref()?.notice(today).map(|(t, _)| t)
 }
 
 /// The prepared connection as a new, unsaved form: the account's key typed in (masked), so

@@ -277,3 +277,6 @@ pub fn az_filled_keyless(why: &str) -> String {
         key(Ctx::Form, Cmd::Test)
     )
 }
+pub fn az_deployment_retires(notice: &str) -> String {
+    format!("The deployment {notice}.")
+}
