@@ -10,10 +10,13 @@
 
 use super::arm::Arm;
 use super::discover::{Account, Deployment};
-use super::{ArmError, COGNITIVE_API};
+use super::{ArmError, COGNITIVE_API, LIST_KEYS_ACTION, LIST_KEYS_ROLES};
 use crate::catalogue::Catalogue;
 use crate::model::Connection;
 use secrecy::SecretString;
+
+/// The secret field the account's key goes into (of every type `plan` creates).
+pub const API_KEY: &str = "api_key";
 
 /// What `discover --add` was pointed at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,6 +215,74 @@ pub fn list_keys(arm: &Arm, account: &Account) -> Result<SecretString, ArmError>
             code: String::new(),
             message: "listKeys answered without key1 or key2".into(),
         }),
+    }
+}
+
+/// Why a picked account or deployment gives no connection to save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrepareError {
+    /// No shape for it (a usage error on the CLI).
+    Plan(PlanError),
+    /// `listKeys` was refused: the message names the action and the roles that grant it
+    /// (the face adds what to do: ask for the role, or go keyless).
+    KeysForbidden(String),
+    /// `listKeys` failed another way (the account is gone, no answer).
+    Keys(String),
+}
+
+/// A planned connection with the account's key when it takes one: what `discover --add` saves
+/// and what the TUI's sign-in opens in the form. The one path from a pick to a connection.
+#[derive(Debug)]
+pub struct Prepared {
+    pub plan: Plan,
+    pub key: Option<SecretString>,
+}
+
+/// Plans `name` for `account` (and `deployment`) and reads the key unless it is keyless.
+pub fn prepare(
+    arm: &Arm,
+    name: &str,
+    account: &Account,
+    deployment: Option<&Deployment>,
+    type_id: Option<&str>,
+    entra: bool,
+) -> Result<Prepared, PrepareError> {
+    let plan = plan(name, account, deployment, type_id, entra).map_err(PrepareError::Plan)?;
+    let key = match plan.keyless {
+        Some(_) => None,
+        None => Some(list_keys(arm, account).map_err(|e| list_keys_failure(&e, account))?),
+    };
+    Ok(Prepared { plan, key })
+}
+
+/// What a failed `listKeys` means.
+pub fn list_keys_failure(e: &ArmError, account: &Account) -> PrepareError {
+    if e.is_forbidden() {
+        return PrepareError::KeysForbidden(format!(
+            "you may not read the keys of '{}': listKeys needs the action {LIST_KEYS_ACTION}, granted by {LIST_KEYS_ROLES} on the account",
+            account.name
+        ));
+    }
+    if e.is_not_found() {
+        return PrepareError::Keys(format!(
+            "account '{}' no longer exists (deleted since it was listed?): `aiconn discover` shows what is there now",
+            account.name
+        ));
+    }
+    PrepareError::Keys(format!(
+        "could not read the keys of '{}': {e}",
+        account.name
+    ))
+}
+
+/// How the keyless choice is worded, for a face's message.
+pub fn keyless_words(k: Keyless, account: &Account) -> String {
+    match k {
+        Keyless::Asked => "Microsoft Entra ID (auth_mode meid_token)".into(),
+        Keyless::KeyAuthDisabled => format!(
+            "'{}' has key authentication disabled (disableLocalAuth), so it uses Microsoft Entra ID (auth_mode meid_token)",
+            account.name
+        ),
     }
 }
 

@@ -16,6 +16,15 @@ pub struct Arm {
     agent: ureq::Agent,
 }
 
+/// Shows where it points, never the token.
+impl std::fmt::Debug for Arm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Arm")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Arm {
     /// A client for `base` with `token`. `base` must be https, or http on a loopback host
     /// (a test server): a bearer token never travels in clear text over a network.

@@ -28,6 +28,28 @@ impl Cloud {
     }
 }
 
+/// Whether an `az` executable is on PATH (a face offers "Sign in with Azure" only then).
+pub fn on_path() -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|d| {
+        ["az", "az.cmd", "az.exe"].iter().any(|n| {
+            let p = d.join(n);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                p.metadata()
+                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            }
+            #[cfg(not(unix))]
+            {
+                p.is_file()
+            }
+        })
+    })
+}
+
 /// Runs `az ARGS`; stdout (kept zeroized: it may hold a token) or the typed failure. The one
 /// runner of the Azure CLI (discovery here, Entra ID tokens for `aiconn test` in conntest).
 pub(crate) fn run_az(

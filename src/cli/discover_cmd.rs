@@ -2,10 +2,10 @@
 //! --name N [--type T] [--entra]`: the CLI's words over `azure::discover` and `azure::add`.
 
 use super::{CliError, Context};
-use crate::azure::add::{Keyless, Target, list_keys, plan};
+use crate::azure::ArmError;
+use crate::azure::add::{API_KEY, PrepareError, Target, keyless_words, prepare};
 use crate::azure::discover::{self, Account, Deployment, Progress, Report};
 use crate::azure::lifecycle::{self, Urgency};
-use crate::azure::{ArmError, LIST_KEYS_ACTION, LIST_KEYS_ROLES};
 use crate::service::Expect;
 use indexmap::IndexMap;
 use std::io::IsTerminal;
@@ -178,24 +178,15 @@ fn find_account(
     }
 }
 
-/// The message for a failed `listKeys`.
-fn list_keys_error(e: &ArmError, account: &Account) -> CliError {
-    if e.is_forbidden() {
-        return CliError::new(format!(
-            "you may not read the keys of '{}': listKeys needs the action {LIST_KEYS_ACTION}, granted by {LIST_KEYS_ROLES} on the account; ask for that role, or add it keyless with --entra (needs Cognitive Services OpenAI User)",
-            account.name
-        ));
+/// The CLI's message for a pick that gives no connection.
+fn prepare_error(e: PrepareError) -> CliError {
+    match e {
+        PrepareError::Plan(p) => CliError::usage(p.to_string()),
+        PrepareError::KeysForbidden(m) => CliError::new(format!(
+            "{m}; ask for that role, or add it keyless with --entra (needs Cognitive Services OpenAI User)"
+        )),
+        PrepareError::Keys(m) => CliError::new(m),
     }
-    if e.is_not_found() {
-        return CliError::new(format!(
-            "account '{}' no longer exists (deleted since it was listed?): `aiconn discover` shows what is there now",
-            account.name
-        ));
-    }
-    CliError::new(format!(
-        "could not read the keys of '{}': {e}",
-        account.name
-    ))
 }
 
 pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
@@ -239,12 +230,12 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
                 })?,
         ),
     };
-    let p = plan(a.name, &account, deployment, a.type_id, a.entra)
-        .map_err(|e| CliError::usage(e.to_string()))?;
+    let prepared =
+        prepare(&arm, a.name, &account, deployment, a.type_id, a.entra).map_err(prepare_error)?;
+    let p = prepared.plan;
     let mut secrets = IndexMap::new();
-    if p.keyless.is_none() {
-        let key = list_keys(&arm, &account).map_err(|e| list_keys_error(&e, &account))?;
-        secrets.insert("api_key".to_string(), key);
+    if let Some(key) = prepared.key {
+        secrets.insert(API_KEY.to_string(), key);
     }
     let type_id = p.conn.type_id().to_string();
     let url = p
@@ -263,14 +254,10 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
             "Created connection '{}' ({type_id}, {url}) with the account's key, kept in the secret backend.",
             a.name
         ),
-        Some(Keyless::Asked) => say!(
-            "Created keyless connection '{}' ({type_id}, {url}): Microsoft Entra ID (auth_mode meid_token).",
-            a.name
-        ),
-        Some(Keyless::KeyAuthDisabled) => say!(
-            "Created keyless connection '{}' ({type_id}, {url}): '{}' has key authentication disabled (disableLocalAuth), so it uses Microsoft Entra ID (auth_mode meid_token).",
+        Some(k) => say!(
+            "Created keyless connection '{}' ({type_id}, {url}): {}.",
             a.name,
-            account.name
+            keyless_words(k, &account)
         ),
     }
     for n in &p.notes {

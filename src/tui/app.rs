@@ -90,7 +90,32 @@ pub enum Effect {
     /// The answer to `Action::PassphraseNeeded` (`None`: the dialog was closed). Goes to the
     /// worker, which is waiting for it in the middle of the effect that needs a secret.
     Passphrase(Option<SecretString>),
+    /// Sign in with Azure: a token from `az`, then the subscriptions it sees.
+    AzureSignIn,
+    /// The model-serving accounts of a subscription.
+    AzureAccounts {
+        arm: ArmHandle,
+        subscription: String,
+    },
+    /// An account's deployments (with lifecycle) and projects.
+    AzureFill {
+        arm: ArmHandle,
+        account: Account,
+    },
+    /// The connection for a pick, with the account's key unless keyless (`discover --add`'s
+    /// path: `azure::add::prepare`).
+    AzurePrepare {
+        arm: ArmHandle,
+        name: String,
+        account: Account,
+        deployment: Option<Deployment>,
+        entra: bool,
+    },
 }
+
+/// Resource Manager as signed in, shared by the sign-in flow's effects (one `az` token).
+pub type ArmHandle = std::sync::Arc<crate::azure::arm::Arm>;
+use crate::azure::discover::{Account, Deployment, Subscription};
 
 /// Everything that can happen to the app.
 #[derive(Debug)]
@@ -143,6 +168,16 @@ pub enum Action {
         name: String,
         result: Result<(), String>,
     },
+    AzureSignedIn(Result<(ArmHandle, Vec<Subscription>), crate::azure::ArmError>),
+    AzureAccountsListed {
+        subscription: String,
+        result: Result<Vec<Account>, crate::azure::ArmError>,
+    },
+    AzureFilled(Box<Account>),
+    AzurePrepared {
+        account: Box<Account>,
+        result: Result<Box<crate::azure::add::Prepared>, crate::azure::add::PrepareError>,
+    },
 }
 
 impl Action {
@@ -193,6 +228,8 @@ pub struct App {
     pub setup_when_loaded: bool,
     /// The file could not be read: shown instead of the editor (the file is never touched).
     pub fatal: Option<String>,
+    /// The Azure CLI is on PATH: "Sign in with Azure" is offered.
+    pub az_available: bool,
 }
 
 /// What the keyboard talks to right now. One answer, in one place: the order below is the
@@ -247,6 +284,7 @@ impl App {
             loading: false,
             setup_when_loaded: false,
             fatal: None,
+            az_available: false,
         };
         app.reindex();
         app
@@ -298,6 +336,8 @@ impl App {
                 Some(Popup::PickType { .. }) => Ctx::PickType,
                 Some(Popup::Input { .. }) => Ctx::Input,
                 Some(Popup::PickDeployment { .. }) => Ctx::PickDeployment,
+                Some(Popup::Azure(p)) if p.filtering => Ctx::AzureFilter,
+                Some(Popup::Azure(_)) => Ctx::AzurePick,
                 _ => Ctx::Confirm,
             },
             Mode::Wizard => match self.wizard.as_ref().map(|w| w.step) {

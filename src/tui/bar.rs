@@ -34,6 +34,8 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
                 && matches!(app.backend, Some(Err(_)))
                 && app.backend_name != "vault"
         }),
+        Cmd::SignIn => app.az_available,
+        Cmd::Keyless => super::azure_pick::offers_keyless(app),
         _ => true,
     }
 }

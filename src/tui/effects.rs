@@ -10,6 +10,9 @@ use crate::store::Store;
 use secrecy::SecretString;
 use std::sync::mpsc::{Receiver, Sender};
 
+/// Each Resource Manager request (and `az`) gets this long.
+const ARM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn reload(store: &Store) -> Result<Vec<Connection>, String> {
     store
         .snapshot()
@@ -152,6 +155,38 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 .approve(&command)
                 .map_err(|e| e.to_string()),
         ),
+        Effect::AzureSignIn => {
+            Action::AzureSignedIn(crate::azure::connect(ARM_TIMEOUT).and_then(|arm| {
+                let subs = crate::azure::discover::subscriptions(&arm, None)?;
+                Ok((std::sync::Arc::new(arm), subs))
+            }))
+        }
+        Effect::AzureAccounts { arm, subscription } => Action::AzureAccountsListed {
+            result: crate::azure::discover::accounts(&arm, &subscription),
+            subscription,
+        },
+        Effect::AzureFill { arm, mut account } => {
+            crate::azure::discover::fill(&arm, &mut account);
+            Action::AzureFilled(Box::new(account))
+        }
+        Effect::AzurePrepare {
+            arm,
+            name,
+            account,
+            deployment,
+            entra,
+        } => Action::AzurePrepared {
+            result: crate::azure::add::prepare(
+                &arm,
+                &name,
+                &account,
+                deployment.as_ref(),
+                None,
+                entra,
+            )
+            .map(Box::new),
+            account: Box::new(account),
+        },
         Effect::Probe => Action::Probed(
             secrets
                 .probe()

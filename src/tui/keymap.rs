@@ -23,6 +23,10 @@ pub enum Ctx {
     Help,
     /// The deployments behind an endpoint (`D` on the form).
     PickDeployment,
+    /// Sign in with Azure: the subscription, account and deployment lists.
+    AzurePick,
+    /// Sign in with Azure: typing the `/` filter of a list.
+    AzureFilter,
     /// Guided setup: picking the service.
     WizardPick,
     /// Guided setup: typing the name, the endpoint or the key.
@@ -52,6 +56,8 @@ impl Ctx {
             Ctx::Input => "One-line input (rename, new row, passphrase)",
             Ctx::Help => "This help",
             Ctx::PickDeployment => "Picking a deployment (D)",
+            Ctx::AzurePick => "Sign in with Azure (a on the type picker)",
+            Ctx::AzureFilter => "Sign in with Azure: filter (/)",
             Ctx::WizardPick => "Guided setup: service",
             Ctx::WizardText => "Guided setup: name, endpoint, key",
             Ctx::WizardExtras => "Guided setup: other settings",
@@ -60,7 +66,7 @@ impl Ctx {
     }
 
     /// Every context, in the help screen's order.
-    pub const ALL: [Ctx; 14] = [
+    pub const ALL: [Ctx; 16] = [
         Ctx::List,
         Ctx::Form,
         Ctx::Editing,
@@ -71,6 +77,8 @@ impl Ctx {
         Ctx::Input,
         Ctx::Help,
         Ctx::PickDeployment,
+        Ctx::AzurePick,
+        Ctx::AzureFilter,
         Ctx::WizardPick,
         Ctx::WizardText,
         Ctx::WizardExtras,
@@ -129,6 +137,10 @@ pub enum Cmd {
     ClearText,
     /// Where a secret comes from: kept here, or an env:/cmd: reference.
     SecretSource,
+    /// Sign in with Azure and pick a resource (shown when `az` is on PATH).
+    SignIn,
+    /// Sign in with Azure: a keyless (Microsoft Entra ID) connection for the pick.
+    Keyless,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -233,6 +245,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(PickType, [k(KeyCode::Home), c('g')], Top, None, "first type", false),
     b!(PickType, [k(KeyCode::End), c('G')], Bottom, None, "last type", false),
     b!(PickType, [k(KeyCode::Enter)], Choose, Some("choose"), "create a connection of this type", false),
+    b!(PickType, [c('a')], SignIn, Some("sign in with Azure"), "sign in with Azure (az) and pick a resource", false),
     b!(PickType, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close", false),
     b!(Input, [k(KeyCode::Enter)], Choose, Some("choose"), "take what was typed", false),
     b!(Input, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close without changing anything", false),
@@ -241,6 +254,18 @@ pub static BINDINGS: &[Binding] = &[
     b!(PickDeployment, [k(KeyCode::Down), c('j')], Down, None, "next deployment", false),
     b!(PickDeployment, [k(KeyCode::Enter)], Choose, Some("choose"), "use it (a deployment URL gets its name)", false),
     b!(PickDeployment, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close", false),
+    b!(AzurePick, [k(KeyCode::Up), c('k')], Up, None, "previous row", false),
+    b!(AzurePick, [k(KeyCode::Down), c('j')], Down, None, "next row", false),
+    b!(AzurePick, [k(KeyCode::Home), c('g')], Top, None, "first row", false),
+    b!(AzurePick, [k(KeyCode::End), c('G')], Bottom, None, "last row", false),
+    b!(AzurePick, [k(KeyCode::Enter)], Choose, Some("choose"), "take this subscription, resource or deployment", false),
+    b!(AzurePick, [c('/')], Filter, Some("filter"), "filter the list (Enter keeps, Esc clears)", false),
+    b!(AzurePick, [c('e')], Keyless, Some("keyless"), "deployments: a keyless (Microsoft Entra ID) connection for this row", false),
+    b!(AzurePick, [k(KeyCode::Esc)], Back, Some("back"), "the previous list (the first one: close)", false),
+    b!(AzurePick, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
+    b!(AzureFilter, [k(KeyCode::Enter)], Commit, Some("keep filter"), "keep the filter, back to the list", false),
+    b!(AzureFilter, [k(KeyCode::Esc)], Cancel, Some("clear"), "clear the filter", false),
+    b!(AzureFilter, [ctrl('u')], ClearText, None, "clear the filter's text", false),
     b!(Help, [k(KeyCode::Up), c('k')], Up, Some("scroll"), "scroll up", false),
     b!(Help, [k(KeyCode::Down), c('j')], Down, None, "scroll down", false),
     b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),
@@ -249,6 +274,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(WizardPick, [k(KeyCode::Up), c('k')], Up, None, "previous service", false),
     b!(WizardPick, [k(KeyCode::Down), c('j')], Down, None, "next service", false),
     b!(WizardPick, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "take this service, go on", false),
+    b!(WizardPick, [c('a')], SignIn, Some("sign in with Azure"), "sign in with Azure (az) and pick a resource", false),
     b!(WizardPick, [k(KeyCode::Esc)], Back, Some("back"), "leave the guided setup (asks if anything was typed)", false),
     b!(WizardPick, [ctrl('c')], Quit, Some("quit"), "quit", false),
     b!(WizardText, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "go on (a pasted Target URI: Enter stores its base first)", false),

@@ -2,6 +2,7 @@
 //! runtime that runs effects off the UI loop.
 
 pub mod app;
+pub mod azure_pick;
 pub mod bar;
 pub mod effects;
 pub mod filter;

@@ -229,3 +229,54 @@ pub fn https_only() -> String {
         key(Ctx::Form, Cmd::Fix)
     )
 }
+
+// Sign in with Azure (`a` on the type picker or the guided setup's first screen).
+pub const AZ_TITLE: &str = "Sign in with Azure";
+pub const AZ_OFFER: &str = "a: sign in with Azure and pick your resource (uses az)";
+pub const AZ_SIGNING_IN: &str = "Signing in with the Azure CLI…";
+pub const AZ_LISTING: &str = "Listing the resources of the subscription…";
+pub const AZ_READING: &str = "Reading the resource's deployments…";
+pub const AZ_CONNECTING: &str = "Reading the resource's key…";
+pub const AZ_PICK_SUBSCRIPTION: &str = "Subscription:";
+pub const AZ_WHOLE_FOUNDRY: &str = "all models (one connection)";
+pub const AZ_WHOLE_OPENAI: &str = "the whole resource (every deployment)";
+pub const AZ_KEYLESS_TAG: &str = "Entra ID only";
+pub const AZ_NO_SUBSCRIPTIONS: &str = "Your Azure identity sees no subscriptions (another tenant: az login --tenant <id> --use-device-code).";
+pub const AZ_NO_ROWS: &str = "(nothing matches the filter)";
+pub fn az_accounts_in(sub: &str) -> String {
+    format!("Azure OpenAI and Foundry resources in '{sub}':")
+}
+pub fn az_deployments_of(account: &str) -> String {
+    format!("Deployments of '{account}':")
+}
+pub fn az_no_accounts(sub: &str) -> String {
+    format!(
+        "No Azure OpenAI or Foundry (AIServices) resources in '{sub}'. Esc: another subscription."
+    )
+}
+pub fn az_subscription_failed(sub: &str, e: &str) -> String {
+    format!("Subscription '{sub}': {e}")
+}
+pub fn az_keys_forbidden(m: &str) -> String {
+    format!(
+        "{m}; ask for that role, or press {} for a keyless (Microsoft Entra ID) connection (needs Cognitive Services OpenAI User).",
+        key(Ctx::AzurePick, Cmd::Keyless)
+    )
+}
+pub fn az_filled_with_key(account: &str) -> String {
+    format!(
+        "Filled from Azure with the key of '{account}' (stored when you save). {} saves, {} tests.",
+        key(Ctx::Form, Cmd::Save),
+        key(Ctx::Form, Cmd::Test)
+    )
+}
+pub fn az_filled_keyless(why: &str) -> String {
+    format!(
+        "Filled from Azure, keyless: {why}. {} saves, {} tests.",
+        key(Ctx::Form, Cmd::Save),
+        key(Ctx::Form, Cmd::Test)
+    )
+}
+pub fn az_deployment_retires(notice: &str) -> String {
+    format!("The deployment {notice}.")
+}

@@ -1,5 +1,6 @@
 //! Drawing: reads the state, never changes it.
 
+mod azure_pick;
 mod form;
 mod list;
 mod popup;

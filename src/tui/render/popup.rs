@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 /// The help's key column: two spaces and 16 for the keys.
 const KEYS_W: usize = 18;
 
-fn frame(f: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect {
+pub(super) fn frame(f: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect {
     f.render_widget(Clear, r);
     let b = Block::default()
         .borders(Borders::ALL)
@@ -61,6 +61,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             ];
             f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
+        Popup::Azure(p) => super::azure_pick::draw(f, app, p, area, theme),
         Popup::PickDeployment { items, cursor, .. } => {
             let h = (items.len() as u16 + 4).min(area.height);
             let r = centered(area, area.width.saturating_sub(4).min(90), h);
@@ -102,9 +103,14 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             let h = (types.len() as u16 + 5).min(area.height);
             let r = centered(area, area.width.saturating_sub(4).min(90), h);
             let inner = frame(f, r, s::PICK_TYPE_TITLE, theme);
+            let offer = if app.az_available {
+                Line::from(Span::styled(s::AZ_OFFER, theme.key()))
+            } else {
+                Line::from("")
+            };
             let mut lines = vec![
                 Line::from(Span::styled(s::PICK_TYPE_ADVICE, theme.dim())),
-                Line::from(""),
+                offer,
             ];
             for (i, t) in types.iter().enumerate() {
                 let on = i == *cursor;

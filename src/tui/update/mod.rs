@@ -139,6 +139,10 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::PassphraseNeeded { create, retry } => vault::asked(app, create, retry),
+        a @ (Action::AzureSignedIn(_)
+        | Action::AzureAccountsListed { .. }
+        | Action::AzureFilled(_)
+        | Action::AzurePrepared { .. }) => crate::tui::azure_pick::on_action(app, a),
         Action::BackendSwitched { name, result } => {
             match result {
                 Ok(()) => {

@@ -30,6 +30,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
         },
+        Popup::Azure(p) => crate::tui::azure_pick::on_key(app, p, k),
         Popup::PickDeployment {
             target,
             items,
@@ -91,6 +92,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                     app.focus = Focus::Form;
                     app.editing = true;
                 }
+                Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
                 Some(Cmd::Cancel) => {}
                 _ => app.popup = Some(Popup::PickType { cursor }),
             }

@@ -16,8 +16,8 @@ pub fn start_wizard(app: &mut App) -> Vec<Effect> {
 
 /// The input the current wizard step types into.
 pub(super) fn wizard_input(w: &mut Wizard) -> Option<&mut ratatui_textarea::TextArea<'static>> {
-    let url = w.form.as_ref().and(w.url_field());
-    let key = w.form.as_ref().and(w.key_field());
+    let url = w.form.as_ref().and_then(|_| w.url_field());
+    let key = w.form.as_ref().and_then(|_| w.key_field());
     let extras = w.form.as_ref().map(|_| w.extras()).unwrap_or_default();
     let focus = w.extras_focus;
     let f = w.form.as_mut()?;
@@ -45,6 +45,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let cmd = lookup(app.key_ctx(), &k);
     match cmd {
         Some(Cmd::Quit) => return request_quit(app),
+        Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
         Some(Cmd::UseVault) => {
             if app.wizard.as_ref().is_some_and(|w| w.step == Step::Key)
                 && matches!(app.backend, Some(Err(_)))
