@@ -533,3 +533,51 @@ fn delete_without_a_usable_keychain_fails_and_changes_nothing() {
     let o = cmd(t.path(), &["doctor"]);
     assert!(o.stdout.contains("unreferenced    none"), "{}", o.stdout);
 }
+
+/// Issue 18 item 3: writers through a symlinked connections.toml and through its target did not
+/// exclude each other (the lock sat beside the link): creates were lost while every one said
+/// it succeeded. Both take the lock beside the file a save replaces, so none is lost; temp
+/// files of killed writers beside the target are swept.
+#[test]
+fn writers_through_a_symlink_and_its_target_lose_nothing() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let t = tempfile::tempdir().unwrap();
+    let real = t.path().join("real");
+    let link = t.path().join("link");
+    for d in [&real, &link] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    std::fs::write(real.join("connections.toml"), "version = 1\n").unwrap();
+    symlink(real.join("connections.toml"), link.join("connections.toml")).unwrap();
+    std::fs::write(real.join(".connections.toml.k1Ll3d.tmp"), "half").unwrap();
+    let writers: Vec<_> = [(&real, "r"), (&link, "l")]
+        .into_iter()
+        .map(|(dir, tag)| {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                for i in 0..30 {
+                    let args = common::fixtures::entra_aoai(&format!("{tag}{i}"));
+                    let o = cmd(&dir, &common::fixtures::refs(&args));
+                    assert_eq!(o.code, 0, "{}", o.stderr);
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let o = cmd(&real, &["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 60, "saves were lost");
+    assert!(
+        !real.join(".connections.toml.k1Ll3d.tmp").exists(),
+        "a stale temp beside the target stayed"
+    );
+    assert!(
+        std::fs::symlink_metadata(link.join("connections.toml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}

@@ -176,6 +176,16 @@ impl Store {
         tx.commit()
     }
 
+    /// The file a save replaces: `connections.toml`, or the target of a symlink there (a
+    /// link whose target cannot be resolved stays itself; the write then says why).
+    fn write_target(&self) -> PathBuf {
+        let path = self.path();
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(&path).unwrap_or(path),
+            _ => path,
+        }
+    }
+
     /// Starts a read-modify-write: takes the cross-process lock, then reads the file as it is
     /// now, so whatever another process saved meanwhile is the base of this change.
     pub fn begin(&self) -> Result<Transaction<'_>, StoreError> {
@@ -183,7 +193,16 @@ impl Store {
             path: self.dir.clone(),
             source: e,
         })?;
-        let lock_path = self.dir.join(format!("{FILE_NAME}.lock"));
+        // Beside the file a save really replaces: writers through a symlink and through its
+        // target (two config dirs, one file) take the same lock and sweep the same temps.
+        let target = self.write_target();
+        let lock_path = target.with_file_name(format!(
+            "{}.lock",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| FILE_NAME.into())
+        ));
         let lock = atomic::FileLock::acquire(&lock_path, Duration::from_secs(10)).map_err(|e| {
             StoreError::Io {
                 path: lock_path,
@@ -191,7 +210,7 @@ impl Store {
             }
         })?;
         // Every file written under this lock: the connections file and the dir's namespace id.
-        atomic::remove_stale_temps(&self.path());
+        atomic::remove_stale_temps(&target);
         atomic::remove_stale_temps(&self.dir.join(dirid::DIR_ID_FILE));
         let doc = self.load()?;
         Ok(Transaction {
