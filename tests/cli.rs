@@ -638,3 +638,26 @@ fn doctor_counts_one_connection_in_the_singular() {
         o.stdout
     );
 }
+
+/// Issue 18 item 14: an invalid name exited 2 in `create` and 1 in `rename`, and `rename`'s
+/// clash suggested an `--overwrite` it does not have. The same usage code, and advice that works.
+#[test]
+fn rename_refuses_a_bad_name_like_create_and_a_taken_one_with_advice_it_can_follow() {
+    let d = tempfile::tempdir().unwrap();
+    for n in ["a", "b"] {
+        let args = common::fixtures::entra_aoai(n);
+        assert_eq!(cmd(d.path(), &common::fixtures::refs(&args)).code, 0);
+    }
+    let mut bad = common::fixtures::entra_aoai("bad name!");
+    bad[4] = "bad name!".into();
+    let created = cmd(d.path(), &common::fixtures::refs(&bad));
+    let renamed = cmd(d.path(), &["rename", "a", "bad name!"]);
+    assert_eq!((created.code, renamed.code), (2, 2), "{}", renamed.stderr);
+    let clash = cmd(d.path(), &["rename", "a", "b"]);
+    assert_eq!(clash.code, 1);
+    assert!(!clash.stderr.contains("--overwrite"), "{}", clash.stderr);
+    assert!(clash.stderr.contains("aiconn delete b"), "{}", clash.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&cmd(d.path(), &["list", "--json"]).stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2, "nothing changed");
+}

@@ -95,8 +95,17 @@ pub fn update(
 }
 
 pub fn rename(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
+    // A bad name is a usage error, as in `create` (exit 2), before anything is touched.
+    crate::model::validate_name(new).map_err(CliError::usage)?;
     super::allow::carry_over(ctx, old, new)?;
-    let warnings = ctx.service()?.rename(old, new)?;
+    let warnings = ctx.service()?.rename(old, new).map_err(|e| match e {
+        // `rename` has no --overwrite: say what does replace a taken name.
+        crate::service::OpError::Exists(taken) => CliError::new(format!(
+            "{}: pick another name, or delete it first (`aiconn delete {taken}`)",
+            crate::service::OpError::Exists(taken.clone())
+        )),
+        e => e.into(),
+    })?;
     print_warnings(&warnings);
     say!("Renamed '{old}' to '{new}'.");
     Ok(())
