@@ -148,3 +148,28 @@ fn env_help_names_every_variable_of_the_client_contract() {
         assert!(o.stdout.contains(&t.id), "{}", t.id);
     }
 }
+
+/// Issue 18 item 14: name completion read the default config dir whatever `--config-dir` the
+/// line being completed named. Both spellings are honoured, and the environment still is.
+#[test]
+fn name_completion_follows_the_config_dir_of_the_line() {
+    let mine = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let args = common::fixtures::entra_aoai("only-here");
+    assert_eq!(cmd(mine.path(), &common::fixtures::refs(&args)).code, 0);
+    let dir = mine.path().to_str().unwrap();
+    let joined = format!("--config-dir={dir}");
+    for words in [
+        vec!["aiconn", "--config-dir", dir, "show", ""],
+        vec!["aiconn", "show", &joined, ""],
+    ] {
+        // The environment points elsewhere: the line's flag wins, as it does when run.
+        let mut c = aiconn(other.path());
+        c.env("COMPLETE", "fish").arg("--").args(&words);
+        let o = run(c);
+        assert!(o.stdout.contains("only-here"), "{words:?}: {}", o.stdout);
+    }
+    let mut c = aiconn(mine.path());
+    c.env("COMPLETE", "fish").args(["--", "aiconn", "show", ""]);
+    assert!(run(c).stdout.contains("only-here"));
+}

@@ -86,11 +86,29 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Completion candidates: the connections in the config dir (`AICONN_CONFIG_DIR` or the
-/// platform's), read from the file only.
+/// The `--config-dir` of the command line being completed: the shell passes its words as
+/// our arguments (after `--`), and the candidates must come from the dir the command will use.
+fn completing_config_dir() -> Option<std::path::PathBuf> {
+    let words: Vec<String> = std::env::args().skip_while(|a| a != "--").collect();
+    words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.strip_prefix("--config-dir") {
+            Some("") => words.get(i + 1).filter(|v| !v.is_empty()).map(Into::into),
+            Some(v) => v
+                .strip_prefix('=')
+                .filter(|v| !v.is_empty())
+                .map(Into::into),
+            None => None,
+        })
+}
+
+/// Completion candidates: the connections in the config dir (`--config-dir` on the line being
+/// completed, else `AICONN_CONFIG_DIR` or the platform's), read from the file only.
 fn names() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        crate::store::default_config_dir()
+        completing_config_dir()
+            .or_else(crate::store::default_config_dir)
             .map(crate::store::Store::new)
             .and_then(|s| s.snapshot().ok())
             .map(|d| {
