@@ -26,6 +26,8 @@ pub enum SecretErrorKind {
     NoPassphrase,
     /// The user closed the passphrase question without answering.
     Cancelled,
+    /// The vault's files could not be written (disk full, permissions): nothing changed.
+    VaultWrite,
     Other,
 }
 
@@ -98,6 +100,9 @@ impl SecretError {
                 "run on a terminal to be asked, or set AICONN_VAULT_PASSPHRASE_FILE to a file holding it"
             }
             SecretErrorKind::Cancelled => "type its passphrase when asked to unlock it",
+            SecretErrorKind::VaultWrite => {
+                "free some disk space or fix the permissions of the config dir, then try again; the vault is unchanged"
+            }
             SecretErrorKind::Other => "check the secret backend",
         }
     }
@@ -116,6 +121,7 @@ impl SecretError {
             SecretErrorKind::VaultCorrupt => "the vault file is damaged",
             SecretErrorKind::NoPassphrase => "the vault needs its passphrase",
             SecretErrorKind::Cancelled => "the vault stays locked",
+            SecretErrorKind::VaultWrite => "the vault file could not be written",
             SecretErrorKind::Other => "the keychain failed",
         }
     }

@@ -338,10 +338,10 @@ impl VaultStore {
     fn modify(&self, f: impl FnOnce(&mut Contents)) -> Result<(), SecretError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         crate::store::ensure_private_dir(dir)
-            .map_err(|e| err(SecretErrorKind::Other, e.to_string()))?;
+            .map_err(|e| err(SecretErrorKind::VaultWrite, e.to_string()))?;
         let lock_path = self.path.with_extension("age.lock");
         let _lock = FileLock::acquire(&lock_path, Duration::from_secs(10))
-            .map_err(|e| err(SecretErrorKind::Other, e.to_string()))?;
+            .map_err(|e| err(SecretErrorKind::VaultWrite, e.to_string()))?;
         crate::store::remove_stale_temps(&self.path);
         crate::store::remove_stale_temps(&self.key_path);
         self.load()?;
@@ -351,7 +351,7 @@ impl VaultStore {
         let bytes = self.encrypt(contents)?;
         write_atomic(&self.path, &bytes).map_err(|e| {
             err(
-                SecretErrorKind::Other,
+                SecretErrorKind::VaultWrite,
                 format!("{}: {e}", self.path.display()),
             )
         })?;
