@@ -581,3 +581,45 @@ fn writers_through_a_symlink_and_its_target_lose_nothing() {
             .is_symlink()
     );
 }
+
+/// Issue 18 item 13: `show`, `test` and `allow` answered from the one section asked for while
+/// `list` refused the file (an unknown type elsewhere, a duplicate table, broken TOML): a
+/// hostile or damaged file was trusted by some commands. Every reader now refuses the same
+/// files, with the same error, and leaves them untouched.
+#[test]
+fn every_command_refuses_a_file_the_full_reader_refuses() {
+    let d = tempfile::tempdir().unwrap();
+    let args = common::fixtures::entra_aoai("a");
+    assert_eq!(cmd(d.path(), &common::fixtures::refs(&args)).code, 0);
+    let good = std::fs::read_to_string(d.path().join("connections.toml")).unwrap();
+    for tail in [
+        "[connections.b]\ntype = \"nope\"\n",
+        "[connections.a]\ntype = \"open_ai\"\n",
+        "[connections.b]\ntype = \"open_ai\"\nbogus_field = 1\n",
+        "x = \n",
+    ] {
+        let text = format!("{good}{tail}");
+        std::fs::write(d.path().join("connections.toml"), &text).unwrap();
+        let list = cmd(d.path(), &["list"]);
+        assert_ne!(list.code, 0, "{tail}");
+        for args in [
+            vec!["show", "a"],
+            vec!["show", "a", "--json"],
+            vec!["test", "a"],
+            vec!["allow", "a"],
+            vec!["env", "a"],
+        ] {
+            let o = cmd(d.path(), &args);
+            assert_ne!(
+                o.code, 0,
+                "{args:?} answered from a file list refuses ({tail:?}): {}",
+                o.stdout
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("connections.toml")).unwrap(),
+            text,
+            "untouched"
+        );
+    }
+}

@@ -302,57 +302,6 @@ pub fn read_head(text: &str) -> Option<Head> {
     head(&f)
 }
 
-/// One connection without parsing the others, for a file in aiconn's own layout: the head,
-/// then `[connections.NAME]` exactly once, with no sub-table of it and no multi-line string
-/// anywhere (which could hide a header). `None` when unsure: the full reader decides.
-pub fn read_one(text: &str, name: &str) -> Option<(Head, Connection)> {
-    crate::model::validate_name(name).ok()?;
-    if text.contains("\"\"\"") || text.contains("'''") {
-        return None;
-    }
-    let header = format!("[connections.{name}]");
-    let quoted = format!("[connections.\"{name}\"]");
-    let sub = [
-        format!("[connections.{name}."),
-        format!("[connections.\"{name}\"."),
-    ];
-    let mut found: Option<(usize, usize)> = None;
-    let mut offset = 0;
-    let mut open: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim();
-        if t.starts_with('[') {
-            if let Some(start) = open.take() {
-                found = Some((start, offset));
-            }
-            let bare = t.split('#').next().unwrap_or("").trim_end();
-            if bare == header || bare == quoted {
-                if found.is_some() {
-                    return None; // twice: the full reader reports the duplicate
-                }
-                open = Some(offset);
-            } else if sub.iter().any(|s| bare.starts_with(s.as_str())) || bare == "[connections]" {
-                return None;
-            }
-        }
-        offset += line.len();
-    }
-    if let Some(start) = open {
-        found = Some((start, text.len()));
-    }
-    let (start, end) = found?;
-    let head_end = head_len(text);
-    let f = parse(&format!("{}\n{}", &text[..head_end], &text[start..end]))?;
-    let h = head(&f)?;
-    let mut conns = f.connections;
-    if conns.len() != 1 {
-        return None;
-    }
-    let (n, fields) = conns.pop()?;
-    (n == name).then_some(())?;
-    Some((h, connection(n, fields)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,9 +325,6 @@ mod tests {
         let slow = full(FILE).unwrap();
         assert_eq!(fast.connections, slow.connections);
         assert_eq!(fast.namespace, slow.namespace);
-        let (h, one) = read_one(FILE, "b").unwrap();
-        assert_eq!(h.namespace.as_deref(), Some("ns"));
-        assert_eq!(Some(&one), slow.get("b"));
         assert_eq!(read_head(FILE).unwrap().namespace.as_deref(), Some("ns"));
     }
 
@@ -397,15 +343,6 @@ mod tests {
             "[connections.a]\ntype = \"open_ai\"\n[connections.a]\ntype = \"open_ai\"\n",
         ] {
             assert!(read(bad).is_none(), "{bad}");
-        }
-        // read_one: a duplicate, a sub-table, a [connections] table, a multi-line string.
-        for bad in [
-            "[connections.a]\ntype = \"open_ai\"\n[connections.a]\ntype = \"serp\"\n",
-            "[connections.a]\ntype = \"custom\"\n[connections.a.secrets]\nk = \"keychain\"\n",
-            "[connections]\na = { type = \"open_ai\" }\n",
-            "x = \"\"\"\n[connections.a]\n\"\"\"\n[connections.a]\ntype = \"open_ai\"\n",
-        ] {
-            assert!(read_one(bad, "a").is_none(), "{bad}");
         }
     }
 

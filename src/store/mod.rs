@@ -90,15 +90,13 @@ impl Store {
         }
     }
 
-    /// One connection (`None`: not there), without reading the others when the file is in
-    /// aiconn's own layout; otherwise the whole file is read and checked.
+    /// One connection (`None`: not there). The whole file is read and checked, as `list`
+    /// does: answering from the one section would accept a file every other command refuses
+    /// (an unknown type, a duplicate table, broken TOML elsewhere).
     pub fn find(&self, name: &str) -> Result<Option<Connection>, StoreError> {
         let Some(text) = self.read_text()? else {
             return Ok(None);
         };
-        if let Some((_, c)) = fast::read_one(&text, name) {
-            return Ok(Some(c));
-        }
         let snap = match fast::read(&text) {
             Some(s) => s,
             None => ConnDoc::read_snapshot(&text, &self.path())?,
