@@ -309,3 +309,36 @@ fn a_url_typed_key_by_key_after_enter_next_lands_in_the_field() {
         "https://contoso.openai.azure.com/"
     );
 }
+
+#[test]
+fn a_connection_created_by_the_cli_while_the_tui_is_open_appears() {
+    let d = tempfile::tempdir().unwrap();
+    let make = |name: &str| {
+        create(
+            d.path(),
+            &[
+                "--type",
+                "azure_open_ai",
+                "--name",
+                name,
+                "--set",
+                "api_base=https://r.openai.azure.com",
+                "--set",
+                "api_key=fake-key-0003",
+            ],
+        )
+    };
+    make("first");
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("first");
+    make("second-from-cli");
+    // Nothing is pressed: the file is looked at on the TUI's clock.
+    t.wait_for("second-from-cli");
+    cmd(d.path(), &["delete", "first", "--yes"]);
+    t.wait_until("the deleted one is gone", |s| !s.contains("first"));
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let raw = t.raw_text();
+    assert_restored(&raw);
+    assert!(raw.contains("\x1b[?1004l"), "focus reports not disabled");
+}

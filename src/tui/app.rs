@@ -126,6 +126,8 @@ pub enum Action {
         result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
     },
     Loaded(Result<Vec<Connection>, String>),
+    /// The file changed on disk while the TUI is open (read again by the event loop).
+    Reloaded(Result<Vec<Connection>, String>),
     Tested {
         target: TestTarget,
         ok: bool,
@@ -150,7 +152,11 @@ impl Action {
     pub fn reports_effect(&self) -> bool {
         !matches!(
             self,
-            Action::Key(_) | Action::Paste(_) | Action::Resize(..) | Action::Loaded(_)
+            Action::Key(_)
+                | Action::Paste(_)
+                | Action::Resize(..)
+                | Action::Loaded(_)
+                | Action::Reloaded(_)
         )
     }
 }

@@ -415,6 +415,19 @@ impl Form {
         }
     }
 
+    /// The stored connection is gone (deleted by another program): the form becomes a new
+    /// connection with what was typed. Its stored secrets went with it, so they are unset
+    /// (references stay references).
+    pub fn orphan(&mut self) {
+        self.detach();
+        for f in self.fields.iter_mut().chain(self.kv.iter_mut()) {
+            if let Some(s) = f.secret.as_mut().filter(|s| s.is_stored()) {
+                *s = Secret::default();
+                f.input = masked_input("");
+            }
+        }
+    }
+
     /// Hides every revealed secret (focus left it).
     pub fn hide_secrets(&mut self) {
         for f in self.fields.iter_mut().chain(self.kv.iter_mut()) {

@@ -4,9 +4,12 @@ use super::app::{Action, App};
 use super::effects::{Msg, worker};
 use super::render::draw;
 use super::update::update;
+use super::watch::FileWatch;
 use crate::secrets::LazyStore;
 use crate::store::Store;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange, Event,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use std::sync::mpsc;
@@ -38,6 +41,23 @@ fn location(store: &Store) -> String {
         Ok(h) if !h.is_empty() && p.starts_with(&h) => format!("~{}", &p[h.len()..]),
         _ => p,
     }
+}
+
+/// How often the file is looked at for changes made by other programs.
+const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The file again, when it changed since last seen. Not while an effect is in flight: a save
+/// of ours reloads by itself, and reading its result early would look like someone else's
+/// change to the form still waiting for the answer.
+fn reread(watch: &mut FileWatch, store: &Store, app: &App) -> Option<Action> {
+    if app.pending > 0 || !watch.changed() {
+        return None;
+    }
+    let read = store
+        .snapshot()
+        .map(|s| s.connections)
+        .map_err(|e| e.to_string());
+    Some(Action::Reloaded(read))
 }
 
 /// Runs the TUI until the user quits. Returns the process exit status.
@@ -77,11 +97,12 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         });
     }
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    // ratatui's hook restores raw mode and the screen; bracketed paste is ours to undo.
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste, EnableFocusChange);
+    // ratatui's hook restores raw mode and the screen; bracketed paste and focus reports are
+    // ours to undo.
     let restore = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
         restore(info);
     }));
     {
@@ -92,6 +113,13 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
                     Event::Key(k) => Action::Key(k),
                     Event::Paste(p) => Action::Paste(p),
                     Event::Resize(w, h) => Action::Resize(w, h),
+                    // Back from another window (where the CLI may have run): look at once.
+                    Event::FocusGained => {
+                        if tx.send(Msg::Tick).is_err() {
+                            break;
+                        }
+                        continue;
+                    }
                     _ => continue,
                 };
                 if tx.send(Msg::Action(a)).is_err() {
@@ -100,9 +128,19 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             }
         });
     }
+    {
+        // The live-reload clock: one stat of the file a second (the loop sleeps in between).
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            while tx.send(Msg::Tick).is_ok() {
+                std::thread::sleep(TICK);
+            }
+        });
+    }
     let size = terminal.size().map_err(|e| e.to_string())?;
     app.size = (size.width, size.height);
     let loc = location(&store);
+    let mut watch = None;
     let mut status = 0;
     loop {
         let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
@@ -116,6 +154,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         if app.loading {
             // The first frame is on screen; now read the file (nothing can be done before).
             // Done here rather than on the worker so the records live in one allocator arena.
+            watch = Some(FileWatch::new(store.path()));
             let loaded = store
                 .snapshot()
                 .map(|s| s.connections)
@@ -124,26 +163,38 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             continue;
         }
         // Block until something happens; then take everything already queued (a burst of
-        // resizes or a paste) before drawing again.
-        let Ok(first) = rx.recv() else { break };
-        let mut batch = vec![first];
-        while let Ok(m) = rx.try_recv() {
-            batch.push(m);
-        }
-        for m in batch {
-            match m {
-                Msg::Signal(sig) => {
-                    app.quit = true;
-                    status = 128 + sig;
+        // resizes or a paste) before drawing again. A tick that found nothing new draws
+        // nothing.
+        let mut changed = false;
+        while !changed {
+            let Ok(first) = rx.recv() else {
+                app.quit = true;
+                break;
+            };
+            let mut batch = vec![first];
+            while let Ok(m) = rx.try_recv() {
+                batch.push(m);
+            }
+            for m in batch {
+                match m {
+                    Msg::Signal(sig) => {
+                        app.quit = true;
+                        status = 128 + sig;
+                    }
+                    Msg::Action(a) => dispatch(update(&mut app, a), &etx, &ptx),
+                    Msg::Tick => match watch.as_mut().and_then(|w| reread(w, &store, &app)) {
+                        Some(a) => dispatch(update(&mut app, a), &etx, &ptx),
+                        None => continue,
+                    },
                 }
-                Msg::Action(a) => dispatch(update(&mut app, a), &etx, &ptx),
+                changed = true;
             }
         }
         if app.quit {
             break;
         }
     }
-    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
     ratatui::restore();
     Ok(status)
 }

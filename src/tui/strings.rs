@@ -222,3 +222,20 @@ pub fn https_only() -> String {
         key(Ctx::Form, Cmd::Fix)
     )
 }
+
+pub fn reload_failed(e: &str) -> String {
+    format!(
+        "The connections file changed on disk but cannot be read now (the list shows it as it was): {e}"
+    )
+}
+pub fn changed_on_disk(name: &str) -> String {
+    format!(
+        "'{name}' was changed on disk by another program; your unsaved edits are kept here (a save is refused; {} discards them to see the new version).",
+        key(Ctx::Form, Cmd::Discard)
+    )
+}
+pub fn deleted_on_disk(name: &str) -> String {
+    format!(
+        "'{name}' was deleted on disk by another program; your unsaved edits are kept as a new connection (save to create it again)."
+    )
+}

@@ -11,6 +11,7 @@ use secrecy::SecretString;
 
 mod form_keys;
 mod popup;
+mod reload;
 mod typing;
 mod vault;
 mod wizard;
@@ -170,6 +171,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
             app.loading = false;
             match result {
