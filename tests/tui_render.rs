@@ -189,6 +189,7 @@ fn wizard_endpoint_step_120x40() {
     let mut a = app(vec![], 120, 40);
     aiconn::tui::update::start_wizard(&mut a);
     update(&mut a, Action::Probed(Ok(())));
+    key(&mut a, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut a, KeyCode::Enter);
     update(&mut a, Action::Paste("foundry".into()));
     key(&mut a, KeyCode::Enter);
@@ -377,6 +378,7 @@ fn the_key_step_promises_no_keychain_when_there_is_none() {
     let press = |app: &mut App, c: KeyCode| {
         update(app, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
     };
+    press(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     press(&mut app, KeyCode::Enter);
     for c in "f1".chars() {
         press(&mut app, KeyCode::Char(c));

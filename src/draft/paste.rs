@@ -144,10 +144,9 @@ pub fn read_paste(text: &str) -> PasteReading {
     for f in &spec.fields {
         let p = FieldPath::Field(f.key.clone());
         let v = d.text(&p);
-        if !v.is_empty() && Some(v.as_str()) != f.default.as_deref() {
-            out.fields.push((f.key.clone(), v));
-        } else if f.role == Some(Role::ApiVersion) && !v.is_empty() && reading.api_version.is_some()
-        {
+        // A default is left alone, unless the paste named that very api-version.
+        let said = f.role == Some(Role::ApiVersion) && reading.api_version.is_some();
+        if !v.is_empty() && (said || Some(v.as_str()) != f.default.as_deref()) {
             out.fields.push((f.key.clone(), v));
         }
     }

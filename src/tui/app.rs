@@ -304,6 +304,7 @@ impl App {
             },
             Mode::Wizard => match self.wizard.as_ref().map(|w| w.step) {
                 Some(Step::Type) => Ctx::WizardPick,
+                Some(Step::Paste) => Ctx::WizardPaste,
                 Some(Step::Extras) => Ctx::WizardExtras,
                 Some(Step::Review) => Ctx::WizardReview,
                 _ => Ctx::WizardText,

@@ -23,6 +23,8 @@ pub enum Ctx {
     Help,
     /// The deployments behind an endpoint (`D` on the form).
     PickDeployment,
+    /// Guided setup: pasting what the user has (or skipping to the service).
+    WizardPaste,
     /// Guided setup: picking the service.
     WizardPick,
     /// Guided setup: typing the name, the endpoint or the key.
@@ -52,6 +54,7 @@ impl Ctx {
             Ctx::Input => "One-line input (rename, new row, passphrase)",
             Ctx::Help => "This help",
             Ctx::PickDeployment => "Picking a deployment (D)",
+            Ctx::WizardPaste => "Guided setup: paste what you have",
             Ctx::WizardPick => "Guided setup: service",
             Ctx::WizardText => "Guided setup: name, endpoint, key",
             Ctx::WizardExtras => "Guided setup: other settings",
@@ -60,7 +63,7 @@ impl Ctx {
     }
 
     /// Every context, in the help screen's order.
-    pub const ALL: [Ctx; 14] = [
+    pub const ALL: [Ctx; 15] = [
         Ctx::List,
         Ctx::Form,
         Ctx::Editing,
@@ -71,6 +74,7 @@ impl Ctx {
         Ctx::Input,
         Ctx::Help,
         Ctx::PickDeployment,
+        Ctx::WizardPaste,
         Ctx::WizardPick,
         Ctx::WizardText,
         Ctx::WizardExtras,
@@ -246,6 +250,10 @@ pub static BINDINGS: &[Binding] = &[
     b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),
     b!(Help, [k(KeyCode::PageUp)], PageUp, None, "a page up", false),
     b!(Help, [k(KeyCode::Esc), c('?'), c('q'), k(KeyCode::Enter)], Cancel, Some("close"), "close the help", false),
+    b!(WizardPaste, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("read it · nothing: pick the service"), "read what was typed; with nothing typed, pick the service from a list", false),
+    b!(WizardPaste, [k(KeyCode::Esc)], Back, Some("leave"), "leave the guided setup (asks if anything was typed)", false),
+    b!(WizardPaste, [ctrl('u')], ClearText, None, "clear what was typed", false),
+    b!(WizardPaste, [ctrl('c')], Quit, Some("quit"), "quit", false),
     b!(WizardPick, [k(KeyCode::Up), c('k')], Up, None, "previous service", false),
     b!(WizardPick, [k(KeyCode::Down), c('j')], Down, None, "next service", false),
     b!(WizardPick, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "take this service, go on", false),

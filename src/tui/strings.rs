@@ -93,6 +93,25 @@ pub fn invalid_save(reason: &str) -> String {
 // The guided setup.
 pub const WIZARD_TYPE_TITLE: &str = " New connection · Which service? ";
 pub const STEP_TYPE: &str = "Which service?";
+pub const WIZARD_PASTE_TITLE: &str = " New connection · Paste what you have ";
+pub const PASTE_INTRO: &str = "Paste an endpoint URL, a Target URI, or the portal's Keys and Endpoint text (several lines are fine).";
+pub const PASTE_PROMISE: &str =
+    "The service is read from it; endpoint, deployment, api-version and key are filled in.";
+pub const PASTE_LABEL: &str = "Paste";
+pub const PASTE_SKIP: &str = "Nothing to paste? Enter picks the service from a list.";
+pub const PASTE_NOT_READ: &str =
+    "The paste does not say which service it is: pick it below (its URL and key are kept).";
+pub fn paste_read(service: &str, filled: &[String], key_next: bool) -> String {
+    let then = if key_next {
+        "Now the key."
+    } else {
+        "Check, then save."
+    };
+    if filled.is_empty() {
+        return format!("Read as {service}. {then}");
+    }
+    format!("Read as {service}: {} filled in. {then}", filled.join(", "))
+}
 pub const STEP_NAME: &str = "Name";
 pub const STEP_ENDPOINT: &str = "Endpoint";
 pub const STEP_KEY: &str = "API key";

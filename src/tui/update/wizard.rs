@@ -16,10 +16,14 @@ pub fn start_wizard(app: &mut App) -> Vec<Effect> {
 
 /// The input the current wizard step types into.
 pub(super) fn wizard_input(w: &mut Wizard) -> Option<&mut ratatui_textarea::TextArea<'static>> {
-    let url = w.form.as_ref().and(w.url_field());
-    let key = w.form.as_ref().and(w.key_field());
+    // Lazily: before a type is picked there is no form to ask (a letter on the picker).
+    let url = w.form.as_ref().and_then(|_| w.url_field());
+    let key = w.form.as_ref().and_then(|_| w.key_field());
     let extras = w.form.as_ref().map(|_| w.extras()).unwrap_or_default();
     let focus = w.extras_focus;
+    if w.step == Step::Paste {
+        return Some(&mut w.paste);
+    }
     let f = w.form.as_mut()?;
     match w.step {
         Step::Name => Some(&mut f.name),
@@ -63,15 +67,24 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Type, Some(Cmd::Down)) => {
             w.type_cursor = (w.type_cursor + 1).min(type_order().len() - 1)
         }
+        (Step::Paste, Some(Cmd::Next)) => {
+            let text = text_of(&w.paste);
+            if text.trim().is_empty() {
+                w.advance(1);
+            } else {
+                return take_paste(app, &text);
+            }
+        }
         (Step::Type, Some(Cmd::Next)) => {
             let spec = type_order()[w.type_cursor];
             // Keep what was typed if the same type is picked again after going back.
             if w.form.as_ref().is_none_or(|f| f.spec.id != spec.id) {
                 w.form = Some(Form::new(spec));
             }
+            w.use_pasted();
             w.advance(1);
         }
-        (Step::Type, Some(Cmd::Back)) => {
+        (Step::Paste, Some(Cmd::Back)) => {
             // Leaving loses what was typed on later steps: ask, as for any discard.
             if w.form.is_some() {
                 app.popup = Some(Popup::Confirm {
@@ -147,6 +160,21 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             }
         }
     }
+    vec![]
+}
+
+/// The paste step read `text` (pasted, or typed then Enter): the type and fields it says, or
+/// the type picker with a message.
+pub(super) fn take_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let reading = crate::draft::read_paste(text);
+    let stored = &app.stored;
+    let drafts = &app.drafts;
+    let taken = |n: &str| {
+        stored.iter().any(|c| c.name == n) || drafts.iter().any(|(_, f)| text_of(&f.name) == n)
+    };
+    let w = app.wizard.as_mut().expect("checked");
+    w.paste = crate::tui::form::input("");
+    w.take_paste(reading, &taken);
     vec![]
 }
 
