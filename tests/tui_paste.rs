@@ -126,3 +126,75 @@ fn typed_text_is_read_on_enter_and_enter_alone_skips_to_the_picker() {
     key(&mut app, KeyCode::Esc);
     assert!(app.wizard.is_none());
 }
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+/// Focuses the selected form's field `key_name`.
+fn focus_field(app: &mut App, key_name: &str) {
+    let id = app.selected.clone().unwrap();
+    for _ in 0..30 {
+        if let Some(f) = app.draft(&id)
+            && let aiconn::tui::form::Row::Field(i) = f.focused_row()
+            && f.fields[i].key == key_name
+        {
+            return;
+        }
+        key(app, KeyCode::Down);
+    }
+    panic!("no field {key_name}");
+}
+
+#[test]
+fn a_foundry_url_in_a_new_azure_openai_form_offers_the_switch_and_ctrl_y_keeps_the_work() {
+    let mut app = App::new(vec![], false);
+    app.size = (120, 40);
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Down); // Azure OpenAI
+    key(&mut app, KeyCode::Enter);
+    for c in "f1".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Esc);
+    focus_field(&mut app, "api_key");
+    update(&mut app, Action::Paste("fake-key-0012".into()));
+    key(&mut app, KeyCode::Esc);
+    focus_field(&mut app, "api_base");
+    update(
+        &mut app,
+        Action::Paste("https://contoso.services.ai.azure.com/models".into()),
+    );
+    key(&mut app, KeyCode::Esc);
+    let id = app.selected.clone().unwrap();
+    assert_eq!(
+        app.draft(&id).unwrap().better_type().map(|t| t.id.as_str()),
+        Some("azure_ai")
+    );
+    let screen = {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| aiconn::tui::render::draw(f, &app, "~")).unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..40)
+            .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect::<String>()
+    };
+    assert!(screen.contains("switches to it"), "{screen}");
+    ctrl(&mut app, 'y');
+    let f = app.draft(&id).unwrap();
+    assert_eq!(f.spec.id, "azure_ai");
+    assert_eq!(text_of(&f.name), "f1");
+    assert_eq!(
+        f.value("endpoint"),
+        "https://contoso.services.ai.azure.com/models"
+    );
+    let (_, secrets) = f.to_connection();
+    assert_eq!(secrets["api_key"].expose_secret(), "fake-key-0012");
+    assert!(f.better_type().is_none(), "no second offer");
+    // Once switched, Ctrl-Y has nothing left to do.
+    ctrl(&mut app, 'y');
+    assert_eq!(app.draft(&id).unwrap().spec.id, "azure_ai");
+}

@@ -155,6 +155,23 @@ pub fn read_paste(text: &str) -> PasteReading {
     out
 }
 
+impl Draft {
+    /// Another type this draft's endpoint belongs to (a Foundry `/models` URL typed into an
+    /// Azure OpenAI connection): the one a paste of it would have proposed. `None` when the
+    /// endpoint fits here, or its own fix makes it fit (a deployment URL in Azure OpenAI).
+    pub fn better_type(&self) -> Option<&'static TypeSpec> {
+        let (key, r) = self.reading()?;
+        if !r.mismatch {
+            return None;
+        }
+        let id = type_for(classify(&self.text(&FieldPath::Field(key))).kind)?;
+        if id == self.spec.id {
+            return None;
+        }
+        Catalogue::get().find(id)
+    }
+}
+
 /// `gpt-4o-mini` for a deployment URL, `contoso` for `https://contoso.openai.azure.com/`.
 fn suggested_name(deployment: &Option<String>, url: &str) -> Option<String> {
     let host = url.split_once("://")?.1.split(['/', ':', '?']).next()?;
@@ -248,6 +265,24 @@ mod tests {
         );
         let p = read_paste("https://api.openai.com/v1/chat/completions");
         assert_eq!(p.spec.unwrap().id, "open_ai");
+    }
+
+    #[test]
+    fn a_foundry_url_in_azure_openai_offers_azure_ai_and_a_deployment_url_does_not() {
+        let spec = |id| Catalogue::get().find(id).unwrap();
+        let with = |id, url: &str| {
+            let mut d = Draft::new(spec(id));
+            let key = spec(id).url_field().unwrap().key.clone();
+            d.set(&FieldPath::Field(key), url);
+            d.better_type().map(|t| t.id.clone())
+        };
+        let foundry = "https://contoso.services.ai.azure.com/models";
+        assert_eq!(with("azure_open_ai", foundry).as_deref(), Some("azure_ai"));
+        assert_eq!(with("azure_ai", foundry), None);
+        // Its own fix (base + deployment field) makes it fit: no switch offered.
+        let dep = "https://contoso.openai.azure.com/openai/deployments/gpt-4o-mini";
+        assert_eq!(with("azure_open_ai", dep), None);
+        assert_eq!(with("open_ai", "https://llm.internal.example/v1"), None);
     }
 
     #[test]

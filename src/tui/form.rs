@@ -415,6 +415,46 @@ impl Form {
         }
     }
 
+    /// The type the endpoint belongs to, when switching is offered: only for a new
+    /// connection (a stored one's type is changed by a new connection, not in place).
+    pub fn better_type(&self) -> Option<&'static TypeSpec> {
+        self.base
+            .as_ref()
+            .map_or_else(|| self.draft().better_type(), |_| None)
+    }
+
+    /// This new connection as another type: the name, the endpoint, the key and every field
+    /// both types share are kept (a field still at this type's default takes the new one's).
+    pub fn switched(&self, spec: &'static TypeSpec) -> Form {
+        let mut f = Form::new(spec);
+        f.name = self.name.clone();
+        f.copy_secrets_from = self.copy_secrets_from.clone();
+        let url_key = |s: &TypeSpec| s.url_field().map(|u| u.key.clone());
+        let (old_url, new_url) = (url_key(self.spec), url_key(spec));
+        for nf in &mut f.fields {
+            let from = if new_url.as_ref() == Some(&nf.key) {
+                old_url.as_ref()
+            } else {
+                Some(&nf.key)
+            };
+            let Some(old) = self.fields.iter().find(|o| Some(&o.key) == from) else {
+                continue;
+            };
+            let at_default = self.spec.field(&old.key).and_then(|s| s.default.as_deref())
+                == Some(text_of(&old.input).as_str());
+            if old.secret.is_some() == nf.secret.is_some() && !at_default {
+                nf.input = old.input.clone();
+                nf.secret = old.secret.clone();
+            }
+        }
+        f.focus = f
+            .rows()
+            .iter()
+            .position(|r| matches!(r, Row::Field(i) if Some(&f.fields[*i].key) == new_url.as_ref()))
+            .unwrap_or(0);
+        f
+    }
+
     /// The stored connection is gone (deleted by another program): the form becomes a new
     /// connection with what was typed. Its stored secrets went with it, so they are unset
     /// (references stay references).

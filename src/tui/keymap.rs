@@ -84,6 +84,8 @@ impl Ctx {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmd {
+    /// Switch a new connection to the type its endpoint belongs to.
+    SwitchType,
     Up,
     Down,
     Top,
@@ -210,6 +212,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Form, [ctrl('d')], Deployments, Some("deployments"), "list the deployments behind the endpoint, pick one", false),
     b!(Form, [ctrl('e')], SecretSource, Some("source"), "read a secret from env:NAME or cmd:COMMAND", true),
     b!(Form, [ctrl('o')], ToggleAdvanced, None, "show or hide advanced settings (or Enter on its row)", false),
+    b!(Form, [ctrl('y')], SwitchType, None, "a new connection whose endpoint is another type's: switch to that type", true),
     b!(Form, [ctrl('x')], Discard, None, "discard this connection's changes (asks first)", true),
     b!(Form, [ctrl('k')], RemoveRow, None, "custom: remove the row (add rows with Enter on + add)", true),
     b!(Form, [ctrl('p')], ToggleSecret, None, "custom: mark the row secret / not secret", true),

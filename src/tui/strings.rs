@@ -258,3 +258,14 @@ pub fn deleted_on_disk(name: &str) -> String {
         "'{name}' was deleted on disk by another program; your unsaved edits are kept as a new connection (save to create it again)."
     )
 }
+
+pub const NOTHING_TO_SWITCH: &str = "The endpoint fits this type: nothing to switch to.";
+pub fn switched_type(label: &str) -> String {
+    format!("Now a {label} connection: name, endpoint and key kept. Check the fields, then save.")
+}
+pub fn offer_switch(label: &str) -> String {
+    format!(
+        "This endpoint belongs to {label}: {} switches to it (name, endpoint and key kept).",
+        key(Ctx::Form, Cmd::SwitchType)
+    )
+}

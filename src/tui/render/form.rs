@@ -285,6 +285,14 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 spans.extend(l.spans);
                 lines.push(Line::from(spans));
             }
+            if let Some(t) = form.better_type().filter(|_| !app.readonly) {
+                for l in wrap(&s::offer_switch(&t.label), width.saturating_sub(3)) {
+                    lines.push(Line::from(vec![
+                        Span::raw("   "),
+                        Span::styled(l, theme.key()),
+                    ]));
+                }
+            }
             for l in test_lines(form, width.saturating_sub(3), theme) {
                 let mut spans = vec![Span::raw("   ")];
                 spans.extend(l.spans);

@@ -76,6 +76,16 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
             return vec![e];
         }
+        Cmd::SwitchType => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            match f.better_type() {
+                Some(spec) => {
+                    *f = f.switched(spec);
+                    app.set_status(Level::Info, s::switched_type(&spec.label));
+                }
+                None => app.set_status(Level::Info, s::NOTHING_TO_SWITCH),
+            }
+        }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
             match f.fix() {
