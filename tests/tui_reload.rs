@@ -162,3 +162,46 @@ fn a_file_fixed_after_a_fatal_start_loads() {
     assert!(app.fatal.is_none());
     assert_eq!(app.selected, Some(EntryId::Stored("a".into())));
 }
+
+#[test]
+fn the_rename_dialog_keeps_the_typed_name_on_a_clash_and_says_why() {
+    use aiconn::tui::app::{InputFor, Popup};
+    let mut app = app_with(vec![
+        aoai("a", "https://r.openai.azure.com/"),
+        aoai("b", "https://b.openai.azure.com/"),
+    ]);
+    key(&mut app, KeyCode::Char('R'));
+    key(&mut app, KeyCode::Backspace);
+    update(&mut app, Action::Paste("b".into()));
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(fx.is_empty(), "no rename onto a taken name: {fx:?}");
+    match &app.popup {
+        Some(Popup::Input {
+            for_: InputFor::Rename(old),
+            input,
+            error: Some(e),
+        }) => {
+            assert_eq!(old, "a");
+            assert_eq!(text_of(input), "b");
+            assert!(e.contains("already exists"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Taken meanwhile (another program): the refusal reopens the dialog with the text.
+    app.popup = None;
+    update(
+        &mut app,
+        Action::Renamed {
+            old: "a".into(),
+            new: "c".into(),
+            result: Err("connection 'c' already exists".into()),
+        },
+    );
+    match &app.popup {
+        Some(Popup::Input { input, error, .. }) => {
+            assert_eq!(text_of(input), "c");
+            assert!(error.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -261,11 +261,14 @@ pub fn deleted_on_disk(name: &str) -> String {
 
 pub const NOTHING_TO_SWITCH: &str = "The endpoint fits this type: nothing to switch to.";
 pub fn switched_type(label: &str) -> String {
-    format!("Now a {label} connection: name, endpoint and key kept. Check the fields, then save.")
+    format!("Switched to {label}: name, endpoint and key kept. Check the fields, then save.")
 }
 pub fn offer_switch(label: &str) -> String {
     format!(
         "This endpoint belongs to {label}: {} switches to it (name, endpoint and key kept).",
         key(Ctx::Form, Cmd::SwitchType)
     )
+}
+pub fn name_taken(name: &str) -> String {
+    format!("a connection named '{name}' already exists: pick another name")
 }
