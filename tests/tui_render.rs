@@ -148,12 +148,22 @@ fn validation_marks_labels_and_hint_warns() {
     let t = render(&a, 80, 24);
     let s = text(&t);
     assert!(s.contains(" !Name"), "invalid name label carries '!': {s}");
-    assert!(s.contains("!API key"), "missing key label carries '!'");
+    // A new form marks a field once the user was there (or tried to save), not on opening.
+    assert!(!s.contains("!API key"), "the key was never visited: {s}");
     assert!(
         s.contains("did you mean") && s.contains("https://example-resource.openai.azure.com/ ?"),
         "{s}"
     );
     insta::assert_snapshot!(t.backend());
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let s = text(&render(&a, 80, 24));
+    assert!(
+        s.contains("!API key"),
+        "after a save attempt every problem shows: {s}"
+    );
 }
 
 #[test]

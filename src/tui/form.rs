@@ -170,6 +170,11 @@ pub struct Form {
     pub copy_secrets_from: Option<String>,
     /// The last connection test: passed?, what happened, what to do.
     pub test: Option<(bool, String)>,
+    /// Rows the focus has left (by field key, `name` for the name): a new form shows a
+    /// field's problem only once the user was there, not every field red on opening.
+    pub left: Vec<String>,
+    /// A save was tried: every problem is shown from now on.
+    pub save_tried: bool,
 }
 
 /// The form's state of a stored secret record.
@@ -220,6 +225,8 @@ impl Form {
             focus: 0,
             copy_secrets_from: None,
             test: None,
+            left: Vec::new(),
+            save_tried: false,
         }
     }
 
@@ -271,6 +278,15 @@ impl Form {
     }
 
     pub fn move_focus(&mut self, delta: isize) {
+        let key = match self.focused_row() {
+            Row::Name => Some("name".to_string()),
+            Row::Field(i) => Some(self.fields[i].key.clone()),
+            Row::Kv(i) => Some(self.kv[i].key.clone()),
+            _ => None,
+        };
+        if let Some(k) = key.filter(|k| !self.left.contains(k)) {
+            self.left.push(k);
+        }
         let n = self.rows().len() as isize;
         self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
     }
@@ -352,6 +368,18 @@ impl Form {
             errs.push(FieldError::new(b.field(), why));
         }
         errs
+    }
+
+    /// The problems to mark on screen: all of them on a stored connection or after a save
+    /// attempt; on a new one, those of the rows the user has left.
+    pub fn shown_errors(&self) -> Vec<FieldError> {
+        let all = self.errors();
+        if self.base.is_some() || self.save_tried {
+            return all;
+        }
+        all.into_iter()
+            .filter(|e| self.left.contains(&e.field))
+            .collect()
     }
 
     pub fn is_dirty(&self) -> bool {

@@ -138,7 +138,7 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 
 /// Renders `form` into `area` (also used by the wizard's extras step).
 pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: bool, theme: &Theme) {
-    let errors = form.errors();
+    let errors = form.shown_errors();
     let bad = |key: &str| errors.iter().any(|e| e.field == key);
     let reading = form.reading();
     let width = area.width as usize;

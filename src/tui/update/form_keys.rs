@@ -335,7 +335,11 @@ pub(super) fn save(app: &mut App) -> Vec<Effect> {
     }
     let errs = f.errors();
     if let Some(e) = errs.first() {
-        app.set_status(Level::Error, s::invalid_save(&e.message));
+        let msg = s::invalid_save(&e.message);
+        if let Some(f) = app.draft_mut(&id) {
+            f.save_tried = true;
+        }
+        app.set_status(Level::Error, msg);
         return vec![];
     }
     let (conn, secrets) = f.to_connection();

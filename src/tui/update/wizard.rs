@@ -193,6 +193,8 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
     match choice {
         ReviewChoice::Save | ReviewChoice::Edit => {
             let mut form = w.form.clone().expect("review has a form");
+            // The review showed its problems: the editor keeps showing them.
+            form.save_tried = true;
             let id = EntryId::New(app.next_new);
             app.next_new += 1;
             if choice == ReviewChoice::Save
