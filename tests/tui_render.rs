@@ -408,3 +408,30 @@ fn the_key_step_promises_no_keychain_when_there_is_none() {
     assert!(s.contains("Secrets cannot be saved here"), "{s}");
     assert!(!s.contains("OS keychain"), "{s}");
 }
+
+/// A key read from `env:NAME` is only as set as the variable: unset here, the list says so.
+#[test]
+fn the_list_marks_an_env_key_whose_variable_is_unset() {
+    let with_ref = |name: &str, var: &str| {
+        let mut c = Connection::new(name, "open_ai").unwrap();
+        c.secrets.insert(
+            "api_key".into(),
+            aiconn::model::SecretRecord::parse(&format!("env:{var}")),
+        );
+        c
+    };
+    // PATH is set in every test environment; the other name in none.
+    let a = app(
+        vec![
+            with_ref("from-path", "PATH"),
+            with_ref("from-nothing", "AICONN_TEST_SURELY_UNSET_0001"),
+        ],
+        80,
+        24,
+    );
+    let s = text(&render(&a, 80, 24));
+    let row = |n: &str| s.lines().find(|l| l.contains(n)).unwrap().to_string();
+    assert!(row("from-path").contains('✓'), "{s}");
+    assert!(row("from-nothing").contains('✗'), "{s}");
+    assert!(!row("from-nothing").contains('✓'), "{s}");
+}

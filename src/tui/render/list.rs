@@ -12,11 +12,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 
 /// Key marker: ✓ set, ✗ missing, · none needed (Entra ID).
+/// A key read at use from a variable that this environment does not set: recorded, but not
+/// there (`aiconn run` or a test from here would find no key).
+fn env_unset(c: &crate::model::Connection) -> bool {
+    c.secrets.values().any(|r| {
+        matches!(r.reference(), Some(crate::secrets::refs::SecretRef::Env(name))
+            if std::env::var_os(name).is_none_or(|v| v.is_empty()))
+    })
+}
+
 fn key_marker(app: &App, id: &EntryId) -> &'static str {
     match id {
-        EntryId::Stored(n) => match app.stored_conn(n).map(|c| c.key_status()) {
-            Some(KeyStatus::Set) => "✓",
-            Some(KeyStatus::Missing) => "✗",
+        EntryId::Stored(n) => match app.stored_conn(n).map(|c| (c.key_status(), env_unset(c))) {
+            Some((KeyStatus::Set, true)) => "✗",
+            Some((KeyStatus::Set, false)) => "✓",
+            Some((KeyStatus::Missing, _)) => "✗",
             _ => "·",
         },
         EntryId::New(_) => " ",
