@@ -92,7 +92,12 @@ fn garbage_falls_through_to_the_picker_with_a_message_and_keeps_the_url() {
     );
     let w = app.wizard.as_ref().unwrap();
     assert_eq!(w.step, Step::Type);
-    assert!(w.error.as_deref().unwrap().contains("pick it below"));
+    assert!(
+        w.error
+            .as_deref()
+            .unwrap()
+            .contains("pick it from the list")
+    );
     // Custom OpenAI-compatible server: pick OpenAI; the URL is already in its endpoint.
     let openai = aiconn::tui::wizard::type_order()
         .iter()

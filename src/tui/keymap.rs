@@ -253,7 +253,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),
     b!(Help, [k(KeyCode::PageUp)], PageUp, None, "a page up", false),
     b!(Help, [k(KeyCode::Esc), c('?'), c('q'), k(KeyCode::Enter)], Cancel, Some("close"), "close the help", false),
-    b!(WizardPaste, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("read it · nothing: pick the service"), "read what was typed; with nothing typed, pick the service from a list", false),
+    b!(WizardPaste, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("read it · empty: pick the service"), "read what was typed; with nothing typed, pick the service from a list", false),
     b!(WizardPaste, [k(KeyCode::Esc)], Back, Some("leave"), "leave the guided setup (asks if anything was typed)", false),
     b!(WizardPaste, [ctrl('u')], ClearText, None, "clear what was typed", false),
     b!(WizardPaste, [ctrl('c')], Quit, Some("quit"), "quit", false),

@@ -100,7 +100,7 @@ pub const PASTE_PROMISE: &str =
 pub const PASTE_LABEL: &str = "Paste";
 pub const PASTE_SKIP: &str = "Nothing to paste? Enter picks the service from a list.";
 pub const PASTE_NOT_READ: &str =
-    "The paste does not say which service it is: pick it below (its URL and key are kept).";
+    "The paste does not say which service it is: pick it from the list (its URL and key are kept).";
 pub fn paste_read(service: &str, filled: &[String], key_next: bool) -> String {
     let then = if key_next {
         "Now the key."

@@ -162,7 +162,8 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 }
                 lines.push(Line::from(s::GO_ON_UNSAVED));
                 lines.push(Line::from(""));
-            } else if app.backend.is_none() {
+            } else if app.backend.is_none() && app.backend_name != "vault" {
+                // The vault is never probed (that would ask for its passphrase early).
                 lines.push(Line::from(Span::styled(s::CHECKING_KEYCHAIN, theme.dim())));
             }
             // No promise of a keychain that was just found unusable.
