@@ -60,6 +60,79 @@ fn reread(watch: &mut FileWatch, store: &Store, app: &App) -> Option<Action> {
     Some(Action::Reloaded(read))
 }
 
+/// Terminal events as actions, read on their own thread.
+fn spawn_input(tx: mpsc::Sender<Msg>) {
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            let m = match ev {
+                Event::Key(k) => Msg::Action(Action::Key(k)),
+                Event::Paste(p) => Msg::Action(Action::Paste(p)),
+                Event::Resize(w, h) => Msg::Action(Action::Resize(w, h)),
+                // Back from another window (where the CLI may have run): look at once.
+                Event::FocusGained => Msg::Tick,
+                _ => continue,
+            };
+            if tx.send(m).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// The live-reload clock: one stat of the file a second (the loop sleeps in between).
+fn spawn_clock(tx: mpsc::Sender<Msg>) {
+    std::thread::spawn(move || {
+        while tx.send(Msg::Tick).is_ok() {
+            std::thread::sleep(TICK);
+        }
+    });
+}
+
+/// The loop's ends of the channels.
+struct Channels<'a> {
+    rx: &'a mpsc::Receiver<Msg>,
+    etx: &'a mpsc::Sender<super::app::Effect>,
+    ptx: &'a mpsc::Sender<Option<secrecy::SecretString>>,
+}
+
+/// Blocks until something happens; then takes everything already queued (a burst of resizes
+/// or a paste) before the next frame. A tick that found nothing new draws nothing. Returns
+/// the signal that ended the program, if one did.
+fn wait_and_apply(
+    app: &mut App,
+    ch: &Channels,
+    mut watch: Option<&mut FileWatch>,
+    store: &Store,
+) -> Option<i32> {
+    let mut signal = None;
+    let mut changed = false;
+    while !changed {
+        let Ok(first) = ch.rx.recv() else {
+            app.quit = true;
+            break;
+        };
+        let mut batch = vec![first];
+        while let Ok(m) = ch.rx.try_recv() {
+            batch.push(m);
+        }
+        for m in batch {
+            match m {
+                Msg::Signal(sig) => {
+                    app.quit = true;
+                    signal = Some(sig);
+                }
+                Msg::Action(a) => dispatch(update(app, a), ch.etx, ch.ptx),
+                Msg::Tick => match watch.as_deref_mut().and_then(|w| reread(w, store, app)) {
+                    Some(a) => dispatch(update(app, a), ch.etx, ch.ptx),
+                    None => continue,
+                },
+            }
+            changed = true;
+        }
+    }
+    signal
+}
+
 /// Runs the TUI until the user quits. Returns the process exit status.
 pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // A file that does not parse stops here, before the terminal is touched.
@@ -105,38 +178,8 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
         restore(info);
     }));
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            while let Ok(ev) = event::read() {
-                let a = match ev {
-                    Event::Key(k) => Action::Key(k),
-                    Event::Paste(p) => Action::Paste(p),
-                    Event::Resize(w, h) => Action::Resize(w, h),
-                    // Back from another window (where the CLI may have run): look at once.
-                    Event::FocusGained => {
-                        if tx.send(Msg::Tick).is_err() {
-                            break;
-                        }
-                        continue;
-                    }
-                    _ => continue,
-                };
-                if tx.send(Msg::Action(a)).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    {
-        // The live-reload clock: one stat of the file a second (the loop sleeps in between).
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            while tx.send(Msg::Tick).is_ok() {
-                std::thread::sleep(TICK);
-            }
-        });
-    }
+    spawn_input(tx.clone());
+    spawn_clock(tx.clone());
     let size = terminal.size().map_err(|e| e.to_string())?;
     app.size = (size.width, size.height);
     let loc = location(&store);
@@ -162,33 +205,13 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             dispatch(update(&mut app, Action::Loaded(loaded)), &etx, &ptx);
             continue;
         }
-        // Block until something happens; then take everything already queued (a burst of
-        // resizes or a paste) before drawing again. A tick that found nothing new draws
-        // nothing.
-        let mut changed = false;
-        while !changed {
-            let Ok(first) = rx.recv() else {
-                app.quit = true;
-                break;
-            };
-            let mut batch = vec![first];
-            while let Ok(m) = rx.try_recv() {
-                batch.push(m);
-            }
-            for m in batch {
-                match m {
-                    Msg::Signal(sig) => {
-                        app.quit = true;
-                        status = 128 + sig;
-                    }
-                    Msg::Action(a) => dispatch(update(&mut app, a), &etx, &ptx),
-                    Msg::Tick => match watch.as_mut().and_then(|w| reread(w, &store, &app)) {
-                        Some(a) => dispatch(update(&mut app, a), &etx, &ptx),
-                        None => continue,
-                    },
-                }
-                changed = true;
-            }
+        let ch = Channels {
+            rx: &rx,
+            etx: &etx,
+            ptx: &ptx,
+        };
+        if let Some(sig) = wait_and_apply(&mut app, &ch, watch.as_mut(), &store) {
+            status = 128 + sig;
         }
         if app.quit {
             break;
