@@ -155,6 +155,7 @@ fn the_bar_offers_reveal_only_on_a_secret_and_the_vault_only_without_a_keychain(
     app.size = (200, 30);
     aiconn::tui::update::start_wizard(&mut app);
     update(&mut app, Action::Probed(Err("no keychain".into())));
+    press(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     press(&mut app, KeyCode::Enter); // Foundry
     assert!(!bar(&app).contains("vault"), "the name step: {}", bar(&app));
     for c in "f1".chars() {

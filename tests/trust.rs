@@ -238,7 +238,7 @@ fn hostile_input_never_reaches_the_terminal_raw() {
 fn the_process_cannot_dump_core_while_it_holds_secrets() {
     let t = tempfile::tempdir().unwrap();
     let mut p = common::pty::Pty::spawn(t.path(), &[], 80, 24);
-    p.wait_for("Which service?");
+    p.wait_for("Paste what you have");
     let pid = p.child.process_id().unwrap();
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
     let core = limits

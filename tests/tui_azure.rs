@@ -145,9 +145,11 @@ fn sign_in_is_offered_only_when_az_is_on_path() {
     let fx = ch(&mut app, 'a');
     assert!(matches!(fx.as_slice(), [Effect::AzureSignIn]));
     assert!(pick(&app).busy.is_some(), "signing in shows progress");
-    // The guided setup's first screen offers it too.
+    // The guided setup offers it too, on its service list (its first screen takes a paste:
+    // a letter there is text; Enter with nothing typed goes to the list).
     app.popup = None;
     aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Enter);
     let fx = ch(&mut app, 'a');
     assert!(
         fx.iter().any(|e| matches!(e, Effect::AzureSignIn)),
@@ -538,8 +540,12 @@ fn spawn(dir: &std::path::Path, path: &str, arm_port: u16) -> common::pty::Pty {
 fn pty_without_az_on_path_the_sign_in_is_not_offered() {
     let d = tempfile::tempdir().unwrap();
     let mut t = spawn(d.path(), "/usr/bin:/bin", 9);
+    t.wait_for("Nothing to paste? Enter picks the service from a list.");
+    t.send("\r");
     t.wait_for("Which service?");
     t.send("a"); // unbound here: nothing opens
+    t.send("\x1b"); // back to the paste step
+    t.wait_for("Paste what you have");
     t.send("\x1b"); // leave the guided setup
     t.wait_for("No connections yet");
     t.send("n");
@@ -561,7 +567,9 @@ fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
     let bin = stand_in_az(d.path());
     let path = format!("{}:/usr/bin:/bin", bin.display());
     let mut t = spawn(d.path(), &path, arm_port);
-    // A new config dir opens the guided setup; its first screen offers the sign-in.
+    // A new config dir opens the guided setup; its first screen says where the sign-in is.
+    t.wait_for("where a signs in with Azure");
+    t.send("\r");
     t.wait_for("Which service?");
     t.wait_for("sign in with Azure");
     t.send("a");
@@ -595,6 +603,7 @@ fn a_letter_on_the_guided_setups_first_screen_without_az_changes_nothing() {
     let mut app = app();
     app.az_available = false;
     aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Enter); // nothing pasted: the service list
     for c in ['a', 'x', 'Z'] {
         assert!(ch(&mut app, c).is_empty());
     }

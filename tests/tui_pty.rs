@@ -23,6 +23,8 @@ fn assert_restored(raw: &str) {
 fn first_run_guided_setup_creates_a_connection_that_show_reports() {
     let d = tempfile::tempdir().unwrap();
     let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("Paste what you have");
+    t.send("\r"); // nothing to paste: the service picker
     t.wait_for("Which service?");
     t.send("\r"); // Azure AI (Foundry)
     t.wait_for("A short name");
@@ -308,4 +310,72 @@ fn a_url_typed_key_by_key_after_enter_next_lands_in_the_field() {
         show_json(d.path(), "typed")["api_base"],
         "https://contoso.openai.azure.com/"
     );
+}
+
+#[test]
+fn a_connection_created_by_the_cli_while_the_tui_is_open_appears() {
+    let d = tempfile::tempdir().unwrap();
+    let make = |name: &str| {
+        create(
+            d.path(),
+            &[
+                "--type",
+                "azure_open_ai",
+                "--name",
+                name,
+                "--set",
+                "api_base=https://r.openai.azure.com",
+                "--set",
+                "api_key=fake-key-0003",
+            ],
+        )
+    };
+    make("first");
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("first");
+    make("second-from-cli");
+    // Nothing is pressed: the file is looked at on the TUI's clock.
+    t.wait_for("second-from-cli");
+    cmd(d.path(), &["delete", "first", "--yes"]);
+    t.wait_until("the deleted one is gone", |s| !s.contains("first"));
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let raw = t.raw_text();
+    assert_restored(&raw);
+    assert!(raw.contains("\x1b[?1004l"), "focus reports not disabled");
+}
+
+#[test]
+fn a_pasted_target_uri_becomes_a_saved_connection_with_its_fields() {
+    let d = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("Paste what you have");
+    t.paste("https://contoso.openai.azure.com/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21");
+    t.wait_for("Read as Azure OpenAI");
+    t.paste("fake-key-0004-pty");
+    t.send("\r");
+    // The other settings, already filled from the URL (Enter on each), then the review.
+    let spec = aiconn::catalogue::Catalogue::get()
+        .find("azure_open_ai")
+        .unwrap();
+    let mut w = aiconn::tui::wizard::Wizard::new();
+    w.form = Some(aiconn::tui::form::Form::new(spec));
+    t.wait_for("Other settings");
+    t.send(&"\r".repeat(w.extras().len()));
+    t.wait_for("Review");
+    t.send("s");
+    t.wait_for("Saved 'gpt-4o-mini'");
+    t.send(ESC);
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(
+        !t.raw_text().contains("fake-key-0004-pty"),
+        "the key reached the terminal"
+    );
+    let v = show_json(d.path(), "gpt-4o-mini");
+    assert_eq!(v["type"], "azure_open_ai");
+    assert_eq!(v["api_base"], "https://contoso.openai.azure.com");
+    assert_eq!(v["deployment"], "gpt-4o-mini");
+    assert_eq!(v["api_version"], "2024-10-21");
+    assert_eq!(v["api_key"], "fake-key-0004-pty");
 }

@@ -148,12 +148,22 @@ fn validation_marks_labels_and_hint_warns() {
     let t = render(&a, 80, 24);
     let s = text(&t);
     assert!(s.contains(" !Name"), "invalid name label carries '!': {s}");
-    assert!(s.contains("!API key"), "missing key label carries '!'");
+    // A new form marks a field once the user was there (or tried to save), not on opening.
+    assert!(!s.contains("!API key"), "the key was never visited: {s}");
     assert!(
         s.contains("did you mean") && s.contains("https://example-resource.openai.azure.com/ ?"),
         "{s}"
     );
     insta::assert_snapshot!(t.backend());
+    update(
+        &mut a,
+        Action::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let s = text(&render(&a, 80, 24));
+    assert!(
+        s.contains("!API key"),
+        "after a save attempt every problem shows: {s}"
+    );
 }
 
 #[test]
@@ -189,6 +199,7 @@ fn wizard_endpoint_step_120x40() {
     let mut a = app(vec![], 120, 40);
     aiconn::tui::update::start_wizard(&mut a);
     update(&mut a, Action::Probed(Ok(())));
+    key(&mut a, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut a, KeyCode::Enter);
     update(&mut a, Action::Paste("foundry".into()));
     key(&mut a, KeyCode::Enter);
@@ -377,6 +388,7 @@ fn the_key_step_promises_no_keychain_when_there_is_none() {
     let press = |app: &mut App, c: KeyCode| {
         update(app, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
     };
+    press(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     press(&mut app, KeyCode::Enter);
     for c in "f1".chars() {
         press(&mut app, KeyCode::Char(c));
@@ -429,4 +441,31 @@ fn a_retired_api_version_is_flagged_under_its_row_with_the_one_to_use() {
     key(&mut a, KeyCode::Enter);
     let s = text(&render(&a, 200, 50));
     assert!(!s.contains("api-version 2024-10-21 retire"), "{s}");
+}
+
+/// A key read from `env:NAME` is only as set as the variable: unset here, the list says so.
+#[test]
+fn the_list_marks_an_env_key_whose_variable_is_unset() {
+    let with_ref = |name: &str, var: &str| {
+        let mut c = Connection::new(name, "open_ai").unwrap();
+        c.secrets.insert(
+            "api_key".into(),
+            aiconn::model::SecretRecord::parse(&format!("env:{var}")),
+        );
+        c
+    };
+    // PATH is set in every test environment; the other name in none.
+    let a = app(
+        vec![
+            with_ref("from-path", "PATH"),
+            with_ref("from-nothing", "AICONN_TEST_SURELY_UNSET_0001"),
+        ],
+        80,
+        24,
+    );
+    let s = text(&render(&a, 80, 24));
+    let row = |n: &str| s.lines().find(|l| l.contains(n)).unwrap().to_string();
+    assert!(row("from-path").contains('✓'), "{s}");
+    assert!(row("from-nothing").contains('⚠'), "{s}");
+    assert!(!row("from-nothing").contains('✓'), "{s}");
 }

@@ -319,6 +319,7 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     let fx = aiconn::tui::update::start_wizard(&mut app);
     assert!(matches!(&fx[..], [Effect::Probe]));
     update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
+    key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter); // Azure AI (Foundry)
     assert_eq!(app.wizard.as_ref().unwrap().step, Step::Name);
     typ(&mut app, "bad name");
@@ -427,9 +428,11 @@ fn leaving_the_guided_setup_with_typed_work_asks_first() {
     key(&mut app, KeyCode::Esc);
     assert!(app.wizard.is_none(), "nothing typed yet: Esc just leaves");
     aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter);
     typ(&mut app, "typed");
     key(&mut app, KeyCode::Esc); // back to the type step, text kept
+    key(&mut app, KeyCode::Esc); // the paste step
     key(&mut app, KeyCode::Esc); // leave?
     assert!(matches!(
         app.popup,
@@ -441,7 +444,9 @@ fn leaving_the_guided_setup_with_typed_work_asks_first() {
     key(&mut app, KeyCode::Esc);
     assert!(app.wizard.is_some(), "Esc keeps the work");
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     assert_eq!(text_of(&app.wizard.as_ref().unwrap().form().name), "typed");
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     ch(&mut app, 'y');
@@ -819,6 +824,7 @@ fn ctrl_u_clears_the_text_in_the_form_and_in_the_guided_setup() {
 
     let mut app = app_with(vec![]);
     aiconn::tui::update::start_wizard(&mut app);
+    key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter); // the name step
     typ(&mut app, "abc");
     ctrl(&mut app, 'u');
@@ -978,6 +984,7 @@ fn cancel_on_the_review_asks_before_discarding_the_setup() {
     let mut app = app_with(vec![]);
     aiconn::tui::update::start_wizard(&mut app);
     update(&mut app, Action::Probed(Ok(())));
+    key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter); // Foundry
     typ(&mut app, "f1");
     key(&mut app, KeyCode::Enter);
@@ -987,7 +994,10 @@ fn cancel_on_the_review_asks_before_discarding_the_setup() {
     );
     key(&mut app, KeyCode::Enter);
     update(&mut app, Action::Paste("fake-key-0011".into()));
-    while app.wizard.as_ref().unwrap().step != Step::Review {
+    for _ in 0..10 {
+        if app.wizard.as_ref().unwrap().step == Step::Review {
+            break;
+        }
         key(&mut app, KeyCode::Enter);
     }
     key(&mut app, KeyCode::Right);

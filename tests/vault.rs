@@ -380,6 +380,8 @@ fn tui_first_run_without_a_keychain_offers_the_vault_and_saves_there() {
         100,
         30,
     );
+    t.wait_for("Paste what you have");
+    t.send("\r"); // nothing to paste: the service picker
     t.wait_for("Which service?");
     t.send(&format!("{}\r", "\x1b[B")); // Azure OpenAI
     t.wait_for("A short name");

@@ -7,9 +7,11 @@
 //! (`source`), whether anything changed (`is_dirty`), and what is saved (`into_save`).
 
 mod fix;
+mod paste;
 mod source;
 
 pub use fix::{Blocker, Fix};
+pub use paste::{PasteReading, read_paste};
 pub use source::ValueSource;
 
 use crate::catalogue::{FieldKind, FieldSpec, TypeSpec};

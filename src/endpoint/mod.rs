@@ -17,7 +17,7 @@ pub use audience::entra_audience;
 pub use classify::classify_with;
 pub use flag::Flag;
 pub use hint::kind_label;
-pub use keys::strip_credentials;
+pub use keys::{key_tokens, looks_like_key, strip_credentials};
 use serde::Serialize;
 
 /// What kind of endpoint a URL is (docs/endpoints.md §2).

@@ -151,6 +151,8 @@ pub enum Action {
         result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
     },
     Loaded(Result<Vec<Connection>, String>),
+    /// The file changed on disk while the TUI is open (read again by the event loop).
+    Reloaded(Result<Vec<Connection>, String>),
     Tested {
         target: TestTarget,
         ok: bool,
@@ -185,7 +187,11 @@ impl Action {
     pub fn reports_effect(&self) -> bool {
         !matches!(
             self,
-            Action::Key(_) | Action::Paste(_) | Action::Resize(..) | Action::Loaded(_)
+            Action::Key(_)
+                | Action::Paste(_)
+                | Action::Resize(..)
+                | Action::Loaded(_)
+                | Action::Reloaded(_)
         )
     }
 }
@@ -342,6 +348,7 @@ impl App {
             },
             Mode::Wizard => match self.wizard.as_ref().map(|w| w.step) {
                 Some(Step::Type) => Ctx::WizardPick,
+                Some(Step::Paste) => Ctx::WizardPaste,
                 Some(Step::Extras) => Ctx::WizardExtras,
                 Some(Step::Review) => Ctx::WizardReview,
                 _ => Ctx::WizardText,

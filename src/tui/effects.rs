@@ -260,4 +260,6 @@ pub enum Msg {
     Action(Action),
     /// SIGTERM / SIGHUP / SIGINT: restore the terminal and leave without saving.
     Signal(i32),
+    /// The clock of live reload (and the terminal regaining focus): look at the file.
+    Tick,
 }

@@ -170,6 +170,11 @@ pub struct Form {
     pub copy_secrets_from: Option<String>,
     /// The last connection test: passed?, what happened, what to do.
     pub test: Option<(bool, String)>,
+    /// Rows the focus has left (by field key, `name` for the name): a new form shows a
+    /// field's problem only once the user was there, not every field red on opening.
+    pub left: Vec<String>,
+    /// A save was tried: every problem is shown from now on.
+    pub save_tried: bool,
 }
 
 /// The form's state of a stored secret record.
@@ -220,6 +225,8 @@ impl Form {
             focus: 0,
             copy_secrets_from: None,
             test: None,
+            left: Vec::new(),
+            save_tried: false,
         }
     }
 
@@ -271,6 +278,15 @@ impl Form {
     }
 
     pub fn move_focus(&mut self, delta: isize) {
+        let key = match self.focused_row() {
+            Row::Name => Some("name".to_string()),
+            Row::Field(i) => Some(self.fields[i].key.clone()),
+            Row::Kv(i) => Some(self.kv[i].key.clone()),
+            _ => None,
+        };
+        if let Some(k) = key.filter(|k| !self.left.contains(k)) {
+            self.left.push(k);
+        }
         let n = self.rows().len() as isize;
         self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
     }
@@ -354,6 +370,18 @@ impl Form {
         errs
     }
 
+    /// The problems to mark on screen: all of them on a stored connection or after a save
+    /// attempt; on a new one, those of the rows the user has left.
+    pub fn shown_errors(&self) -> Vec<FieldError> {
+        let all = self.errors();
+        if self.base.is_some() || self.save_tried {
+            return all;
+        }
+        all.into_iter()
+            .filter(|e| self.left.contains(&e.field))
+            .collect()
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.draft().is_dirty()
     }
@@ -418,6 +446,59 @@ impl Form {
                 base.secrets.get(&f.key).and_then(|r| r.reference()),
             ) {
                 s.state = SecretInput::Ref(r.clone());
+            }
+        }
+    }
+
+    /// The type the endpoint belongs to, when switching is offered: only for a new
+    /// connection (a stored one's type is changed by a new connection, not in place).
+    pub fn better_type(&self) -> Option<&'static TypeSpec> {
+        self.base
+            .as_ref()
+            .map_or_else(|| self.draft().better_type(), |_| None)
+    }
+
+    /// This new connection as another type: the name, the endpoint, the key and every field
+    /// both types share are kept (a field still at this type's default takes the new one's).
+    pub fn switched(&self, spec: &'static TypeSpec) -> Form {
+        let mut f = Form::new(spec);
+        f.name = self.name.clone();
+        f.copy_secrets_from = self.copy_secrets_from.clone();
+        let url_key = |s: &TypeSpec| s.url_field().map(|u| u.key.clone());
+        let (old_url, new_url) = (url_key(self.spec), url_key(spec));
+        for nf in &mut f.fields {
+            let from = if new_url.as_ref() == Some(&nf.key) {
+                old_url.as_ref()
+            } else {
+                Some(&nf.key)
+            };
+            let Some(old) = self.fields.iter().find(|o| Some(&o.key) == from) else {
+                continue;
+            };
+            let at_default = self.spec.field(&old.key).and_then(|s| s.default.as_deref())
+                == Some(text_of(&old.input).as_str());
+            if old.secret.is_some() == nf.secret.is_some() && !at_default {
+                nf.input = old.input.clone();
+                nf.secret = old.secret.clone();
+            }
+        }
+        f.focus = f
+            .rows()
+            .iter()
+            .position(|r| matches!(r, Row::Field(i) if Some(&f.fields[*i].key) == new_url.as_ref()))
+            .unwrap_or(0);
+        f
+    }
+
+    /// The stored connection is gone (deleted by another program): the form becomes a new
+    /// connection with what was typed. Its stored secrets went with it, so they are unset
+    /// (references stay references).
+    pub fn orphan(&mut self) {
+        self.detach();
+        for f in self.fields.iter_mut().chain(self.kv.iter_mut()) {
+            if let Some(s) = f.secret.as_mut().filter(|s| s.is_stored()) {
+                *s = Secret::default();
+                f.input = masked_input("");
             }
         }
     }

@@ -27,6 +27,8 @@ pub enum Ctx {
     AzurePick,
     /// Sign in with Azure: typing the `/` filter of a list.
     AzureFilter,
+    /// Guided setup: pasting what the user has (or skipping to the service).
+    WizardPaste,
     /// Guided setup: picking the service.
     WizardPick,
     /// Guided setup: typing the name, the endpoint or the key.
@@ -58,6 +60,7 @@ impl Ctx {
             Ctx::PickDeployment => "Picking a deployment (D)",
             Ctx::AzurePick => "Sign in with Azure (a on the type picker)",
             Ctx::AzureFilter => "Sign in with Azure: filter (/)",
+            Ctx::WizardPaste => "Guided setup: paste what you have",
             Ctx::WizardPick => "Guided setup: service",
             Ctx::WizardText => "Guided setup: name, endpoint, key",
             Ctx::WizardExtras => "Guided setup: other settings",
@@ -66,7 +69,7 @@ impl Ctx {
     }
 
     /// Every context, in the help screen's order.
-    pub const ALL: [Ctx; 16] = [
+    pub const ALL: [Ctx; 17] = [
         Ctx::List,
         Ctx::Form,
         Ctx::Editing,
@@ -79,6 +82,7 @@ impl Ctx {
         Ctx::PickDeployment,
         Ctx::AzurePick,
         Ctx::AzureFilter,
+        Ctx::WizardPaste,
         Ctx::WizardPick,
         Ctx::WizardText,
         Ctx::WizardExtras,
@@ -88,6 +92,8 @@ impl Ctx {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmd {
+    /// Switch a new connection to the type its endpoint belongs to.
+    SwitchType,
     Up,
     Down,
     Top,
@@ -218,6 +224,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Form, [ctrl('d')], Deployments, Some("deployments"), "list the deployments behind the endpoint, pick one", false),
     b!(Form, [ctrl('e')], SecretSource, Some("source"), "read a secret from env:NAME or cmd:COMMAND", true),
     b!(Form, [ctrl('o')], ToggleAdvanced, None, "show or hide advanced settings (or Enter on its row)", false),
+    b!(Form, [ctrl('y')], SwitchType, None, "a new connection whose endpoint is another type's: switch to that type", true),
     b!(Form, [ctrl('x')], Discard, None, "discard this connection's changes (asks first)", true),
     b!(Form, [ctrl('k')], RemoveRow, None, "custom: remove the row (add rows with Enter on + add)", true),
     b!(Form, [ctrl('p')], ToggleSecret, None, "custom: mark the row secret / not secret", true),
@@ -271,6 +278,10 @@ pub static BINDINGS: &[Binding] = &[
     b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),
     b!(Help, [k(KeyCode::PageUp)], PageUp, None, "a page up", false),
     b!(Help, [k(KeyCode::Esc), c('?'), c('q'), k(KeyCode::Enter)], Cancel, Some("close"), "close the help", false),
+    b!(WizardPaste, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("read it · empty: pick the service"), "read what was typed; with nothing typed, pick the service from a list", false),
+    b!(WizardPaste, [k(KeyCode::Esc)], Back, Some("leave"), "leave the guided setup (asks if anything was typed)", false),
+    b!(WizardPaste, [ctrl('u')], ClearText, None, "clear what was typed", false),
+    b!(WizardPaste, [ctrl('c')], Quit, Some("quit"), "quit", false),
     b!(WizardPick, [k(KeyCode::Up), c('k')], Up, None, "previous service", false),
     b!(WizardPick, [k(KeyCode::Down), c('j')], Down, None, "next service", false),
     b!(WizardPick, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("next"), "take this service, go on", false),

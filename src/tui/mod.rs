@@ -13,4 +13,5 @@ pub mod render;
 pub mod run;
 pub mod strings;
 pub mod update;
+pub mod watch;
 pub mod wizard;

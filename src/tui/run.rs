@@ -4,9 +4,12 @@ use super::app::{Action, App};
 use super::effects::{Msg, worker};
 use super::render::draw;
 use super::update::update;
+use super::watch::FileWatch;
 use crate::secrets::LazyStore;
 use crate::store::Store;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange, Event,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use std::sync::mpsc;
@@ -38,6 +41,96 @@ fn location(store: &Store) -> String {
         Ok(h) if !h.is_empty() && p.starts_with(&h) => format!("~{}", &p[h.len()..]),
         _ => p,
     }
+}
+
+/// How often the file is looked at for changes made by other programs.
+const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The file again, when it changed since last seen. Not while an effect is in flight: a save
+/// of ours reloads by itself, and reading its result early would look like someone else's
+/// change to the form still waiting for the answer.
+fn reread(watch: &mut FileWatch, store: &Store, app: &App) -> Option<Action> {
+    if app.pending > 0 || !watch.changed() {
+        return None;
+    }
+    let read = store
+        .snapshot()
+        .map(|s| s.connections)
+        .map_err(|e| e.to_string());
+    Some(Action::Reloaded(read))
+}
+
+/// Terminal events as actions, read on their own thread.
+fn spawn_input(tx: mpsc::Sender<Msg>) {
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            let m = match ev {
+                Event::Key(k) => Msg::Action(Action::Key(k)),
+                Event::Paste(p) => Msg::Action(Action::Paste(p)),
+                Event::Resize(w, h) => Msg::Action(Action::Resize(w, h)),
+                // Back from another window (where the CLI may have run): look at once.
+                Event::FocusGained => Msg::Tick,
+                _ => continue,
+            };
+            if tx.send(m).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// The live-reload clock: one stat of the file a second (the loop sleeps in between).
+fn spawn_clock(tx: mpsc::Sender<Msg>) {
+    std::thread::spawn(move || {
+        while tx.send(Msg::Tick).is_ok() {
+            std::thread::sleep(TICK);
+        }
+    });
+}
+
+/// The loop's ends of the channels.
+struct Channels<'a> {
+    rx: &'a mpsc::Receiver<Msg>,
+    etx: &'a mpsc::Sender<super::app::Effect>,
+    ptx: &'a mpsc::Sender<Option<secrecy::SecretString>>,
+}
+
+/// Blocks until something happens; then takes everything already queued (a burst of resizes
+/// or a paste) before the next frame. A tick that found nothing new draws nothing. Returns
+/// the signal that ended the program, if one did.
+fn wait_and_apply(
+    app: &mut App,
+    ch: &Channels,
+    mut watch: Option<&mut FileWatch>,
+    store: &Store,
+) -> Option<i32> {
+    let mut signal = None;
+    let mut changed = false;
+    while !changed {
+        let Ok(first) = ch.rx.recv() else {
+            app.quit = true;
+            break;
+        };
+        let mut batch = vec![first];
+        while let Ok(m) = ch.rx.try_recv() {
+            batch.push(m);
+        }
+        for m in batch {
+            match m {
+                Msg::Signal(sig) => {
+                    app.quit = true;
+                    signal = Some(sig);
+                }
+                Msg::Action(a) => dispatch(update(app, a), ch.etx, ch.ptx),
+                Msg::Tick => match watch.as_deref_mut().and_then(|w| reread(w, store, app)) {
+                    Some(a) => dispatch(update(app, a), ch.etx, ch.ptx),
+                    None => continue,
+                },
+            }
+            changed = true;
+        }
+    }
+    signal
 }
 
 /// Runs the TUI until the user quits. Returns the process exit status.
@@ -78,32 +171,20 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         });
     }
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    // ratatui's hook restores raw mode and the screen; bracketed paste is ours to undo.
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste, EnableFocusChange);
+    // ratatui's hook restores raw mode and the screen; bracketed paste and focus reports are
+    // ours to undo.
     let restore = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
         restore(info);
     }));
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            while let Ok(ev) = event::read() {
-                let a = match ev {
-                    Event::Key(k) => Action::Key(k),
-                    Event::Paste(p) => Action::Paste(p),
-                    Event::Resize(w, h) => Action::Resize(w, h),
-                    _ => continue,
-                };
-                if tx.send(Msg::Action(a)).is_err() {
-                    break;
-                }
-            }
-        });
-    }
+    spawn_input(tx.clone());
+    spawn_clock(tx.clone());
     let size = terminal.size().map_err(|e| e.to_string())?;
     app.size = (size.width, size.height);
     let loc = location(&store);
+    let mut watch = None;
     let mut status = 0;
     loop {
         let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
@@ -117,6 +198,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         if app.loading {
             // The first frame is on screen; now read the file (nothing can be done before).
             // Done here rather than on the worker so the records live in one allocator arena.
+            watch = Some(FileWatch::new(store.path()));
             let loaded = store
                 .snapshot()
                 .map(|s| s.connections)
@@ -124,27 +206,19 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             dispatch(update(&mut app, Action::Loaded(loaded)), &etx, &ptx);
             continue;
         }
-        // Block until something happens; then take everything already queued (a burst of
-        // resizes or a paste) before drawing again.
-        let Ok(first) = rx.recv() else { break };
-        let mut batch = vec![first];
-        while let Ok(m) = rx.try_recv() {
-            batch.push(m);
-        }
-        for m in batch {
-            match m {
-                Msg::Signal(sig) => {
-                    app.quit = true;
-                    status = 128 + sig;
-                }
-                Msg::Action(a) => dispatch(update(&mut app, a), &etx, &ptx),
-            }
+        let ch = Channels {
+            rx: &rx,
+            etx: &etx,
+            ptx: &ptx,
+        };
+        if let Some(sig) = wait_and_apply(&mut app, &ch, watch.as_mut(), &store) {
+            status = 128 + sig;
         }
         if app.quit {
             break;
         }
     }
-    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
     ratatui::restore();
     Ok(status)
 }

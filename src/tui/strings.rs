@@ -93,6 +93,27 @@ pub fn invalid_save(reason: &str) -> String {
 // The guided setup.
 pub const WIZARD_TYPE_TITLE: &str = " New connection · Which service? ";
 pub const STEP_TYPE: &str = "Which service?";
+pub const WIZARD_PASTE_TITLE: &str = " New connection · Paste what you have ";
+pub const PASTE_INTRO: &str = "Paste an endpoint URL, a Target URI, or the portal's Keys and Endpoint text (several lines are fine).";
+pub const PASTE_PROMISE: &str =
+    "The service is read from it; endpoint, deployment, api-version and key are filled in.";
+pub const PASTE_LABEL: &str = "Paste";
+pub const PASTE_SKIP: &str = "Nothing to paste? Enter picks the service from a list.";
+pub const PASTE_SKIP_AZ: &str =
+    "Nothing to paste? Enter picks the service from a list, where a signs in with Azure.";
+pub const PASTE_NOT_READ: &str =
+    "The paste does not say which service it is: pick it from the list (its URL and key are kept).";
+pub fn paste_read(service: &str, filled: &[String], key_next: bool) -> String {
+    let then = if key_next {
+        "Now the key."
+    } else {
+        "Check, then save."
+    };
+    if filled.is_empty() {
+        return format!("Read as {service}. {then}");
+    }
+    format!("Read as {service}: {} filled in. {then}", filled.join(", "))
+}
 pub const STEP_NAME: &str = "Name";
 pub const STEP_ENDPOINT: &str = "Endpoint";
 pub const STEP_KEY: &str = "API key";
@@ -279,4 +300,34 @@ pub fn az_filled_keyless(why: &str) -> String {
 }
 pub fn az_deployment_retires(notice: &str) -> String {
     format!("The deployment {notice}.")
+}
+pub fn reload_failed(e: &str) -> String {
+    format!(
+        "The connections file changed on disk but cannot be read now (the list shows it as it was): {e}"
+    )
+}
+pub fn changed_on_disk(name: &str) -> String {
+    format!(
+        "'{name}' was changed on disk by another program; your unsaved edits are kept here (a save is refused; {} discards them to see the new version).",
+        key(Ctx::Form, Cmd::Discard)
+    )
+}
+pub fn deleted_on_disk(name: &str) -> String {
+    format!(
+        "'{name}' was deleted on disk by another program; your unsaved edits are kept as a new connection (save to create it again)."
+    )
+}
+
+pub const NOTHING_TO_SWITCH: &str = "The endpoint fits this type: nothing to switch to.";
+pub fn switched_type(label: &str) -> String {
+    format!("Switched to {label}: name, endpoint and key kept. Check the fields, then save.")
+}
+pub fn offer_switch(label: &str) -> String {
+    format!(
+        "This endpoint belongs to {label}: {} switches to it (name, endpoint and key kept).",
+        key(Ctx::Form, Cmd::SwitchType)
+    )
+}
+pub fn name_taken(name: &str) -> String {
+    format!("a connection named '{name}' already exists: pick another name")
 }

@@ -1,11 +1,15 @@
-//! Guided first-time setup: type → name → endpoint (live hint) → key → other settings →
+//! Guided first-time setup: paste what you have (a URL, a Target URI, a portal snippet: the
+//! type and fields are read from it) or skip to the type → name → endpoint (live hint) → key → other settings →
 //! review (Save / Edit / Cancel). Back is always possible; nothing is lost by going back.
 
-use super::form::{Form, Row, text_of};
+use super::form::{Form, Row, input, text_of};
 use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
+use crate::draft::PasteReading;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// "Paste what you have": read the type and fields from a paste, or skip to `Type`.
+    Paste,
     Type,
     Name,
     Endpoint,
@@ -17,6 +21,10 @@ pub enum Step {
 #[derive(Debug, Clone)]
 pub struct Wizard {
     pub step: Step,
+    /// What is typed on the paste step (a bracketed paste is read at once, never kept here).
+    pub paste: ratatui_textarea::TextArea<'static>,
+    /// A paste that proposed no type: its URL and key wait for the type to be picked.
+    pub pasted: Option<(Option<String>, Option<secrecy::SecretString>)>,
     pub type_cursor: usize,
     pub form: Option<Form>,
     pub extras_focus: usize,
@@ -61,7 +69,9 @@ pub fn type_order() -> Vec<&'static TypeSpec> {
 impl Wizard {
     pub fn new() -> Self {
         Wizard {
-            step: Step::Type,
+            step: Step::Paste,
+            paste: super::form::input(""),
+            pasted: None,
             type_cursor: 0,
             form: None,
             extras_focus: 0,
@@ -106,7 +116,7 @@ impl Wizard {
 
     /// The steps this type goes through.
     pub fn steps(&self) -> Vec<Step> {
-        let mut v = vec![Step::Type, Step::Name];
+        let mut v = vec![Step::Paste, Step::Type, Step::Name];
         if self.form.is_some() {
             if self.url_field().is_some() {
                 v.push(Step::Endpoint);
@@ -145,6 +155,81 @@ impl Wizard {
                 }
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Fills a form of the pasted type and goes to the review (or to the key step when the
+    /// paste had no key). `taken`: names in use, so the proposed name is free.
+    /// Returns false when the paste proposed no type: the user picks it (the URL and key wait).
+    pub fn take_paste(&mut self, p: PasteReading, taken: &dyn Fn(&str) -> bool) -> bool {
+        let Some(spec) = p.spec else {
+            self.pasted = Some((p.url, p.key));
+            self.step = Step::Type;
+            self.error = Some(super::strings::PASTE_NOT_READ.into());
+            return false;
+        };
+        if let Some(i) = type_order().iter().position(|t| t.id == spec.id) {
+            self.type_cursor = i;
+        }
+        let mut form = Form::new(spec);
+        if let Some(n) = p.name {
+            let free = (1..100)
+                .map(|i| {
+                    if i == 1 {
+                        n.clone()
+                    } else {
+                        format!("{n}-{i}")
+                    }
+                })
+                .find(|c| !taken(c))
+                .unwrap_or(n);
+            form.name = input(&free);
+        }
+        let mut filled: Vec<String> = Vec::new();
+        for (k, v) in &p.fields {
+            if let Some(f) = form.fields.iter_mut().find(|f| &f.key == k) {
+                f.input = input(v);
+                filled.push(form.spec.field(k).map_or(k.clone(), |s| s.label.clone()));
+            }
+        }
+        self.form = Some(form);
+        let has_key = self.key_field().is_some();
+        if let (Some(key), Some(i)) = (p.key, self.key_field()) {
+            self.fill_key(i, key);
+            filled.push(super::strings::STEP_KEY.to_string());
+        }
+        let needs_key = has_key
+            && !self.form().fields[self.key_field().unwrap_or(0)]
+                .secret
+                .as_ref()
+                .is_some_and(|s| s.is_typed());
+        self.step = if needs_key { Step::Key } else { Step::Review };
+        self.error = None;
+        self.notice = Some(super::strings::paste_read(&spec.label, &filled, needs_key));
+        true
+    }
+
+    /// A key from a paste: typed into the key field, masked.
+    pub fn fill_key(&mut self, i: usize, key: secrecy::SecretString) {
+        let f = self.form.as_mut().expect("a type was picked");
+        let fld = &mut f.fields[i];
+        if let Some(sec) = fld.secret.as_mut() {
+            sec.start_typing(&mut fld.input);
+            fld.input = super::form::masked_input(secrecy::ExposeSecret::expose_secret(&key));
+        }
+    }
+
+    /// The type was picked after a paste that proposed none: its URL and key fill the form.
+    pub fn use_pasted(&mut self) {
+        let Some((url, key)) = self.pasted.take() else {
+            return;
+        };
+        if let (Some(u), Some(i)) = (url, self.url_field()) {
+            let f = self.form.as_mut().expect("a type was picked");
+            f.fields[i].input = input(&u);
+        }
+        if let (Some(k), Some(i)) = (key, self.key_field()) {
+            self.fill_key(i, k);
         }
     }
 

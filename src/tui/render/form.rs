@@ -164,7 +164,7 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 
 /// Renders `form` into `area` (also used by the wizard's extras step).
 pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: bool, theme: &Theme) {
-    let errors = form.errors();
+    let errors = form.shown_errors();
     let bad = |key: &str| errors.iter().any(|e| e.field == key);
     let reading = form.reading();
     let width = area.width as usize;
@@ -311,6 +311,14 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 let mut spans = vec![Span::raw("   ")];
                 spans.extend(l.spans);
                 lines.push(Line::from(spans));
+            }
+            if let Some(t) = form.better_type().filter(|_| !app.readonly) {
+                for l in wrap(&s::offer_switch(&t.label), width.saturating_sub(3)) {
+                    lines.push(Line::from(vec![
+                        Span::raw("   "),
+                        Span::styled(l, theme.key()),
+                    ]));
+                }
             }
             for l in test_lines(form, width.saturating_sub(3), theme) {
                 let mut spans = vec![Span::raw("   ")];

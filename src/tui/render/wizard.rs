@@ -14,12 +14,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 fn step_title(w: &Wizard) -> String {
-    let steps = w.steps();
+    // The paste step is a way in, not a step of the setup: the count starts at the service.
+    let steps: Vec<Step> = w
+        .steps()
+        .into_iter()
+        .filter(|s| *s != Step::Paste)
+        .collect();
     let i = steps.iter().position(|s| *s == w.step).unwrap_or(0) + 1;
     if w.step == Step::Type {
         return s::WIZARD_TYPE_TITLE.into();
     }
+    if w.step == Step::Paste {
+        return s::WIZARD_PASTE_TITLE.into();
+    }
     let name = match w.step {
+        Step::Paste => s::PASTE_LABEL,
         Step::Type => s::STEP_TYPE,
         Step::Name => s::STEP_NAME,
         Step::Endpoint => s::STEP_ENDPOINT,
@@ -28,6 +37,23 @@ fn step_title(w: &Wizard) -> String {
         Step::Review => s::STEP_REVIEW,
     };
     format!(" New connection · step {i} of {} · {name} ", steps.len())
+}
+
+/// `text` with every key-like token masked.
+fn mask_keys(text: &str) -> String {
+    let mut out = text.to_string();
+    for k in crate::endpoint::key_tokens(text) {
+        out = out.replace(&k, "••••");
+    }
+    out
+}
+
+/// The rows `lines` take once wrapped at `width` (where the next line starts).
+fn wrapped_rows(lines: &[Line], width: usize) -> u16 {
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width.max(1)) as u16)
+        .sum()
 }
 
 pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
@@ -47,6 +73,28 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
         ])
     };
     match w.step {
+        Step::Paste => {
+            lines.push(Line::from(s::PASTE_INTRO));
+            lines.push(Line::from(Span::styled(s::PASTE_PROMISE, theme.dim())));
+            lines.push(Line::from(""));
+            // Typed rather than pasted (no bracketed paste): a key in it is never echoed.
+            let v = text_of(&w.paste);
+            let shown = for_terminal(&mask_keys(&v));
+            let label = format!("{}: ", s::PASTE_LABEL);
+            cursor = Some((
+                inner.x + label.chars().count() as u16,
+                inner.y + wrapped_rows(&lines, width),
+                shown.chars().count(),
+            ));
+            lines.push(field_line(s::PASTE_LABEL, shown));
+            lines.push(Line::from(""));
+            let skip = if app.az_available {
+                s::PASTE_SKIP_AZ
+            } else {
+                s::PASTE_SKIP
+            };
+            lines.push(Line::from(Span::styled(skip, theme.dim())));
+        }
         Step::Type => {
             lines.push(Line::from(s::PICK_TYPE));
             lines.push(Line::from(Span::styled(
@@ -119,7 +167,8 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
                 }
                 lines.push(Line::from(s::GO_ON_UNSAVED));
                 lines.push(Line::from(""));
-            } else if app.backend.is_none() {
+            } else if app.backend.is_none() && app.backend_name != "vault" {
+                // The vault is never probed (that would ask for its passphrase early).
                 lines.push(Line::from(Span::styled(s::CHECKING_KEYCHAIN, theme.dim())));
             }
             // No promise of a keychain that was just found unusable.

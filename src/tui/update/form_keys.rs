@@ -76,6 +76,16 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
             return vec![e];
         }
+        Cmd::SwitchType => {
+            let f = app.ensure_draft(&id).expect("selected exists");
+            match f.better_type() {
+                Some(spec) => {
+                    *f = f.switched(spec);
+                    app.set_status(Level::Info, s::switched_type(&spec.label));
+                }
+                None => app.set_status(Level::Info, s::NOTHING_TO_SWITCH),
+            }
+        }
         Cmd::Fix => {
             let f = app.ensure_draft(&id).expect("selected exists");
             match f.offer() {
@@ -325,7 +335,11 @@ pub(super) fn save(app: &mut App) -> Vec<Effect> {
     }
     let errs = f.errors();
     if let Some(e) = errs.first() {
-        app.set_status(Level::Error, s::invalid_save(&e.message));
+        let msg = s::invalid_save(&e.message);
+        if let Some(f) = app.draft_mut(&id) {
+            f.save_tried = true;
+        }
+        app.set_status(Level::Error, msg);
         return vec![];
     }
     let (conn, secrets) = f.to_connection();

@@ -11,6 +11,7 @@ use secrecy::SecretString;
 
 mod form_keys;
 mod popup;
+mod reload;
 mod typing;
 mod vault;
 mod wizard;
@@ -107,6 +108,14 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                     app.selected = Some(EntryId::Stored(new.clone()));
                     app.set_status(Level::Info, s::renamed(&old, &new));
                 }
+                // Refused (taken meanwhile, say): the dialog again, with what was typed.
+                Err(e) if app.popup.is_none() => {
+                    app.popup = Some(Popup::Input {
+                        for_: InputFor::Rename(old),
+                        input: input(&new),
+                        error: Some(e),
+                    });
+                }
                 Err(e) => app.set_status(Level::Error, e),
             }
             vec![]
@@ -174,6 +183,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
             app.loading = false;
             match result {

@@ -117,7 +117,16 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 let text = text_of(&input).trim().to_string();
                 match &for_ {
                     InputFor::Rename(old) => {
-                        if let Err(e) = crate::model::validate_name(&text) {
+                        // A taken name is said here, with what was typed still in the box.
+                        let taken = text != *old && app.stored_conn(&text).is_some();
+                        let checked = crate::model::validate_name(&text).and_then(|()| {
+                            if taken {
+                                Err(s::name_taken(&text))
+                            } else {
+                                Ok(())
+                            }
+                        });
+                        if let Err(e) = checked {
                             app.popup = Some(Popup::Input {
                                 for_,
                                 input,

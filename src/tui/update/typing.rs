@@ -7,10 +7,19 @@ pub(super) fn single_line(text: &str) -> String {
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
-    let text = single_line(text);
     if app.too_small() || app.readonly {
         return vec![];
     }
+    // "Paste what you have": several lines are a snippet, read at once (never shown).
+    if app.popup.is_none() && app.wizard.as_ref().is_some_and(|w| w.step == Step::Paste) {
+        let typed = app
+            .wizard
+            .as_ref()
+            .map(|w| text_of(&w.paste))
+            .unwrap_or_default();
+        return super::wizard::take_paste(app, &format!("{typed}{text}"));
+    }
+    let text = single_line(text);
     if let Some(Popup::Input { input, .. }) = &mut app.popup {
         input.insert_str(&text);
         return vec![];

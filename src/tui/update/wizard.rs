@@ -16,10 +16,14 @@ pub fn start_wizard(app: &mut App) -> Vec<Effect> {
 
 /// The input the current wizard step types into.
 pub(super) fn wizard_input(w: &mut Wizard) -> Option<&mut ratatui_textarea::TextArea<'static>> {
+    // Lazily: before a type is picked there is no form to ask (a letter on the picker).
     let url = w.form.as_ref().and_then(|_| w.url_field());
     let key = w.form.as_ref().and_then(|_| w.key_field());
     let extras = w.form.as_ref().map(|_| w.extras()).unwrap_or_default();
     let focus = w.extras_focus;
+    if w.step == Step::Paste {
+        return Some(&mut w.paste);
+    }
     let f = w.form.as_mut()?;
     match w.step {
         Step::Name => Some(&mut f.name),
@@ -64,15 +68,24 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Type, Some(Cmd::Down)) => {
             w.type_cursor = (w.type_cursor + 1).min(type_order().len() - 1)
         }
+        (Step::Paste, Some(Cmd::Next)) => {
+            let text = text_of(&w.paste);
+            if text.trim().is_empty() {
+                w.advance(1);
+            } else {
+                return take_paste(app, &text);
+            }
+        }
         (Step::Type, Some(Cmd::Next)) => {
             let spec = type_order()[w.type_cursor];
             // Keep what was typed if the same type is picked again after going back.
             if w.form.as_ref().is_none_or(|f| f.spec.id != spec.id) {
                 w.form = Some(Form::new(spec));
             }
+            w.use_pasted();
             w.advance(1);
         }
-        (Step::Type, Some(Cmd::Back)) => {
+        (Step::Paste, Some(Cmd::Back)) => {
             // Leaving loses what was typed on later steps: ask, as for any discard.
             if w.form.is_some() {
                 app.popup = Some(Popup::Confirm {
@@ -151,6 +164,21 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
+/// The paste step read `text` (pasted, or typed then Enter): the type and fields it says, or
+/// the type picker with a message.
+pub(super) fn take_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let reading = crate::draft::read_paste(text);
+    let stored = &app.stored;
+    let drafts = &app.drafts;
+    let taken = |n: &str| {
+        stored.iter().any(|c| c.name == n) || drafts.iter().any(|(_, f)| text_of(&f.name) == n)
+    };
+    let w = app.wizard.as_mut().expect("checked");
+    w.paste = crate::tui::form::input("");
+    w.take_paste(reading, &taken);
+    vec![]
+}
+
 /// Enter on the endpoint step first carries out the fix of a URL that would block the save.
 pub(super) fn wizard_fixable(w: &Wizard) -> bool {
     w.form().draft().blocker().is_some()
@@ -166,6 +194,8 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
     match choice {
         ReviewChoice::Save | ReviewChoice::Edit => {
             let mut form = w.form.clone().expect("review has a form");
+            // The review showed its problems: the editor keeps showing them.
+            form.save_tried = true;
             let id = EntryId::New(app.next_new);
             app.next_new += 1;
             if choice == ReviewChoice::Save
