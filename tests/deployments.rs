@@ -282,6 +282,7 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     app.size = (80, 24);
     aiconn::tui::update::start_wizard(&mut app);
     update(&mut app, Action::Probed(Ok(())));
+    key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter); // Azure AI (Foundry), first in the list
     update(&mut app, Action::Paste("setup".into()));
     key(&mut app, KeyCode::Enter);
@@ -290,7 +291,10 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     key(&mut app, KeyCode::Enter);
     update(&mut app, Action::Paste(KEY.into()));
     key(&mut app, KeyCode::Enter);
-    while app.wizard.as_ref().unwrap().step != aiconn::tui::wizard::Step::Review {
+    for _ in 0..10 {
+        if app.wizard.as_ref().unwrap().step == aiconn::tui::wizard::Step::Review {
+            break;
+        }
         key(&mut app, KeyCode::Enter); // past optional extras
     }
     let fx = key(&mut app, KeyCode::Char('D'));
