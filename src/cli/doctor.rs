@@ -103,7 +103,7 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
             "file": path.display().to_string(),
             "file_ok": file_ok,
             "file_state": file_state,
-            "secret_backend": choice.name(),
+            "secret_backend": choice.backend().as_str(),
             "secret_backend_source": choice.source(),
             "probe_ok": probe.is_ok(),
             "cause": probe.as_ref().err().map(|e| e.summary()),
@@ -127,12 +127,12 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
     } else {
         out!("config dir      {}", ctx.store.dir().display());
         out!("connections     {}: {}", path.display(), file_state);
-        out!("secret backend  {} ({})", choice.name(), choice.source());
+        out!("secret backend  {} ({})", choice.backend(), choice.source());
         if cfg!(any(
             target_os = "linux",
             target_os = "freebsd",
             target_os = "openbsd"
-        )) && choice.name() == "keychain"
+        )) && choice.backend() == crate::model::Backend::Keychain
         {
             out!(
                 "session bus     {}",
@@ -172,7 +172,7 @@ pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
                 if !e.detail.is_empty() {
                     out!("detail          {}", e.detail);
                 }
-                if choice.name() == "keychain" {
+                if choice.backend() == crate::model::Backend::Keychain {
                     out!(
                         "alternative     aiconn secrets migrate --to vault   (an encrypted file, no keychain needed)"
                     );

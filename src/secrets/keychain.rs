@@ -112,8 +112,8 @@ fn native_store() -> Result<Arc<CredentialStore>, SecretError> {
 }
 
 impl SecretStore for KeychainStore {
-    fn backend(&self) -> &'static str {
-        "keychain"
+    fn backend(&self) -> crate::model::Backend {
+        crate::model::Backend::Keychain
     }
 
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {

@@ -364,8 +364,8 @@ impl VaultStore {
 }
 
 impl SecretStore for VaultStore {
-    fn backend(&self) -> &'static str {
-        "vault"
+    fn backend(&self) -> crate::model::Backend {
+        crate::model::Backend::Vault
     }
 
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {

@@ -135,7 +135,8 @@ impl ConnDoc {
         read_connection(&Ctx::edited(), name, entry).ok()
     }
 
-    pub fn set_secret_backend(&mut self, backend: &str) {
+    pub fn set_secret_backend(&mut self, backend: &crate::model::Backend) {
+        let backend = backend.as_str();
         set_keep_decor(self.doc.as_table_mut(), "secret_backend", backend);
         self.secret_backend = Some(backend.to_string());
     }

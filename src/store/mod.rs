@@ -108,9 +108,11 @@ impl Store {
 
     /// The file's `secret_backend`, read from the top-level keys only (they come before the
     /// first table), so choosing a backend costs nothing even with 10,000 connections.
-    pub fn secret_backend(&self) -> Option<String> {
+    /// The one place the file's backend name becomes a `Backend` (an unknown name is kept).
+    pub fn secret_backend(&self) -> Option<crate::model::Backend> {
         let text = self.read_text().ok()??;
-        fast::read_head(&text)?.secret_backend
+        let name = fast::read_head(&text)?.secret_backend?;
+        Some(crate::model::Backend::parse(&name))
     }
 
     /// The file's text (size-checked, a regular file, UTF-8); `None` when there is no file yet.
@@ -170,9 +172,9 @@ impl Store {
     }
 
     /// Records the secret backend new secrets go to (`secret_backend` in the file).
-    pub fn set_secret_backend(&self, name: &str) -> Result<(), StoreError> {
+    pub fn set_secret_backend(&self, backend: &crate::model::Backend) -> Result<(), StoreError> {
         let mut tx = self.begin()?;
-        tx.doc.set_secret_backend(name);
+        tx.doc.set_secret_backend(backend);
         tx.commit()
     }
 

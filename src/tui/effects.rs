@@ -167,16 +167,17 @@ pub fn switch_to_vault(
     backend: &mut Box<dyn SecretStore>,
     ask: &AskPassphrase,
 ) -> Action {
-    let opened = crate::secrets::LazyStore::new("vault", store.dir(), ask.clone());
+    let vault = crate::model::Backend::Vault;
+    let opened = crate::secrets::LazyStore::new(vault.clone(), store.dir(), ask.clone());
     let result = opened
         .ready()
         .map_err(|e| e.to_string())
-        .and_then(|()| store.set_secret_backend("vault").map_err(|e| e.to_string()));
+        .and_then(|()| store.set_secret_backend(&vault).map_err(|e| e.to_string()));
     if result.is_ok() {
         *backend = Box::new(opened);
     }
     Action::BackendSwitched {
-        name: "vault".into(),
+        name: vault.to_string(),
         result,
     }
 }
