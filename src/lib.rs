@@ -4,6 +4,9 @@
 //! The core (catalogue, model, store, secrets, endpoint classifier, prompt flow formats) has
 //! no terminal code; `cli` and `tui` are two faces over it.
 
+// Outside tests a panic ends the process (panic = "abort"): failures are error values.
+#![cfg_attr(not(test), deny(clippy::expect_used))]
+
 pub mod azure;
 pub mod catalogue;
 pub mod cli;
@@ -19,6 +22,7 @@ pub mod runenv;
 pub mod sanitize;
 pub mod secrets;
 pub mod service;
+pub mod settings;
 pub mod store;
 pub mod testhook;
 pub mod textfit;

@@ -1,3 +1,5 @@
+#![deny(clippy::expect_used)] // a panic ends the process: failures are error values
+
 use aiconn::cli::{self, Cli};
 use clap::Parser;
 

@@ -9,7 +9,7 @@ pub mod refs;
 pub mod session_cache;
 mod unlock;
 mod vault;
-mod vault_key;
+pub(crate) mod vault_key;
 
 pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};

@@ -39,8 +39,8 @@ pub enum StoreError {
 /// The user's config dir: `--config-dir`, else `AICONN_CONFIG_DIR`, else the platform's
 /// (XDG on Linux, Application Support on macOS, AppData on Windows).
 pub fn default_config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("AICONN_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
+    if let Some(d) = &crate::settings::get().config_dir {
+        return Some(d.clone());
     }
     directories::ProjectDirs::from("", "", "aiconn").map(|p| p.config_dir().to_path_buf())
 }

@@ -17,6 +17,7 @@ fn reload(store: &Store) -> Result<Vec<Connection>, String> {
         .map_err(|e| e.to_string())
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Effect) -> Action {
     if let Effect::UseVault = effect {
         // Without a dialog to ask through, only a remembered key or the passphrase file opens it.

@@ -30,6 +30,7 @@ fn step_title(w: &Wizard) -> String {
     format!(" New connection · step {i} of {} · {name} ", steps.len())
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
