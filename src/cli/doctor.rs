@@ -55,6 +55,7 @@ fn check_references(ctx: &Context) -> Vec<RefCheck> {
     checks
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn doctor(ctx: &Context, as_json: bool, fix: bool) -> Result<(), CliError> {
     let path = ctx.store.path();
     let (file_ok, file_state) = match (path.exists(), ctx.store.snapshot()) {

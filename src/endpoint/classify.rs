@@ -18,6 +18,7 @@ pub fn classify_with(input: &str, expected: &[Kind]) -> Reading {
     finish(f, expected, &secrets)
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     let cleaned = clean(input);
     f.flags.extend(cleaned.flags);

@@ -116,6 +116,7 @@ fn name(s: &Option<String>) -> String {
     s.as_deref().map(for_terminal).unwrap_or_default()
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn render(
     f: &Facts,
     kind: Kind,

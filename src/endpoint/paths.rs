@@ -85,39 +85,10 @@ pub(super) fn families(
         return azure_paths(f, host, suffix, segs, query_dep, expected);
     }
     if MANAGED_SUFFIXES.iter().any(|s| under(host, s)) {
-        sovereign(f, host);
-        f.endpoint_name = Some(first_label(orig_host).to_string());
-        f.base = Some(format!("https://{host}/score"));
-        f.family = Some(Family::ModelInference);
-        f.had_request_path |= !(segs.len() == 1 && segs[0].eq_ignore_ascii_case("score"));
-        if segs.is_empty() {
-            f.flag(Flag::MissingScoreSuffix);
-        }
-        return f.set(Kind::ManagedOnline);
+        return managed_online(f, host, orig_host, segs);
     }
     if SERVERLESS_SUFFIXES.iter().any(|s| under(host, s)) {
-        sovereign(f, host);
-        let label = first_label(orig_host);
-        let name = label
-            .strip_suffix("-serverless")
-            .or_else(|| label.strip_suffix("-Serverless"))
-            .unwrap_or(label);
-        f.endpoint_name = Some(name.to_string());
-        f.base = Some(format!("https://{host}"));
-        f.family = Some(Family::ModelInference);
-        let mut rest: &[String] = segs;
-        if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
-            rest = &rest[1..];
-        }
-        if rest.len() == 1 && rest[0].eq_ignore_ascii_case("models") {
-            f.flag(Flag::SuspiciousModelsSuffix);
-        } else if !rest.is_empty() {
-            f.had_request_path = true;
-            if strip_ops(f, rest) == 0 {
-                f.flag(Flag::UnknownOperation);
-            }
-        }
-        return f.set(Kind::Serverless);
+        return serverless(f, host, orig_host, segs);
     }
     if let Some(_s) = SEARCH_SUFFIXES.iter().find(|s| under(host, s)) {
         sovereign(f, host);
@@ -146,6 +117,45 @@ pub(super) fn families(
     f.set(Kind::Unknown)
 }
 
+/// A managed online endpoint (`<name>.<region>.inference.ml.azure.com/score`).
+fn managed_online(f: &mut Facts, host: &str, orig_host: &str, segs: &[String]) {
+    sovereign(f, host);
+    f.endpoint_name = Some(first_label(orig_host).to_string());
+    f.base = Some(format!("https://{host}/score"));
+    f.family = Some(Family::ModelInference);
+    f.had_request_path |= !(segs.len() == 1 && segs[0].eq_ignore_ascii_case("score"));
+    if segs.is_empty() {
+        f.flag(Flag::MissingScoreSuffix);
+    }
+    f.set(Kind::ManagedOnline);
+}
+
+/// A serverless API endpoint (`<name>.<region>.models.ai.azure.com`).
+fn serverless(f: &mut Facts, host: &str, orig_host: &str, segs: &[String]) {
+    sovereign(f, host);
+    let label = first_label(orig_host);
+    let name = label
+        .strip_suffix("-serverless")
+        .or_else(|| label.strip_suffix("-Serverless"))
+        .unwrap_or(label);
+    f.endpoint_name = Some(name.to_string());
+    f.base = Some(format!("https://{host}"));
+    f.family = Some(Family::ModelInference);
+    let mut rest: &[String] = segs;
+    if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
+        rest = &rest[1..];
+    }
+    if rest.len() == 1 && rest[0].eq_ignore_ascii_case("models") {
+        f.flag(Flag::SuspiciousModelsSuffix);
+    } else if !rest.is_empty() {
+        f.had_request_path = true;
+        if strip_ops(f, rest) == 0 {
+            f.flag(Flag::UnknownOperation);
+        }
+    }
+    f.set(Kind::Serverless);
+}
+
 /// A gateway or local proxy path may still show a deployment; reported as a hint only.
 pub(super) fn path_deployment_hint(f: &mut Facts, segs: &[String]) {
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
@@ -156,6 +166,7 @@ pub(super) fn path_deployment_hint(f: &mut Facts, segs: &[String]) {
     }
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn azure_paths(
     f: &mut Facts,
     host: &str,
