@@ -166,7 +166,6 @@ pub(super) fn path_deployment_hint(f: &mut Facts, segs: &[String]) {
     }
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn azure_paths(
     f: &mut Facts,
     host: &str,
@@ -192,25 +191,7 @@ pub(super) fn azure_paths(
         None
     };
     if let Some(i) = project_at {
-        f.set(Kind::FoundryProject);
-        match segs.get(i) {
-            Some(p) => {
-                f.project = Some(p.clone());
-                f.base = Some(format!("{root}/api/projects/{p}"));
-                let rest = &lower[i + 1..];
-                if rest.iter().any(|s| s == "applications" || s == "agents") {
-                    f.flag(Flag::AgentApplication);
-                }
-                if rest.first().is_some_and(|s| s == "openai")
-                    && rest.get(1).is_some_and(|s| s == "v1")
-                {
-                    f.alt = Some(Kind::AzureOpenaiV1);
-                }
-                f.had_request_path |= !rest.is_empty();
-            }
-            None => f.flag(Flag::ProjectNameMissing),
-        }
-        return;
+        return foundry_project(f, &root, segs, &lower, i);
     }
     let openai_at = lower.iter().position(|s| s == "openai");
     // 2. Deployment URL: openai, then later deployments/<dep>.
@@ -220,41 +201,7 @@ pub(super) fn azure_paths(
             .position(|s| s == "deployments")
             .map(|d| d + o + 1)
         {
-            if lower[o + 1..d].iter().any(|s| s == "v1") {
-                f.flag(Flag::MixedV1AndDeployment);
-            }
-            f.family = Some(Family::AzureOpenai);
-            f.base = Some(root);
-            let Some(mut dep) = segs.get(d + 1).cloned() else {
-                // `/openai/deployments` alone is the list route.
-                f.had_request_path = true;
-                return f.set(Kind::AzureOpenaiResource);
-            };
-            let mut rest: Vec<String> = segs[d + 2..].to_vec();
-            let provider = matches!(
-                dep.to_ascii_lowercase().as_str(),
-                "azure" | "openai" | "azure_openai" | "azure-openai"
-            );
-            if provider && !rest.is_empty() && strip_ops(f, &rest) == 0 {
-                f.flag(Flag::ProviderPrefixInDeployment);
-                dep = rest.remove(0);
-            }
-            if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
-                f.flag(Flag::MixedV1AndDeployment);
-                rest.remove(0);
-            }
-            if !rest.is_empty() {
-                f.had_request_path = true;
-                if rest[0].eq_ignore_ascii_case("extensions") {
-                    f.flag(Flag::LegacyExtensionsRoute);
-                } else if strip_ops(f, &rest) == 0 {
-                    f.flag(Flag::UnknownOperation);
-                }
-                // the op was given: without api-version the request 404s
-                f.op_present = true;
-            }
-            f.deployment = Some(dep);
-            return f.set(Kind::AzureOpenaiDeployment);
+            return deployment_route(f, root, segs, &lower, o, d);
         }
         let after = &lower[o + 1..];
         // 3. Realtime preview: the deployment is in the query.
@@ -335,4 +282,71 @@ pub(super) fn azure_paths(
     }
     // 10. Anything else.
     f.set(Kind::Unknown)
+}
+
+/// `/api/projects/<project>/...` (`i`: where the project name is).
+fn foundry_project(f: &mut Facts, root: &str, segs: &[String], lower: &[String], i: usize) {
+    f.set(Kind::FoundryProject);
+    match segs.get(i) {
+        Some(p) => {
+            f.project = Some(p.clone());
+            f.base = Some(format!("{root}/api/projects/{p}"));
+            let rest = &lower[i + 1..];
+            if rest.iter().any(|s| s == "applications" || s == "agents") {
+                f.flag(Flag::AgentApplication);
+            }
+            if rest.first().is_some_and(|s| s == "openai") && rest.get(1).is_some_and(|s| s == "v1")
+            {
+                f.alt = Some(Kind::AzureOpenaiV1);
+            }
+            f.had_request_path |= !rest.is_empty();
+        }
+        None => f.flag(Flag::ProjectNameMissing),
+    }
+}
+
+/// `/openai/.../deployments/<dep>/...` (`o`, `d`: where `openai` and `deployments` are).
+fn deployment_route(
+    f: &mut Facts,
+    root: String,
+    segs: &[String],
+    lower: &[String],
+    o: usize,
+    d: usize,
+) {
+    if lower[o + 1..d].iter().any(|s| s == "v1") {
+        f.flag(Flag::MixedV1AndDeployment);
+    }
+    f.family = Some(Family::AzureOpenai);
+    f.base = Some(root);
+    let Some(mut dep) = segs.get(d + 1).cloned() else {
+        // `/openai/deployments` alone is the list route.
+        f.had_request_path = true;
+        return f.set(Kind::AzureOpenaiResource);
+    };
+    let mut rest: Vec<String> = segs[d + 2..].to_vec();
+    let provider = matches!(
+        dep.to_ascii_lowercase().as_str(),
+        "azure" | "openai" | "azure_openai" | "azure-openai"
+    );
+    if provider && !rest.is_empty() && strip_ops(f, &rest) == 0 {
+        f.flag(Flag::ProviderPrefixInDeployment);
+        dep = rest.remove(0);
+    }
+    if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
+        f.flag(Flag::MixedV1AndDeployment);
+        rest.remove(0);
+    }
+    if !rest.is_empty() {
+        f.had_request_path = true;
+        if rest[0].eq_ignore_ascii_case("extensions") {
+            f.flag(Flag::LegacyExtensionsRoute);
+        } else if strip_ops(f, &rest) == 0 {
+            f.flag(Flag::UnknownOperation);
+        }
+        // the op was given: without api-version the request 404s
+        f.op_present = true;
+    }
+    f.deployment = Some(dep);
+    f.set(Kind::AzureOpenaiDeployment);
 }
