@@ -57,6 +57,7 @@ pub struct Contract {
 }
 
 impl Contract {
+    #[allow(clippy::expect_used)] // embedded at build time; tests/clients.rs and the unit tests parse it
     pub fn get() -> &'static Contract {
         static C: OnceLock<Contract> = OnceLock::new();
         C.get_or_init(|| toml::from_str(CLIENTS_TOML).expect("embedded assets/clients.toml parses"))

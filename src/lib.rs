@@ -4,6 +4,11 @@
 //! The core (catalogue, model, store, secrets, endpoint classifier, prompt flow formats) has
 //! no terminal code; `cli` and `tui` are two faces over it.
 
+// Outside tests a panic ends the process (panic = "abort"): failures are error values.
+#![cfg_attr(not(test), deny(clippy::expect_used))]
+// No function over 100 lines (clippy.toml) in src/: split, not grown.
+#![warn(clippy::too_many_lines)]
+
 pub mod azure;
 pub mod catalogue;
 pub mod cli;
@@ -19,6 +24,7 @@ pub mod runenv;
 pub mod sanitize;
 pub mod secrets;
 pub mod service;
+pub mod settings;
 pub mod store;
 pub mod testhook;
 pub mod textfit;

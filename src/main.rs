@@ -1,3 +1,6 @@
+#![deny(clippy::expect_used)] // a panic ends the process: failures are error values
+#![warn(clippy::too_many_lines)]
+
 use aiconn::cli::{self, Cli};
 use clap::Parser;
 

@@ -22,19 +22,19 @@ pub struct Report {
 /// A backend, or why it could not be opened.
 type Opened = Result<Box<dyn SecretStore>, SecretError>;
 
-/// Opens a backend by name.
-pub type OpenBackend<'a> = &'a dyn Fn(&str) -> Opened;
+/// Opens a backend.
+pub type OpenBackend<'a> = &'a dyn Fn(&Backend) -> Opened;
 
 /// Backends opened on demand, each once.
 struct Sources<'a> {
     open: OpenBackend<'a>,
-    opened: Vec<(String, Opened)>,
+    opened: Vec<(Backend, Opened)>,
 }
 
 impl Sources<'_> {
-    fn get(&mut self, name: &str) -> Result<&dyn SecretStore, SecretError> {
+    fn get(&mut self, name: &Backend) -> Result<&dyn SecretStore, SecretError> {
         if !self.opened.iter().any(|(n, _)| n == name) {
-            self.opened.push((name.to_string(), (self.open)(name)));
+            self.opened.push((name.clone(), (self.open)(name)));
         }
         match self.opened.iter().find(|(n, _)| n == name) {
             Some((_, r)) => r.as_ref().map(|b| b.as_ref()).map_err(Clone::clone),
@@ -46,7 +46,7 @@ impl Sources<'_> {
     }
 
     /// The ones that opened, by name.
-    fn usable(&self, name: &str) -> Option<&dyn SecretStore> {
+    fn usable(&self, name: &Backend) -> Option<&dyn SecretStore> {
         self.opened
             .iter()
             .find(|(n, _)| n == name)
@@ -90,11 +90,11 @@ fn copy_all(
             let Some(backend) = record.backend() else {
                 continue;
             };
-            if backend.as_str() == target {
+            if *backend == target {
                 report.already += 1;
                 continue;
             }
-            let src = sources.get(backend.as_str())?;
+            let src = sources.get(backend)?;
             let Some(v) = src.get(&SecretKey::for_record(ns, &c.name, field, record))? else {
                 report.warnings.push(format!(
                     "'{field}' of '{}' is recorded in {backend} but missing there; left as is",
@@ -102,10 +102,10 @@ fn copy_all(
                 ));
                 continue;
             };
-            let new = SecretRecord::stored(target, Some(new_generation()));
+            let new = SecretRecord::stored(target.clone(), Some(new_generation()));
             let key = SecretKey::for_record(ns, &c.name, field, &new);
             journal
-                .note(target, key.as_str())
+                .note(&target, key.as_str())
                 .map_err(|e| io(store, e))?;
             values.push((key, v));
             copies.push(Copy {
@@ -152,8 +152,8 @@ pub fn migrate(
         .iter()
         .flat_map(|c| c.secrets.values())
         .any(|r| r.backend() == Some(&Backend::Keychain));
-    let ns = if Backend::parse(target) != Backend::Keychain && in_keychain {
-        crate::service::namespace::bind(store, sources.get("keychain")?)?.namespace
+    let ns = if target != Backend::Keychain && in_keychain {
+        crate::service::namespace::bind(store, sources.get(&Backend::Keychain)?)?.namespace
     } else {
         crate::service::namespace::bind(store, to)?.namespace
     };
@@ -183,7 +183,7 @@ pub fn migrate(
             let old_key = SecretKey::for_record(&ns, &cp.conn, &cp.field, &cp.old);
             let backend = cp.old.backend().cloned().unwrap_or(Backend::Keychain);
             journal
-                .note(backend.as_str(), old_key.as_str())
+                .note(&backend, old_key.as_str())
                 .map_err(|e| io(store, e))?;
             now.secrets.insert(cp.field.clone(), cp.new.clone());
             tx.doc.upsert(&now);
@@ -193,13 +193,13 @@ pub fn migrate(
             unused.push(new_key);
         }
     }
-    tx.doc.set_secret_backend(target);
+    tx.doc.set_secret_backend(&target);
     tx.commit()?;
     crate::testhook::crash_point("migrate-committed");
     // 3. Remove the old copies (and copies nobody switched to).
     let mut clean = to.delete_many(&unused).is_ok();
     for (backend, key) in old_copies {
-        match sources.get(backend.as_str()).and_then(|s| s.delete(&key)) {
+        match sources.get(&backend).and_then(|s| s.delete(&key)) {
             Ok(()) => {}
             Err(e) => {
                 clean = false;
@@ -213,14 +213,14 @@ pub fn migrate(
         journal.done();
     }
     // 4. Leftovers of interrupted earlier runs, in every backend at hand.
-    for b in crate::secrets::BACKENDS {
-        if b != target {
+    for b in &Backend::KNOWN {
+        if *b != target {
             let _ = sources.get(b);
         }
     }
     let svc = Service::new(store, to);
-    let backend_for = |name: &str| -> Option<&dyn SecretStore> {
-        if name == target {
+    let backend_for = |name: &Backend| -> Option<&dyn SecretStore> {
+        if *name == target {
             Some(to)
         } else {
             sources.usable(name)

@@ -3,7 +3,7 @@
 //! Release builds ignore the variable entirely.
 
 fn armed(point: &str) -> bool {
-    cfg!(debug_assertions) && std::env::var("AICONN_TEST_CRASH_AT").is_ok_and(|v| v == point)
+    crate::settings::get().test_crash_at.as_deref() == Some(point)
 }
 
 /// Exits with status 137 (as SIGKILL would) at `point`.
@@ -27,7 +27,7 @@ pub fn note(event: &str) {
     if !cfg!(debug_assertions) {
         return;
     }
-    if let Some(path) = std::env::var_os("AICONN_TEST_EVENTS").filter(|p| !p.is_empty()) {
+    if let Some(path) = &crate::settings::get().test_events {
         use std::io::Write;
         if let Ok(mut f) = std::fs::OpenOptions::new()
             .create(true)

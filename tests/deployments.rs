@@ -37,7 +37,7 @@ fn conn(dir: &std::path::Path, ty: &str, url: &str) {
 /// What the TUI's worker thread holds: the store and a keychain backend (no vault).
 fn worker(dir: &std::path::Path) -> (aiconn::store::Store, Box<dyn aiconn::secrets::SecretStore>) {
     let backend = aiconn::secrets::LazyStore::new(
-        "keychain",
+        aiconn::model::Backend::Keychain,
         dir,
         std::sync::Arc::new(|_| unreachable!("no vault here")),
     );

@@ -352,7 +352,7 @@ fn the_tui_tests_and_lists_with_the_reference_the_draft_holds() {
     let store = aiconn::store::Store::new(dir);
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
         Box::new(aiconn::secrets::LazyStore::new(
-            "keychain",
+            aiconn::model::Backend::Keychain,
             dir,
             std::sync::Arc::new(|_| unreachable!("no vault here")),
         ));

@@ -20,8 +20,8 @@ struct Faulty {
 }
 
 impl SecretStore for Faulty {
-    fn backend(&self) -> &'static str {
-        "keychain"
+    fn backend(&self) -> aiconn::model::Backend {
+        aiconn::model::Backend::Keychain
     }
     fn get(&self, k: &SecretKey) -> Result<Option<SecretString>, SecretError> {
         self.inner.get(k)
@@ -283,8 +283,8 @@ fn a_keychain_that_answers_after_the_timeout_leaves_no_torn_connection() {
     // and a later sweep, once this operation's journal is released, removes what was written.
     struct Slow(Faulty);
     impl SecretStore for Slow {
-        fn backend(&self) -> &'static str {
-            "keychain"
+        fn backend(&self) -> aiconn::model::Backend {
+            aiconn::model::Backend::Keychain
         }
         fn get(&self, k: &SecretKey) -> Result<Option<SecretString>, SecretError> {
             self.0.get(k)

@@ -211,7 +211,7 @@ fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
     let store = aiconn::store::Store::new(t.path());
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
         Box::new(aiconn::secrets::LazyStore::new(
-            "keychain",
+            aiconn::model::Backend::Keychain,
             t.path(),
             std::sync::Arc::new(|_| unreachable!("no prompt in this test")),
         ));

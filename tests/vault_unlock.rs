@@ -185,8 +185,11 @@ fn the_worker_asks_when_a_secret_is_first_needed_rechecks_and_derives_once_per_s
     let store = aiconn::store::Store::new(d.path());
     // Closed first, then wrong, then right.
     let (ask, asked) = scripted(&[None, Some("not it at all"), Some(PASS)]);
-    let mut backend: Box<dyn SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new("vault", d.path(), ask));
+    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::secrets::LazyStore::new(
+        aiconn::model::Backend::Vault,
+        d.path(),
+        ask,
+    ));
     let first = loaded(&load_secret(&store, &mut backend));
     assert!(first.unwrap_err().contains("the vault stays locked"));
     assert_eq!(

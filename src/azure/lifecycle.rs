@@ -48,10 +48,7 @@ pub fn format_day(z: i64) -> String {
 
 /// Today (UTC), or `AICONN_TODAY`.
 pub fn today() -> i64 {
-    if let Some(d) = std::env::var("AICONN_TODAY")
-        .ok()
-        .and_then(|v| parse_day(&v))
-    {
+    if let Some(d) = crate::settings::get().today {
         return d;
     }
     let secs = std::time::SystemTime::now()

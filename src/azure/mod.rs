@@ -94,9 +94,9 @@ impl std::fmt::Display for ArmError {
 pub fn connect(timeout: Duration) -> Result<arm::Arm, ArmError> {
     let cloud = az::cloud(timeout)?;
     let token = az::token(&cloud.resource_manager, timeout)?;
-    let base = std::env::var(ARM_ENDPOINT_ENV)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
+    let base = crate::settings::get()
+        .arm_endpoint
+        .clone()
         .unwrap_or(cloud.resource_manager);
     arm::Arm::new(&base, token, timeout)
 }

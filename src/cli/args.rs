@@ -393,8 +393,8 @@ pub enum SecretsCmd {
         `age -d secrets.age` decrypts it with the same passphrase."
     )]
     Migrate {
-        #[arg(long, value_parser = ["keychain", "vault"])]
-        to: String,
+        #[arg(long, value_enum)]
+        to: crate::model::Backend,
     },
 }
 
@@ -432,4 +432,41 @@ pub enum SecretsArg {
     Placeholder,
     /// `${env:NAME_KEY}`, as `pf flow build` writes them
     Env,
+}
+
+/// `--to keychain|vault`: the backends this build can open (an unknown one is never offered).
+impl clap::ValueEnum for crate::model::Backend {
+    fn value_variants<'a>() -> &'a [Self] {
+        &crate::model::Backend::KNOWN
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        match self {
+            crate::model::Backend::Unknown(_) => None,
+            known => Some(clap::builder::PossibleValue::new(
+                known.as_str().to_string(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn migrate_takes_a_known_backend_and_offers_only_those() {
+        let cli = Cli::try_parse_from(["aiconn", "secrets", "migrate", "--to", "vault"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Secrets(SecretsCmd::Migrate {
+                to: crate::model::Backend::Vault
+            }))
+        ));
+        let err = Cli::try_parse_from(["aiconn", "secrets", "migrate", "--to", "unknown"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("[possible values: keychain, vault]"), "{err}");
+    }
 }

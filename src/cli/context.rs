@@ -2,6 +2,7 @@
 //! `list` and `show` never touch the keychain).
 
 use super::CliError;
+use crate::model::Backend;
 use crate::secrets::{LazyStore, SecretStore};
 use crate::store::{Store, default_config_dir};
 use std::cell::OnceCell;
@@ -14,16 +15,16 @@ pub struct Context {
 
 /// Where the backend choice came from, for `doctor`.
 pub enum BackendChoice {
-    Env(String),
-    Config(String),
+    Env(Backend),
+    Config(Backend),
     Default,
 }
 
 impl BackendChoice {
-    pub fn name(&self) -> &str {
+    pub fn backend(&self) -> Backend {
         match self {
-            BackendChoice::Env(n) | BackendChoice::Config(n) => n,
-            BackendChoice::Default => "keychain",
+            BackendChoice::Env(b) | BackendChoice::Config(b) => b.clone(),
+            BackendChoice::Default => Backend::Keychain,
         }
     }
     pub fn source(&self) -> &'static str {
@@ -54,7 +55,7 @@ impl Context {
             .ok()
             .filter(|v| !v.is_empty())
         {
-            return BackendChoice::Env(v);
+            return BackendChoice::Env(Backend::parse(&v));
         }
         match self.store.secret_backend() {
             Some(b) => BackendChoice::Config(b),
@@ -66,17 +67,17 @@ impl Context {
     pub fn secrets(&self) -> &dyn SecretStore {
         self.secrets.get_or_init(|| {
             LazyStore::new(
-                self.backend_choice().name(),
+                self.backend_choice().backend(),
                 self.store.dir(),
                 std::sync::Arc::new(super::prompt::vault_passphrase),
             )
         })
     }
 
-    /// A backend by name (connects on first use).
-    pub fn open_backend(&self, name: &str) -> LazyStore {
+    /// A backend (connects on first use).
+    pub fn open_backend(&self, backend: &Backend) -> LazyStore {
         LazyStore::new(
-            name,
+            backend.clone(),
             self.store.dir(),
             std::sync::Arc::new(super::prompt::vault_passphrase),
         )

@@ -4,7 +4,7 @@ use super::args::SecretsArg;
 use super::{CliError, Context};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::endpoint::{classify, classify_for_type};
-use crate::model::{Connection, Source};
+use crate::model::Connection;
 use crate::promptflow::{SecretStyle, export_yaml};
 use crate::sanitize::for_terminal;
 use crate::service::OpError;
@@ -184,60 +184,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         return Ok(());
     }
     let spec = c.spec();
-    let mut rows: Vec<[String; 3]> = vec![
-        ["name".into(), for_terminal(&c.name), String::new()],
-        [
-            "type".into(),
-            format!("{} ({})", c.type_id(), spec.label),
-            String::new(),
-        ],
-    ];
-    for f in &spec.fields {
-        match f.kind {
-            FieldKind::Secret if c.is_dropped(&f.key) => {}
-            FieldKind::Secret => match c.secrets.get(&f.key) {
-                Some(b) => rows.push([
-                    f.key.clone(),
-                    reader(&f.key)?
-                        .map(|v| for_terminal(&v))
-                        .unwrap_or_else(|| MASK.into()),
-                    b.to_string(),
-                ]),
-                None => rows.push([f.key.clone(), "(not set)".into(), String::new()]),
-            },
-            FieldKind::Map => {
-                for (k, v) in &c.configs {
-                    rows.push([
-                        format!("configs.{}", for_terminal(k)),
-                        for_terminal(v),
-                        "file".into(),
-                    ]);
-                }
-            }
-            FieldKind::SecretMap => {
-                for (k, b) in &c.secrets {
-                    let v = reader(k)?
-                        .map(|v| for_terminal(&v))
-                        .unwrap_or_else(|| MASK.into());
-                    rows.push([format!("secrets.{}", for_terminal(k)), v, b.to_string()]);
-                }
-            }
-            _ => {
-                if let Some((v, src)) = c.effective(&f.key) {
-                    rows.push([
-                        f.key.clone(),
-                        for_terminal(&v),
-                        if src == Source::Default {
-                            "default"
-                        } else {
-                            "file"
-                        }
-                        .into(),
-                    ]);
-                }
-            }
-        }
-    }
+    let rows = show_rows(&c, &mut reader)?;
     let w = rows
         .iter()
         .map(|r| r[0].chars().count())
@@ -274,6 +221,62 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
     }
     super::discover_cmd::warn_connection(&c);
     Ok(())
+}
+
+/// `show`'s rows: field, value (masked unless revealed), where the value comes from (the
+/// draft's one rule, as the TUI's form marks it).
+fn show_rows(
+    c: &Connection,
+    reader: &mut dyn FnMut(&str) -> Result<Option<String>, CliError>,
+) -> Result<Vec<[String; 3]>, CliError> {
+    use crate::draft::{Draft, FieldPath};
+    let spec = c.spec();
+    let draft = Draft::from_connection(c);
+    let source = |path: FieldPath| {
+        draft
+            .source(&path)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+    let mut secret = |k: &str| -> Result<String, CliError> {
+        Ok(reader(k)?.map_or_else(|| MASK.into(), |v| for_terminal(&v)))
+    };
+    let mut rows: Vec<[String; 3]> = vec![
+        ["name".into(), for_terminal(&c.name), String::new()],
+        [
+            "type".into(),
+            format!("{} ({})", c.type_id(), spec.label),
+            String::new(),
+        ],
+    ];
+    for f in &spec.fields {
+        let key = || FieldPath::Field(f.key.clone());
+        match f.kind {
+            FieldKind::Secret if c.is_dropped(&f.key) => {}
+            FieldKind::Secret if c.secrets.contains_key(&f.key) => {
+                rows.push([f.key.clone(), secret(&f.key)?, source(key())]);
+            }
+            FieldKind::Secret => rows.push([f.key.clone(), "(not set)".into(), String::new()]),
+            FieldKind::Map => {
+                for (k, v) in &c.configs {
+                    let src = source(FieldPath::Row(k.clone()));
+                    rows.push([format!("configs.{}", for_terminal(k)), for_terminal(v), src]);
+                }
+            }
+            FieldKind::SecretMap => {
+                for k in c.secrets.keys() {
+                    let src = source(FieldPath::Row(k.clone()));
+                    rows.push([format!("secrets.{}", for_terminal(k)), secret(k)?, src]);
+                }
+            }
+            _ => {
+                if let Some((v, _)) = c.effective(&f.key) {
+                    rows.push([f.key.clone(), for_terminal(&v), source(key())]);
+                }
+            }
+        }
+    }
+    Ok(rows)
 }
 
 pub fn export(

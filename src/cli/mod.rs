@@ -130,7 +130,7 @@ pub fn tui(ctx: &Context, readonly: bool, setup: bool) -> Result<(), CliError> {
     let opts = crate::tui::run::Options {
         readonly,
         setup,
-        backend: ctx.backend_choice().name().to_string(),
+        backend: ctx.backend_choice().backend(),
     };
     match crate::tui::run::run(ctx.store.clone(), opts) {
         Ok(0) => Ok(()),
@@ -242,7 +242,7 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
     }
 }
 
-fn migrate(ctx: &Context, to: &str) -> Result<(), CliError> {
+fn migrate(ctx: &Context, to: &crate::model::Backend) -> Result<(), CliError> {
     use crate::secrets::SecretStore;
     let target = ctx.open_backend(to);
     // Open the target first: a wrong vault passphrase stops here, before anything moves.

@@ -34,6 +34,7 @@ fn version_named(message: &str) -> Option<String> {
         .map(|w| for_terminal(w.trim_end_matches([')', '\'', '"'])))
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn known_error(outcome: &Outcome, check: &Check) -> Option<Verdict> {
     let Outcome::Status {
         code,

@@ -50,6 +50,7 @@ struct List {
     recommended: String,
 }
 
+#[allow(clippy::expect_used)] // embedded at build time; the unit tests below parse it
 fn lists() -> &'static HashMap<String, List> {
     static L: OnceLock<HashMap<String, List>> = OnceLock::new();
     L.get_or_init(|| {

@@ -22,20 +22,8 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     let cleaned = clean(input);
     f.flags.extend(cleaned.flags);
     let s = cleaned.text.as_str();
-    if s.is_empty() {
-        f.flag(Flag::Empty);
-        return f.set(Kind::Invalid);
-    }
-    if looks_like_key(s) {
-        f.flag(Flag::LooksLikeApiKey);
-        return f.set(Kind::Invalid);
-    }
-    if s.contains(';') && s.to_ascii_lowercase().contains(".api.azureml.ms") {
-        f.flag(Flag::ConnectionString);
-        return f.set(Kind::Invalid);
-    }
-    if s.contains('<') || s.contains('>') {
-        f.flag(Flag::Placeholder);
+    if let Some(why) = not_a_url(s) {
+        f.flag(why);
         return f.set(Kind::Invalid);
     }
     let with_scheme;
@@ -76,18 +64,8 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     if orig_host.chars().any(|c| c.is_ascii_uppercase()) {
         f.flag(Flag::UppercaseHost);
     }
-    match scheme.as_str() {
-        "https" => {}
-        "wss" => f.flag(Flag::WebsocketScheme),
-        "http" | "ws" => {
-            if scheme == "ws" {
-                f.flag(Flag::WebsocketScheme);
-            }
-            if !is_loopback(&host) {
-                f.flag(Flag::InsecureScheme);
-            }
-        }
-        _ => return f.set(Kind::Invalid),
+    if !scheme_ok(f, &scheme, &host) {
+        return f.set(Kind::Invalid);
     }
     let mut nonstandard_port = false;
     match port {
@@ -102,24 +80,7 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
         .path_segments()
         .map(|p| p.filter(|s| !s.is_empty()).map(percent_decode).collect())
         .unwrap_or_default();
-    let mut query_version = None;
-    let mut query_deployment = None;
-    if let Some(q) = url.query() {
-        for pair in q.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let (k, v) = (percent_decode(k), percent_decode(v));
-            if is_secret_param(&k) {
-                f.flag(Flag::SecretInUrl);
-            } else if k.eq_ignore_ascii_case("api-version") {
-                query_version = Some(v);
-            } else if k.eq_ignore_ascii_case("deployment") && !v.is_empty() {
-                query_deployment = Some(v);
-            } else if v.is_empty() && api_version::well_formed(&k) {
-                f.flag(Flag::ApiVersionMalformed);
-            }
-        }
-        f.had_request_path = true;
-    }
+    let (query_version, query_deployment) = read_query(&url, f);
     if host.split('.').any(|l| l.contains('_'))
         || segs.iter().any(|s| looks_placeholder(s))
         || query_version.as_deref().is_some_and(looks_placeholder)
@@ -151,13 +112,74 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     if let Some(v) = query_version
         && !v.is_empty()
     {
-        if let Some(fam) = f.family {
-            let (flags, note) = api_version::check(&v, fam);
-            flags.into_iter().for_each(|x| f.flag(x));
-            f.version_note = note;
-        }
-        f.api_version = Some(v);
+        check_api_version(f, v);
     }
+}
+
+/// Flags a websocket or plain-http scheme; false for a scheme no endpoint has.
+fn scheme_ok(f: &mut Facts, scheme: &str, host: &str) -> bool {
+    match scheme {
+        "https" => {}
+        "wss" => f.flag(Flag::WebsocketScheme),
+        "http" | "ws" => {
+            if scheme == "ws" {
+                f.flag(Flag::WebsocketScheme);
+            }
+            if !is_loopback(host) {
+                f.flag(Flag::InsecureScheme);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Why the cleaned text cannot be a URL at all (empty, a key, a connection string, a template).
+fn not_a_url(s: &str) -> Option<Flag> {
+    if s.is_empty() {
+        Some(Flag::Empty)
+    } else if looks_like_key(s) {
+        Some(Flag::LooksLikeApiKey)
+    } else if s.contains(';') && s.to_ascii_lowercase().contains(".api.azureml.ms") {
+        Some(Flag::ConnectionString)
+    } else if s.contains('<') || s.contains('>') {
+        Some(Flag::Placeholder)
+    } else {
+        None
+    }
+}
+
+/// The query's `api-version` and `deployment`; flags a key in it or a malformed version.
+fn read_query(url: &url::Url, f: &mut Facts) -> (Option<String>, Option<String>) {
+    let mut query_version = None;
+    let mut query_deployment = None;
+    if let Some(q) = url.query() {
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let (k, v) = (percent_decode(k), percent_decode(v));
+            if is_secret_param(&k) {
+                f.flag(Flag::SecretInUrl);
+            } else if k.eq_ignore_ascii_case("api-version") {
+                query_version = Some(v);
+            } else if k.eq_ignore_ascii_case("deployment") && !v.is_empty() {
+                query_deployment = Some(v);
+            } else if v.is_empty() && api_version::well_formed(&k) {
+                f.flag(Flag::ApiVersionMalformed);
+            }
+        }
+        f.had_request_path = true;
+    }
+    (query_version, query_deployment)
+}
+
+/// Records the URL's api-version, checked against the family the host was found to be.
+fn check_api_version(f: &mut Facts, v: String) {
+    if let Some(fam) = f.family {
+        let (flags, note) = api_version::check(&v, fam);
+        flags.into_iter().for_each(|x| f.flag(x));
+        f.version_note = note;
+    }
+    f.api_version = Some(v);
 }
 
 fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {

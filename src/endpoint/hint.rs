@@ -122,10 +122,30 @@ pub fn render(
     expected: &[Kind],
     mismatch: bool,
 ) -> (String, Option<String>) {
+    if kind == Kind::Invalid {
+        return invalid_hint(f, expected);
+    }
+    let (hint, tip) = kind_hint(f, kind);
+    // Mistakes outrank the generic tip.
+    let mut tip = mistake_tip(f, kind, tip);
+    if mismatch {
+        let want: Vec<&str> = expected.iter().map(|k| kind_label(*k)).collect();
+        tip = Some(format!(
+            "This is {}; this field expects {}.",
+            kind_label(kind),
+            want.join(" or ")
+        ));
+    }
+    (hint, tip)
+}
+
+/// The hint for a URL of `kind` (not `Invalid`), with its generic tip.
+fn kind_hint(f: &Facts, kind: Kind) -> (String, Option<String>) {
     let has = |x: Flag| f.flags.contains(&x);
     let host = for_terminal(&f.host);
-    let (hint, mut tip): (String, Option<String>) = match kind {
-        Kind::Invalid => return invalid_hint(f, expected),
+    match kind {
+        // `render` words an invalid URL with what the field expects; never reached from it.
+        Kind::Invalid => invalid_hint(f, &[]),
         Kind::FoundryModels if has(Flag::MissingModelsSuffix) => (
             "Foundry resource root: add /models (inference API) or /openai/v1 (OpenAI API).".into(),
             Some(format!("Saved as https://{host}/models: one connection for every model on the resource.")),
@@ -208,8 +228,13 @@ pub fn render(
                 (format!("{gw} · can't tell if it covers several models{dep}"), None)
             }
         },
-    };
-    // Mistakes outrank the generic tip.
+    }
+}
+
+/// `tip`, unless a mistake in the URL deserves the tip instead.
+fn mistake_tip(f: &Facts, kind: Kind, mut tip: Option<String>) -> Option<String> {
+    let has = |x: Flag| f.flags.contains(&x);
+    let host = for_terminal(&f.host);
     if has(Flag::MixedV1AndDeployment) {
         tip = Some(format!(
             "/openai/v1 and /deployments/ don't mix (404): use https://{host}/openai/v1/ with model '{}'.",
@@ -268,13 +293,5 @@ pub fn render(
     {
         tip = Some("Pasted a full request URL: the base is the part before the operation.".into());
     }
-    if mismatch {
-        let want: Vec<&str> = expected.iter().map(|k| kind_label(*k)).collect();
-        tip = Some(format!(
-            "This is {}; this field expects {}.",
-            kind_label(kind),
-            want.join(" or ")
-        ));
-    }
-    (hint, tip)
+    tip
 }

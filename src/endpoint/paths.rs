@@ -85,39 +85,10 @@ pub(super) fn families(
         return azure_paths(f, host, suffix, segs, query_dep, expected);
     }
     if MANAGED_SUFFIXES.iter().any(|s| under(host, s)) {
-        sovereign(f, host);
-        f.endpoint_name = Some(first_label(orig_host).to_string());
-        f.base = Some(format!("https://{host}/score"));
-        f.family = Some(Family::ModelInference);
-        f.had_request_path |= !(segs.len() == 1 && segs[0].eq_ignore_ascii_case("score"));
-        if segs.is_empty() {
-            f.flag(Flag::MissingScoreSuffix);
-        }
-        return f.set(Kind::ManagedOnline);
+        return managed_online(f, host, orig_host, segs);
     }
     if SERVERLESS_SUFFIXES.iter().any(|s| under(host, s)) {
-        sovereign(f, host);
-        let label = first_label(orig_host);
-        let name = label
-            .strip_suffix("-serverless")
-            .or_else(|| label.strip_suffix("-Serverless"))
-            .unwrap_or(label);
-        f.endpoint_name = Some(name.to_string());
-        f.base = Some(format!("https://{host}"));
-        f.family = Some(Family::ModelInference);
-        let mut rest: &[String] = segs;
-        if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
-            rest = &rest[1..];
-        }
-        if rest.len() == 1 && rest[0].eq_ignore_ascii_case("models") {
-            f.flag(Flag::SuspiciousModelsSuffix);
-        } else if !rest.is_empty() {
-            f.had_request_path = true;
-            if strip_ops(f, rest) == 0 {
-                f.flag(Flag::UnknownOperation);
-            }
-        }
-        return f.set(Kind::Serverless);
+        return serverless(f, host, orig_host, segs);
     }
     if let Some(_s) = SEARCH_SUFFIXES.iter().find(|s| under(host, s)) {
         sovereign(f, host);
@@ -144,6 +115,45 @@ pub(super) fn families(
     }
     path_deployment_hint(f, segs);
     f.set(Kind::Unknown)
+}
+
+/// A managed online endpoint (`<name>.<region>.inference.ml.azure.com/score`).
+fn managed_online(f: &mut Facts, host: &str, orig_host: &str, segs: &[String]) {
+    sovereign(f, host);
+    f.endpoint_name = Some(first_label(orig_host).to_string());
+    f.base = Some(format!("https://{host}/score"));
+    f.family = Some(Family::ModelInference);
+    f.had_request_path |= !(segs.len() == 1 && segs[0].eq_ignore_ascii_case("score"));
+    if segs.is_empty() {
+        f.flag(Flag::MissingScoreSuffix);
+    }
+    f.set(Kind::ManagedOnline);
+}
+
+/// A serverless API endpoint (`<name>.<region>.models.ai.azure.com`).
+fn serverless(f: &mut Facts, host: &str, orig_host: &str, segs: &[String]) {
+    sovereign(f, host);
+    let label = first_label(orig_host);
+    let name = label
+        .strip_suffix("-serverless")
+        .or_else(|| label.strip_suffix("-Serverless"))
+        .unwrap_or(label);
+    f.endpoint_name = Some(name.to_string());
+    f.base = Some(format!("https://{host}"));
+    f.family = Some(Family::ModelInference);
+    let mut rest: &[String] = segs;
+    if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
+        rest = &rest[1..];
+    }
+    if rest.len() == 1 && rest[0].eq_ignore_ascii_case("models") {
+        f.flag(Flag::SuspiciousModelsSuffix);
+    } else if !rest.is_empty() {
+        f.had_request_path = true;
+        if strip_ops(f, rest) == 0 {
+            f.flag(Flag::UnknownOperation);
+        }
+    }
+    f.set(Kind::Serverless);
 }
 
 /// A gateway or local proxy path may still show a deployment; reported as a hint only.
@@ -181,25 +191,7 @@ pub(super) fn azure_paths(
         None
     };
     if let Some(i) = project_at {
-        f.set(Kind::FoundryProject);
-        match segs.get(i) {
-            Some(p) => {
-                f.project = Some(p.clone());
-                f.base = Some(format!("{root}/api/projects/{p}"));
-                let rest = &lower[i + 1..];
-                if rest.iter().any(|s| s == "applications" || s == "agents") {
-                    f.flag(Flag::AgentApplication);
-                }
-                if rest.first().is_some_and(|s| s == "openai")
-                    && rest.get(1).is_some_and(|s| s == "v1")
-                {
-                    f.alt = Some(Kind::AzureOpenaiV1);
-                }
-                f.had_request_path |= !rest.is_empty();
-            }
-            None => f.flag(Flag::ProjectNameMissing),
-        }
-        return;
+        return foundry_project(f, &root, segs, &lower, i);
     }
     let openai_at = lower.iter().position(|s| s == "openai");
     // 2. Deployment URL: openai, then later deployments/<dep>.
@@ -209,41 +201,7 @@ pub(super) fn azure_paths(
             .position(|s| s == "deployments")
             .map(|d| d + o + 1)
         {
-            if lower[o + 1..d].iter().any(|s| s == "v1") {
-                f.flag(Flag::MixedV1AndDeployment);
-            }
-            f.family = Some(Family::AzureOpenai);
-            f.base = Some(root);
-            let Some(mut dep) = segs.get(d + 1).cloned() else {
-                // `/openai/deployments` alone is the list route.
-                f.had_request_path = true;
-                return f.set(Kind::AzureOpenaiResource);
-            };
-            let mut rest: Vec<String> = segs[d + 2..].to_vec();
-            let provider = matches!(
-                dep.to_ascii_lowercase().as_str(),
-                "azure" | "openai" | "azure_openai" | "azure-openai"
-            );
-            if provider && !rest.is_empty() && strip_ops(f, &rest) == 0 {
-                f.flag(Flag::ProviderPrefixInDeployment);
-                dep = rest.remove(0);
-            }
-            if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
-                f.flag(Flag::MixedV1AndDeployment);
-                rest.remove(0);
-            }
-            if !rest.is_empty() {
-                f.had_request_path = true;
-                if rest[0].eq_ignore_ascii_case("extensions") {
-                    f.flag(Flag::LegacyExtensionsRoute);
-                } else if strip_ops(f, &rest) == 0 {
-                    f.flag(Flag::UnknownOperation);
-                }
-                // the op was given: without api-version the request 404s
-                f.op_present = true;
-            }
-            f.deployment = Some(dep);
-            return f.set(Kind::AzureOpenaiDeployment);
+            return deployment_route(f, root, segs, &lower, o, d);
         }
         let after = &lower[o + 1..];
         // 3. Realtime preview: the deployment is in the query.
@@ -324,4 +282,71 @@ pub(super) fn azure_paths(
     }
     // 10. Anything else.
     f.set(Kind::Unknown)
+}
+
+/// `/api/projects/<project>/...` (`i`: where the project name is).
+fn foundry_project(f: &mut Facts, root: &str, segs: &[String], lower: &[String], i: usize) {
+    f.set(Kind::FoundryProject);
+    match segs.get(i) {
+        Some(p) => {
+            f.project = Some(p.clone());
+            f.base = Some(format!("{root}/api/projects/{p}"));
+            let rest = &lower[i + 1..];
+            if rest.iter().any(|s| s == "applications" || s == "agents") {
+                f.flag(Flag::AgentApplication);
+            }
+            if rest.first().is_some_and(|s| s == "openai") && rest.get(1).is_some_and(|s| s == "v1")
+            {
+                f.alt = Some(Kind::AzureOpenaiV1);
+            }
+            f.had_request_path |= !rest.is_empty();
+        }
+        None => f.flag(Flag::ProjectNameMissing),
+    }
+}
+
+/// `/openai/.../deployments/<dep>/...` (`o`, `d`: where `openai` and `deployments` are).
+fn deployment_route(
+    f: &mut Facts,
+    root: String,
+    segs: &[String],
+    lower: &[String],
+    o: usize,
+    d: usize,
+) {
+    if lower[o + 1..d].iter().any(|s| s == "v1") {
+        f.flag(Flag::MixedV1AndDeployment);
+    }
+    f.family = Some(Family::AzureOpenai);
+    f.base = Some(root);
+    let Some(mut dep) = segs.get(d + 1).cloned() else {
+        // `/openai/deployments` alone is the list route.
+        f.had_request_path = true;
+        return f.set(Kind::AzureOpenaiResource);
+    };
+    let mut rest: Vec<String> = segs[d + 2..].to_vec();
+    let provider = matches!(
+        dep.to_ascii_lowercase().as_str(),
+        "azure" | "openai" | "azure_openai" | "azure-openai"
+    );
+    if provider && !rest.is_empty() && strip_ops(f, &rest) == 0 {
+        f.flag(Flag::ProviderPrefixInDeployment);
+        dep = rest.remove(0);
+    }
+    if rest.first().is_some_and(|s| s.eq_ignore_ascii_case("v1")) {
+        f.flag(Flag::MixedV1AndDeployment);
+        rest.remove(0);
+    }
+    if !rest.is_empty() {
+        f.had_request_path = true;
+        if rest[0].eq_ignore_ascii_case("extensions") {
+            f.flag(Flag::LegacyExtensionsRoute);
+        } else if strip_ops(f, &rest) == 0 {
+            f.flag(Flag::UnknownOperation);
+        }
+        // the op was given: without api-version the request 404s
+        f.op_present = true;
+    }
+    f.deployment = Some(dep);
+    f.set(Kind::AzureOpenaiDeployment);
 }

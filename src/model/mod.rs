@@ -221,6 +221,22 @@ impl Connection {
                 }
             }
         }
+        self.all_or_none_errors(&mut errs);
+        self.size_errors(&mut errs);
+        for key in self.configs.keys().chain(self.secrets.keys()) {
+            if spec.is_custom() && !valid_custom_key(key) {
+                errs.push(FieldError::new(
+                    key,
+                    format!("key '{key}' must be non-empty and contain no '.', '=' or spaces"),
+                ));
+            }
+        }
+        errs
+    }
+
+    /// A custom strong type's `all_or_none` keys: all of them or none.
+    fn all_or_none_errors(&self, errs: &mut Vec<FieldError>) {
+        let spec = self.spec();
         if !spec.all_or_none.is_empty() {
             let present: Vec<&String> = spec
                 .all_or_none
@@ -244,6 +260,10 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// Every key and value within `MAX_VALUE_BYTES`.
+    fn size_errors(&self, errs: &mut Vec<FieldError>) {
         let sized = self
             .values
             .iter()
@@ -263,15 +283,6 @@ impl Connection {
                 ));
             }
         }
-        for key in self.configs.keys().chain(self.secrets.keys()) {
-            if spec.is_custom() && !valid_custom_key(key) {
-                errs.push(FieldError::new(
-                    key,
-                    format!("key '{key}' must be non-empty and contain no '.', '=' or spaces"),
-                ));
-            }
-        }
-        errs
     }
 }
 

@@ -12,6 +12,9 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backends this build can open, in the order they are offered.
+    pub const KNOWN: [Backend; 2] = [Backend::Keychain, Backend::Vault];
+
     pub fn parse(s: &str) -> Backend {
         match s {
             "keychain" => Backend::Keychain,
@@ -51,10 +54,10 @@ pub enum SecretRecord {
 }
 
 impl SecretRecord {
-    /// A record in `backend` (by name) with generation `generation`.
-    pub fn stored(backend: &str, generation: Option<String>) -> Self {
+    /// A record in `backend` with generation `generation`.
+    pub fn stored(backend: Backend, generation: Option<String>) -> Self {
         SecretRecord::In {
-            backend: Backend::parse(backend),
+            backend,
             generation,
         }
     }
@@ -68,8 +71,8 @@ impl SecretRecord {
             return SecretRecord::Ref(r);
         }
         match s.split_once(':') {
-            Some((b, g)) => SecretRecord::stored(b, Some(g.to_string())),
-            None => SecretRecord::stored(s, None),
+            Some((b, g)) => SecretRecord::stored(Backend::parse(b), Some(g.to_string())),
+            None => SecretRecord::stored(Backend::parse(s), None),
         }
     }
 

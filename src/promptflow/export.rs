@@ -68,7 +68,12 @@ pub fn export_yaml(
             (spec.id.as_str(), v)
         }
     };
-    let spec = cat.find(type_id).expect("export type is in the catalogue");
+    // `azure_ai_as_pf` names catalogue types only; were one missing, the connection's own
+    // type is exported whole rather than a half-typed file.
+    let (spec, type_id) = match cat.find(type_id) {
+        Some(s) => (s, type_id),
+        None => (conn.spec(), conn.type_id()),
+    };
     let strong = spec.is_custom() && conn.is_strong_type();
     let mut out = String::new();
     out.push_str(&format!("$schema: {}\n", quote(&spec.schema_url(strong))));

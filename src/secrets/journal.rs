@@ -8,6 +8,7 @@
 //! removes every journaled value the file does not reference. The file's atomic rename stays the
 //! one commit point: a value is live exactly when `connections.toml` points at it.
 
+use crate::model::Backend;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -24,8 +25,8 @@ pub struct Journal {
 pub struct DeadJournal {
     path: PathBuf,
     _file: File,
-    /// (backend name, account) pairs.
-    pub entries: Vec<(String, String)>,
+    /// (backend, account) pairs.
+    pub entries: Vec<(Backend, String)>,
 }
 
 fn dir_of(config_dir: &Path) -> PathBuf {
@@ -57,9 +58,9 @@ impl Journal {
 
     /// Records that `account` in `backend` may exist and may be unreferenced, durably, before
     /// the backend is touched.
-    pub fn note(&mut self, backend: &str, account: &str) -> io::Result<()> {
+    pub fn note(&mut self, backend: &Backend, account: &str) -> io::Result<()> {
         // One JSON array per line: a value can never end the line or add a field.
-        let line = serde_json::to_string(&(backend, account)).map_err(io::Error::other)?;
+        let line = serde_json::to_string(&(backend.as_str(), account)).map_err(io::Error::other)?;
         writeln!(self.file, "{line}")?;
         self.file.sync_data()
     }
@@ -83,7 +84,7 @@ impl DeadJournal {
     }
 }
 
-fn read_entries(file: &File) -> Vec<(String, String)> {
+fn read_entries(file: &File) -> Vec<(Backend, String)> {
     BufReader::new(file)
         .lines()
         .map_while(Result::ok)
@@ -95,6 +96,7 @@ fn read_entries(file: &File) -> Vec<(String, String)> {
                     l.split_once('\t')
                         .map(|(b, a)| (b.to_string(), a.to_string()))
                 })
+                .map(|(b, a)| (Backend::parse(&b), a))
         })
         .collect()
 }
@@ -182,7 +184,7 @@ mod tests {
     fn a_live_journal_is_not_dead_and_a_dropped_one_is() {
         let d = tempfile::tempdir().unwrap();
         let mut j = Journal::begin(d.path()).unwrap();
-        j.note("keychain", "ns/c/api_key#01").unwrap();
+        j.note(&Backend::Keychain, "ns/c/api_key#01").unwrap();
         assert!(dead_journals(d.path()).is_empty(), "its writer still runs");
         assert!(live_accounts(d.path()).contains("ns/c/api_key#01"));
         drop(j); // the process "died": the lock is gone, the file stays
@@ -190,7 +192,7 @@ mod tests {
         assert_eq!(dead.len(), 1);
         assert_eq!(
             dead[0].entries,
-            vec![("keychain".to_string(), "ns/c/api_key#01".to_string())]
+            vec![(Backend::Keychain, "ns/c/api_key#01".to_string())]
         );
         for j in dead {
             j.remove();

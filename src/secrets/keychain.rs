@@ -14,11 +14,7 @@ pub const SERVICE: &str = "aiconn";
 
 /// How long one keychain call may take. Overridable (milliseconds) for tests and slow machines.
 fn call_timeout() -> Duration {
-    std::env::var("AICONN_KEYCHAIN_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(Duration::from_millis)
-        .unwrap_or(Duration::from_secs(3))
+    crate::settings::get().keychain_timeout
 }
 
 pub struct KeychainStore {
@@ -112,8 +108,8 @@ fn native_store() -> Result<Arc<CredentialStore>, SecretError> {
 }
 
 impl SecretStore for KeychainStore {
-    fn backend(&self) -> &'static str {
-        "keychain"
+    fn backend(&self) -> crate::model::Backend {
+        crate::model::Backend::Keychain
     }
 
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {

@@ -8,25 +8,17 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub struct LazyStore {
-    name: &'static str,
-    /// What was asked for (kept for the error when it is not a known backend).
-    requested: String,
+    /// What was asked for (an unknown one fails at first use).
+    backend: crate::model::Backend,
     dir: PathBuf,
     ask: AskPassphrase,
     inner: OnceLock<Result<Box<dyn SecretStore>, SecretError>>,
 }
 
 impl LazyStore {
-    pub fn new(requested: &str, dir: &Path, ask: AskPassphrase) -> Self {
-        // Names recorded by this build are static; anything else fails at first use.
-        let name: &'static str = super::BACKENDS
-            .iter()
-            .find(|b| **b == requested)
-            .copied()
-            .unwrap_or("unknown");
+    pub fn new(backend: crate::model::Backend, dir: &Path, ask: AskPassphrase) -> Self {
         LazyStore {
-            name,
-            requested: requested.to_string(),
+            backend,
             dir: dir.to_path_buf(),
             ask,
             inner: OnceLock::new(),
@@ -37,7 +29,7 @@ impl LazyStore {
     /// withheld passphrase) is not remembered: the next use asks again.
     fn open(&self) -> Result<&dyn SecretStore, SecretError> {
         if self.inner.get().is_none() {
-            match open_backend(&self.requested, &self.dir, &self.ask) {
+            match open_backend(&self.backend, &self.dir, &self.ask) {
                 Err(e) if e.retryable() => return Err(e),
                 r => {
                     let _ = self.inner.set(r);
@@ -56,8 +48,8 @@ impl LazyStore {
 }
 
 impl SecretStore for LazyStore {
-    fn backend(&self) -> &'static str {
-        self.name
+    fn backend(&self) -> crate::model::Backend {
+        self.backend.clone()
     }
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {
         self.open()?.get(key)

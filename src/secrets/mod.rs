@@ -9,7 +9,7 @@ pub mod refs;
 pub mod session_cache;
 mod unlock;
 mod vault;
-mod vault_key;
+pub(crate) mod vault_key;
 
 pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};
@@ -19,6 +19,7 @@ pub use unlock::{Ask, AskPassphrase, MAX_TRIES};
 pub use vault::{VAULT_FILE, VaultStore};
 pub use vault_key::{DEFAULT_WORK_FACTOR, KEY_FILE};
 
+use crate::model::Backend;
 use secrecy::SecretString;
 
 /// Identifies one stored value by its keychain account name:
@@ -79,7 +80,7 @@ pub fn new_generation() -> String {
 /// A place to keep secrets. Every call is bounded in time by the implementation.
 pub trait SecretStore: Send + Sync {
     /// The name recorded in `connections.toml` for secrets kept here.
-    fn backend(&self) -> &'static str;
+    fn backend(&self) -> Backend;
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError>;
     fn set(&self, key: &SecretKey, value: &SecretString) -> Result<(), SecretError>;
     /// Deleting a secret that does not exist is not an error.
@@ -107,8 +108,6 @@ pub trait SecretStore: Send + Sync {
     }
 }
 
-pub const BACKENDS: [&str; 2] = ["keychain", "vault"];
-
 /// Shortest passphrase a new vault accepts (both faces ask with this rule).
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -118,20 +117,20 @@ pub fn weak_passphrase(passphrase: &str) -> Option<String> {
         .then(|| format!("Use at least {MIN_PASSPHRASE_CHARS} characters."))
 }
 
-/// Opens the backend named by `name` for the config dir `dir`.
+/// Opens `backend` for the config dir `dir`.
 pub fn open_backend(
-    name: &str,
+    backend: &Backend,
     dir: &std::path::Path,
     ask: &AskPassphrase,
 ) -> Result<Box<dyn SecretStore>, SecretError> {
-    match name {
-        "keychain" => Ok(Box::new(KeychainStore::open_native()?)),
-        "vault" => Ok(Box::new(open_vault(dir, ask)?)),
-        other => Err(SecretError::new(
+    match backend {
+        Backend::Keychain => Ok(Box::new(KeychainStore::open_native()?)),
+        Backend::Vault => Ok(Box::new(open_vault(dir, ask)?)),
+        Backend::Unknown(other) => Err(SecretError::new(
             SecretErrorKind::UnknownBackend,
             format!(
                 "unknown secret backend '{other}' (known: {})",
-                BACKENDS.join(", ")
+                Backend::KNOWN.map(|b| b.to_string()).join(", ")
             ),
         )),
     }

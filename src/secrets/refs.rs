@@ -27,16 +27,9 @@ pub enum SecretRef {
 
 pub use super::approvals::APPROVALS_FILE;
 
-/// Default time a command may take before it is killed.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The command timeout: `AICONN_SECRET_CMD_TIMEOUT` seconds (1..=600), else 10 s.
+/// The command timeout: `AICONN_SECRET_CMD_TIMEOUT` seconds (1..=600), else 10 s (`settings`).
 pub fn timeout_from_env() -> Duration {
-    std::env::var("AICONN_SECRET_CMD_TIMEOUT")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|s| (1..=600).contains(s))
-        .map_or(DEFAULT_TIMEOUT, Duration::from_secs)
+    crate::settings::get().secret_cmd_timeout
 }
 
 /// Longest stdout or stderr read from a command (a secret is far shorter).

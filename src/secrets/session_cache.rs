@@ -7,20 +7,9 @@
 use secrecy::SecretString;
 use std::path::Path;
 
-/// The longest a key is kept: a day. The kernel takes the timeout as 32 bits, where 0 means
-/// "never expires", so an unbounded value (2^32 wraps to 0) would keep it for ever.
-pub const MAX_SECONDS: usize = 86_400;
-
-/// `AICONN_VAULT_CACHE_SECONDS`: 900 when unset or not a number, at most `MAX_SECONDS`.
+/// `AICONN_VAULT_CACHE_SECONDS`: 900 when unset or not a number, at most a day (`settings`).
 pub fn seconds() -> usize {
-    std::env::var("AICONN_VAULT_CACHE_SECONDS")
-        .ok()
-        .map(|v| match v.trim().parse::<u128>() {
-            Ok(n) => usize::try_from(n.min(MAX_SECONDS as u128)).unwrap_or(MAX_SECONDS),
-            // "forever", "1e9", "-1": not a time; the default, never something unbounded
-            Err(_) => 900,
-        })
-        .unwrap_or(900)
+    crate::settings::get().vault_cache_seconds
 }
 
 /// Whether a typed passphrase's key can be kept (or caching is turned off, so nothing to say).

@@ -23,8 +23,8 @@ pub const MAX_TRIES: usize = 3;
 
 /// The passphrase in the file named by `AICONN_VAULT_PASSPHRASE_FILE`, if that is set.
 fn passphrase_file() -> Option<Result<SecretString, SecretError>> {
-    let file = std::env::var_os("AICONN_VAULT_PASSPHRASE_FILE").filter(|f| !f.is_empty())?;
-    Some(read_passphrase_file(std::path::Path::new(&file)))
+    let file = crate::settings::get().vault_passphrase_file.as_deref()?;
+    Some(read_passphrase_file(file))
 }
 
 fn read_passphrase_file(file: &std::path::Path) -> Result<SecretString, SecretError> {

@@ -297,7 +297,9 @@ impl VaultStore {
 
     /// Encrypts to the vault's key: no key derivation.
     fn encrypt(&self, c: &Contents) -> Result<Vec<u8>, SecretError> {
-        let plain = Zeroizing::new(serde_json::to_vec(c).expect("json"));
+        let plain = Zeroizing::new(
+            serde_json::to_vec(c).map_err(|e| err(SecretErrorKind::Other, e.to_string()))?,
+        );
         let recipient = self.identity_for_write()?.to_public();
         vault_key::encrypt(&plain, &recipient)
             .map_err(|e| err(SecretErrorKind::Other, format!("the vault: {}", e.detail)))
@@ -346,7 +348,9 @@ impl VaultStore {
         crate::store::remove_stale_temps(&self.key_path);
         self.load()?;
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        let (_, contents, _) = cache.as_mut().expect("loaded");
+        let Some((_, contents, _)) = cache.as_mut() else {
+            return Err(err(SecretErrorKind::Other, "the vault was not loaded"));
+        };
         f(contents);
         let bytes = self.encrypt(contents)?;
         write_atomic(&self.path, &bytes).map_err(|e| {
@@ -364,8 +368,8 @@ impl VaultStore {
 }
 
 impl SecretStore for VaultStore {
-    fn backend(&self) -> &'static str {
-        "vault"
+    fn backend(&self) -> crate::model::Backend {
+        crate::model::Backend::Vault
     }
 
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>, SecretError> {

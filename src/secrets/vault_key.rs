@@ -20,7 +20,7 @@ pub const DEFAULT_WORK_FACTOR: u8 = 18;
 
 /// Highest work factor accepted when reading (vaults written by earlier versions were
 /// calibrated per machine).
-const MAX_READ_WORK_FACTOR: u8 = 22;
+pub const MAX_READ_WORK_FACTOR: u8 = 22;
 
 fn err(kind: SecretErrorKind, msg: impl Into<String>) -> SecretError {
     SecretError::new(kind, msg)
@@ -28,10 +28,7 @@ fn err(kind: SecretErrorKind, msg: impl Into<String>) -> SecretError {
 
 /// `AICONN_VAULT_WORK_FACTOR` (10..=22) overrides the pinned default, e.g. for tests.
 pub fn work_factor() -> u8 {
-    std::env::var("AICONN_VAULT_WORK_FACTOR")
-        .ok()
-        .and_then(|v| v.parse::<u8>().ok())
-        .map_or(DEFAULT_WORK_FACTOR, |n| n.clamp(10, MAX_READ_WORK_FACTOR))
+    crate::settings::get().vault_work_factor
 }
 
 /// Decrypts an age file encrypted with `passphrase` (one key derivation).

@@ -33,7 +33,7 @@ pub enum OpError {
     )]
     SecretsLeft {
         connection: String,
-        backend: String,
+        backend: crate::model::Backend,
         detail: String,
     },
     #[error("secret '{field}' of '{connection}': {source}")]
@@ -54,8 +54,8 @@ pub enum OpError {
     WrongBackend {
         connection: String,
         field: String,
-        backend: String,
-        active: String,
+        backend: crate::model::Backend,
+        active: crate::model::Backend,
     },
 }
 

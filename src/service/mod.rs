@@ -7,7 +7,7 @@
 //! unreferenced value that the next save or `aiconn doctor --fix` removes, never a torn
 //! connection (a new key with old fields, or fields pointing at a value that is gone).
 
-use crate::model::{Connection, FieldError, SecretRecord};
+use crate::model::{Backend, Connection, FieldError, SecretRecord};
 use crate::secrets::journal::{self, Journal};
 use crate::secrets::{SecretErrorKind, SecretKey, SecretStore, new_generation};
 use crate::store::{Store, StoreError};
@@ -114,12 +114,12 @@ impl<'a> Service<'a> {
         record: &SecretRecord,
     ) -> Result<(), OpError> {
         match record.backend() {
-            Some(b) if b.as_str() == self.secrets.backend() => Ok(()),
+            Some(b) if *b == self.secrets.backend() => Ok(()),
             Some(b) => Err(OpError::WrongBackend {
                 connection: conn.name.clone(),
                 field: field.into(),
-                backend: b.to_string(),
-                active: self.secrets.backend().into(),
+                backend: b.clone(),
+                active: self.secrets.backend(),
             }),
             None => Err(OpError::Invalid(vec![FieldError::new(
                 field,
@@ -171,10 +171,10 @@ impl<'a> Service<'a> {
         let mut writes = Vec::new();
         let mut records = IndexMap::new();
         for (field, value) in values {
-            let record = SecretRecord::stored(backend, Some(new_generation()));
+            let record = SecretRecord::stored(backend.clone(), Some(new_generation()));
             let key = self.key_of(ns, name, field, &record);
             journal
-                .note(backend, key.as_str())
+                .note(&backend, key.as_str())
                 .map_err(|e| self.io(e))?;
             writes.push((key, value.clone()));
             records.insert(field.clone(), record);
@@ -231,11 +231,11 @@ impl<'a> Service<'a> {
 
     /// Deletes values the committed file no longer points at; the journal is finished only
     /// when all are gone (else `doctor --fix` or the next save finishes the job).
-    fn retire(&self, journal: Journal, superseded: Vec<(String, SecretKey)>) -> Warnings {
+    fn retire(&self, journal: Journal, superseded: Vec<(Backend, SecretKey)>) -> Warnings {
         let mut warnings = Vec::new();
         let (mine, others): (Vec<_>, Vec<_>) = superseded
             .into_iter()
-            .partition(|(b, _)| b == self.secrets.backend());
+            .partition(|(b, _)| *b == self.secrets.backend());
         let keys: Vec<SecretKey> = mine.into_iter().map(|(_, k)| k).collect();
         let mut clean = others.is_empty();
         if let Err(e) = self.secrets.delete_many(&keys) {
@@ -386,10 +386,7 @@ impl<'a> Service<'a> {
         drop(snap);
         let ns = self.namespace_for(Some(&conn), false)?;
         let ns = ns.as_deref();
-        let mine = |r: &SecretRecord| {
-            r.backend()
-                .is_some_and(|b| b.as_str() == self.secrets.backend())
-        };
+        let mine = |r: &SecretRecord| r.backend().is_some_and(|b| *b == self.secrets.backend());
         if conn.secrets.values().any(mine) {
             self.secrets.ready()?;
         }
@@ -420,13 +417,13 @@ impl<'a> Service<'a> {
         crate::testhook::crash_point("after-commit");
         let (keys, others): (Vec<_>, Vec<_>) = gone
             .into_iter()
-            .partition(|(b, _)| b == self.secrets.backend());
+            .partition(|(b, _)| *b == self.secrets.backend());
         let keys: Vec<SecretKey> = keys.into_iter().map(|(_, k)| k).collect();
         if let Err(e) = self.secrets.delete_many(&keys) {
             journal.keep_until_exit();
             return Err(OpError::SecretsLeft {
                 connection: name.into(),
-                backend: self.secrets.backend().into(),
+                backend: self.secrets.backend(),
                 detail: e.to_string(),
             });
         }
@@ -524,7 +521,7 @@ fn superseded(
     ns: Option<&str>,
     before: Option<&Connection>,
     after: &Connection,
-) -> Vec<(String, SecretKey)> {
+) -> Vec<(Backend, SecretKey)> {
     let (Some(ns), Some(before)) = (ns, before) else {
         return vec![];
     };
@@ -533,7 +530,7 @@ fn superseded(
         .iter()
         .filter(|(f, r)| after.name != before.name || after.secrets.get(*f) != Some(*r))
         .filter_map(|(f, r)| {
-            let backend = r.backend()?.to_string();
+            let backend = r.backend()?.clone();
             Some((backend, SecretKey::for_record(ns, &before.name, f, r)))
         })
         .collect()

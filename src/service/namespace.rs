@@ -29,7 +29,7 @@ fn io(store: &Store, e: std::io::Error) -> OpError {
 }
 
 fn shared(secrets: &dyn SecretStore) -> bool {
-    Backend::parse(secrets.backend()) == Backend::Keychain
+    secrets.backend() == Backend::Keychain
 }
 
 /// Whether the keychain marker of `ns` names this dir (leaving it when nobody has).

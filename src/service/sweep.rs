@@ -2,6 +2,7 @@
 //! journals) and, for `doctor`, anything of this config dir's namespace in the backend.
 
 use super::{OpError, Service, Warnings};
+use crate::model::Backend;
 use crate::secrets::journal;
 use crate::secrets::{SecretKey, SecretStore};
 use indexmap::IndexMap;
@@ -38,14 +39,14 @@ impl<'a> Service<'a> {
     /// Finishes what interrupted operations left (their journals): removes every journaled
     /// value of the active backend that the file does not point at.
     pub fn sweep(&self) -> Result<Orphans, OpError> {
-        let mine = |name: &str| (name == self.secrets.backend()).then_some(self.secrets);
+        let mine = |b: &Backend| (*b == self.secrets.backend()).then_some(self.secrets);
         self.sweep_with(&mine)
     }
 
     /// `sweep` over every backend `backend_for` can open (migration has both at hand).
     pub fn sweep_with(
         &self,
-        backend_for: &dyn Fn(&str) -> Option<&'a dyn SecretStore>,
+        backend_for: &dyn Fn(&Backend) -> Option<&'a dyn SecretStore>,
     ) -> Result<Orphans, OpError> {
         let dead = journal::dead_journals(self.store.dir());
         if dead.is_empty() {
@@ -57,7 +58,7 @@ impl<'a> Service<'a> {
         let mine = format!("{ns}/");
         let mut report = Orphans::default();
         for j in dead {
-            let mut by_backend: IndexMap<&str, Vec<SecretKey>> = IndexMap::new();
+            let mut by_backend: IndexMap<&Backend, Vec<SecretKey>> = IndexMap::new();
             let mut elsewhere = 0;
             for (backend, account) in &j.entries {
                 // A journal copied from another dir names that dir's values: never this dir's
@@ -67,7 +68,7 @@ impl<'a> Service<'a> {
                 }
                 if backend_for(backend).is_some() {
                     by_backend
-                        .entry(backend.as_str())
+                        .entry(backend)
                         .or_default()
                         .push(SecretKey::from_account(account));
                 } else {
@@ -122,7 +123,7 @@ impl<'a> Service<'a> {
         let elsewhere = journal::dead_journals(self.store.dir())
             .iter()
             .flat_map(|j| j.entries.iter())
-            .filter(|(b, a)| b != self.secrets.backend() && !referenced.contains(a))
+            .filter(|(b, a)| *b != self.secrets.backend() && !referenced.contains(a))
             .count();
         Ok(Orphans {
             keys,

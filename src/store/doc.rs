@@ -90,6 +90,7 @@ impl Ctx<'_> {
 impl ConnDoc {
     /// A new, empty document (written only on the first save). It names no namespace: that
     /// belongs to the config dir, not to a file that may be copied.
+    #[allow(clippy::expect_used)] // a constant header; every test that saves parses it
     pub fn new_empty() -> Self {
         let text = format!("{HEADER}version = {FORMAT_VERSION}\n");
         let doc: DocumentMut = text.parse().expect("header parses");
@@ -135,11 +136,13 @@ impl ConnDoc {
         read_connection(&Ctx::edited(), name, entry).ok()
     }
 
-    pub fn set_secret_backend(&mut self, backend: &str) {
+    pub fn set_secret_backend(&mut self, backend: &crate::model::Backend) {
+        let backend = backend.as_str();
         set_keep_decor(self.doc.as_table_mut(), "secret_backend", backend);
         self.secret_backend = Some(backend.to_string());
     }
 
+    #[allow(clippy::expect_used)] // a file whose `connections` is not a table is refused at parse
     fn table_mut(&mut self) -> &mut dyn TableLike {
         if !self.doc.contains_key("connections") {
             let mut t = Table::new();
@@ -152,6 +155,7 @@ impl ConnDoc {
     }
 
     /// Inserts or updates a connection, editing only the keys that changed.
+    #[allow(clippy::expect_used)] // the entry was made a table just above
     pub fn upsert(&mut self, conn: &Connection) {
         let table = self.table_mut();
         if table.get(&conn.name).is_none() {

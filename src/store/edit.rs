@@ -20,6 +20,7 @@ pub(super) fn set_keep_decor(t: &mut dyn TableLike, key: &str, v: &str) {
     }
 }
 
+#[allow(clippy::expect_used)] // the entry was made a table just above
 pub(super) fn write_map(t: &mut dyn TableLike, key: &str, map: &IndexMap<String, String>) {
     if map.is_empty() {
         t.remove(key);

@@ -39,8 +39,8 @@ pub enum StoreError {
 /// The user's config dir: `--config-dir`, else `AICONN_CONFIG_DIR`, else the platform's
 /// (XDG on Linux, Application Support on macOS, AppData on Windows).
 pub fn default_config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("AICONN_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
+    if let Some(d) = &crate::settings::get().config_dir {
+        return Some(d.clone());
     }
     directories::ProjectDirs::from("", "", "aiconn").map(|p| p.config_dir().to_path_buf())
 }
@@ -106,9 +106,11 @@ impl Store {
 
     /// The file's `secret_backend`, read from the top-level keys only (they come before the
     /// first table), so choosing a backend costs nothing even with 10,000 connections.
-    pub fn secret_backend(&self) -> Option<String> {
+    /// The one place the file's backend name becomes a `Backend` (an unknown name is kept).
+    pub fn secret_backend(&self) -> Option<crate::model::Backend> {
         let text = self.read_text().ok()??;
-        fast::read_head(&text)?.secret_backend
+        let name = fast::read_head(&text)?.secret_backend?;
+        Some(crate::model::Backend::parse(&name))
     }
 
     /// The file's text (size-checked, a regular file, UTF-8); `None` when there is no file yet.
@@ -168,9 +170,9 @@ impl Store {
     }
 
     /// Records the secret backend new secrets go to (`secret_backend` in the file).
-    pub fn set_secret_backend(&self, name: &str) -> Result<(), StoreError> {
+    pub fn set_secret_backend(&self, backend: &crate::model::Backend) -> Result<(), StoreError> {
         let mut tx = self.begin()?;
-        tx.doc.set_secret_backend(name);
+        tx.doc.set_secret_backend(backend);
         tx.commit()
     }
 

@@ -20,6 +20,7 @@ fn reload(store: &Store) -> Result<Vec<Connection>, String> {
         .map_err(|e| e.to_string())
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Effect) -> Action {
     if let Effect::UseVault = effect {
         // Without a dialog to ask through, only a remembered key or the passphrase file opens it.
@@ -202,16 +203,17 @@ pub fn switch_to_vault(
     backend: &mut Box<dyn SecretStore>,
     ask: &AskPassphrase,
 ) -> Action {
-    let opened = crate::secrets::LazyStore::new("vault", store.dir(), ask.clone());
+    let vault = crate::model::Backend::Vault;
+    let opened = crate::secrets::LazyStore::new(vault.clone(), store.dir(), ask.clone());
     let result = opened
         .ready()
         .map_err(|e| e.to_string())
-        .and_then(|()| store.set_secret_backend("vault").map_err(|e| e.to_string()));
+        .and_then(|()| store.set_secret_backend(&vault).map_err(|e| e.to_string()));
     if result.is_ok() {
         *backend = Box::new(opened);
     }
     Action::BackendSwitched {
-        name: "vault".into(),
+        name: vault.to_string(),
         result,
     }
 }

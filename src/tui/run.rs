@@ -17,7 +17,7 @@ use std::sync::mpsc;
 pub struct Options {
     pub readonly: bool,
     pub setup: bool,
-    pub backend: String,
+    pub backend: crate::model::Backend,
 }
 
 /// Sends the effects of one update: a passphrase to the worker's question, the rest to the
@@ -141,7 +141,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     let mut app = App::new(Vec::new(), opts.readonly);
     app.loading = true;
     app.setup_when_loaded = opts.setup;
-    app.backend_name = opts.backend.clone();
+    app.backend_name = opts.backend.to_string();
     app.vault_exists = crate::secrets::VaultStore::exists(store.dir());
     app.az_available = crate::azure::az::on_path();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -153,7 +153,11 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         let tx = tx.clone();
         // The vault is unlocked in a dialog when a secret is first needed, never before.
         let ask = super::effects::ask_through_ui(tx.clone(), prx);
-        let secrets = Box::new(LazyStore::new(&opts.backend, store.dir(), ask.clone()));
+        let secrets = Box::new(LazyStore::new(
+            opts.backend.clone(),
+            store.dir(),
+            ask.clone(),
+        ));
         std::thread::spawn(move || worker(store, secrets, ask, erx, tx));
     }
     {

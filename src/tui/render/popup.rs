@@ -27,6 +27,7 @@ pub(super) fn frame(f: &mut Frame, r: Rect, title: &str, theme: &Theme) -> Rect 
     inner
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
     match p {
         Popup::Confirm { what, yes } => {

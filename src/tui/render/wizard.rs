@@ -56,6 +56,7 @@ fn wrapped_rows(lines: &[Line], width: usize) -> u16 {
         .sum()
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)

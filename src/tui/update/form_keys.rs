@@ -14,6 +14,7 @@ pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
     app.ensure_draft(&id)
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     let Some(id) = app.selected.clone() else {
         app.focus = Focus::List;

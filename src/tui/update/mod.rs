@@ -33,6 +33,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     effects
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 fn step(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Resize(w, h) => {

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let popup = app.popup.take().expect("checked");
     match popup {

@@ -43,6 +43,7 @@ pub(super) fn mark_typed_wizard(w: &mut Wizard) {
     }
 }
 
+#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     // Every key is looked up in the keymap for this step (the bar and `?` show the same
     // table); unbound keys are the step's text.
