@@ -19,6 +19,7 @@ pub mod endpoint;
 pub mod harden;
 pub mod migrate;
 pub mod model;
+pub mod pool;
 pub mod promptflow;
 pub mod runenv;
 pub mod sanitize;

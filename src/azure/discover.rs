@@ -86,31 +86,7 @@ pub struct Progress {
     pub total: usize,
 }
 
-/// Runs `f` over `items` on at most `workers` threads; results in the order of `items`.
-pub fn bounded<T: Sync, R: Send>(
-    items: &[T],
-    workers: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    let results = std::sync::Mutex::new(&mut slots);
-    std::thread::scope(|s| {
-        for _ in 0..workers.clamp(1, items.len().max(1)) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(item);
-                    if let Ok(mut g) = results.lock() {
-                        g[i] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    slots.into_iter().flatten().collect()
-}
+pub use crate::pool::bounded;
 
 fn text(v: &serde_json::Value, key: &str) -> Option<String> {
     v[key]
@@ -300,23 +276,6 @@ pub fn discover(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bounded_keeps_order_and_never_runs_more_than_its_workers() {
-        let running = AtomicUsize::new(0);
-        let peak = AtomicUsize::new(0);
-        let items: Vec<usize> = (0..40).collect();
-        let out = bounded(&items, 3, |i| {
-            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-            peak.fetch_max(now, Ordering::SeqCst);
-            std::thread::yield_now();
-            running.fetch_sub(1, Ordering::SeqCst);
-            i * 2
-        });
-        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
-        assert!(peak.load(Ordering::SeqCst) <= 3);
-        assert!(bounded(&Vec::<u8>::new(), 4, |_| 1).is_empty());
-    }
 
     #[test]
     fn lifecycle_prefers_arm_dates_and_borrows_the_replacement_from_the_data() {

@@ -314,11 +314,17 @@ pub enum Command {
     },
     /// Check a connection against its service with one cheap authenticated request
     #[command(
-        after_help = "Examples:\n  aiconn test prod\n  aiconn test prod --json\n\nExit status 0 when the service accepted the key, 1 otherwise."
+        after_help = "Examples:\n  aiconn test prod\n  aiconn test prod --json\n  aiconn test --all\n  aiconn test --all --json --jobs 16\n\nExit status 0 when the service accepted the key, 1 otherwise. With --all: 1 when any test failed; a connection whose key cannot be had without asking (none set, an unset variable, an unapproved cmd:, a vault passphrase with no terminal) is skipped, never asked for, and does not fail the run."
     )]
     Test {
-        #[arg(add = names())]
-        name: String,
+        #[arg(add = names(), required_unless_present = "all")]
+        name: Option<String>,
+        /// Test every connection, several at a time (one row each)
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+        /// With --all: at most this many tests at once (1-64, default 8)
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64), conflicts_with = "name")]
+        jobs: Option<u64>,
         #[arg(long)]
         json: bool,
         /// Seconds to wait for the answer (1-600)

@@ -29,6 +29,7 @@ mod pf_shape;
 mod pf_store;
 mod prompt;
 mod runenv_cmd;
+mod test_all;
 mod version;
 
 pub use args::{Cli, Command, SecretsCmd};
@@ -201,10 +202,20 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
             reveal,
         } => runenv_cmd::env(&ctx, names, format, *prefix, *reveal),
         Command::Test {
-            name,
+            name: Some(name),
             json,
             timeout,
+            ..
         } => runenv_cmd::test(&ctx, name, *json, *timeout),
+        Command::Test {
+            json,
+            timeout,
+            jobs,
+            ..
+        } => {
+            let jobs = jobs.map_or(crate::conntest::all::DEFAULT_JOBS, |j| j as usize);
+            test_all::test_all(&ctx, *json, jobs, *timeout)
+        }
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
         Command::Deployments {

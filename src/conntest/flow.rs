@@ -45,12 +45,27 @@ pub fn test_connection(
     timeout: Duration,
 ) -> Result<Tested, String> {
     let (check, reading) = plan(conn)?;
-    let needs_key = !conn.is_dropped("api_key") && conn.spec().field("api_key").is_some();
-    let key = if needs_key {
+    let key = if needs_key(conn) {
         face_key(svc, conn, typed.get("api_key"), stored)?
     } else {
         None
     };
+    Ok(send(conn, check, reading, key, timeout))
+}
+
+/// The connection's type has a key and its auth mode does not drop it.
+pub(crate) fn needs_key(conn: &Connection) -> bool {
+    !conn.is_dropped("api_key") && conn.spec().field("api_key").is_some()
+}
+
+/// Sends the planned request with `key` and reads the answer (the key is dropped here).
+pub(crate) fn send(
+    conn: &Connection,
+    check: Check,
+    reading: Option<crate::endpoint::Reading>,
+    key: Option<SecretString>,
+    timeout: Duration,
+) -> Tested {
     let outcome = run(&check, key.as_ref(), timeout);
     let mut verdict = diagnose(&outcome, &check, reading.as_ref());
     // A 401 or 404 from Azure reads the same for several causes: the deployments listing,
@@ -66,11 +81,11 @@ pub fn test_connection(
         refine(&mut verdict, code, &check, &listing);
     }
     drop(key);
-    Ok(Tested {
+    Tested {
         check,
         outcome,
         verdict,
-    })
+    }
 }
 
 /// What the deployments listing adds to a 401 or 404.

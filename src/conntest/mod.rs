@@ -3,6 +3,7 @@
 //! sent to another host), and a diagnosis a person can act on. The key never appears in
 //! output or errors.
 
+pub mod all;
 pub mod anthropic;
 pub mod deployments;
 pub mod entra;
