@@ -202,20 +202,12 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
             reveal,
         } => runenv_cmd::env(&ctx, names, format, *prefix, *reveal),
         Command::Test {
-            name: Some(name),
-            json,
-            timeout,
-            ..
-        } => runenv_cmd::test(&ctx, name, *json, *timeout),
-        Command::Test {
+            name,
             json,
             timeout,
             jobs,
             ..
-        } => {
-            let jobs = jobs.map_or(crate::conntest::all::DEFAULT_JOBS, |j| j as usize);
-            test_all::test_all(&ctx, *json, jobs, *timeout)
-        }
+        } => test(&ctx, name.as_deref(), *json, *jobs, *timeout),
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
         Command::Deployments {
@@ -223,33 +215,57 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
             json,
             timeout,
         } => deployments_cmd::deployments(&ctx, name, *json, *timeout),
-        Command::Discover {
-            subscription,
-            json,
-            add,
-            name,
-            type_id,
-            entra,
-            timeout,
-        } => {
-            let timeout = std::time::Duration::from_secs(*timeout);
-            match (add, name) {
-                (Some(target), Some(name)) => discover_cmd::add(
-                    &ctx,
-                    &discover_cmd::AddArgs {
-                        target,
-                        name,
-                        subscription: subscription.as_deref(),
-                        type_id: type_id.as_deref(),
-                        entra: *entra,
-                        timeout,
-                    },
-                ),
-                _ => discover_cmd::discover(subscription.as_deref(), *json, timeout),
-            }
-        }
+        Command::Discover { .. } => discover(&ctx, command),
         Command::Completions { shell } => packaging::completions(*shell),
         Command::Man { out } => packaging::man(out),
+    }
+}
+
+/// `test NAME`, or `test --all` (clap keeps the two apart).
+fn test(
+    ctx: &Context,
+    name: Option<&str>,
+    json: bool,
+    jobs: Option<u64>,
+    timeout: u64,
+) -> Result<(), CliError> {
+    match name {
+        Some(name) => runenv_cmd::test(ctx, name, json, timeout),
+        None => {
+            let jobs = jobs.map_or(crate::conntest::all::DEFAULT_JOBS, |j| j as usize);
+            test_all::test_all(ctx, json, jobs, timeout)
+        }
+    }
+}
+
+/// `discover`, or `discover --add TARGET --name N`.
+fn discover(ctx: &Context, command: &Command) -> Result<(), CliError> {
+    let Command::Discover {
+        subscription,
+        json,
+        add,
+        name,
+        type_id,
+        entra,
+        timeout,
+    } = command
+    else {
+        unreachable!("called for discover only")
+    };
+    let timeout = std::time::Duration::from_secs(*timeout);
+    match (add, name) {
+        (Some(target), Some(name)) => discover_cmd::add(
+            ctx,
+            &discover_cmd::AddArgs {
+                target,
+                name,
+                subscription: subscription.as_deref(),
+                type_id: type_id.as_deref(),
+                entra: *entra,
+                timeout,
+            },
+        ),
+        _ => discover_cmd::discover(subscription.as_deref(), *json, timeout),
     }
 }
 

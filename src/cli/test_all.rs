@@ -16,7 +16,7 @@ pub fn test_all(ctx: &Context, json: bool, jobs: usize, timeout: u64) -> Result<
     // A vault passphrase is asked once, and only of someone at the terminal; else the
     // connections it holds are skipped.
     let backend = LazyStore::new(
-        ctx.backend_choice().name(),
+        ctx.backend_choice().backend(),
         ctx.store.dir(),
         std::sync::Arc::new(ask_on_terminal_stdin),
     );
