@@ -447,3 +447,66 @@ fn an_openai_test_sends_the_organization_and_says_whose_request_it_is() {
         serde_json::from_str(&test_conn(d.path(), &["--json"]).stdout).unwrap();
     assert_eq!(j["as"], "the openai SDK's OpenAI().models.list()");
 }
+
+/// A key a service echoes back in any encoding (JSON escapes, percent, base64 of `user:key`,
+/// hex) is never shown: not on stdout, stderr nor in `--json`, not even once a parser decoded it.
+#[test]
+fn a_key_echoed_encoded_in_a_401_body_never_reaches_the_output() {
+    let key = "fake+key/0001";
+    let json_escaped: String = key
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let percent: String = key.bytes().map(|b| format!("%{b:02X}")).collect();
+    let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+    for echo in [
+        "fake\\u002Bkey\\/0001".to_string(),
+        json_escaped,
+        percent,
+        // base64 of "user:fake+key/0001" and of "fake+key/0001", url-safe and unpadded.
+        "Basic dXNlcjpmYWtlK2tleS8wMDAx".to_string(),
+        "ZmFrZStrZXkvMDAwMQ".to_string(),
+        hex,
+    ] {
+        let body = format!("{{\"error\":{{\"code\":\"401\",\"message\":\"invalid key {echo}\"}}}}");
+        let (port, _) = server(401, Box::leak(body.into_boxed_str()), Duration::ZERO);
+        let d = tempfile::tempdir().unwrap();
+        let o = cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "azure_open_ai",
+                "--name",
+                "c",
+                "--raw",
+                "--set",
+                &format!("api_base=http://127.0.0.1:{port}"),
+                "--set",
+                &format!("api_key={key}"),
+            ],
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        for extra in [&[][..], &["--json"][..]] {
+            let mut args = vec!["test", "c"];
+            args.extend_from_slice(extra);
+            let o = cmd(d.path(), &args);
+            assert_eq!(o.code, 1, "{}", o.stderr);
+            let all = format!("{}{}", o.stdout, o.stderr);
+            assert!(
+                all.contains("[redacted]"),
+                "{extra:?}: the echo was not shown:\n{all}"
+            );
+            assert!(
+                !all.contains(key) && !all.contains(&echo),
+                "{extra:?}: key in output:\n{all}"
+            );
+            if extra.is_empty() {
+                continue;
+            }
+            // The JSON as a reader decodes it.
+            let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+            assert!(!v.to_string().contains(key), "{}", o.stdout);
+        }
+    }
+}

@@ -209,6 +209,98 @@ fn a_slow_command_is_stopped_at_the_timeout() {
     assert!(o.stderr.contains("took longer than 1 s"), "{}", o.stderr);
 }
 
+/// Whether process `pid` still lives (a zombie waiting for its reaper does not), after giving
+/// a killed process a moment to go.
+fn lives(pid: &str) -> bool {
+    let stat = format!("/proc/{pid}/stat");
+    for _ in 0..50 {
+        match std::fs::read_to_string(&stat) {
+            Err(_) => return false,
+            // The state follows the parenthesized name: `123 (sleep) Z ...`.
+            Ok(s)
+                if s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z') =>
+            {
+                return false;
+            }
+            Ok(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+    true
+}
+
+fn pid_in(file: &std::path::Path) -> String {
+    let pid = std::fs::read_to_string(file).unwrap().trim().to_string();
+    assert!(pid.parse::<u32>().is_ok(), "{pid:?}");
+    pid
+}
+
+/// A command that exits at once, having printed the key, but leaves a child holding its
+/// stdout: aiconn does not wait for that child (the old reader waited the whole 30 s), and
+/// the child does not outlive the call.
+#[test]
+fn a_command_leaving_a_child_on_its_stdout_cannot_outwait_the_timeout() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let pidfile = dir.join("child.pid");
+    open_ai_with_ref(
+        dir,
+        &format!(
+            "api_key=cmd:sh -c 'sleep 30 & echo $! > {}; echo fake-key-1501'",
+            pidfile.display()
+        ),
+    );
+    let mut c = aiconn(dir);
+    c.args(["env", "c"]).env("AICONN_SECRET_CMD_TIMEOUT", "1");
+    let t = Instant::now();
+    let o = run(c);
+    // A hang guard, not a speed target.
+    assert!(t.elapsed() < Duration::from_secs(15), "kept waiting");
+    if o.code == 0 {
+        assert!(o.stdout.contains("fake-key-1501"), "{}", o.stdout);
+    } else {
+        assert!(
+            o.stderr.contains("left a process holding its output"),
+            "{}",
+            o.stderr
+        );
+    }
+    assert!(!lives(&pid_in(&pidfile)), "the child outlived the call");
+}
+
+/// A command that never exits: at the limit its whole process group is killed, also a child
+/// that let go of the pipes (killing only the command would leave it running).
+#[test]
+fn after_a_timeout_no_process_the_command_started_lives() {
+    for redirect in ["", "</dev/null >/dev/null 2>&1"] {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        let pidfile = dir.join("child.pid");
+        open_ai_with_ref(
+            dir,
+            &format!(
+                "api_key=cmd:sh -c 'sleep 30 {redirect} & echo $! > {}; wait'",
+                pidfile.display()
+            ),
+        );
+        let mut c = aiconn(dir);
+        c.args(["env", "c"]).env("AICONN_SECRET_CMD_TIMEOUT", "1");
+        let t = Instant::now();
+        let o = run(c);
+        assert!(t.elapsed() < Duration::from_secs(15), "kept waiting");
+        assert_ne!(o.code, 0);
+        assert!(o.stderr.contains("took longer than 1 s"), "{}", o.stderr);
+        let pid = pid_in(&pidfile);
+        assert!(
+            !lives(&pid),
+            "{redirect:?}: process {pid} outlived the timeout"
+        );
+    }
+}
+
 #[test]
 fn a_command_edited_in_the_file_is_refused_until_allowed() {
     let d = tempfile::tempdir().unwrap();

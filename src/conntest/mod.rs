@@ -10,6 +10,7 @@ pub mod entra;
 mod explain;
 mod flow;
 mod guard;
+mod redact;
 
 pub use flow::{Tested, test_connection};
 
@@ -453,11 +454,12 @@ fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// Removes the key from any text that might be shown (some servers echo what they got).
+/// Removes the key, in any encoding, from any text that might be shown (some servers echo
+/// what they got).
 fn redact(text: &str, key: Option<&SecretString>) -> String {
     match key {
-        Some(k) if !k.expose_secret().is_empty() => text.replace(k.expose_secret(), "[redacted]"),
-        _ => text.to_string(),
+        Some(k) => redact::redact(text, k.expose_secret()),
+        None => text.to_string(),
     }
 }
 

@@ -50,7 +50,9 @@ pub enum RefError {
     NotApproved(String, String),
     #[error("the command `{command}` could not be started: {detail}")]
     Spawn { command: String, detail: String },
-    #[error("the command `{command}` took longer than {secs} s and was stopped")]
+    #[error(
+        "the command `{command}` took longer than {secs} s (or left a process holding its output) and was stopped with every process it started"
+    )]
     Timeout { command: String, secs: u64 },
     #[error("the command `{command}` failed ({status}): {stderr}")]
     Failed {
@@ -204,7 +206,13 @@ pub fn resolve(
 
 /// Runs `command` without a shell, stdin closed, and returns its trimmed stdout. Killed after
 /// `timeout`; a failure carries the (sanitized, shortened) stderr, never the stdout.
+///
+/// The command runs in its own process group so that at the limit everything it started dies
+/// with it, and its output is read only until the limit: a process it left behind holding the
+/// pipe (`sleep 30 & echo key`) cannot keep aiconn waiting.
 pub fn run_command(command: &str, timeout: Duration) -> Result<SecretString, RefError> {
+    use std::os::unix::process::CommandExt;
+    let deadline = std::time::Instant::now() + timeout;
     let shown = crate::sanitize::for_terminal(command);
     let args = argv(command)
         .filter(|a| !a.is_empty())
@@ -214,21 +222,12 @@ pub fn run_command(command: &str, timeout: Duration) -> Result<SecretString, Ref
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|e| RefError::Spawn {
             command: shown.clone(),
             detail: e.to_string(),
         })?;
-    // Pipes are drained on their own threads so a chatty command cannot block on a full pipe.
-    let drain = |p: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(p) = p {
-                let _ = p.take(MAX_OUTPUT).read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
     let out = drain(
         child
             .stdout
@@ -241,18 +240,26 @@ pub fn run_command(command: &str, timeout: Duration) -> Result<SecretString, Ref
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let Ok(Some(status)) = wait_timeout::ChildExt::wait_timeout(&mut child, timeout) else {
-        let _ = child.kill();
-        let _ = child.wait();
+    // The pipes first, the exit after: until it is waited for, the leader keeps its pid, so
+    // the group id killed below cannot have been reused by an unrelated process.
+    let left = || deadline.saturating_duration_since(std::time::Instant::now());
+    let stdout = out.recv_timeout(left()).ok().map(zeroize::Zeroizing::new);
+    let stderr = stdout.as_ref().and_then(|_| err.recv_timeout(left()).ok());
+    let status = match stderr {
+        Some(_) => wait_timeout::ChildExt::wait_timeout(&mut child, left())
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let (Some(stdout), Some(stderr), Some(status)) = (stdout, stderr, status) else {
+        stop_group(&mut child);
         return Err(RefError::Timeout {
             command: shown,
             secs: timeout.as_secs().max(1),
         });
     };
-    let mut stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
+    // `stdout` is zeroed when dropped, on every path.
     if !status.success() {
-        stdout.zeroize();
         let text = String::from_utf8_lossy(&stderr);
         let short: String = text.trim().chars().take(300).collect();
         return Err(RefError::Failed {
@@ -262,13 +269,37 @@ pub fn run_command(command: &str, timeout: Duration) -> Result<SecretString, Ref
         });
     }
     let mut text = String::from_utf8_lossy(&stdout).into_owned();
-    stdout.zeroize();
     let value = text.trim().to_string();
     text.zeroize();
     if value.is_empty() {
         return Err(RefError::Empty(shown));
     }
     Ok(SecretString::from(value))
+}
+
+/// Reads a pipe on its own thread (a chatty command cannot block on a full pipe); the result
+/// comes over a channel so the caller can give up at the time limit.
+fn drain(p: Option<Box<dyn Read + Send>>) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(p) = p {
+            let _ = p.take(MAX_OUTPUT).read_to_end(&mut buf);
+        }
+        // Nobody listens after a timeout: what was read is dropped with the thread.
+        if let Err(mut unread) = tx.send(buf) {
+            unread.0.zeroize();
+        }
+    });
+    rx
+}
+
+/// Kills the command's whole process group, then reaps the leader.
+fn stop_group(child: &mut std::process::Child) {
+    let pgid = rustix::process::Pid::from_child(child);
+    let _ = rustix::process::kill_process_group(pgid, rustix::process::Signal::KILL);
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[cfg(test)]
