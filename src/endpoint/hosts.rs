@@ -204,3 +204,151 @@ pub(super) fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
+
+/// Registrable domains the services really answer under (Microsoft uses several), so a host
+/// under one of them is never judged a lookalike.
+const SERVICE_DOMAINS: &[&str] = &[
+    "openai.com",
+    "azure.com",
+    "azure.us",
+    "azure.cn",
+    "azure.net",
+    "azure-api.net",
+    "azurewebsites.net",
+    "azureedge.net",
+    "azurefd.net",
+    "azurecontainerapps.io",
+    "windows.net",
+    "microsoft.com",
+    "microsoft.us",
+    "microsoftonline.com",
+    "chinacloudapi.cn",
+    "usgovcloudapi.net",
+    "anthropic.com",
+    "github.ai",
+];
+/// The names of those domains a typosquat imitates.
+const BRANDS: &[&str] = &["openai", "azure", "microsoft", "anthropic"];
+/// Second-level labels under which the registrable domain has three labels (`x.co.uk`).
+const SECOND_LEVEL: &[&str] = &["co", "com", "net", "org", "gov", "edu", "ac"];
+
+/// A host whose registrable domain imitates a service's: a service domain spelt inside it
+/// (`api.openai.com.evil.example`, `api-openai-com.example`), the service's name under another
+/// top-level domain (`openai.co`), with separators inserted (`open-ai.com`), or one or two
+/// edits away (`opnai.com`, `mircosoft.com`). `host` is lower case.
+pub(super) fn lookalike_domain(host: &str) -> bool {
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let three = labels.len() >= 3 && SECOND_LEVEL.contains(&labels[labels.len() - 2]);
+    let reg_labels = &labels[labels.len() - if three { 3 } else { 2 }..];
+    let registrable = reg_labels.join(".");
+    if SERVICE_DOMAINS.contains(&registrable.as_str()) {
+        return false;
+    }
+    let words: Vec<&str> = host
+        .split(['.', '-', '_'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let spelt_inside = SERVICE_DOMAINS.iter().any(|d| {
+        let parts: Vec<&str> = d.split(['.', '-']).collect();
+        let joined = parts.concat();
+        words.windows(parts.len()).any(|w| w == parts.as_slice())
+            || words
+                .iter()
+                .any(|w| w.starts_with(&joined) || w.ends_with(&joined))
+    });
+    let name: String = reg_labels[0]
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .collect();
+    let near = BRANDS.iter().any(|b| {
+        let limit = if b.len() <= 6 { 1 } else { 2 };
+        edit_distance(&name, b) <= limit
+    });
+    spelt_inside || near
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lookalike_domain;
+
+    #[test]
+    fn typosquats_of_the_service_domains_are_lookalikes() {
+        for bad in [
+            "api.openai.com.evil.example",
+            "contoso.openai.azure.com.evil.example",
+            "api-openai-com.evil.example",
+            "apiopenaicom.example",
+            "openaicom.example",
+            "api.openai.co",
+            "api.openai.net",
+            "api.openai.co.uk",
+            "contoso.openai.azure.co",
+            "contoso.cognitiveservices.azure.io",
+            "api.opnai.com",
+            "api.openal.com",
+            "api.0penai.com",
+            "api.opeani.com",
+            "api.open-ai.com",
+            "api.open_ai.com",
+            "api.o-pen-ai.com",
+            "contoso.openai.azzure.com",
+            "contoso.openai.azur.com",
+            "login.mircosoft.com",
+            "contoso.azure-com.example",
+        ] {
+            assert!(lookalike_domain(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_services_own_domains_and_ordinary_hosts_are_not() {
+        for ok in [
+            "api.openai.com",
+            "contoso.openai.azure.com",
+            "contoso.cognitiveservices.azure.com",
+            "contoso.openai.azure.us",
+            "contoso.search.windows.net",
+            "vault.azure.net",
+            "gw.azure-api.net",
+            "api.anthropic.com",
+            "models.github.ai",
+            "openrouter.ai",
+            "api.mistral.ai",
+            "llm.contoso.com",
+            "openai.gateway.contoso.com",
+            "api.groq.com",
+            "localhost",
+            "example.co.uk",
+        ] {
+            assert!(!lookalike_domain(ok), "{ok}");
+        }
+    }
+}

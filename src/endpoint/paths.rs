@@ -103,14 +103,15 @@ pub(super) fn families(
     {
         f.flag(Flag::GatewayHost);
     }
-    // Not an Azure host, but dressed like one: non-ASCII (homoglyphs, punycode) or an Azure
-    // suffix followed by more labels (`demo.openai.azure.com.attacker.example`).
+    // Not an Azure host, but dressed like one: non-ASCII (homoglyphs, punycode), an Azure
+    // suffix followed by more labels (`demo.openai.azure.com.attacker.example`), or a
+    // registrable domain that imitates a service's (`openai.co`, `opnai.com`, `open-ai.com`).
     let homoglyphs = !host.is_ascii() || host.split('.').any(|l| l.starts_with("xn--"));
     let suffix_inside = AZURE_SUFFIXES
         .iter()
         .chain(SERVERLESS_SUFFIXES)
         .any(|s| host.contains(&format!("{s}.")));
-    if homoglyphs || suffix_inside {
+    if homoglyphs || suffix_inside || super::hosts::lookalike_domain(host) {
         f.flag(Flag::LookalikeHost);
     }
     path_deployment_hint(f, segs);
