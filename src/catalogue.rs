@@ -115,6 +115,10 @@ pub struct TypeSpec {
     pub module: String,
     #[serde(default)]
     pub all_or_none: Vec<String>,
+    /// The key is for a hosted service whose hosts aiconn knows: sent to any other host only
+    /// after the user confirmed it.
+    #[serde(default)]
+    pub service_key: bool,
     /// The service serves models (chat, embeddings): hints may talk about models.
     #[serde(default = "yes")]
     pub models: bool,

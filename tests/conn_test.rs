@@ -221,7 +221,8 @@ fn slow_refused_tls_and_dns_failures() {
         "open_ai",
         &["base_url=https://does-not-exist.invalid/v1".into()],
     );
-    let o = test_conn(d.path(), &["--timeout", "5", "--json"]);
+    // Not a host aiconn recognizes for an OpenAI key: sent only with --yes.
+    let o = test_conn(d.path(), &["--timeout", "5", "--json", "--yes"]);
     assert_eq!(o.code, 1);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert!(
@@ -508,5 +509,78 @@ fn a_key_echoed_encoded_in_a_401_body_never_reaches_the_output() {
             let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
             assert!(!v.to_string().contains(key), "{}", o.stdout);
         }
+    }
+}
+
+#[test]
+fn a_key_goes_to_a_host_nobody_recognizes_only_when_the_user_says_so() {
+    // A lookalike is refused outright, --yes or not; an unrecognized host needs --yes in a
+    // script (no request is made without it: the host does not resolve, so a sent request
+    // would say DNS).
+    for (ty, field, url) in [
+        (
+            "open_ai",
+            "base_url",
+            "https://api.openai.com.evil.invalid/v1",
+        ),
+        ("open_ai", "base_url", "https://api.opnai.invalid/v1"),
+        ("open_ai", "base_url", "https://api.openai.co/v1"),
+        ("open_ai", "base_url", "https://api.open-ai.com/v1"),
+        (
+            "azure_open_ai",
+            "api_base",
+            "https://contoso.openai.azure.co",
+        ),
+        (
+            "azure_open_ai",
+            "api_base",
+            "https://contoso.openai-azure.com",
+        ),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        make(d.path(), ty, &[format!("{field}={url}")]);
+        for extra in [&[][..], &["--yes"][..]] {
+            let o = test_conn(d.path(), extra);
+            assert_eq!(o.code, 1, "{url}");
+            assert!(
+                o.stderr.contains("not sending the key"),
+                "{url} {extra:?}: {}{}",
+                o.stdout,
+                o.stderr
+            );
+        }
+    }
+    for (ty, field, url) in [
+        ("open_ai", "base_url", "https://llm.unrecognized.invalid/v1"),
+        (
+            "azure_open_ai",
+            "api_base",
+            "https://gateway.unrecognized.invalid",
+        ),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        make(d.path(), ty, &[format!("{field}={url}")]);
+        let o = test_conn(d.path(), &[]);
+        assert_eq!(o.code, 1, "{url}");
+        assert!(
+            o.stderr.contains("not sending the key of 'c' to ")
+                && o.stderr.contains(url.split('/').nth(2).unwrap())
+                && o.stderr.contains("--yes"),
+            "{url}: {}",
+            o.stderr
+        );
+        assert!(
+            !o.stdout.contains("DNS"),
+            "{url}: a request was made: {}",
+            o.stdout
+        );
+        let o = test_conn(d.path(), &["--yes", "--timeout", "5"]);
+        assert_eq!(o.code, 1, "{url}");
+        assert!(
+            o.stdout.contains("DNS"),
+            "{url}: sent with --yes: {}{}",
+            o.stdout,
+            o.stderr
+        );
     }
 }

@@ -456,6 +456,7 @@ fn the_tui_tests_and_lists_with_the_reference_the_draft_holds() {
             conn,
             secrets: indexmap::IndexMap::new(),
             stored_name: None,
+            unknown_hosts: aiconn::conntest::UnknownHosts::Ask,
         },
     );
     assert!(

@@ -364,3 +364,29 @@ fn a_vault_nobody_can_unlock_skips_its_keys_and_one_that_can_tests_them() {
         ["v-0", "v-1", "v-2"].map(|n| (n.to_string(), "ok".to_string()))
     );
 }
+
+#[test]
+fn a_key_bound_for_an_unrecognized_host_is_skipped_unless_yes() {
+    let t = tempfile::tempdir().unwrap();
+    let url = "api_base=https://gateway.unrecognized.invalid";
+    make(t.path(), "gw", "azure_open_ai", url, Some(KEY));
+    let row = |args: &[&str]| {
+        let o = test_all(t.path(), args);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        (o.code, v[0].clone())
+    };
+    let (code, r) = row(&["--json"]);
+    assert_eq!(code, 0, "a skip alone does not fail: {r}");
+    assert_eq!(r["verdict"], "skipped", "{r}");
+    let why = r["message"].as_str().unwrap();
+    assert!(
+        why.contains("gateway.unrecognized.invalid") && why.contains("--yes"),
+        "{why}"
+    );
+    let (code, r) = row(&["--json", "--yes", "--timeout", "5"]);
+    assert_eq!(
+        code, 1,
+        "sent with --yes, and the host does not resolve: {r}"
+    );
+    assert_eq!(r["verdict"], "failed", "{r}");
+}

@@ -497,6 +497,7 @@ fn the_tui_test_key_follows_the_same_rules() {
                 conn: c,
                 secrets,
                 stored_name: None,
+                unknown_hosts: aiconn::conntest::UnknownHosts::Ask,
             },
         );
         match a {

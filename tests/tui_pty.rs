@@ -379,3 +379,44 @@ fn a_pasted_target_uri_becomes_a_saved_connection_with_its_fields() {
     assert_eq!(v["api_version"], "2024-10-21");
     assert_eq!(v["api_key"], "fake-key-0004-pty");
 }
+
+#[test]
+fn a_key_bound_for_an_unrecognized_host_is_sent_only_after_the_tui_asked() {
+    let d = tempfile::tempdir().unwrap();
+    create(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "gw",
+            "--set",
+            "api_base=https://gateway.unrecognized.invalid",
+            "--set",
+            "api_key=fake-key-0005",
+        ],
+    );
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("gw");
+    t.send("\r");
+    t.send("\x14"); // Ctrl-T
+    t.wait_for("not a host aiconn knows");
+    // No is preselected: Enter sends nothing.
+    t.send("\r");
+    t.wait_until("the question is gone", |s| {
+        !s.contains("not a host aiconn knows")
+    });
+    assert!(
+        !t.screen().contains("DNS"),
+        "sent after No:\n{}",
+        t.screen()
+    );
+    t.send("\x14");
+    t.wait_for("not a host aiconn knows");
+    t.send("y");
+    // Sent: the host does not resolve, and the test says so.
+    t.wait_for("DNS");
+    t.send("\x1b");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}

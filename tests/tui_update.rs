@@ -1014,3 +1014,53 @@ fn cancel_on_the_review_asks_before_discarding_the_setup() {
     key(&mut app, KeyCode::Enter); // "No" is preselected
     assert!(app.wizard.is_some());
 }
+
+#[test]
+fn an_unrecognized_host_is_asked_about_and_only_yes_sends_the_key() {
+    use aiconn::conntest::UnknownHosts;
+    use aiconn::tui::app::TestTarget;
+    let mut app = app_with(vec![aoai("a")]);
+    key(&mut app, KeyCode::Enter);
+    let asked = |app: &mut App| {
+        let effects = ctrl(app, 't');
+        let [Effect::Test { unknown_hosts, .. }] = &effects[..] else {
+            panic!("no test effect: {effects:?}");
+        };
+        assert_eq!(
+            *unknown_hosts,
+            UnknownHosts::Ask,
+            "the first try never sends blind"
+        );
+        update(
+            app,
+            Action::TestNeedsHost {
+                target: TestTarget::Entry(EntryId::Stored("a".into())),
+                host: "gateway.example".into(),
+            },
+        );
+        assert!(matches!(
+            &app.popup,
+            Some(Popup::Confirm { what: Confirm::SendKeyTo { host, .. }, yes: false }) if host == "gateway.example"
+        ));
+    };
+    asked(&mut app);
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "No is preselected"
+    );
+    assert!(app.popup.is_none());
+    asked(&mut app);
+    assert!(ch(&mut app, 'n').is_empty());
+    asked(&mut app);
+    let effects = ch(&mut app, 'y');
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Test {
+                unknown_hosts: UnknownHosts::Send,
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+}

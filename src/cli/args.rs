@@ -327,6 +327,9 @@ pub enum Command {
         jobs: Option<u64>,
         #[arg(long)]
         json: bool,
+        /// Send the key even to a host aiconn does not recognize as the service's
+        #[arg(long)]
+        yes: bool,
         /// Seconds to wait for the answer (1-600)
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,

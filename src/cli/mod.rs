@@ -204,10 +204,11 @@ pub fn main(cli: &Cli) -> Result<(), CliError> {
         Command::Test {
             name,
             json,
+            yes,
             timeout,
             jobs,
             ..
-        } => test(&ctx, name.as_deref(), *json, *jobs, *timeout),
+        } => test(&ctx, name.as_deref(), *json, *yes, *jobs, *timeout),
         Command::Inspect => tui(&ctx, true, false),
         Command::Setup => tui(&ctx, cli.readonly, true),
         Command::Deployments {
@@ -226,14 +227,15 @@ fn test(
     ctx: &Context,
     name: Option<&str>,
     json: bool,
+    yes: bool,
     jobs: Option<u64>,
     timeout: u64,
 ) -> Result<(), CliError> {
     match name {
-        Some(name) => runenv_cmd::test(ctx, name, json, timeout),
+        Some(name) => runenv_cmd::test(ctx, name, json, yes, timeout),
         None => {
             let jobs = jobs.map_or(crate::conntest::all::DEFAULT_JOBS, |j| j as usize);
-            test_all::test_all(ctx, json, jobs, timeout)
+            test_all::test_all(ctx, json, yes, jobs, timeout)
         }
     }
 }

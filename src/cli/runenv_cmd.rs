@@ -1,7 +1,7 @@
 //! `aiconn run`, `aiconn env` and `aiconn test`.
 
 use super::{CliError, Context};
-use crate::conntest;
+use crate::conntest::{self, NotTested, UnknownHosts};
 use crate::runenv::{EnvVar, cleared, merge, render, variables};
 use crate::service::OpError;
 use secrecy::ExposeSecret;
@@ -114,23 +114,66 @@ pub fn env(
     Ok(())
 }
 
-pub fn test(ctx: &Context, name: &str, json: bool, timeout: u64) -> Result<(), CliError> {
+/// A service key goes to a host aiconn does not recognize only once the user said so: asked on
+/// a terminal, `--yes` in a script.
+fn confirm_host(c: &crate::model::Connection, host: &str) -> Result<(), CliError> {
+    let host = crate::sanitize::for_terminal(host);
+    let name = crate::sanitize::for_terminal(&c.name);
+    let what = format!(
+        "{host} is not a host aiconn recognizes for {} (not the service's domain, a known gateway or this machine)",
+        c.spec().id
+    );
+    if super::prompt::interactive() {
+        if super::prompt::confirm(&format!("{what}. Send the key of '{name}' to {host}?")) {
+            return Ok(());
+        }
+        return Err(CliError::new(format!("not sending the key to {host}")));
+    }
+    Err(CliError::new(format!(
+        "not sending the key of '{name}' to {host}: {what}; if it is yours, pass --yes"
+    )))
+}
+
+pub fn test(
+    ctx: &Context,
+    name: &str,
+    json: bool,
+    yes: bool,
+    timeout: u64,
+) -> Result<(), CliError> {
     let c = ctx
         .store
         .find(name)?
         .ok_or_else(|| OpError::NotFound(name.into()))?;
+    let svc = ctx.service()?;
+    let run = |unknown| {
+        let typed = indexmap::IndexMap::new();
+        conntest::test_connection(
+            &svc,
+            &c,
+            &typed,
+            Some(&c),
+            Duration::from_secs(timeout),
+            unknown,
+        )
+    };
+    let first = if yes {
+        UnknownHosts::Send
+    } else {
+        UnknownHosts::Ask
+    };
+    let tested = match run(first) {
+        Err(NotTested::UnknownHost(host)) => {
+            confirm_host(&c, &host)?;
+            run(UnknownHosts::Send)
+        }
+        other => other,
+    };
     let conntest::Tested {
         check,
         outcome,
         verdict,
-    } = conntest::test_connection(
-        &ctx.service()?,
-        &c,
-        &indexmap::IndexMap::new(),
-        Some(&c),
-        Duration::from_secs(timeout),
-    )
-    .map_err(CliError::new)?;
+    } = tested.map_err(|e| CliError::new(e.to_string()))?;
     super::discover_cmd::warn_connection(&c);
     if json {
         let code = match &outcome {

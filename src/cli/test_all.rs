@@ -2,6 +2,7 @@
 //! one row (or one JSON object) per connection, the tally on stderr.
 
 use super::{CliError, Context};
+use crate::conntest::UnknownHosts;
 use crate::conntest::all::{Health, Report, run_all};
 use crate::secrets::{Ask, LazyStore, SecretError, SecretErrorKind};
 use crate::service::Service;
@@ -11,7 +12,13 @@ use std::time::Duration;
 /// Names longer than this are cut in the middle (a row stays one line).
 const NAME_MAX: usize = 32;
 
-pub fn test_all(ctx: &Context, json: bool, jobs: usize, timeout: u64) -> Result<(), CliError> {
+pub fn test_all(
+    ctx: &Context,
+    json: bool,
+    yes: bool,
+    jobs: usize,
+    timeout: u64,
+) -> Result<(), CliError> {
     let conns = ctx.store.snapshot()?.connections().to_vec();
     // A vault passphrase is asked once, and only of someone at the terminal; else the
     // connections it holds are skipped.
@@ -29,7 +36,13 @@ pub fn test_all(ctx: &Context, json: bool, jobs: usize, timeout: u64) -> Result<
             let _ = e.flush();
         }
     };
-    let reports = run_all(&svc, &conns, jobs, Duration::from_secs(timeout), &on_done);
+    let unknown = if yes {
+        UnknownHosts::Send
+    } else {
+        UnknownHosts::Ask
+    };
+    let timeout = Duration::from_secs(timeout);
+    let reports = run_all(&svc, &conns, jobs, timeout, unknown, &on_done);
     if progress && !conns.is_empty() {
         eprint!("\r\x1b[K");
     }

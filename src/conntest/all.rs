@@ -1,10 +1,11 @@
 //! `test --all`: every connection tested on a bounded pool, each with the same request and
 //! diagnosis as a single `test`. Nothing is asked: a connection whose key cannot be had without
 //! a question (none set, an unset variable, an unapproved command, a vault passphrase nobody
-//! can type) is skipped with the reason.
+//! can type, a service key bound for a host aiconn does not recognize without --yes) is
+//! skipped with the reason.
 
 use super::flow::{needs_key, send};
-use super::{Outcome, plan};
+use super::{Outcome, UnknownHosts, plan};
 use crate::model::Connection;
 use crate::secrets::refs::RefError;
 use crate::secrets::{SecretError, SecretErrorKind};
@@ -53,6 +54,7 @@ pub fn run_all(
     conns: &[Connection],
     jobs: usize,
     timeout: Duration,
+    unknown_hosts: UnknownHosts,
     on_done: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Report> {
     // The backend is opened once, before the pool: a vault derives its key (and may ask) one
@@ -64,7 +66,7 @@ pub fn run_all(
         .flatten();
     let done = AtomicUsize::new(0);
     crate::pool::bounded(conns, jobs.clamp(1, MAX_JOBS), |c| {
-        let r = test_one(svc, c, opened.as_ref(), timeout);
+        let r = test_one(svc, c, opened.as_ref(), timeout, unknown_hosts);
         on_done(done.fetch_add(1, Ordering::SeqCst) + 1, conns.len());
         r
     })
@@ -82,6 +84,7 @@ fn test_one(
     c: &Connection,
     opened: Option<&SecretError>,
     timeout: Duration,
+    unknown_hosts: UnknownHosts,
 ) -> Report {
     let report = |verdict: Health, status: Option<u16>, message: String| Report {
         name: c.name.clone(),
@@ -97,6 +100,18 @@ fn test_one(
         Err(why) if c.type_id() == "custom" => return report(Health::Skipped, None, why),
         Err(why) => return report(Health::Failed, None, why),
     };
+    if unknown_hosts == UnknownHosts::Ask
+        && needs_key(c)
+        && let Some(host) =
+            super::guard::unrecognized_key_host(c.spec(), &check.url, reading.as_ref())
+    {
+        let why = format!(
+            "{host} is not a host aiconn recognizes for {}; `aiconn test {}` asks, --yes sends",
+            c.type_id(),
+            c.name
+        );
+        return report(Health::Skipped, None, why);
+    }
     let key = match key_of(svc, c, opened) {
         Ok(k) => k,
         Err(NoKey::Skip(why)) => return report(Health::Skipped, None, why),

@@ -35,18 +35,58 @@ pub(crate) fn face_key(
     }
 }
 
+/// Why `test` sent nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotTested {
+    /// The service key would go to this host, which aiconn does not recognize for the type: the
+    /// face asks the user, and tests again with [`UnknownHosts::Send`] if they say yes.
+    UnknownHost(String),
+    /// Anything else (no request can be made, the key could not be had), in words.
+    Refused(String),
+}
+
+impl std::fmt::Display for NotTested {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotTested::UnknownHost(h) => {
+                write!(f, "{h} is not a host aiconn recognizes for this key")
+            }
+            NotTested::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Whether a service key may go to a host aiconn does not recognize: only once the user said so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownHosts {
+    /// Not without asking: the test is not sent ([`NotTested::UnknownHost`], or a skip in a batch).
+    #[default]
+    Ask,
+    /// The user confirmed (the TUI's question, the CLI's prompt or `--yes`).
+    Send,
+}
+
 /// Tests `conn`. `typed` holds values typed but not saved (the TUI's form); `stored` is the
-/// saved connection the key is read from otherwise. Errors say why no request was sent.
+/// saved connection the key is read from otherwise. A service key bound for a host aiconn does not
+/// recognize is sent only with `UnknownHosts::Send`. Errors say why no request was sent.
 pub fn test_connection(
     svc: &Service<'_>,
     conn: &Connection,
     typed: &IndexMap<String, SecretString>,
     stored: Option<&Connection>,
     timeout: Duration,
-) -> Result<Tested, String> {
-    let (check, reading) = plan(conn)?;
+    unknown_hosts: UnknownHosts,
+) -> Result<Tested, NotTested> {
+    let (check, reading) = plan(conn).map_err(NotTested::Refused)?;
+    if unknown_hosts == UnknownHosts::Ask
+        && needs_key(conn)
+        && let Some(host) =
+            super::guard::unrecognized_key_host(conn.spec(), &check.url, reading.as_ref())
+    {
+        return Err(NotTested::UnknownHost(host));
+    }
     let key = if needs_key(conn) {
-        face_key(svc, conn, typed.get("api_key"), stored)?
+        face_key(svc, conn, typed.get("api_key"), stored).map_err(NotTested::Refused)?
     } else {
         None
     };

@@ -84,6 +84,39 @@ pub fn check(url: &str, stored: Option<&str>, reading: Option<&Reading>) -> Resu
     }
 }
 
+/// The host a service key (a `service_key` type's) would go to when nothing recognizes it:
+/// not a service host the classifier knows, not a known gateway, not this machine.
+pub fn unrecognized_key_host(
+    spec: &crate::catalogue::TypeSpec,
+    url: &str,
+    reading: Option<&Reading>,
+) -> Option<String> {
+    if !spec.service_key {
+        return None;
+    }
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host()?;
+    if is_loopback(&host) {
+        return None;
+    }
+    // No URL stored: the request goes to the type's default, judged like a stored one.
+    let default;
+    let reading = match reading {
+        Some(r) => Some(r),
+        None => {
+            default = crate::endpoint::classify_for_type(url, &spec.id);
+            Some(&default)
+        }
+    };
+    let known = reading.is_some_and(|r| {
+        !matches!(
+            r.kind,
+            crate::endpoint::Kind::Unknown | crate::endpoint::Kind::Invalid
+        ) || r.has(Flag::GatewayHost)
+    });
+    (!known).then(|| host.to_string())
+}
+
 fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),

@@ -12,7 +12,7 @@ mod flow;
 mod guard;
 mod redact;
 
-pub use flow::{Tested, test_connection};
+pub use flow::{NotTested, Tested, UnknownHosts, test_connection};
 
 use crate::endpoint::api_version::{Family as VersionFamily, recommended};
 use crate::endpoint::{Kind, Reading, classify_for_type};
@@ -583,5 +583,56 @@ fn status_text(o: &Outcome) -> String {
             format!("HTTP {code}{detail}")
         }
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which hosts `test` asks about before sending a service key (plan, then the guard).
+    #[test]
+    fn only_hosts_nothing_recognizes_are_asked_about() {
+        let with = |ty: &str, field: &str, url: Option<&str>| {
+            let mut c = Connection::new("c", ty).expect("type");
+            if let Some(u) = url {
+                c.values.insert(field.into(), u.into());
+            }
+            let (check, reading) = plan(&c).expect("plannable");
+            guard::unrecognized_key_host(c.spec(), &check.url, reading.as_ref())
+        };
+        // The type's default host (no URL stored), the service's own, a gateway, this machine.
+        assert_eq!(with("open_ai", "base_url", None), None);
+        assert_eq!(
+            with("open_ai", "base_url", Some("https://api.openai.com/v1")),
+            None
+        );
+        let aoai = Some("https://r.openai.azure.com");
+        assert_eq!(with("azure_open_ai", "api_base", aoai), None);
+        let router = Some("https://openrouter.ai/api/v1");
+        assert_eq!(with("open_ai", "base_url", router), None);
+        assert_eq!(
+            with("open_ai", "base_url", Some("http://127.0.0.1:8080/v1")),
+            None
+        );
+        assert_eq!(
+            with("open_ai", "base_url", Some("http://localhost:8080/v1")),
+            None
+        );
+        // Anything else, and only for the types whose key is a service's.
+        let other = Some("https://llm.example.test/v1");
+        assert_eq!(
+            with("open_ai", "base_url", other).as_deref(),
+            Some("llm.example.test")
+        );
+        let gw = Some("https://gw.example.test");
+        assert_eq!(
+            with("azure_open_ai", "api_base", gw).as_deref(),
+            Some("gw.example.test")
+        );
+        assert_eq!(
+            with("qdrant", "api_base", Some("https://q.example.test")),
+            None
+        );
     }
 }

@@ -35,6 +35,11 @@ pub enum Confirm {
     Discard(EntryId),
     Quit,
     LeaveSetup,
+    /// Send the form's service key to this host, which aiconn does not recognize for the type.
+    SendKeyTo {
+        target: TestTarget,
+        host: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +84,8 @@ pub enum Effect {
         conn: Connection,
         secrets: IndexMap<String, SecretString>,
         stored_name: Option<String>,
+        /// `Send` once the user confirmed an unrecognized host.
+        unknown_hosts: crate::conntest::UnknownHosts,
     },
     /// The user typed this command as a secret source: approve it on this machine.
     ApproveCommand {
@@ -157,6 +164,11 @@ pub enum Action {
         target: TestTarget,
         ok: bool,
         message: String,
+    },
+    /// The test was not sent: the key would go to `host`, which aiconn does not recognize.
+    TestNeedsHost {
+        target: TestTarget,
+        host: String,
     },
     /// The worker needs the vault passphrase to go on (a secret is read or written for the first
     /// time this session): ask in a dialog and answer with `Effect::Passphrase`.

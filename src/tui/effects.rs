@@ -102,6 +102,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             conn,
             secrets,
             stored_name,
+            unknown_hosts,
         } => {
             // Unsaved typed keys are used as they are; otherwise the stored one is loaded.
             let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
@@ -111,6 +112,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 &secrets,
                 stored.as_ref(),
                 std::time::Duration::from_secs(10),
+                unknown_hosts,
             )
             .map(|t| {
                 let v = t.verdict;
@@ -128,10 +130,13 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                     ok,
                     message,
                 },
+                Err(crate::conntest::NotTested::UnknownHost(host)) => {
+                    Action::TestNeedsHost { target, host }
+                }
                 Err(e) => Action::Tested {
                     target,
                     ok: false,
-                    message: e,
+                    message: e.to_string(),
                 },
             }
         }

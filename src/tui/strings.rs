@@ -39,6 +39,9 @@ pub const PICK_TYPE_ADVICE: &str = "URL has services.ai.azure.com/models? Azure 
 pub const CONFIRM_QUIT: &str = "There are unsaved changes. Quit and lose them?";
 pub const CONFIRM_DISCARD: &str = "Discard the unsaved changes of this connection?";
 pub const CONFIRM_LEAVE_SETUP: &str = "Leave the guided setup and lose what you typed?";
+pub fn confirm_send_key_to(host: &str) -> String {
+    format!("{host} is not a host aiconn knows for this key. Send the key to {host}?")
+}
 pub const HELP_TITLE: &str = "Keys";
 pub const HELP_CLOSE: &str = "↑/↓ scroll · Esc or ? closes this help";
 pub const FILTER_PROMPT: &str = "Filter: ";

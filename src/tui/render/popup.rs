@@ -36,6 +36,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
                 Confirm::Discard(_) => s::CONFIRM_DISCARD.into(),
                 Confirm::Quit => s::CONFIRM_QUIT.into(),
                 Confirm::LeaveSetup => s::CONFIRM_LEAVE_SETUP.into(),
+                Confirm::SendKeyTo { host, .. } => s::confirm_send_key_to(&for_terminal(host)),
             };
             let r = centered(area, 60, 7);
             let inner = frame(f, r, s::CONFIRM_TITLE, theme);

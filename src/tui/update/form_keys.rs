@@ -44,7 +44,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Reveal => return reveal(app),
         Cmd::Test => {
             let f = app.ensure_draft(&id).expect("selected exists");
-            let e = test_effect(TestTarget::Entry(id.clone()), f);
+            let e = test_effect(TestTarget::Entry(id.clone()), f, Default::default());
             return vec![e];
         }
         Cmd::SecretSource => {
@@ -149,8 +149,13 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     vec![]
 }
 
-/// A test of what the form holds now (saved or not).
-pub(super) fn test_effect(target: TestTarget, f: &mut Form) -> Effect {
+/// A test of what the form holds now (saved or not); a service key bound for a host aiconn does
+/// not recognize is sent only once the user confirmed it (`unknown_hosts`).
+pub(super) fn test_effect(
+    target: TestTarget,
+    f: &mut Form,
+    unknown_hosts: crate::conntest::UnknownHosts,
+) -> Effect {
     let (conn, secrets) = f.to_connection();
     f.test = Some((true, crate::tui::strings::TESTING.into()));
     let stored_name = f
@@ -163,6 +168,7 @@ pub(super) fn test_effect(target: TestTarget, f: &mut Form) -> Effect {
         conn,
         secrets,
         stored_name,
+        unknown_hosts,
     }
 }
 

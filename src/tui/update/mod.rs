@@ -184,6 +184,16 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::TestNeedsHost { target, host } => {
+            if let Some(f) = app.target_form(&target) {
+                f.test = None;
+                app.popup = Some(Popup::Confirm {
+                    what: Confirm::SendKeyTo { target, host },
+                    yes: false,
+                });
+            }
+            vec![]
+        }
         Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
             app.loading = false;

@@ -241,6 +241,14 @@ pub(super) fn confirmed(app: &mut App, what: Confirm) -> Vec<Effect> {
         Confirm::Delete(name) => {
             vec![Effect::Delete { name }]
         }
+        Confirm::SendKeyTo { target, .. } => match app.target_form(&target) {
+            Some(f) => vec![super::test_effect(
+                target,
+                f,
+                crate::conntest::UnknownHosts::Send,
+            )],
+            None => vec![],
+        },
         Confirm::Discard(id) => {
             app.drafts.retain(|(d, _)| *d != id);
             app.editing = false;

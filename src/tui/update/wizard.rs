@@ -103,7 +103,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (Step::Review, Some(Cmd::Edit)) => return wizard_finish(app, ReviewChoice::Edit),
         (Step::Review, Some(Cmd::Test)) => {
             let f = w.form.as_mut().expect("review has a form");
-            return vec![test_effect(TestTarget::Wizard, f)];
+            return vec![test_effect(TestTarget::Wizard, f, Default::default())];
         }
         (Step::Review, Some(Cmd::Deployments)) => {
             let f = w.form.as_ref().expect("review has a form");
