@@ -524,3 +524,103 @@ fn a_reference_given_as_a_plain_value_is_refused_with_the_flag_that_means_it() {
         assert_ne!(cmd(d.path(), &["show", "c"]).code, 0, "nothing saved");
     }
 }
+
+/// A `get-key` script in each of two dirs, printing different fake keys.
+#[cfg(unix)]
+fn two_get_keys(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let script = |at: &std::path::Path, key: &str| {
+        std::fs::create_dir_all(at.join("bin")).unwrap();
+        for p in [at.join("get-key"), at.join("bin/get-key")] {
+            std::fs::write(&p, format!("#!/bin/sh\necho {key}\n")).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    };
+    let (home, other) = (dir.join("proj"), dir.join("elsewhere"));
+    script(&home, "fake-key-1403");
+    script(&other, "fake-key-1404");
+    (home, other)
+}
+
+#[cfg(unix)]
+#[test]
+fn an_approved_command_whose_program_depends_on_the_dir_runs_only_what_was_approved() {
+    // A relative path, and a bare name found first through a relative PATH entry ("." and
+    // "bin"): the same text names another program in another dir.
+    let path = std::env::var("PATH").unwrap();
+    for (command, path) in [
+        ("cmd:./get-key", path.clone()),
+        ("cmd:bin/get-key", path.clone()),
+        ("cmd:get-key", format!(".:{path}")),
+        ("cmd:get-key", format!("bin:{path}")),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path();
+        let (home, other) = two_get_keys(dir);
+        let run_in = |cwd: &std::path::Path, args: &[&str]| {
+            let mut c = aiconn(dir);
+            c.current_dir(cwd).env("PATH", &path).args(args);
+            run(c)
+        };
+        // Created (and so approved) from proj/.
+        let reference = format!("api_key={command}");
+        let o = run_in(
+            &home,
+            &[
+                "create",
+                "--type",
+                "open_ai",
+                "--name",
+                "c",
+                "--secret-ref",
+                &reference,
+            ],
+        );
+        assert_eq!(o.code, 0, "{command}: {}", o.stderr);
+        let o = run_in(&home, &["env", "c"]);
+        assert_eq!(o.code, 0, "{command}: {}", o.stderr);
+        assert!(o.stdout.contains("fake-key-1403"), "{command}");
+        let o = run_in(&other, &["env", "c"]);
+        assert_ne!(o.code, 0, "{command}");
+        assert!(
+            !o.stdout.contains("fake-key-1404"),
+            "{command}: the unapproved program ran"
+        );
+        assert!(
+            o.stderr.contains("has not been approved"),
+            "{command}: {}",
+            o.stderr
+        );
+        // Approved there too, it runs there (each dir's program on its own approval).
+        let o = run_in(&other, &["allow", "c"]);
+        assert_eq!(o.code, 0, "{command}: {}", o.stderr);
+        let o = run_in(&other, &["env", "c"]);
+        assert!(
+            o.stdout.contains("fake-key-1404"),
+            "{command}: {}",
+            o.stderr
+        );
+    }
+    // A bare name found in an absolute dir is the same program from anywhere: one approval.
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let (home, other) = two_get_keys(dir);
+    let path = format!("{}:{path}", home.join("bin").display());
+    let run_in = |cwd: &std::path::Path, args: &[&str]| {
+        let mut c = aiconn(dir);
+        c.current_dir(cwd).env("PATH", &path).args(args);
+        run(c)
+    };
+    let args = [
+        "create",
+        "--type",
+        "open_ai",
+        "--name",
+        "c",
+        "--secret-ref",
+        "api_key=cmd:get-key",
+    ];
+    assert_eq!(run_in(&home, &args).code, 0);
+    let o = run_in(&other, &["env", "c"]);
+    assert!(o.stdout.contains("fake-key-1403"), "{}", o.stderr);
+}

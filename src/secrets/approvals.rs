@@ -106,12 +106,12 @@ impl Approvals {
     }
 
     pub fn is_approved(&self, command: &str) -> Result<bool, RefError> {
-        self.has(command)
+        self.has(&super::refs::approval_text(command))
     }
 
     /// Records `command` as approved (the file is private to the user).
     pub fn approve(&self, command: &str) -> Result<(), RefError> {
-        self.add(&[command.to_string()])
+        self.add(&[super::refs::approval_text(command)])
     }
 
     /// Whether `connection` may set the variable `name` in a child's environment.

@@ -115,6 +115,41 @@ fn argv(command: &str) -> Option<Vec<String>> {
     shell_words::split(command).ok()
 }
 
+/// What an approval of `command` stands for: its exact text, and where the program it names
+/// depends on the current directory, also the file it resolves to from here; so approving
+/// `./get-key` in one dir does not approve whatever `./get-key` is in another.
+pub fn approval_text(command: &str) -> String {
+    let program = argv(command).and_then(|a| a.into_iter().next());
+    match program.as_deref().and_then(cwd_dependent_program) {
+        Some(resolved) => format!("{command}\0program={}", resolved.display()),
+        None => command.to_string(),
+    }
+}
+
+/// The file `program` names when which file that is depends on the current directory: a
+/// relative path (`./get-key`, `bin/key`), or a bare name the search finds first in a relative
+/// `PATH` entry (`.`, an empty entry, `bin`). `None` for an absolute path or a bare name found
+/// first in an absolute directory (the same program from anywhere).
+fn cwd_dependent_program(program: &str) -> Option<std::path::PathBuf> {
+    use std::path::Path;
+    let here = std::env::current_dir().ok()?;
+    let resolve = |p: &Path| {
+        let joined = here.join(p);
+        std::fs::canonicalize(&joined).unwrap_or(joined)
+    };
+    if program.contains('/') {
+        return (!Path::new(program).is_absolute()).then(|| resolve(Path::new(program)));
+    }
+    let path = std::env::var_os("PATH")?;
+    let dir = std::env::split_paths(&path).find(|d| is_executable(&here.join(d).join(program)))?;
+    dir.is_relative().then(|| resolve(&dir.join(program)))
+}
+
+fn is_executable(p: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
 /// Hex SHA-256 of a command's exact text: what an approval is keyed by.
 pub fn command_hash(command: &str) -> String {
     Sha256::digest(command.as_bytes())
