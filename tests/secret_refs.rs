@@ -624,3 +624,102 @@ fn an_approved_command_whose_program_depends_on_the_dir_runs_only_what_was_appro
     let o = run_in(&other, &["env", "c"]);
     assert!(o.stdout.contains("fake-key-1403"), "{}", o.stderr);
 }
+
+/// Saves `conn` through the TUI's effect runner (the worker a form's save goes to).
+fn tui_save(
+    dir: &std::path::Path,
+    conn: aiconn::model::Connection,
+    expect: aiconn::service::Expect,
+    copy_of: Option<&str>,
+) {
+    use aiconn::tui::app::{Action, Effect, EntryId};
+    let store = aiconn::store::Store::new(dir);
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
+        Box::new(aiconn::secrets::LazyStore::new(
+            aiconn::model::Backend::Keychain,
+            dir,
+            std::sync::Arc::new(|_| unreachable!("no vault here")),
+        ));
+    let a = aiconn::tui::effects::run_effect(
+        &store,
+        &mut backend,
+        Effect::Save {
+            id: EntryId::New(0),
+            conn,
+            secrets: indexmap::IndexMap::new(),
+            expect,
+            copy_secrets_from: copy_of.map(String::from),
+        },
+    );
+    assert!(matches!(&a, Action::Saved { result: Ok(_), .. }), "{a:?}");
+}
+
+#[test]
+fn names_typed_in_the_tui_are_approved_and_a_copy_of_a_file_connection_approves_nothing() {
+    use aiconn::model::{Connection, SecretRecord};
+    use aiconn::secrets::refs::SecretRef;
+    use aiconn::service::Expect;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let token = SecretRecord::Ref(SecretRef::Env("AICONN_TEST_TOKEN_1501".into()));
+    let custom = |name: &str, keys: &[&str]| {
+        let mut c = Connection::new(name, "custom").unwrap();
+        for k in keys {
+            c.configs.insert((*k).into(), "v".into());
+        }
+        c.secrets.insert("token".into(), token.clone());
+        c
+    };
+    let env = |name: &str| {
+        let mut c = aiconn(dir);
+        c.env("AICONN_TEST_TOKEN_1501", "fake-key-1501")
+            .args(["env", name]);
+        run(c)
+    };
+    // From someone else's file: created, then its approvals gone, as if copied in.
+    let o = cmd(
+        dir,
+        &[
+            "create",
+            "--type",
+            "custom",
+            "--name",
+            "shared",
+            "--set",
+            "configs.THEIRS=v",
+            "--secret-ref",
+            "token=env:AICONN_TEST_TOKEN_1501",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    std::fs::remove_file(dir.join("approved-commands")).unwrap();
+    let refused = |name: &str| {
+        let o = env(name);
+        assert_ne!(o.code, 0, "{name}: {}", o.stdout);
+        o.stderr
+    };
+    assert!(refused("shared").contains("THEIRS"));
+    // Typed in the TUI: its names reach a child with no `allow`.
+    tui_save(dir, custom("mine", &["MINE_REGION"]), Expect::Absent, None);
+    let o = env("mine");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("MINE_REGION"), "{}", o.stdout);
+    // A duplicate in the TUI copies the connection, not an approval the file never had.
+    tui_save(
+        dir,
+        custom("copy", &["THEIRS"]),
+        Expect::Absent,
+        Some("shared"),
+    );
+    assert!(refused("copy").contains("THEIRS"));
+    // An edit approves the key it added, and only that.
+    let base = aiconn::store::Store::new(dir)
+        .find("shared")
+        .unwrap()
+        .unwrap();
+    let mut edited = base.clone();
+    edited.configs.insert("ADDED".into(), "v".into());
+    tui_save(dir, edited, Expect::Unchanged(base), None);
+    let why = refused("shared");
+    assert!(why.contains("THEIRS") && !why.contains("ADDED"), "{why}");
+}

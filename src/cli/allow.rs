@@ -5,67 +5,31 @@
 use super::args::EditArgs;
 use super::{CliError, Context};
 use crate::model::Connection;
-use crate::runenv::{env_key, prefixed, variables};
+use crate::runenv::{env_key, prefixed};
 use crate::sanitize::for_terminal;
-use crate::secrets::refs::{Approvals, RefError, unapproved_env_names};
-use secrecy::SecretString;
+use crate::secrets::refs::{Approvals, RefError};
+use crate::service::approve;
 
 fn fail(e: RefError) -> CliError {
     CliError::new(e.to_string())
 }
 
-/// Every name `conn` would export, with and without `--prefix` (no secret is read; a name
-/// refused outright is left out, it can never be approved).
-fn export_names(conn: &Connection) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    for prefix in [false, true] {
-        let mut dummy = |_: &str| Ok(Some(SecretString::from(String::new())));
-        match variables(conn, prefix, &mut dummy) {
-            Ok(vars) => out.extend(vars.into_iter().map(|v| (v.name, prefix))),
-            Err(_) => {
-                // One refused name stops the whole set; the others are still worth approving.
-            }
-        }
-    }
-    out
-}
-
-/// The names of `conn` that need approval (for either mode), without duplicates.
 fn pending_names(approvals: &Approvals, conn: &Connection) -> Result<Vec<String>, CliError> {
-    let mut out: Vec<String> = Vec::new();
-    for (name, prefix) in export_names(conn) {
-        for n in unapproved_env_names(approvals, conn, std::slice::from_ref(&name), prefix)
-            .map_err(fail)?
-        {
-            if !out.contains(&n) {
-                out.push(n);
-            }
-        }
-    }
-    Ok(out)
+    approve::pending_names(approvals, conn).map_err(fail)
 }
 
 /// A connection created here was typed by this user: its names are approved (before the
 /// save, so a save that is killed leaves nothing half-approved).
 pub fn approve_created(ctx: &Context, conn: &Connection) -> Result<(), CliError> {
-    let approvals = Approvals::in_dir(ctx.store.dir());
-    let names = pending_names(&approvals, conn)?;
-    approvals.approve_env(&conn.name, &names).map_err(fail)
+    approve::approve_created(&Approvals::in_dir(ctx.store.dir()), conn).map_err(fail)
 }
 
-/// A rename by this user keeps what was approved: when every name of `old` was approved,
-/// the names of the renamed connection are.
+/// A rename by this user keeps what was approved.
 pub fn carry_over(ctx: &Context, old: &str, new: &str) -> Result<(), CliError> {
     let Some(conn) = ctx.store.find(old)? else {
         return Ok(());
     };
-    let approvals = Approvals::in_dir(ctx.store.dir());
-    if !pending_names(&approvals, &conn)?.is_empty() {
-        return Ok(());
-    }
-    let mut renamed = conn;
-    renamed.name = new.to_string();
-    approve_created(ctx, &renamed)
+    approve::carry_over(&Approvals::in_dir(ctx.store.dir()), &conn, new).map_err(fail)
 }
 
 /// The names of the custom keys typed in an `update` are approved (not the file's others).

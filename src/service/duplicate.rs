@@ -7,7 +7,7 @@ use secrecy::SecretString;
 
 impl Service<'_> {
     /// Fills `secrets` with the values of `from` for every secret `copy` records but nobody
-    /// typed. A value missing from the original's backend is an error naming it, never an empty
+    /// typed, references aside. A value missing from the original's backend is an error naming it, never an empty
     /// record. An original that is gone leaves the secrets pending (the save then refuses them).
     pub fn copy_secrets(
         &self,
@@ -18,11 +18,13 @@ impl Service<'_> {
         let Some(source) = self.store.find(from)? else {
             return Ok(());
         };
+        // A reference (env:/cmd:) is copied as the reference: the copy follows the variable
+        // or command as the original does, and nothing is read or stored for it.
         let wanted: Vec<String> = copy
             .secrets
-            .keys()
-            .filter(|k| !secrets.contains_key(*k))
-            .cloned()
+            .iter()
+            .filter(|(k, r)| !secrets.contains_key(*k) && r.reference().is_none())
+            .map(|(k, _)| k.clone())
             .collect();
         for key in wanted {
             let v = self

@@ -14,6 +14,7 @@ use crate::store::{Store, StoreError};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 
+pub mod approve;
 mod duplicate;
 mod errors;
 pub mod namespace;

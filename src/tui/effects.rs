@@ -5,7 +5,7 @@
 use super::app::{Action, Effect};
 use crate::model::Connection;
 use crate::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
-use crate::service::Service;
+use crate::service::{Expect, Service};
 use crate::store::Store;
 use secrecy::SecretString;
 use std::sync::mpsc::{Receiver, Sender};
@@ -50,8 +50,9 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                     .map_err(|e| e.to_string()),
                 None => Ok(()),
             };
-            let result =
-                copied.and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
+            let result = copied
+                .and_then(|()| approve_typed(store, &conn, &expect, copy_secrets_from.as_deref()))
+                .and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
             match result {
                 Ok(warnings) => Action::Saved {
                     id,
@@ -75,8 +76,8 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             Action::Deleted { name, result: r }
         }
         Effect::Rename { old, new } => {
-            let r = svc
-                .rename(&old, &new)
+            let r = carry_over(store, &old, &new)
+                .and_then(|()| svc.rename(&old, &new).map_err(|e| e.to_string()))
                 .map_err(|e| e.to_string())
                 .and_then(|_| reload(store));
             Action::Renamed {
@@ -269,4 +270,44 @@ pub enum Msg {
     Signal(i32),
     /// The clock of live reload (and the terminal regaining focus): look at the file.
     Tick,
+}
+
+/// The variable names this user typed in the form are approved, as `create` and `update`
+/// approve theirs: all of a new connection's, the keys an edit added; a duplicate keeps its
+/// original's approvals and adds the keys typed in the copy, so copying a connection from a
+/// file approves nothing the file brought. Before the save, as the CLI does: a killed save
+/// leaves nothing half-approved.
+fn approve_typed(
+    store: &Store,
+    conn: &Connection,
+    expect: &Expect,
+    copy_of: Option<&str>,
+) -> Result<(), String> {
+    use crate::service::approve;
+    let approvals = crate::secrets::refs::Approvals::in_dir(store.dir());
+    let original = match copy_of {
+        Some(from) => store.find(from).map_err(|e| e.to_string())?,
+        None => None,
+    };
+    match (expect, original) {
+        (_, Some(original)) => {
+            approve::carry_over(&approvals, &original, &conn.name).and_then(|()| {
+                let mut base = original;
+                base.name.clone_from(&conn.name);
+                approve::approve_added(&approvals, &base, conn)
+            })
+        }
+        (Expect::Unchanged(base), None) => approve::approve_added(&approvals, base, conn),
+        (Expect::Absent | Expect::Any, None) => approve::approve_created(&approvals, conn),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// A rename keeps the approvals of the connection renamed.
+fn carry_over(store: &Store, old: &str, new: &str) -> Result<(), String> {
+    let Some(conn) = store.find(old).map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let approvals = crate::secrets::refs::Approvals::in_dir(store.dir());
+    crate::service::approve::carry_over(&approvals, &conn, new).map_err(|e| e.to_string())
 }
