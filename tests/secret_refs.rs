@@ -704,6 +704,21 @@ fn names_typed_in_the_tui_are_approved_and_a_copy_of_a_file_connection_approves_
     let o = env("mine");
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("MINE_REGION"), "{}", o.stdout);
+    // Renamed in the TUI, it keeps its approval.
+    let store = aiconn::store::Store::new(dir);
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
+        Box::new(aiconn::secrets::LazyStore::new(
+            aiconn::model::Backend::Keychain,
+            dir,
+            std::sync::Arc::new(|_| unreachable!("no vault here")),
+        ));
+    let rename = aiconn::tui::app::Effect::Rename {
+        old: "mine".into(),
+        new: "mine2".into(),
+    };
+    aiconn::tui::effects::run_effect(&store, &mut backend, rename);
+    let o = env("mine2");
+    assert!(o.stdout.contains("MINE_REGION"), "{}", o.stderr);
     // A duplicate in the TUI copies the connection, not an approval the file never had.
     tui_save(
         dir,
