@@ -584,3 +584,56 @@ fn a_key_goes_to_a_host_nobody_recognizes_only_when_the_user_says_so() {
         );
     }
 }
+
+#[test]
+fn the_unrecognized_host_question_comes_before_the_key_is_read() {
+    // Addresses are hosts too (a literal IPv4 or IPv6, a private one); a lookalike is refused
+    // outright. In every case nothing reads the key: the command behind it never runs, in
+    // `test` and in `test --all` alike.
+    for url in [
+        "https://203.0.113.5/v1",
+        "https://[2001:db8::1]/v1",
+        "https://10.0.0.5:8443/v1",
+        "https://llm.unrecognized.invalid/v1",
+        "https://API.OPENAI.COM.unrecognized.invalid/v1",
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let marker = d.path().join("read");
+        let reference = format!(
+            "api_key=cmd:sh -c 'touch {}; echo fake-key-0701'",
+            marker.display()
+        );
+        let base = format!("base_url={url}");
+        let args = [
+            "create",
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--raw",
+            "--set",
+            &base,
+            "--secret-ref",
+            &reference,
+        ];
+        let o = cmd(d.path(), &args);
+        assert_eq!(o.code, 0, "{url}: {}", o.stderr);
+        let o = test_conn(d.path(), &[]);
+        assert_eq!(o.code, 1, "{url}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stderr.contains("not sending the key"),
+            "{url}: {}",
+            o.stderr
+        );
+        let o = cmd(d.path(), &["test", "--all", "--json"]);
+        assert!(
+            o.stdout.contains("skipped") || o.stdout.contains("failed"),
+            "{url}: {}",
+            o.stdout
+        );
+        assert!(
+            !marker.exists(),
+            "{url}: the key's command ran before anyone said yes"
+        );
+    }
+}
