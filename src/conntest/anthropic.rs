@@ -28,9 +28,8 @@ pub fn base(url: &str) -> Option<String> {
     ))
 }
 
-/// A 1-token Messages request to deployment `model`. The caller adds [`ANTHROPIC_VERSION`]
-/// and sends the key as `x-api-key` too (`run` sends `api-key`, which the endpoint accepts
-/// as the SDK's second header).
+/// A 1-token Messages request to deployment `model`, with [`ANTHROPIC_VERSION`]; `run` sends
+/// the key as both `x-api-key` and `api-key` (`Auth::Anthropic`).
 pub fn check(url: &str, model: &str) -> Option<Check> {
     let base = base(url)?;
     let body = serde_json::json!({
@@ -41,12 +40,12 @@ pub fn check(url: &str, model: &str) -> Option<Check> {
     Some(Check {
         method: "POST",
         url: format!("{base}/v1/messages"),
-        auth: Auth::ApiKey,
+        auth: Auth::Anthropic,
         body: Some(body.to_string()),
         what: format!("a 1-token Claude Messages request to deployment '{model}'"),
         max_body: 4096,
-        headers: Vec::new(),
-        like: None,
+        headers: vec![(ANTHROPIC_VERSION.0, ANTHROPIC_VERSION.1.into())],
+        like: Some("the anthropic SDK's AnthropicFoundry().messages.create()"),
     })
 }
 

@@ -30,6 +30,9 @@ pub enum Auth {
     Subscription,
     /// The key goes in the query (SerpAPI).
     Query,
+    /// Claude on Foundry, as `AnthropicFoundry` sends it: the key as `x-api-key` and `api-key`,
+    /// plus `anthropic-version`.
+    Anthropic,
     /// `Authorization: Bearer <Entra ID token>` for this resource (`auth_mode = meid_token`).
     Entra(&'static str),
 }
@@ -202,6 +205,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 ..get(format!("{base}/models"), Auth::Bearer, "list models")
             },
             (Some(Kind::FoundryModels), _) => models_check(&base, conn),
+            (Some(Kind::FoundryAnthropic), _) => anthropic_check(&base, conn)?,
             (Some(Kind::Serverless), _) => get(format!("{base}/info"), Auth::Bearer, "model info"),
             (Some(Kind::ManagedOnline), _) => {
                 get(base.clone(), Auth::Bearer, "scoring endpoint (auth only)")
@@ -227,6 +231,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
                 )
             },
             _ if path_has("/models") => models_check(&trim(&base), conn),
+            _ if anthropic::base(&base).is_some() => anthropic_check(&base, conn)?,
             _ if spec.id == "open_ai" => Check {
                 like: Some("the openai SDK's OpenAI().models.list()"),
                 ..get(
@@ -321,6 +326,18 @@ fn models_check(base: &str, conn: &Connection) -> Check {
     }
 }
 
+/// Claude on Foundry: a 1-token Messages request naming the connection's deployment as model.
+fn anthropic_check(base: &str, conn: &Connection) -> Result<Check, String> {
+    let deployment = conn
+        .spec()
+        .role(crate::catalogue::Role::Deployment)
+        .and_then(|f| conn.values.get(&f.key))
+        .filter(|d| !d.trim().is_empty())
+        .ok_or("Claude on Foundry is tested with a deployment: set the connection's deployment (the Claude deployment's name)")?;
+    anthropic::check(base, deployment)
+        .ok_or_else(|| "the endpoint has no /anthropic segment".into())
+}
+
 /// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.
 fn deployment_root(u: &str) -> String {
     let u = u.trim();
@@ -375,6 +392,7 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
             Auth::ApiKey => (name.to_string(), z(k.to_string())),
             Auth::Bearer => ("Authorization".into(), z(format!("Bearer {k}"))),
             Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), z(k.to_string())),
+            Auth::Anthropic => (name.to_string(), z(k.to_string())),
             Auth::Query | Auth::Entra(_) => return None,
         })
     };
@@ -402,6 +420,11 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         }
         for (h, v) in &check.headers {
             req = req.header(*h, v.as_str());
+        }
+        if check.auth == Auth::Anthropic {
+            if let Some((_, v)) = header("x-api-key") {
+                req = req.header("x-api-key", v.as_str());
+            }
         }
         req.send(check.body.clone().unwrap_or_default())
     } else {
