@@ -618,7 +618,8 @@ fn claude_on_foundry_is_tested_with_the_messages_api_and_anthropic_headers() {
         );
         assert_eq!(got[0].header("x-api-key"), Some(KEY));
         assert_eq!(got[0].header("api-key"), Some(KEY));
-        assert_eq!(got[0].header("anthropic-version"), Some("2023-06-01"));
+        // What anthropic 2.10.0 sends (assets/api_versions.toml, family anthropic).
+        assert_eq!(got[0].header("anthropic-version"), Some("2026-10-21"));
         assert_eq!(got[0].header("authorization"), None);
         assert!(got[0].body.contains("\"model\":\"claude-sonnet-4-5\""));
         assert!(got[0].body.contains("\"max_tokens\":1"));

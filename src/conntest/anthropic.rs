@@ -1,15 +1,17 @@
 //! Claude on Foundry (`https://<resource>.services.ai.azure.com/anthropic/`), kept apart from
-//! the planner (which is becoming data-driven): the request that proves a key works, the
-//! headers it needs, and what the Anthropic SDK reads. Read from anthropic 2.15.0
+//! the planner: the request that proves a key works and the headers it needs (what the
+//! Anthropic SDK reads is in assets/clients.toml). Read from anthropic 2.10.0
 //! (`anthropic/lib/foundry.py`): `AnthropicFoundry` builds
 //! `https://{ANTHROPIC_FOUNDRY_RESOURCE}.services.ai.azure.com/anthropic/` unless
 //! `ANTHROPIC_FOUNDRY_BASE_URL` is set, takes `ANTHROPIC_FOUNDRY_API_KEY`, and sends the key
 //! as both `x-api-key` and `api-key` (or `Authorization: Bearer <Entra ID token>`).
 
 use super::{Auth, Check};
+use crate::endpoint::api_version::{Family, recommended};
 
-/// The Messages API version header every Anthropic client sends.
-pub const ANTHROPIC_VERSION: (&str, &str) = ("anthropic-version", "2023-06-01");
+/// The Messages API version header every Anthropic client sends; its value is the one the
+/// pinned SDK sends (assets/api_versions.toml, family `anthropic`).
+pub const VERSION_HEADER: &str = "anthropic-version";
 
 /// The `/anthropic` base of `url` (a base, `/anthropic/v1`, or a full `/v1/messages` URL), or
 /// `None` when the path has no `/anthropic` segment.
@@ -28,10 +30,11 @@ pub fn base(url: &str) -> Option<String> {
     ))
 }
 
-/// A 1-token Messages request to deployment `model`, with [`ANTHROPIC_VERSION`]; `run` sends
+/// A 1-token Messages request to deployment `model`, with [`VERSION_HEADER`]; `run` sends
 /// the key as both `x-api-key` and `api-key` (`Auth::Anthropic`).
 pub fn check(url: &str, model: &str) -> Option<Check> {
     let base = base(url)?;
+    let version = recommended(Family::Anthropic)?;
     let body = serde_json::json!({
         "model": model,
         "max_tokens": 1,
@@ -44,17 +47,9 @@ pub fn check(url: &str, model: &str) -> Option<Check> {
         body: Some(body.to_string()),
         what: format!("a 1-token Claude Messages request to deployment '{model}'"),
         max_body: 4096,
-        headers: vec![(ANTHROPIC_VERSION.0, ANTHROPIC_VERSION.1.into())],
+        headers: vec![(VERSION_HEADER, version.to_string())],
         like: Some("the anthropic SDK's AnthropicFoundry().messages.create()"),
     })
-}
-
-/// What to export for the Anthropic SDK's `AnthropicFoundry` (the key's variable name only).
-pub fn sdk_env(url: &str) -> Option<[(&'static str, String); 2]> {
-    Some([
-        ("ANTHROPIC_FOUNDRY_BASE_URL", format!("{}/", base(url)?)),
-        ("ANTHROPIC_FOUNDRY_API_KEY", "<the resource's key>".into()),
-    ])
 }
 
 #[cfg(test)]
@@ -80,9 +75,5 @@ mod tests {
             "http://127.0.0.1:8080/gw/anthropic"
         );
         assert_eq!(base("https://res.services.ai.azure.com/models"), None);
-        assert_eq!(
-            sdk_env("https://res.services.ai.azure.com/anthropic/v1/messages").unwrap()[0].1,
-            "https://res.services.ai.azure.com/anthropic/"
-        );
     }
 }

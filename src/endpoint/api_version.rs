@@ -15,6 +15,8 @@ pub enum Family {
     Search,
     ContentSafety,
     DocumentIntelligence,
+    /// Claude on Foundry's Messages API: the `anthropic-version` header.
+    Anthropic,
 }
 
 impl Family {
@@ -26,6 +28,8 @@ impl Family {
             Family::OpenaiV1,
             Family::Search,
             Family::ContentSafety,
+            Family::DocumentIntelligence,
+            Family::Anthropic,
         ]
         .into_iter()
         .find(|f| f.key() == key)
@@ -38,6 +42,7 @@ impl Family {
             Family::Search => "search",
             Family::ContentSafety => "content_safety",
             Family::DocumentIntelligence => "document_intelligence",
+            Family::Anthropic => "anthropic",
         }
     }
 }
