@@ -19,6 +19,8 @@ const URLS: &[Option<&str>] = &[
     Some("https://contoso.openai.azure.com/openai/v1/"),
     Some("https://contoso.cognitiveservices.azure.com/"),
     Some("https://contoso.services.ai.azure.com/models"),
+    Some("https://contoso.services.ai.azure.com/models/chat/completions?api-version=2025-04-01"),
+    Some("http://127.0.0.1:8080/models/chat/completions?api-version=2025-04-01"),
     Some("https://contoso.services.ai.azure.com/anthropic/"),
     Some("https://contoso.services.ai.azure.com/anthropic/v1/messages"),
     Some("https://contoso.services.ai.azure.com/api/projects/p1"),

@@ -18,10 +18,10 @@ pub use classify::classify_with;
 pub use flag::Flag;
 pub use hint::kind_label;
 pub use keys::{key_tokens, looks_like_key, strip_credentials};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of endpoint a URL is (docs/endpoints.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     FoundryModels,
