@@ -60,9 +60,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
         .map(|(v, _)| v)
         .ok_or("the connection has no endpoint")?;
     let reading = classify_for_type(&raw, &spec.id);
-    let entra = conn
-        .effective("auth_mode")
-        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"));
+    let entra = super::signs_with_entra(conn);
     let parsed = url::Url::parse(raw.trim()).map_err(|_| "the endpoint is not a URL")?;
     let root = format!(
         "{}://{}{}",
@@ -123,8 +121,10 @@ pub fn list(
     timeout: Duration,
 ) -> Result<(Check, Option<String>, Listing), String> {
     let (check, bound_to) = plan(conn)?;
-    let key: Option<SecretString> = if check.auth == Auth::ApiKey {
-        svc.secret(conn, "api_key").map_err(|e| e.to_string())?
+    let key: Option<SecretString> = if check.auth == Auth::ApiKey
+        && let Some(field) = super::key_field(conn)
+    {
+        svc.secret(conn, field).map_err(|e| e.to_string())?
     } else {
         None
     };

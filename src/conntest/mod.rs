@@ -17,8 +17,8 @@ mod redact;
 pub use flow::{NotTested, Tested, UnknownHosts, test_connection};
 pub use plan::plan;
 
+use crate::catalogue::Role;
 use crate::endpoint::Reading;
-#[cfg(test)]
 use crate::model::Connection;
 use secrecy::{ExposeSecret, SecretString};
 use std::time::{Duration, Instant};
@@ -82,6 +82,20 @@ pub struct Verdict {
     pub ok: bool,
     pub summary: String,
     pub advice: Option<String>,
+}
+
+/// The field the service key is kept in (role `api_key`), when the type has one.
+pub(crate) fn key_field(conn: &Connection) -> Option<&'static str> {
+    conn.spec().role(Role::ApiKey).map(|f| f.key.as_str())
+}
+
+/// Whether the connection signs with a Microsoft Entra ID token (`auth_mode` = prompt flow's
+/// `meid_token`) instead of its key.
+pub(crate) fn signs_with_entra(conn: &Connection) -> bool {
+    conn.spec()
+        .role(Role::AuthMode)
+        .and_then(|f| conn.effective(&f.key))
+        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"))
 }
 
 /// Sends the request once.

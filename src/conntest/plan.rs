@@ -9,9 +9,6 @@ use crate::endpoint::api_version::{Family, recommended};
 use crate::endpoint::{Kind, Reading, classify_for_type};
 use crate::model::Connection;
 
-/// The `auth_mode` value that means "sign with a Microsoft Entra ID token" (prompt flow's).
-const MEID_TOKEN: &str = "meid_token";
-
 /// What the rules read of a connection.
 struct Target<'a> {
     conn: &'a Connection,
@@ -224,10 +221,9 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
             check.headers.push((h.name.as_str(), v.trim().to_string()));
         }
     }
-    let entra = t
-        .role_value(Role::AuthMode)
-        .is_some_and(|v| v.eq_ignore_ascii_case(MEID_TOKEN));
-    if entra && let Some(e) = p.entra.iter().find(|e| admits(&e.types, type_id)) {
+    if super::signs_with_entra(conn)
+        && let Some(e) = p.entra.iter().find(|e| admits(&e.types, type_id))
+    {
         // The same request, signed with a token for the service's Entra ID resource.
         check.auth = Auth::Entra(e.resource.resource());
     }
