@@ -481,6 +481,27 @@ fn claude_on_foundry_runs_in_the_anthropic_sdk_as_tested() {
     assert_eq!(sdk[0]["route"], "anthropic.messages");
     assert_eq!(sdk[0]["status"], 200);
     assert_eq!(sdk[0]["x_api_key_fp"].as_str(), Some(&fp(KEY)[..]));
+    // A variant: another resource's key. Both refuse, on the same route.
+    let mut c = aiconn_clean(d.path());
+    c.args(["update", "claude", "--set", "api_key=fake-key-0002"]);
+    assert_eq!(run(c).code, 0);
+    svc.clear();
+    let (ok, out) = aiconn_test(d.path(), "claude");
+    assert!(!ok && out.contains("the key was refused"), "{out}");
+    let r = run_client(
+        d.path(),
+        &[],
+        "claude",
+        &v.sdk,
+        "drive_anthropic.py",
+        &["claude-sonnet-4-5"],
+    );
+    assert!(!r.ok, "the SDK with a wrong key: {}", r.json);
+    assert!(
+        svc.requests()
+            .iter()
+            .all(|q| q["route"] == "anthropic.messages" && q["status"] == 401)
+    );
 }
 
 // ---------------------------------------------------------------------------- open_ai (10)
