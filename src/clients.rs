@@ -126,6 +126,8 @@ pub fn endpoint_shape(conn: &Connection) -> Option<Kind> {
         Kind::AzureOpenaiV1
     } else if path.ends_with("/models") {
         Kind::FoundryModels
+    } else if crate::conntest::anthropic::base(&url).is_some() {
+        Kind::FoundryAnthropic
     } else {
         Kind::Unknown
     })
@@ -147,6 +149,12 @@ pub fn value_of(conn: &Connection, spec: &EnvSpec, name: &str) -> Option<Value> 
     match name {
         "resource" => return conn.endpoint().map(|u| Value::Plain(resource_base(&u))),
         "v1" => return conn.endpoint().map(|u| Value::Plain(with_v1(&u))),
+        "anthropic_base" => {
+            let base = conn
+                .endpoint()
+                .and_then(|u| crate::conntest::anthropic::base(&u));
+            return base.map(|b| Value::Plain(format!("{b}/")));
+        }
         "url_deployment" => {
             let from_url = conn
                 .endpoint()
@@ -243,7 +251,8 @@ mod tests {
                     v.name,
                     fam.id
                 );
-                let known = ["resource", "v1", "url_deployment"].contains(&v.value.as_str())
+                let known = ["resource", "v1", "url_deployment", "anthropic_base"]
+                    .contains(&v.value.as_str())
                     || role_named(&v.value).is_some_and(|r| spec.role(r).is_some())
                     || spec.field(&v.value).is_some();
                 assert!(known, "{}: {} takes '{}'", e.type_id, v.name, v.value);

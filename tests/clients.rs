@@ -422,6 +422,88 @@ fn azure_ai_models_endpoint_api_version_is_the_one_test_used() {
     );
 }
 
+/// Claude on Foundry: `aiconn test` and the anthropic SDK's AnthropicFoundry(), fed by `run`
+/// alone, reach the same Messages route; a parent's stale ANTHROPIC_FOUNDRY_RESOURCE (which
+/// makes the client refuse to start beside a base URL) is removed.
+#[test]
+fn claude_on_foundry_runs_in_the_anthropic_sdk_as_tested() {
+    let Some(v) = venvs() else { return };
+    let d = tmp();
+    let svc = Service::start(d.path(), Kind::Azure);
+    made(
+        d.path(),
+        &[
+            "--type",
+            "azure_ai",
+            "--name",
+            "claude",
+            "--set",
+            &format!("endpoint={}", svc.url("/anthropic/v1/messages")),
+            "--set",
+            "deployment=claude-sonnet-4-5",
+            "--set",
+            &key(),
+        ],
+    );
+    let (ok, out) = aiconn_test(d.path(), "claude");
+    assert!(ok, "{out}");
+    assert!(out.contains("AnthropicFoundry"), "whose request: {out}");
+    let tested = svc.requests();
+    svc.clear();
+    let r = run_client(
+        d.path(),
+        &[("ANTHROPIC_FOUNDRY_RESOURCE", "stale-resource")],
+        "claude",
+        &v.sdk,
+        "drive_anthropic.py",
+        &["claude-sonnet-4-5"],
+    );
+    assert!(r.ok, "anthropic SDK: {}", r.json);
+    let sdk = svc.requests();
+    // The same request: route, status, both key headers, version header and model.
+    let same = |r: &serde_json::Value| {
+        [
+            "method",
+            "path",
+            "route",
+            "status",
+            "auth",
+            "key_fp",
+            "x_api_key_fp",
+            "anthropic_version",
+            "model",
+        ]
+        .map(|k| r[k].clone())
+    };
+    assert_eq!(tested.len(), 1);
+    assert_eq!(sdk.len(), 1);
+    assert_eq!(same(&tested[0]), same(&sdk[0]));
+    assert_eq!(sdk[0]["route"], "anthropic.messages");
+    assert_eq!(sdk[0]["status"], 200);
+    assert_eq!(sdk[0]["x_api_key_fp"].as_str(), Some(&fp(KEY)[..]));
+    // A variant: another resource's key. Both refuse, on the same route.
+    let mut c = aiconn_clean(d.path());
+    c.args(["update", "claude", "--set", "api_key=fake-key-0002"]);
+    assert_eq!(run(c).code, 0);
+    svc.clear();
+    let (ok, out) = aiconn_test(d.path(), "claude");
+    assert!(!ok && out.contains("the key was refused"), "{out}");
+    let r = run_client(
+        d.path(),
+        &[],
+        "claude",
+        &v.sdk,
+        "drive_anthropic.py",
+        &["claude-sonnet-4-5"],
+    );
+    assert!(!r.ok, "the SDK with a wrong key: {}", r.json);
+    assert!(
+        svc.requests()
+            .iter()
+            .all(|q| q["route"] == "anthropic.messages" && q["status"] == 401)
+    );
+}
+
 // ---------------------------------------------------------------------------- open_ai (10)
 
 fn openai_conn(dir: &Path, base: &str, org: Option<&str>) {

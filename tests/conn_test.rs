@@ -637,3 +637,60 @@ fn the_unrecognized_host_question_comes_before_the_key_is_read() {
         );
     }
 }
+
+/// Claude on Foundry: the server answers only the Messages route; the request is what
+/// `AnthropicFoundry` sends (x-api-key and api-key, anthropic-version, the deployment as model).
+#[test]
+fn claude_on_foundry_is_tested_with_the_messages_api_and_anthropic_headers() {
+    for suffix in ["/anthropic/", "/anthropic/v1/messages"] {
+        let d = tempfile::tempdir().unwrap();
+        let (port, seen) = routes_server(
+            vec![Route {
+                prefix: "/anthropic/v1/messages",
+                status: 200,
+                body: "{\"type\":\"message\",\"content\":[]}",
+                headers: &[],
+            }],
+            Duration::ZERO,
+        );
+        make(
+            d.path(),
+            "azure_ai",
+            &[
+                format!("endpoint=http://127.0.0.1:{port}{suffix}"),
+                "deployment=claude-sonnet-4-5".into(),
+            ],
+        );
+        let o = test_conn(d.path(), &[]);
+        assert_eq!(o.code, 0, "{suffix}: {}{}", o.stdout, o.stderr);
+        let got = seen.lock().unwrap().clone();
+        assert_eq!(got.len(), 1, "{suffix}: one request");
+        assert_eq!(
+            format!("{} {}", got[0].method, got[0].path),
+            "POST /anthropic/v1/messages"
+        );
+        assert_eq!(got[0].header("x-api-key"), Some(KEY));
+        assert_eq!(got[0].header("api-key"), Some(KEY));
+        // What anthropic 2.10.0 sends (assets/api_versions.toml, family anthropic).
+        assert_eq!(got[0].header("anthropic-version"), Some("2026-10-21"));
+        assert_eq!(got[0].header("authorization"), None);
+        assert!(got[0].body.contains("\"model\":\"claude-sonnet-4-5\""));
+        assert!(got[0].body.contains("\"max_tokens\":1"));
+    }
+    // Without a deployment there is nothing to name as model: said, and nothing sent.
+    let d = tempfile::tempdir().unwrap();
+    let (port, seen) = server(200, "{}", Duration::ZERO);
+    make(
+        d.path(),
+        "azure_ai",
+        &[format!("endpoint=http://127.0.0.1:{port}/anthropic/")],
+    );
+    let o = test_conn(d.path(), &[]);
+    assert_ne!(o.code, 0);
+    assert!(
+        o.stderr.contains("set the connection's deployment"),
+        "{}",
+        o.stderr
+    );
+    assert!(seen.lock().unwrap().is_empty());
+}

@@ -522,8 +522,33 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
         by_path("/openai/models").header("authorization"),
         Some(&format!("Bearer {TOKEN}")[..])
     );
-    // --entra on an account with keys: keyless by choice.
     drop(seen);
+    // A Claude deployment: azure_ai on the /anthropic/ base, the deployment as model, tested
+    // with the Messages request the Anthropic SDK sends.
+    let o = w.run(&["discover", "--add", "foundry/claude", "--name", "c"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("is a Claude deployment"), "{}", o.stderr);
+    let v = show_json(w.dir.path(), "c");
+    assert_eq!(v["type"], "azure_ai");
+    assert!(
+        v["endpoint"].as_str().unwrap().ends_with("/anthropic/"),
+        "{v}"
+    );
+    assert_eq!(v["deployment"], "claude");
+    assert_eq!(v["api_key"], KEY);
+    let o = w.run(&["test", "c"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let seen = w.dp_seen.lock().unwrap();
+    let claude = seen.last().unwrap();
+    assert_eq!(claude.path, "/anthropic/v1/messages");
+    assert_eq!(claude.header("x-api-key"), Some(KEY));
+    assert!(
+        claude.body.contains("\"model\":\"claude\""),
+        "{}",
+        claude.body
+    );
+    drop(seen);
+    // --entra on an account with keys: keyless by choice.
     let o = w.run(&["discover", "--add", "aoai", "--name", "e", "--entra"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
@@ -575,8 +600,15 @@ fn add_failures_each_get_their_own_message_and_save_nothing() {
             "azure_ai connections have no Microsoft Entra ID mode",
         ),
         (
-            &["discover", "--add", "foundry/claude", "--name", "n7"],
-            "'claude' is a Claude (Anthropic) deployment: it answers the Messages API at http://127.0.0.1:",
+            &[
+                "discover",
+                "--add",
+                "foundry/claude",
+                "--name",
+                "n7",
+                "--entra",
+            ],
+            "'claude' is a Claude (Anthropic) deployment, which answers the Messages API at http://127.0.0.1:",
         ),
     ];
     for (args, want) in cases {

@@ -5,13 +5,14 @@
 //! Shapes: a Foundry (`AIServices`) resource is one `azure_ai` connection on the OpenAI v1
 //! base (`<openai endpoint>/openai/v1/`, the deployment as `model`); an `OpenAI` resource is an
 //! `azure_open_ai` connection on its base; a deployment is an `azure_ai` connection bound to
-//! `/openai/deployments/<name>`; keyless is `azure_open_ai` with `meid_token` (the one model
-//! type with an Entra ID mode prompt flow reads).
+//! `/openai/deployments/<name>`, a Claude deployment one on the `/anthropic/` base with the
+//! deployment in its field; keyless is `azure_open_ai` with `meid_token` (the one model type
+//! with an Entra ID mode prompt flow reads).
 
 use super::arm::Arm;
 use super::discover::{Account, Deployment};
 use super::{ArmError, COGNITIVE_API, LIST_KEYS_ACTION, LIST_KEYS_ROLES};
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Role};
 use crate::model::Connection;
 use secrecy::SecretString;
 
@@ -118,7 +119,7 @@ pub fn plan(
             .as_deref()
             .is_some_and(|f| f.eq_ignore_ascii_case("Anthropic"))
     }) {
-        return Err(PlanError::Type(claude_message(account, d)));
+        return claude_plan(name, account, d, type_id, keyless);
     }
     let foundry = account.kind.eq_ignore_ascii_case("AIServices");
     let chosen = match (type_id, keyless, deployment) {
@@ -186,19 +187,55 @@ pub fn plan(
     })
 }
 
-/// A Claude deployment speaks the Messages API under `/anthropic/`, which no connection type
-/// holds yet: say where it is and what the Anthropic SDK reads.
-fn claude_message(account: &Account, d: &Deployment) -> String {
+/// A Claude deployment speaks the Messages API under `/anthropic/` (not the OpenAI routes): an
+/// `azure_ai` connection on the resource's `/anthropic/` base with the deployment as model,
+/// which `test` calls and `run` exports as the Anthropic SDK's `AnthropicFoundry` reads it.
+fn claude_plan(
+    name: &str,
+    account: &Account,
+    d: &Deployment,
+    type_id: Option<&str>,
+    keyless: Option<Keyless>,
+) -> Result<Plan, PlanError> {
+    let chosen = type_id.unwrap_or("azure_ai");
     let host = account
         .endpoints
         .get("AI Foundry API")
         .or(account.endpoint.as_ref())
         .map(|e| e.trim_end_matches('/').to_string())
-        .unwrap_or_default();
-    format!(
-        "'{}' is a Claude (Anthropic) deployment: it answers the Messages API at {host}/anthropic/v1/messages, not the OpenAI routes these connection types use; for the Anthropic SDK set ANTHROPIC_FOUNDRY_BASE_URL={host}/anthropic/ and ANTHROPIC_FOUNDRY_API_KEY (the resource's key), with model '{}'",
-        d.name, d.name
-    )
+        .ok_or(PlanError::NoEndpoint)?;
+    let why = match (chosen, keyless) {
+        ("azure_ai", None) => None,
+        ("azure_ai", Some(_)) => Some(
+            "azure_ai connections have no Microsoft Entra ID mode (AnthropicFoundry takes a token provider in code)",
+        ),
+        _ => Some("only azure_ai holds a Claude deployment (--type azure_ai)"),
+    };
+    if let Some(why) = why {
+        return Err(PlanError::Type(format!(
+            "'{}' is a Claude (Anthropic) deployment, which answers the Messages API at {host}/anthropic/v1/messages: {why}",
+            d.name
+        )));
+    }
+    let spec = Catalogue::get()
+        .find(chosen)
+        .ok_or_else(|| PlanError::Type(Catalogue::get().unknown_type(chosen)))?;
+    let mut conn = Connection::of(name, spec);
+    for (role, value) in [
+        (Role::Endpoint, format!("{host}/anthropic/")),
+        (Role::Deployment, d.name.clone()),
+    ] {
+        let field = spec.role(role).ok_or(PlanError::NoEndpoint)?;
+        conn.values.insert(field.key.clone(), value);
+    }
+    Ok(Plan {
+        conn,
+        keyless,
+        notes: vec![format!(
+            "'{}' is a Claude deployment: the connection speaks the Anthropic Messages API (run/env export ANTHROPIC_FOUNDRY_BASE_URL and ANTHROPIC_FOUNDRY_API_KEY; '{}' is the model of each request)",
+            d.name, d.name
+        )],
+    })
 }
 
 /// Key 1 of the account (`POST {id}/listKeys`), held as a secret.

@@ -74,8 +74,8 @@ pub fn run_all(
 
 /// The key is kept in the secret backend (not a reference, not absent).
 fn stored_key(c: &Connection) -> bool {
-    c.secrets
-        .get("api_key")
+    super::key_field(c)
+        .and_then(|f| c.secrets.get(f))
         .is_some_and(|r| r.reference().is_none())
 }
 
@@ -97,7 +97,7 @@ fn test_one(
     let (check, reading) = match plan(c) {
         Ok(p) => p,
         // A type with no known request is not a failure of the connection.
-        Err(why) if c.type_id() == "custom" => return report(Health::Skipped, None, why),
+        Err(why) if c.spec().is_custom() => return report(Health::Skipped, None, why),
         Err(why) => return report(Health::Failed, None, why),
     };
     if unknown_hosts == UnknownHosts::Ask
@@ -135,13 +135,13 @@ fn key_of(
     if !needs_key(c) {
         return Ok(None);
     }
-    if !c.secrets.contains_key("api_key") {
+    let Some(field) = super::key_field(c).filter(|f| c.secrets.contains_key(*f)) else {
         return Err(NoKey::Skip("no key set".into()));
-    }
+    };
     if let (true, Some(e)) = (stored_key(c), opened) {
         return Err(secret_error(e));
     }
-    match svc.secret(c, "api_key") {
+    match svc.secret(c, field) {
         Ok(Some(k)) => Ok(Some(k)),
         Ok(None) => Err(NoKey::Skip("no key set".into())),
         Err(OpError::Reference { source, .. }) => Err(match source {

@@ -1,15 +1,11 @@
-//! Claude on Foundry (`https://<resource>.services.ai.azure.com/anthropic/`), kept apart from
-//! the planner (which is becoming data-driven): the request that proves a key works, the
-//! headers it needs, and what the Anthropic SDK reads. Read from anthropic 2.15.0
+//! Claude on Foundry (`https://<resource>.services.ai.azure.com/anthropic/`): the `/anthropic`
+//! base every URL shape of it shares (the request that proves a key works is
+//! `anthropic_messages` in assets/test_plans.toml; what the Anthropic SDK reads is in
+//! assets/clients.toml). Read from anthropic 2.10.0
 //! (`anthropic/lib/foundry.py`): `AnthropicFoundry` builds
 //! `https://{ANTHROPIC_FOUNDRY_RESOURCE}.services.ai.azure.com/anthropic/` unless
 //! `ANTHROPIC_FOUNDRY_BASE_URL` is set, takes `ANTHROPIC_FOUNDRY_API_KEY`, and sends the key
 //! as both `x-api-key` and `api-key` (or `Authorization: Bearer <Entra ID token>`).
-
-use super::{Auth, Check};
-
-/// The Messages API version header every Anthropic client sends.
-pub const ANTHROPIC_VERSION: (&str, &str) = ("anthropic-version", "2023-06-01");
 
 /// The `/anthropic` base of `url` (a base, `/anthropic/v1`, or a full `/v1/messages` URL), or
 /// `None` when the path has no `/anthropic` segment.
@@ -28,42 +24,12 @@ pub fn base(url: &str) -> Option<String> {
     ))
 }
 
-/// A 1-token Messages request to deployment `model`. The caller adds [`ANTHROPIC_VERSION`]
-/// and sends the key as `x-api-key` too (`run` sends `api-key`, which the endpoint accepts
-/// as the SDK's second header).
-pub fn check(url: &str, model: &str) -> Option<Check> {
-    let base = base(url)?;
-    let body = serde_json::json!({
-        "model": model,
-        "max_tokens": 1,
-        "messages": [{"role": "user", "content": "ping"}],
-    });
-    Some(Check {
-        method: "POST",
-        url: format!("{base}/v1/messages"),
-        auth: Auth::ApiKey,
-        body: Some(body.to_string()),
-        what: format!("a 1-token Claude Messages request to deployment '{model}'"),
-        max_body: 4096,
-        headers: Vec::new(),
-        like: None,
-    })
-}
-
-/// What to export for the Anthropic SDK's `AnthropicFoundry` (the key's variable name only).
-pub fn sdk_env(url: &str) -> Option<[(&'static str, String); 2]> {
-    Some([
-        ("ANTHROPIC_FOUNDRY_BASE_URL", format!("{}/", base(url)?)),
-        ("ANTHROPIC_FOUNDRY_API_KEY", "<the resource's key>".into()),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_anthropic_url_shape_gives_the_same_base_and_request() {
+    fn every_anthropic_url_shape_gives_the_same_base() {
         for u in [
             "https://res.services.ai.azure.com/anthropic",
             "https://res.services.ai.azure.com/anthropic/",
@@ -72,18 +38,11 @@ mod tests {
         ] {
             let b = base(u).unwrap().to_lowercase();
             assert_eq!(b, "https://res.services.ai.azure.com/anthropic", "{u}");
-            let c = check(u, "claude-sonnet-4-5").unwrap();
-            assert!(c.url.to_lowercase().ends_with("/anthropic/v1/messages"));
-            assert!(c.body.unwrap().contains("\"model\":\"claude-sonnet-4-5\""));
         }
         assert_eq!(
             base("http://127.0.0.1:8080/gw/anthropic/v1").unwrap(),
             "http://127.0.0.1:8080/gw/anthropic"
         );
         assert_eq!(base("https://res.services.ai.azure.com/models"), None);
-        assert_eq!(
-            sdk_env("https://res.services.ai.azure.com/anthropic/v1/messages").unwrap()[0].1,
-            "https://res.services.ai.azure.com/anthropic/"
-        );
     }
 }

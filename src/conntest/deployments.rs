@@ -3,11 +3,12 @@
 //! resource's `/openai/v1/models` lists hundreds of models that answer 404 until deployed.
 //!
 //! Routes: an Azure OpenAI / Foundry resource lists its deployments at
-//! `GET {resource}/openai/deployments?api-version=2023-03-15-preview` (`data[]`: `id`, `model`,
-//! `status`); a Foundry project at `GET {project}/deployments?api-version=v1` (`value[]`:
+//! `GET {resource}/openai/deployments?api-version=<deployments_listing in assets/api_versions.toml>` (`data[]`: `id`, `model`,
+//! `status`); a Foundry project at `GET {project}/deployments?api-version=<foundry_projects>` (`value[]`:
 //! `name`, `modelName`, `modelVersion`), with Entra ID.
 
 use super::{Auth, Check, Outcome, guard, run};
+use crate::endpoint::api_version::{Family, recommended};
 use crate::endpoint::{Kind, classify_for_type};
 use crate::model::Connection;
 use crate::service::Service;
@@ -59,9 +60,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
         .map(|(v, _)| v)
         .ok_or("the connection has no endpoint")?;
     let reading = classify_for_type(&raw, &spec.id);
-    let entra = conn
-        .effective("auth_mode")
-        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"));
+    let entra = super::signs_with_entra(conn);
     let parsed = url::Url::parse(raw.trim()).map_err(|_| "the endpoint is not a URL")?;
     let root = format!(
         "{}://{}{}",
@@ -77,7 +76,10 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
     };
     let (url, auth) = match (reading.kind, project) {
         (_, Some(base)) => (
-            format!("{base}/deployments?api-version=v1"),
+            format!(
+                "{base}/deployments?api-version={}",
+                version(Family::FoundryProjects)
+            ),
             Auth::Entra(FOUNDRY),
         ),
         (Kind::FoundryProject, None) => {
@@ -87,7 +89,10 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
             return Err("the endpoint is not a usable URL (see the hint)".into());
         }
         _ => (
-            format!("{root}/openai/deployments?api-version=2023-03-15-preview"),
+            format!(
+                "{root}/openai/deployments?api-version={}",
+                version(Family::DeploymentsListing)
+            ),
             if entra {
                 Auth::Entra(super::entra::COGNITIVE_SERVICES)
             } else {
@@ -116,8 +121,10 @@ pub fn list(
     timeout: Duration,
 ) -> Result<(Check, Option<String>, Listing), String> {
     let (check, bound_to) = plan(conn)?;
-    let key: Option<SecretString> = if check.auth == Auth::ApiKey {
-        svc.secret(conn, "api_key").map_err(|e| e.to_string())?
+    let key: Option<SecretString> = if check.auth == Auth::ApiKey
+        && let Some(field) = super::key_field(conn)
+    {
+        svc.secret(conn, field).map_err(|e| e.to_string())?
     } else {
         None
     };
@@ -270,6 +277,11 @@ fn parse(v: &serde_json::Value) -> Vec<Deployment> {
             .unwrap_or_default()
     };
     classic.unwrap_or_else(project)
+}
+
+/// The api-version of a listing route: assets/api_versions.toml's, the one home of defaults.
+fn version(family: Family) -> &'static str {
+    recommended(family).unwrap_or_default()
 }
 
 #[cfg(test)]

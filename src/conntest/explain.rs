@@ -34,7 +34,6 @@ fn version_named(message: &str) -> Option<String> {
         .map(|w| for_terminal(w.trim_end_matches([')', '\'', '"'])))
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn known_error(outcome: &Outcome, check: &Check) -> Option<Verdict> {
     let Outcome::Status {
         code,
@@ -113,32 +112,44 @@ pub fn known_error(outcome: &Outcome, check: &Check) -> Option<Verdict> {
             ),
         });
     }
-    if lower.contains("endpoint not found") && *code == 404 {
-        return v(
+    service_state(*code, &err_code, &message, retry_after.as_deref())
+        .and_then(|(summary, advice)| v(summary, advice))
+}
+
+/// What the service's state explains (the endpoint gone, key auth off, a retired model, a
+/// quota): a summary and advice.
+fn service_state(
+    code: u16,
+    err_code: &str,
+    message: &str,
+    retry_after: Option<&str>,
+) -> Option<(String, String)> {
+    let lower = message.to_lowercase();
+    if lower.contains("endpoint not found") && code == 404 {
+        return Some((
             "the serverless endpoint does not exist".into(),
             "it may have been deleted, or the URL names another region: copy the Target URI from the endpoint's page".into(),
-        );
+        ));
     }
     if lower.contains("key based authentication is disabled")
         || lower.contains("key-based authentication is disabled")
     {
-        return v(
+        return Some((
             "key authentication is disabled on this resource".into(),
             "use Microsoft Entra ID: set auth_mode to meid_token and sign in with `az login --use-device-code`".into(),
-        );
+        ));
     }
-    if let Some((summary, advice)) = retired(*code, &err_code, &message) {
-        return v(summary, advice);
+    if let Some(found) = retired(code, err_code, message) {
+        return Some(found);
     }
-    if *code == 429 {
+    if code == 429 {
         let wait = retry_after
-            .as_deref()
             .map(|s| format!("retry after {s} s"))
             .unwrap_or_else(|| "wait and retry".into());
-        return v(
+        return Some((
             "rate limited or out of quota".into(),
             format!("the key works; {wait}, or raise the deployment's quota"),
-        );
+        ));
     }
     None
 }

@@ -23,14 +23,17 @@ pub(crate) fn face_key(
     typed: Option<&SecretString>,
     stored: Option<&Connection>,
 ) -> Result<Option<SecretString>, String> {
+    let Some(field) = super::key_field(draft) else {
+        return Ok(None);
+    };
     let drafted_ref = draft
         .secrets
-        .get("api_key")
+        .get(field)
         .is_some_and(|r| r.reference().is_some());
     match (typed, stored) {
         (Some(k), _) => Ok(Some(k.clone())),
-        _ if drafted_ref => svc.secret(draft, "api_key").map_err(|e| e.to_string()),
-        (None, Some(s)) => svc.secret(s, "api_key").map_err(|e| e.to_string()),
+        _ if drafted_ref => svc.secret(draft, field).map_err(|e| e.to_string()),
+        (None, Some(s)) => svc.secret(s, field).map_err(|e| e.to_string()),
         (None, None) => Ok(None),
     }
 }
@@ -86,7 +89,8 @@ pub fn test_connection(
         return Err(NotTested::UnknownHost(host));
     }
     let key = if needs_key(conn) {
-        face_key(svc, conn, typed.get("api_key"), stored).map_err(NotTested::Refused)?
+        let typed = super::key_field(conn).and_then(|f| typed.get(f));
+        face_key(svc, conn, typed, stored).map_err(NotTested::Refused)?
     } else {
         None
     };
@@ -95,7 +99,7 @@ pub fn test_connection(
 
 /// The connection's type has a key and its auth mode does not drop it.
 pub(crate) fn needs_key(conn: &Connection) -> bool {
-    !conn.is_dropped("api_key") && conn.spec().field("api_key").is_some()
+    super::key_field(conn).is_some_and(|f| !conn.is_dropped(f))
 }
 
 /// Sends the planned request with `key` and reads the answer (the key is dropped here).

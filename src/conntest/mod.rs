@@ -10,16 +10,20 @@ pub mod entra;
 mod explain;
 mod flow;
 mod guard;
+mod plan;
+mod plan_data;
 mod redact;
 
 pub use flow::{NotTested, Tested, UnknownHosts, test_connection};
+pub use plan::plan;
 
-use crate::endpoint::api_version::{Family as VersionFamily, recommended};
-use crate::endpoint::{Kind, Reading, classify_for_type};
+use crate::catalogue::Role;
+use crate::endpoint::Reading;
 use crate::model::Connection;
 use secrecy::{ExposeSecret, SecretString};
 use std::time::{Duration, Instant};
 
+/// How the key travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
     /// `api-key: KEY` (Azure OpenAI, Foundry, Search, Qdrant).
@@ -30,6 +34,9 @@ pub enum Auth {
     Subscription,
     /// The key goes in the query (SerpAPI).
     Query,
+    /// Claude on Foundry, as `AnthropicFoundry` sends it: the key as `x-api-key` and `api-key`,
+    /// plus `anthropic-version`.
+    Anthropic,
     /// `Authorization: Bearer <Entra ID token>` for this resource (`auth_mode = meid_token`).
     Entra(&'static str),
 }
@@ -77,275 +84,18 @@ pub struct Verdict {
     pub advice: Option<String>,
 }
 
-fn trim(base: &str) -> String {
-    base.trim().trim_end_matches('/').to_string()
+/// The field the service key is kept in (role `api_key`), when the type has one.
+pub(crate) fn key_field(conn: &Connection) -> Option<&'static str> {
+    conn.spec().role(Role::ApiKey).map(|f| f.key.as_str())
 }
 
-/// Chooses the request for `conn` (its URL read by the classifier; gateways and local
-/// servers fall back on the path shape and the connection type).
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
-pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
-    let spec = conn.spec();
-    let entra = conn
-        .effective("auth_mode")
-        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"));
-    let url_field = spec
-        .fields
-        .iter()
-        .find(|f| f.kind == crate::catalogue::FieldKind::Url);
-    let raw = url_field
+/// Whether the connection signs with a Microsoft Entra ID token (`auth_mode` = prompt flow's
+/// `meid_token`) instead of its key.
+pub(crate) fn signs_with_entra(conn: &Connection) -> bool {
+    conn.spec()
+        .role(Role::AuthMode)
         .and_then(|f| conn.effective(&f.key))
-        .map(|(v, _)| v);
-    let reading = raw.as_deref().map(|u| classify_for_type(u, &spec.id));
-    let version = |default: &str| {
-        conn.effective("api_version")
-            .map(|(v, _)| v)
-            .or_else(|| reading.as_ref().and_then(|r| r.api_version.clone()))
-            .unwrap_or_else(|| default.into())
-    };
-    // The base: the classifier's where it knows one, else what the user stored.
-    let base = match (&reading, &raw) {
-        (Some(r), _) if r.normalized_base.is_some() => {
-            trim(r.normalized_base.as_deref().unwrap_or_default())
-        }
-        (_, Some(u)) => {
-            let u = trim(u);
-            if u.contains("://") {
-                u
-            } else {
-                format!("https://{u}")
-            }
-        }
-        (_, None) => String::new(),
-    };
-    let path_has = |s: &str| raw.as_deref().is_some_and(|u| u.to_lowercase().contains(s));
-    let kind = reading.as_ref().map(|r| r.kind);
-    let deployment = reading.as_ref().and_then(|r| r.deployment.clone());
-    let get = |url: String, auth: Auth, what: &str| Check {
-        method: "GET",
-        url,
-        auth,
-        body: None,
-        what: what.into(),
-        max_body: 4096,
-        headers: Vec::new(),
-        like: None,
-    };
-    let check = match spec.id.as_str() {
-        "custom" => return Err("custom connections have no known endpoint to test".into()),
-        "serp" => get(
-            "https://serpapi.com/account.json".into(),
-            Auth::Query,
-            "SerpAPI account (key accepted)",
-        ),
-        "qdrant" => get(
-            format!("{base}/collections"),
-            Auth::ApiKey,
-            "list collections",
-        ),
-        "weaviate" => get(format!("{base}/v1/meta"), Auth::Bearer, "cluster metadata"),
-        "cognitive_search" => get(
-            format!(
-                "{base}/indexes?api-version={}&$select=name",
-                version(recommended(VersionFamily::Search).unwrap_or_default())
-            ),
-            Auth::ApiKey,
-            "list indexes",
-        ),
-        "azure_content_safety" | "form_recognizer" | "azure_ai_services"
-            if kind != Some(Kind::AzureOpenaiResource) =>
-        {
-            let v = version(recommended(VersionFamily::ContentSafety).unwrap_or_default());
-            Check {
-                method: "POST",
-                url: format!("{base}/contentsafety/text:analyze?api-version={v}"),
-                auth: Auth::Subscription,
-                body: Some(r#"{"text":"ping"}"#.into()),
-                what: "analyze one word of text".into(),
-                max_body: 4096,
-                headers: Vec::new(),
-                like: None,
-            }
-        }
-        "open_ai" if raw.is_none() => get(
-            "https://api.openai.com/v1/models".into(),
-            Auth::Bearer,
-            "list models",
-        ),
-        _ => match (kind, deployment) {
-            (Some(Kind::AzureOpenaiDeployment), Some(d)) | (Some(Kind::Unknown), Some(d)) => {
-                Check {
-                    method: "POST",
-                    url: format!(
-                        "{}/openai/deployments/{d}/chat/completions?api-version={}",
-                        deployment_root(raw.as_deref().unwrap_or(&base)),
-                        version(recommended(VersionFamily::AzureOpenai).unwrap_or_default())
-                    ),
-                    auth: Auth::ApiKey,
-                    body: Some(
-                        r#"{"messages":[{"role":"user","content":"ping"}],"max_tokens":1}"#.into(),
-                    ),
-                    what: format!("a 1-token chat request to deployment '{d}'"),
-                    max_body: 4096,
-                    headers: Vec::new(),
-                    like: Some("the openai SDK's AzureOpenAI() and prompt flow's llm tool"),
-                }
-            }
-            // The v1 API is called with the plain OpenAI() client, which sends the key as a bearer
-            // token: test it the same way.
-            (Some(Kind::AzureOpenaiV1), _) => Check {
-                like: Some("the openai SDK's OpenAI().models.list()"),
-                ..get(format!("{base}/models"), Auth::Bearer, "list models (v1)")
-            },
-            (Some(Kind::Openai), _) => Check {
-                like: Some("the openai SDK's OpenAI().models.list()"),
-                ..get(format!("{base}/models"), Auth::Bearer, "list models")
-            },
-            (Some(Kind::FoundryModels), _) => models_check(&base, conn),
-            (Some(Kind::Serverless), _) => get(format!("{base}/info"), Auth::Bearer, "model info"),
-            (Some(Kind::ManagedOnline), _) => {
-                get(base.clone(), Auth::Bearer, "scoring endpoint (auth only)")
-            }
-            (Some(Kind::AzureOpenaiResource), _) => get(
-                format!(
-                    "{base}/openai/models?api-version={}",
-                    version(recommended(VersionFamily::AzureOpenai).unwrap_or_default())
-                ),
-                Auth::ApiKey,
-                "list models",
-            ),
-            (Some(Kind::Invalid), _) => {
-                return Err("the endpoint is not a usable URL (see the hint)".into());
-            }
-            // Gateways and local servers: go by the path and the type.
-            _ if path_has("/openai/v1") => Check {
-                like: Some("the openai SDK's OpenAI().models.list()"),
-                ..get(
-                    format!("{}/models", trim(&base)),
-                    Auth::Bearer,
-                    "list models (v1)",
-                )
-            },
-            _ if path_has("/models") => models_check(&trim(&base), conn),
-            _ if spec.id == "open_ai" => Check {
-                like: Some("the openai SDK's OpenAI().models.list()"),
-                ..get(
-                    format!("{}/models", trim(&base)),
-                    Auth::Bearer,
-                    "list models",
-                )
-            },
-            _ if spec.id == "serverless" => {
-                get(format!("{}/info", trim(&base)), Auth::Bearer, "model info")
-            }
-            _ if base.is_empty() => return Err("the connection has no endpoint".into()),
-            _ => get(
-                format!(
-                    "{}/openai/models?api-version={}",
-                    trim(&base),
-                    version(recommended(VersionFamily::AzureOpenai).unwrap_or_default())
-                ),
-                Auth::ApiKey,
-                "list models",
-            ),
-        },
-    };
-    let mut check = check;
-    // The organization goes where the openai SDK puts it (OPENAI_ORG_ID, `organization=`):
-    // a key of a multi-organization account may be refused without it.
-    if spec.id == "open_ai"
-        && let Some((org, _)) = conn.effective("organization")
-        && !org.trim().is_empty()
-    {
-        check
-            .headers
-            .push(("OpenAI-Organization", org.trim().to_string()));
-    }
-    if entra {
-        // The same request, signed with a token for the service's Entra ID resource.
-        check.auth = Auth::Entra(if spec.id == "cognitive_search" {
-            entra::SEARCH
-        } else {
-            entra::COGNITIVE_SERVICES
-        });
-    }
-    guard::check(&check.url, raw.as_deref(), reading.as_ref())?;
-    Ok((check, reading))
-}
-
-/// A Foundry `/models` endpoint, as azure-ai-inference calls it: a 1-token chat request naming
-/// the connection's deployment as `model`, or without one the model info route (a "no model
-/// name" answer then proves key and endpoint). The api-version is the connection's, else what
-/// that client sends by default.
-fn models_check(base: &str, conn: &Connection) -> Check {
-    let v = conn
-        .effective("api_version")
-        .map(|(v, _)| v)
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| recommended(VersionFamily::ModelInference).map(str::to_string))
-        .unwrap_or_default();
-    let deployment = conn
-        .spec()
-        .role(crate::catalogue::Role::Deployment)
-        .and_then(|f| conn.values.get(&f.key));
-    match deployment {
-        Some(d) => Check {
-            method: "POST",
-            url: format!("{base}/chat/completions?api-version={v}"),
-            auth: Auth::ApiKey,
-            body: Some(
-                serde_json::json!({
-                    "model": d, "max_tokens": 1,
-                    "messages": [{"role": "user", "content": "ping"}],
-                })
-                .to_string(),
-            ),
-            what: format!(
-                "a 1-token chat request to model '{}'",
-                crate::sanitize::for_terminal(d)
-            ),
-            max_body: 4096,
-            headers: Vec::new(),
-            like: None,
-        },
-        None => Check {
-            method: "GET",
-            url: format!("{base}/info?api-version={v}"),
-            auth: Auth::ApiKey,
-            body: None,
-            what: "model info".into(),
-            max_body: 4096,
-            headers: Vec::new(),
-            like: None,
-        },
-    }
-}
-
-/// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.
-fn deployment_root(u: &str) -> String {
-    let u = u.trim();
-    let u = if u.contains("://") {
-        u.to_string()
-    } else {
-        format!("https://{u}")
-    };
-    // ASCII lower-casing keeps every byte offset, so `i` is an offset into `u` too.
-    match u.to_ascii_lowercase().find("/openai/") {
-        Some(i) => u[..i].to_string(),
-        None => base_host(&u),
-    }
-}
-
-/// `scheme://host[:port]` of a URL.
-fn base_host(u: &str) -> String {
-    match u.find("://") {
-        Some(i) => {
-            let rest = &u[i + 3..];
-            let end = rest.find('/').unwrap_or(rest.len());
-            format!("{}{}", &u[..i + 3], &rest[..end])
-        }
-        None => u.to_string(),
-    }
+        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"))
 }
 
 /// Sends the request once.
@@ -375,6 +125,7 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
             Auth::ApiKey => (name.to_string(), z(k.to_string())),
             Auth::Bearer => ("Authorization".into(), z(format!("Bearer {k}"))),
             Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), z(k.to_string())),
+            Auth::Anthropic => (name.to_string(), z(k.to_string())),
             Auth::Query | Auth::Entra(_) => return None,
         })
     };
@@ -402,6 +153,11 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         }
         for (h, v) in &check.headers {
             req = req.header(*h, v.as_str());
+        }
+        if check.auth == Auth::Anthropic
+            && let Some((_, v)) = header("x-api-key")
+        {
+            req = req.header("x-api-key", v.as_str());
         }
         req.send(check.body.clone().unwrap_or_default())
     } else {

@@ -47,7 +47,7 @@ fn is_url(t: &str) -> bool {
 /// base and deployment in their own fields).
 fn type_for(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::FoundryModels | Kind::AzureOpenaiV1 => "azure_ai",
+        Kind::FoundryModels | Kind::AzureOpenaiV1 | Kind::FoundryAnthropic => "azure_ai",
         Kind::AzureOpenaiResource | Kind::AzureOpenaiDeployment => "azure_open_ai",
         Kind::Openai => "open_ai",
         Kind::Serverless | Kind::ManagedOnline => "serverless",
@@ -265,6 +265,30 @@ mod tests {
         );
         let p = read_paste("https://api.openai.com/v1/chat/completions");
         assert_eq!(p.spec.unwrap().id, "open_ai");
+    }
+
+    /// Claude on Foundry (issue 21 §3): a Messages URL proposes azure_ai with its `/anthropic`
+    /// base, which then fits the field (no "does not fit", no other type offered).
+    #[test]
+    fn a_claude_on_foundry_url_proposes_azure_ai_with_the_anthropic_base() {
+        for url in [
+            "https://contoso.services.ai.azure.com/anthropic/v1/messages",
+            "https://contoso.services.ai.azure.com/anthropic/",
+        ] {
+            let p = read_paste(&format!("{url}\ndeployment: claude-sonnet-4-5"));
+            let spec = p.spec.unwrap();
+            assert_eq!(spec.id, "azure_ai", "{url}");
+            let endpoint = field(&p, "endpoint").unwrap();
+            assert!(
+                endpoint.trim_end_matches('/') == "https://contoso.services.ai.azure.com/anthropic",
+                "{url}: {endpoint}"
+            );
+            assert_eq!(field(&p, "deployment"), Some("claude-sonnet-4-5"));
+            let mut d = Draft::new(spec);
+            d.set(&FieldPath::Field("endpoint".into()), endpoint);
+            assert!(!d.reading().unwrap().1.mismatch, "{url}");
+            assert!(d.better_type().is_none(), "{url}");
+        }
     }
 
     #[test]

@@ -15,20 +15,31 @@ pub enum Family {
     Search,
     ContentSafety,
     DocumentIntelligence,
+    /// Claude on Foundry's Messages API: the `anthropic-version` header.
+    Anthropic,
+    /// The data-plane deployments listing (`GET /openai/deployments`), `aiconn deployments`.
+    DeploymentsListing,
+    /// A Foundry project's routes (`/api/projects/<p>/deployments`).
+    FoundryProjects,
 }
 
 impl Family {
+    /// Every family, each a table of assets/api_versions.toml.
+    pub const ALL: [Family; 9] = [
+        Family::AzureOpenai,
+        Family::ModelInference,
+        Family::OpenaiV1,
+        Family::Search,
+        Family::ContentSafety,
+        Family::DocumentIntelligence,
+        Family::Anthropic,
+        Family::DeploymentsListing,
+        Family::FoundryProjects,
+    ];
+
     /// The family named `key` in assets/api_versions.toml.
     pub fn parse(key: &str) -> Option<Family> {
-        [
-            Family::AzureOpenai,
-            Family::ModelInference,
-            Family::OpenaiV1,
-            Family::Search,
-            Family::ContentSafety,
-        ]
-        .into_iter()
-        .find(|f| f.key() == key)
+        Family::ALL.into_iter().find(|f| f.key() == key)
     }
     fn key(self) -> &'static str {
         match self {
@@ -38,6 +49,9 @@ impl Family {
             Family::Search => "search",
             Family::ContentSafety => "content_safety",
             Family::DocumentIntelligence => "document_intelligence",
+            Family::Anthropic => "anthropic",
+            Family::DeploymentsListing => "deployments_listing",
+            Family::FoundryProjects => "foundry_projects",
         }
     }
 }
@@ -145,4 +159,29 @@ pub fn suggested(family: Family) -> &'static str {
 /// The known api-versions of `family`, newest GA first as listed (the form's ←/→ choices).
 pub fn known(family: Family) -> &'static [String] {
     lists().get(family.key()).map_or(&[], |l| &l.known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table of the file is a family the code can name, and each recommended version is
+    /// one of its family's known ones (a default nobody lists would never be checked).
+    #[test]
+    fn every_family_is_in_the_file_and_recommends_a_known_version() {
+        for (key, list) in lists() {
+            if key == "model_versions" {
+                continue;
+            }
+            assert!(Family::parse(key).is_some(), "{key} has no Family");
+            assert!(
+                list.recommended.is_empty() || list.known.contains(&list.recommended),
+                "{key}: {} is not known",
+                list.recommended
+            );
+        }
+        for f in Family::ALL {
+            assert!(lists().contains_key(f.key()), "{f:?} missing from the file");
+        }
+    }
 }

@@ -192,9 +192,11 @@ fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {
         f.base = None;
     }
     let reusable = match kind {
-        Kind::FoundryModels | Kind::AzureOpenaiResource | Kind::AzureOpenaiV1 | Kind::Openai => {
-            Some(Reusable::Yes)
-        }
+        Kind::FoundryModels
+        | Kind::FoundryAnthropic
+        | Kind::AzureOpenaiResource
+        | Kind::AzureOpenaiV1
+        | Kind::Openai => Some(Reusable::Yes),
         Kind::FoundryProject if f.flags.contains(&Flag::AgentApplication) => Some(Reusable::No),
         Kind::FoundryProject => Some(Reusable::Yes),
         Kind::AzureOpenaiDeployment | Kind::Serverless | Kind::ManagedOnline => Some(Reusable::No),

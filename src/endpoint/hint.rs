@@ -24,6 +24,7 @@ pub fn kind_label(k: Kind) -> &'static str {
     match k {
         Kind::FoundryModels => "a Foundry /models endpoint",
         Kind::FoundryProject => "a Foundry project endpoint",
+        Kind::FoundryAnthropic => "Claude on Foundry (Anthropic Messages API)",
         Kind::AzureOpenaiResource => "an Azure OpenAI resource base",
         Kind::AzureOpenaiDeployment => "an Azure OpenAI deployment URL",
         Kind::AzureOpenaiV1 => "an Azure OpenAI v1 endpoint",
@@ -159,6 +160,11 @@ fn kind_hint(f: &Facts, kind: Kind) -> (String, Option<String>) {
                 // 2026-08-26 (docs/azure.md); the same host serves the OpenAI v1 API.
                 Some(format!("The Azure AI Inference SDK retired 2026-08-26: OpenAI clients use https://{host}/openai/v1/ with the deployment as model"))
             },
+        ),
+        // Claude speaks Anthropic's Messages API, not OpenAI's (docs/clients.md).
+        Kind::FoundryAnthropic => (
+            "Claude on Foundry · Anthropic Messages API, one connection for every Claude deployment (deployment as model)".into(),
+            Some(format!("Not OpenAI-compatible: the Anthropic SDK's AnthropicFoundry reads ANTHROPIC_FOUNDRY_BASE_URL=https://{host}/anthropic/ and ANTHROPIC_FOUNDRY_API_KEY")),
         ),
         Kind::FoundryProject if has(Flag::ProjectNameMissing) => {
             ("Foundry project endpoint without a project name: add it after /api/projects/.".into(), None)

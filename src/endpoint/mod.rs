@@ -18,14 +18,16 @@ pub use classify::classify_with;
 pub use flag::Flag;
 pub use hint::kind_label;
 pub use keys::{key_tokens, looks_like_key, strip_credentials};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of endpoint a URL is (docs/endpoints.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     FoundryModels,
     FoundryProject,
+    /// Claude on Foundry: the Anthropic Messages API under `/anthropic/`.
+    FoundryAnthropic,
     AzureOpenaiResource,
     AzureOpenaiDeployment,
     AzureOpenaiV1,
@@ -43,6 +45,7 @@ impl Kind {
         match self {
             Kind::FoundryModels => "foundry_models",
             Kind::FoundryProject => "foundry_project",
+            Kind::FoundryAnthropic => "foundry_anthropic",
             Kind::AzureOpenaiResource => "azure_openai_resource",
             Kind::AzureOpenaiDeployment => "azure_openai_deployment",
             Kind::AzureOpenaiV1 => "azure_openai_v1",
@@ -61,9 +64,10 @@ impl Kind {
     }
 }
 
-pub const ALL_KINDS: [Kind; 12] = [
+pub const ALL_KINDS: [Kind; 13] = [
     Kind::FoundryModels,
     Kind::FoundryProject,
+    Kind::FoundryAnthropic,
     Kind::AzureOpenaiResource,
     Kind::AzureOpenaiDeployment,
     Kind::AzureOpenaiV1,

@@ -240,9 +240,10 @@ pub(super) fn azure_paths(
     }
     // 7. Claude in Foundry.
     if lower.first().is_some_and(|s| s == "anthropic") {
-        f.proposed = Some("foundry_anthropic");
         f.flag(Flag::NotOpenaiCompatible);
-        return f.set(Kind::Unknown);
+        f.base = Some(format!("{root}/anthropic"));
+        f.had_request_path |= lower.len() > 1;
+        return f.set(Kind::FoundryAnthropic);
     }
     // 8. Other AI services on the same host.
     if lower

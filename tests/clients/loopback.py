@@ -242,6 +242,9 @@ def make_handler(service, key, record, lock):
             headers = {k.lower(): v for k, v in self.headers.items()}
             kind, secret = credential(headers)
             route, status, answer = service.route(self.command, url.path, query, body)
+            # the Messages API refuses a request without its version header (Anthropic's error shape)
+            if route == "anthropic.messages" and not headers.get("anthropic-version"):
+                status, answer = (400, {"type": "error", "error": {"type": "invalid_request_error", "message": "anthropic-version: header is required"}})
             if route is not None and secret != key:
                 route_status = status
                 status, answer = (401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}})
@@ -259,6 +262,8 @@ def make_handler(service, key, record, lock):
                 "key_fp": fingerprint(secret) if secret else None,
                 "organization": headers.get("openai-organization"),
                 "project": headers.get("openai-project"),
+                "anthropic_version": headers.get("anthropic-version"),
+                "x_api_key_fp": fingerprint(headers["x-api-key"]) if headers.get("x-api-key") else None,
                 "model": body.get("model") if isinstance(body, dict) else None,
                 "user_agent": headers.get("user-agent"),
             }
