@@ -450,6 +450,13 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
         "{}",
         o.stderr
     );
+    // Where the account was found is said (the subscription it was picked from).
+    assert!(
+        o.stderr
+            .contains("account 'foundry' in subscription Contoso Dev (sub-1)"),
+        "{}",
+        o.stderr
+    );
     let v = show_json(w.dir.path(), "f");
     assert_eq!(v["type"], "azure_ai");
     let dp = v["endpoint"].as_str().unwrap().to_string();

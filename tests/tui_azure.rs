@@ -157,6 +157,48 @@ fn sign_in_is_offered_only_when_az_is_on_path() {
     );
 }
 
+/// Issue 21: with one subscription there is nothing to choose: the flow lists its resources
+/// straight away and says which subscription it used; Esc still shows the list of one.
+#[test]
+fn a_single_subscription_is_used_without_asking_and_named() {
+    let mut app = app();
+    ch(&mut app, 'n');
+    ch(&mut app, 'a');
+    let fx = update(
+        &mut app,
+        Action::AzureSignedIn(Ok((arm(), vec![sub("sub-9", "Only One")]))),
+    );
+    match fx.as_slice() {
+        [Effect::AzureAccounts { subscription, .. }] => assert_eq!(subscription, "sub-9"),
+        other => panic!("the only subscription is listed at once: {other:?}"),
+    }
+    assert_eq!(app.pending, 1, "the listing is in flight");
+    assert!(pick(&app).busy.is_some());
+    update(
+        &mut app,
+        Action::AzureAccountsListed {
+            subscription: "sub-9".into(),
+            result: Ok(vec![account("aoai", "OpenAI", false)]),
+        },
+    );
+    let p = pick(&app);
+    assert_eq!(p.stage, Stage::Accounts);
+    assert_eq!(p.subscription.as_deref(), Some("Only One"));
+    let note = p.note.clone().unwrap_or_default();
+    assert!(
+        note.contains("Only One") && note.contains("sub-9") && note.contains("only subscription"),
+        "the flow says which subscription it used: {note:?}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(pick(&app).stage, Stage::Subscriptions);
+    assert_eq!(pick(&app).rows(), vec![Pick::Subscription(0)]);
+    // Two subscriptions: the user picks, nothing is listed before.
+    let app = signed_in();
+    assert_eq!(pick(&app).stage, Stage::Subscriptions);
+    assert_eq!(app.pending, 0);
+    assert!(pick(&app).note.is_none());
+}
+
 #[test]
 fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key() {
     let mut app = signed_in();
@@ -573,9 +615,9 @@ fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
     t.wait_for("Which service?");
     t.wait_for("sign in with Azure");
     t.send("a");
-    t.wait_for("Contoso Dev");
-    t.send("\r");
+    // The only subscription is used without asking, and named.
     t.wait_for("Azure OpenAI and Foundry resources in 'Contoso Dev'");
+    t.wait_for("the only subscription you see");
     t.send("/aoai\r\r");
     t.wait_for("Deployments of 'aoai'");
     t.wait_for("retires 2027-01-15");

@@ -137,19 +137,23 @@ pub struct AddArgs<'a> {
     pub timeout: Duration,
 }
 
-/// The one account `target` names among the subscriptions `only` selects.
+/// The one account `target` names among the subscriptions `only` selects, and the
+/// subscription it is in ("Contoso Dev (sub-1)", for the message).
 fn find_account(
     arm: &crate::azure::arm::Arm,
     target: &Target,
     only: Option<&str>,
-) -> Result<Account, CliError> {
+) -> Result<(Account, String), CliError> {
     let subs = discover::subscriptions(arm, only).map_err(|e| arm_error(&e))?;
     let listed = discover::bounded(&subs, discover::WORKERS, |s| discover::accounts(arm, &s.id));
-    let mut found: Vec<Account> = Vec::new();
+    let mut found: Vec<(Account, String)> = Vec::new();
     let mut failed: Vec<String> = Vec::new();
     for (s, r) in subs.iter().zip(listed) {
         match r {
-            Ok(accts) => found.extend(accts.into_iter().filter(|a| target.matches(a))),
+            Ok(accts) => found.extend(
+                (accts.into_iter().filter(|a| target.matches(a)))
+                    .map(|a| (a, format!("{} ({})", s.name, s.id))),
+            ),
             Err(e) => failed.push(format!("{}: {e}", s.name)),
         }
     }
@@ -171,7 +175,7 @@ fn find_account(
             target.resource,
             found
                 .iter()
-                .map(|a| a.id.as_str())
+                .map(|(a, _)| a.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
@@ -201,7 +205,7 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
         CliError::usage("--add takes RESOURCE or RESOURCE/DEPLOYMENT (or an ARM id)")
     })?;
     let arm = crate::azure::connect(a.timeout).map_err(|e| arm_error(&e))?;
-    let mut account = find_account(&arm, &target, a.subscription)?;
+    let (mut account, subscription) = find_account(&arm, &target, a.subscription)?;
     if target.deployment.is_some() {
         discover::fill(&arm, &mut account);
     }
@@ -260,6 +264,10 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
             keyless_words(k, &account)
         ),
     }
+    say!(
+        "From account '{}' in subscription {subscription}.",
+        account.name
+    );
     for n in &p.notes {
         say!("{n}");
     }

@@ -58,6 +58,8 @@ pub struct AzurePick {
     pub filtering: bool,
     pub busy: Option<Busy>,
     pub error: Option<String>,
+    /// What the flow decided by itself (the only subscription), said under the list.
+    pub note: Option<String>,
 }
 
 impl AzurePick {
@@ -74,6 +76,7 @@ impl AzurePick {
             filtering: false,
             busy: Some(Busy::SigningIn),
             error: None,
+            note: None,
         }
     }
 
@@ -287,11 +290,21 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     };
     match action {
         Action::AzureSignedIn(Ok((arm, subs))) => {
-            p.arm = Some(arm);
+            p.arm = Some(arm.clone());
             p.subscriptions = subs;
             p.go_to(Stage::Subscriptions);
             if p.subscriptions.is_empty() {
                 p.error = Some(s::AZ_NO_SUBSCRIPTIONS.into());
+            }
+            // One subscription is no choice: list its resources now and say which it is.
+            if let [only] = p.subscriptions.as_slice() {
+                p.note = Some(s::az_only_subscription(&only.name, &only.id));
+                p.subscription = Some(only.name.clone());
+                p.busy = Some(Busy::Listing);
+                return vec![Effect::AzureAccounts {
+                    arm,
+                    subscription: only.id.clone(),
+                }];
             }
         }
         Action::AzureSignedIn(Err(e)) => {

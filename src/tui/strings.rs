@@ -270,6 +270,9 @@ pub const AZ_NO_ROWS: &str = "(nothing matches the filter)";
 pub fn az_accounts_in(sub: &str) -> String {
     format!("Azure OpenAI and Foundry resources in '{sub}':")
 }
+pub fn az_only_subscription(name: &str, id: &str) -> String {
+    format!("Using '{name}' ({id}), the only subscription you see.")
+}
 pub fn az_deployments_of(account: &str) -> String {
     format!("Deployments of '{account}':")
 }
