@@ -180,7 +180,17 @@ fn every_prompt_flow_type_has_exactly_its_fields_defaults_and_rules() {
 fn azure_ai_is_the_foundry_connection() {
     let t = Catalogue::get().find("azure_ai").unwrap();
     let keys: Vec<&str> = t.fields.iter().map(|f| f.key.as_str()).collect();
-    assert_eq!(keys, ["endpoint", "api_key", "api_version", "deployment"]);
+    assert_eq!(
+        keys,
+        [
+            "endpoint",
+            "api_key",
+            "api_version",
+            "deployment",
+            "model_name",
+            "model_version"
+        ]
+    );
     assert!(t.field("endpoint").unwrap().required && t.field("api_key").unwrap().required);
     assert_eq!(t.field("api_key").unwrap().kind, FieldKind::Secret);
     assert!(

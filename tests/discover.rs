@@ -602,3 +602,52 @@ fn add_failures_each_get_their_own_message_and_save_nothing() {
         o.stderr
     );
 }
+
+/// Issue 21: a connection made for one deployment records its model and version (aiconn's own
+/// fields), so `show`, `test` and `doctor` date it later without Resource Manager; a whole
+/// resource serves many models and records none; a keyless resource connection picked for a
+/// deployment names it.
+#[test]
+fn add_records_the_deployments_model_so_it_is_dated_offline() {
+    let w = world(true);
+    let o = w.run(&["discover", "--add", "foundry/old", "--name", "o"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = show_json(w.dir.path(), "o");
+    assert_eq!(
+        (v["model_name"].as_str(), v["model_version"].as_str()),
+        (Some("gpt-4"), Some("0613")),
+        "{v}"
+    );
+    // Offline: no az, no Resource Manager.
+    let mut c = aiconn(w.dir.path());
+    c.args(["show", "o"])
+        .env("PATH", "/usr/bin:/bin")
+        .env("AICONN_TODAY", "2026-12-02");
+    let o = run(c);
+    assert!(
+        o.stderr.contains("warning: model_name: model gpt-4 0613 retired on 2025-06-06; replacement: gpt-4o version 2024-11-20"),
+        "{}",
+        o.stderr
+    );
+    w.run(&["discover", "--add", "foundry", "--name", "all"]);
+    let v = show_json(w.dir.path(), "all");
+    assert!(v.get("model_name").is_none_or(|m| m.is_null()), "{v}");
+    let o = w.run(&["discover", "--add", "aoai/chat", "--name", "k", "--entra"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = show_json(w.dir.path(), "k");
+    assert_eq!(
+        (
+            v["type"].as_str(),
+            v["deployment"].as_str(),
+            v["model_name"].as_str(),
+            v["model_version"].as_str()
+        ),
+        (
+            Some("azure_open_ai"),
+            Some("chat"),
+            Some("gpt-4o"),
+            Some("2024-05-13")
+        ),
+        "{v}"
+    );
+}

@@ -284,6 +284,14 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
         "https://aoai.openai.azure.com/openai/deployments/chat"
     );
     assert_eq!(secrets["api_key"].expose_secret(), KEY);
+    // The deployment's model is recorded (aiconn's own fields) to date it later, offline.
+    assert_eq!(
+        (
+            conn.values["model_name"].as_str(),
+            conn.values["model_version"].as_str()
+        ),
+        ("gpt-4o", "2024-05-13")
+    );
     let status = &app.status.as_ref().unwrap().1;
     assert!(!status.contains(KEY) && status.contains("aoai"), "{status}");
     assert!(

@@ -150,7 +150,8 @@ pub fn plan(
                 set(&mut conn, "auth_mode", "meid_token".into());
             }
             if let Some(d) = deployment {
-                notes.push(format!("azure_open_ai serves every deployment of the resource: pass '{}' as the deployment (model) in requests", d.name));
+                set(&mut conn, "deployment", d.name.clone());
+                notes.push(format!("azure_open_ai serves every deployment of the resource: '{}' is its deployment, another one is named per request", d.name));
             }
         }
         "azure_ai" if keyless.is_some() => {
@@ -179,11 +180,29 @@ pub fn plan(
             )));
         }
     }
+    if let Some(d) = deployment {
+        record_model(&mut conn, d);
+    }
     Ok(Plan {
         conn,
         keyless,
         notes,
     })
+}
+
+/// Records the deployment's model and version in the type's own fields (not prompt flow's),
+/// so its retirement is dated later without Resource Manager.
+fn record_model(conn: &mut Connection, d: &Deployment) {
+    use crate::catalogue::Role;
+    let spec = conn.spec();
+    for (role, value) in [
+        (Role::ModelName, &d.model),
+        (Role::ModelVersion, &d.version),
+    ] {
+        if let (Some(f), Some(v)) = (spec.role(role), value) {
+            conn.values.insert(f.key.clone(), v.clone());
+        }
+    }
 }
 
 /// A Claude deployment speaks the Messages API under `/anthropic/`, which no connection type
@@ -370,6 +389,8 @@ mod tests {
             p.conn.values["endpoint"],
             "https://res.openai.azure.com/openai/deployments/chat"
         );
+        assert_eq!(p.conn.values["model_name"], "gpt-4o");
+        assert!(!p.conn.values.contains_key("model_version"), "none listed");
         let p = plan("n", &acct("OpenAI", false), None, None, false).unwrap();
         assert_eq!(p.conn.type_id(), "azure_open_ai");
         assert_eq!(p.conn.values["api_base"], "https://res.openai.azure.com/");

@@ -291,9 +291,23 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Warnings on stderr for a stored connection's dated problems (a retired api-version).
-pub fn warn_connection(conn: &crate::model::Connection) {
-    for n in lifecycle::connection_notices(conn, lifecycle::today()) {
-        say!("aiconn: warning: {}: {}", n.field, n.text);
+/// A stored connection's dated problems (a retired api-version, a retiring model): a warning
+/// on stderr inside 60 days or after; a date further off is a plain line on stdout when
+/// `later_on_stdout` (show's text), else nothing.
+pub fn say_notices(notices: &[lifecycle::ConnNotice], later_on_stdout: bool) {
+    for n in notices {
+        match n.urgency {
+            Urgency::Soon | Urgency::Past => say!("aiconn: warning: {}: {}", n.field, n.text),
+            Urgency::Later if later_on_stdout => out!("{}: {}", n.field, n.text),
+            Urgency::Later => {}
+        }
     }
+}
+
+/// [`say_notices`] for what the dated data says about `conn`.
+pub fn warn_connection(conn: &crate::model::Connection, later_on_stdout: bool) {
+    say_notices(
+        &lifecycle::connection_notices(conn, lifecycle::today()),
+        later_on_stdout,
+    );
 }

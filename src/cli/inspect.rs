@@ -180,7 +180,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
     };
     if json {
         out_json!(&pf_shape(&c, &mut reader, true)?);
-        super::discover_cmd::warn_connection(&c);
+        super::discover_cmd::warn_connection(&c, false);
         return Ok(());
     }
     let spec = c.spec();
@@ -219,7 +219,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             out!("read by:            {who}");
         }
     }
-    super::discover_cmd::warn_connection(&c);
+    super::discover_cmd::warn_connection(&c, true);
     Ok(())
 }
 

@@ -304,6 +304,14 @@ pub fn az_filled_keyless(why: &str) -> String {
         key(Ctx::Form, Cmd::Test)
     )
 }
+pub fn answers_as(model: &str, notice: &str) -> String {
+    format!("The deployment answers as {model}: {notice}.")
+}
+pub fn answers_not_recorded(model: &str, recorded: &str) -> String {
+    format!(
+        "The deployment answers as {model}, not the recorded {recorded} (upgraded since? set Model and Model version under advanced settings)."
+    )
+}
 pub fn az_deployment_retires(notice: &str) -> String {
     format!("The deployment {notice}.")
 }
