@@ -360,6 +360,12 @@ pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliE
     if r.api_version.is_some() {
         out!("api-version      {}", show(&r.api_version));
     }
+    if let Some(route) = r.route {
+        out!("route            {} ({})", route.as_str(), route.words());
+    }
+    if let Some(a) = r.entra_audience {
+        out!("entra audience   {a}");
+    }
     if !r.flags.is_empty() {
         out!(
             "flags            {}",

@@ -14,9 +14,6 @@ use crate::service::Service;
 use secrecy::SecretString;
 use std::time::Duration;
 
-/// The audience of Foundry project tokens.
-const FOUNDRY: &str = "https://ai.azure.com";
-
 /// One deployment.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Deployment {
@@ -78,7 +75,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
     let (url, auth) = match (reading.kind, project) {
         (_, Some(base)) => (
             format!("{base}/deployments?api-version=v1"),
-            Auth::Entra(FOUNDRY),
+            Auth::Entra(crate::endpoint::AI_FOUNDRY),
         ),
         (Kind::FoundryProject, None) => {
             return Err("the project endpoint has no project name after /api/projects/".into());
