@@ -199,7 +199,19 @@ fn azure_ai_is_the_foundry_connection() {
             .kinds
             .contains(&"foundry_models".to_string())
     );
-    assert_eq!(Catalogue::get().types.len(), 12);
+    assert_eq!(Catalogue::get().types.len(), 13);
+}
+
+/// Issue 21: a Foundry project endpoint has its own keyless type (Entra ID only), not in
+/// prompt flow.
+#[test]
+fn foundry_project_is_keyless_and_takes_project_endpoints() {
+    let t = Catalogue::get().find("foundry_project").unwrap();
+    let keys: Vec<&str> = t.fields.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, ["endpoint", "deployment"]);
+    assert!(!t.fields.iter().any(|f| f.is_secret()), "no key");
+    assert!(!t.has_pf_twin());
+    assert_eq!(t.field("endpoint").unwrap().right, ["foundry_project"]);
 }
 
 #[test]

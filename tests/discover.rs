@@ -651,3 +651,109 @@ fn add_records_the_deployments_model_so_it_is_dated_offline() {
         "{v}"
     );
 }
+
+/// Issue 21: a Foundry project is a connection of its own: `foundry_project` on the project
+/// endpoint ARM lists (`properties.endpoints["AI Foundry API"]`), keyless (the Foundry SDK and
+/// agents sign in with Microsoft Entra ID), so no key is read; an unknown project is named
+/// with those the account has.
+#[test]
+fn add_project_gives_a_keyless_project_connection() {
+    let w = world(true);
+    let o = w.run(&[
+        "discover",
+        "--add",
+        "foundry",
+        "--project",
+        "proj1",
+        "--name",
+        "p",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("Created keyless connection 'p' (foundry_project, https://foundry.services.ai.azure.com/api/projects/proj1)"),
+        "{}",
+        o.stderr
+    );
+    let v = show_json(w.dir.path(), "p");
+    assert_eq!(v["type"], "foundry_project");
+    assert_eq!(
+        v["endpoint"],
+        "https://foundry.services.ai.azure.com/api/projects/proj1"
+    );
+    assert!(v.get("api_key").is_none_or(|k| k.is_null()), "{v}");
+    assert!(
+        !w.arm_seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|s| s.path.contains("/foundry/listKeys")),
+        "a project takes no key"
+    );
+    let o = w.run(&[
+        "discover",
+        "--add",
+        "foundry",
+        "--project",
+        "nosuch",
+        "--name",
+        "q",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("no project 'nosuch' on 'foundry'; it has: proj1"),
+        "{}",
+        o.stderr
+    );
+    let o = w.run(&[
+        "discover",
+        "--add",
+        "foundry/chat",
+        "--project",
+        "proj1",
+        "--name",
+        "q",
+    ]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("--project"), "{}", o.stderr);
+}
+
+/// A project connection is tested as the Foundry SDK lists its deployments: `GET
+/// {project}/deployments?api-version=v1` with a token for `https://ai.azure.com`.
+#[test]
+fn a_project_connection_is_tested_with_a_token_for_ai_azure_com() {
+    let w = world(true);
+    let (port, seen) = server(
+        200,
+        r#"{"value": [{"name": "chat", "modelName": "gpt-4o", "modelVersion": "2024-11-20"}]}"#,
+        Duration::ZERO,
+    );
+    let ep = format!("endpoint=http://127.0.0.1:{port}/api/projects/proj1");
+    create(
+        w.dir.path(),
+        &[
+            "--type",
+            "foundry_project",
+            "--name",
+            "p",
+            "--raw",
+            "--set",
+            &ep,
+        ],
+    );
+    let _ = std::fs::remove_file(w.bin.join("resources"));
+    let o = w.run(&["test", "p"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let s = seen.lock().unwrap();
+    assert_eq!(s[0].path, "/api/projects/proj1/deployments?api-version=v1");
+    assert_eq!(
+        s[0].header("authorization"),
+        Some(&format!("Bearer {TOKEN}")[..])
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.bin.join("resources"))
+            .unwrap()
+            .trim(),
+        "https://ai.azure.com"
+    );
+}

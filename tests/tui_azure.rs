@@ -340,6 +340,83 @@ fn a_foundry_resource_offers_all_models_as_one_connection_and_names_never_clash(
     assert!(deployment.is_none());
 }
 
+/// Issue 21: a Foundry account's projects are rows of its list too; picking one opens a
+/// keyless `foundry_project` connection on the project endpoint, with no request (no key).
+#[test]
+fn a_foundry_project_is_offered_and_opens_a_keyless_project_connection() {
+    use aiconn::azure::discover::Project;
+    let mut app = signed_in();
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::AzureAccountsListed {
+            subscription: "sub-1".into(),
+            result: Ok(vec![account("foundry", "AIServices", false)]),
+        },
+    );
+    key(&mut app, KeyCode::Enter);
+    let mut a = filled("foundry", "AIServices");
+    a.projects = vec![Project {
+        name: "proj1".into(),
+        endpoint: Some("https://foundry.services.ai.azure.com/api/projects/proj1".into()),
+    }];
+    update(&mut app, Action::AzureFilled(Box::new(a)));
+    assert_eq!(
+        pick(&app).rows(),
+        vec![
+            Pick::Whole,
+            Pick::Deployment(0),
+            Pick::Deployment(1),
+            Pick::Project(0)
+        ]
+    );
+    {
+        use ratatui::{Terminal, backend::TestBackend};
+        let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| aiconn::tui::render::draw(f, &app, "~/.config/aiconn"))
+            .unwrap();
+        let b = t.backend().buffer();
+        let text: String = (0..b.area.height)
+            .map(|y| {
+                (0..b.area.width)
+                    .map(|x| b[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect();
+        let row = text
+            .lines()
+            .find(|l| l.contains("proj1"))
+            .unwrap_or_default();
+        assert!(
+            row.contains("project (Foundry SDK, agents; Entra ID)"),
+            "{text}"
+        );
+    }
+    // The filter finds it by name.
+    ch(&mut app, '/');
+    for c in "proj".chars() {
+        ch(&mut app, c);
+    }
+    assert_eq!(pick(&app).rows(), vec![Pick::Project(0)]);
+    key(&mut app, KeyCode::Enter);
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(fx.is_empty(), "a project needs no request: {fx:?}");
+    assert!(app.popup.is_none());
+    let id = app.selected.clone().unwrap();
+    let f = app.draft(&id).unwrap();
+    assert_eq!(text_of(&f.name), "proj1");
+    let (conn, secrets) = f.to_connection();
+    assert_eq!(conn.type_id(), "foundry_project");
+    assert_eq!(
+        conn.values["endpoint"],
+        "https://foundry.services.ai.azure.com/api/projects/proj1"
+    );
+    assert!(secrets.is_empty());
+    let status = &app.status.as_ref().unwrap().1;
+    assert!(status.contains("Microsoft Entra ID"), "{status}");
+}
+
 #[test]
 fn each_failure_is_said_in_the_flow() {
     // Not signed in / no az: the sign-in's own advice.

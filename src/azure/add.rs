@@ -68,6 +68,8 @@ pub enum PlanError {
     Type(String),
     /// The account has no endpoint in its properties.
     NoEndpoint,
+    /// The account has no project of that name (the message names those it has).
+    NoProject(String),
 }
 
 impl std::fmt::Display for PlanError {
@@ -77,6 +79,7 @@ impl std::fmt::Display for PlanError {
             PlanError::NoEndpoint => f.write_str(
                 "Resource Manager lists no endpoint for this account (is it still being created?)",
             ),
+            PlanError::NoProject(m) => f.write_str(m),
         }
     }
 }
@@ -87,6 +90,8 @@ pub enum Keyless {
     Asked,
     /// The account has `disableLocalAuth`: keys are refused.
     KeyAuthDisabled,
+    /// A Foundry project endpoint: its clients sign in with Entra ID, there is no key.
+    Project,
 }
 
 /// The connection to save, and whether it needs the account's key.
@@ -205,6 +210,38 @@ fn record_model(conn: &mut Connection, d: &Deployment) {
     }
 }
 
+/// Plans connection `name` for the Foundry project `project` of `account`: a keyless
+/// `foundry_project` connection on the endpoint Resource Manager lists for it.
+pub fn plan_project(name: &str, account: &Account, project: &str) -> Result<Plan, PlanError> {
+    let Some(p) = account
+        .projects
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(project))
+    else {
+        let have: Vec<&str> = account.projects.iter().map(|p| p.name.as_str()).collect();
+        return Err(PlanError::NoProject(format!(
+            "no project '{project}' on '{}'{}",
+            account.name,
+            if have.is_empty() {
+                " (it has none)".to_string()
+            } else {
+                format!("; it has: {}", have.join(", "))
+            }
+        )));
+    };
+    let spec = Catalogue::get()
+        .find("foundry_project")
+        .ok_or_else(|| PlanError::Type(Catalogue::get().unknown_type("foundry_project")))?;
+    let endpoint = p.endpoint.clone().ok_or(PlanError::NoEndpoint)?;
+    let mut conn = Connection::of(name, spec);
+    conn.values.insert("endpoint".into(), endpoint);
+    Ok(Plan {
+        conn,
+        keyless: Some(Keyless::Project),
+        notes: Vec::new(),
+    })
+}
+
 /// A Claude deployment speaks the Messages API under `/anthropic/`, which no connection type
 /// holds yet: say where it is and what the Anthropic SDK reads.
 fn claude_message(account: &Account, d: &Deployment) -> String {
@@ -302,6 +339,7 @@ pub fn keyless_words(k: Keyless, account: &Account) -> String {
             "'{}' has key authentication disabled (disableLocalAuth), so it uses Microsoft Entra ID (auth_mode meid_token)",
             account.name
         ),
+        Keyless::Project => "a Foundry project endpoint: the Foundry SDK and agents sign in with Microsoft Entra ID (az login), no key".into(),
     }
 }
 

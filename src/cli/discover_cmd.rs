@@ -3,7 +3,9 @@
 
 use super::{CliError, Context};
 use crate::azure::ArmError;
-use crate::azure::add::{API_KEY, PrepareError, Target, keyless_words, prepare};
+use crate::azure::add::{
+    API_KEY, PrepareError, Prepared, Target, keyless_words, plan_project, prepare,
+};
 use crate::azure::discover::{self, Account, Deployment, Progress, Report};
 use crate::azure::lifecycle::{self, Urgency};
 use crate::service::Expect;
@@ -134,6 +136,8 @@ pub struct AddArgs<'a> {
     pub subscription: Option<&'a str>,
     pub type_id: Option<&'a str>,
     pub entra: bool,
+    /// A Foundry project of the account (a keyless `foundry_project` connection).
+    pub project: Option<&'a str>,
     pub timeout: Duration,
 }
 
@@ -182,6 +186,30 @@ fn find_account(
     }
 }
 
+/// The deployment `d` of `account`, or what it has instead.
+fn find_deployment<'a>(account: &'a Account, d: &str) -> Result<&'a Deployment, CliError> {
+    account
+        .deployments
+        .iter()
+        .find(|x| x.name.eq_ignore_ascii_case(d))
+        .ok_or_else(|| {
+            let have: Vec<&str> = account
+                .deployments
+                .iter()
+                .map(|x| x.name.as_str())
+                .collect();
+            CliError::new(format!(
+                "no deployment '{d}' on '{}'{}",
+                account.name,
+                if have.is_empty() {
+                    " (it has none)".to_string()
+                } else {
+                    format!("; it has: {}", have.join(", "))
+                }
+            ))
+        })
+}
+
 /// The CLI's message for a pick that gives no connection.
 fn prepare_error(e: PrepareError) -> CliError {
     match e {
@@ -204,38 +232,29 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
     let target = Target::parse(a.target).ok_or_else(|| {
         CliError::usage("--add takes RESOURCE or RESOURCE/DEPLOYMENT (or an ARM id)")
     })?;
+    if a.project.is_some() && target.deployment.is_some() {
+        return Err(CliError::usage(
+            "--project takes the account alone: --add RESOURCE --project PROJECT",
+        ));
+    }
     let arm = crate::azure::connect(a.timeout).map_err(|e| arm_error(&e))?;
     let (mut account, subscription) = find_account(&arm, &target, a.subscription)?;
-    if target.deployment.is_some() {
+    if target.deployment.is_some() || a.project.is_some() {
         discover::fill(&arm, &mut account);
     }
     let deployment = match &target.deployment {
         None => None,
-        Some(d) => Some(
-            account
-                .deployments
-                .iter()
-                .find(|x| x.name.eq_ignore_ascii_case(d))
-                .ok_or_else(|| {
-                    let have: Vec<&str> = account
-                        .deployments
-                        .iter()
-                        .map(|x| x.name.as_str())
-                        .collect();
-                    CliError::new(format!(
-                        "no deployment '{d}' on '{}'{}",
-                        account.name,
-                        if have.is_empty() {
-                            " (it has none)".to_string()
-                        } else {
-                            format!("; it has: {}", have.join(", "))
-                        }
-                    ))
-                })?,
-        ),
+        Some(d) => Some(find_deployment(&account, d)?),
     };
-    let prepared =
-        prepare(&arm, a.name, &account, deployment, a.type_id, a.entra).map_err(prepare_error)?;
+    let prepared = match a.project {
+        Some(project) => Prepared {
+            plan: plan_project(a.name, &account, project)
+                .map_err(|e| CliError::new(e.to_string()))?,
+            key: None,
+        },
+        None => prepare(&arm, a.name, &account, deployment, a.type_id, a.entra)
+            .map_err(prepare_error)?,
+    };
     let p = prepared.plan;
     let mut secrets = IndexMap::new();
     if let Some(key) = prepared.key {

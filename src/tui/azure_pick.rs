@@ -10,7 +10,7 @@ use super::filter::Needle;
 use super::form::{Form, SecretInput, masked_input};
 use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
-use crate::azure::add::{API_KEY, PrepareError, Prepared, keyless_words};
+use crate::azure::add::{API_KEY, PrepareError, Prepared, keyless_words, plan_project};
 use crate::azure::discover::{Account, Subscription};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use secrecy::ExposeSecret;
@@ -40,6 +40,8 @@ pub enum Pick {
     /// The whole resource: one connection for all its models (Foundry) or deployments.
     Whole,
     Deployment(usize),
+    /// A Foundry project of the account: a keyless project connection.
+    Project(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +108,11 @@ impl AzurePick {
                                 n.any(&[&d.name, model, d.version.as_deref().unwrap_or("")])
                             })
                             .map(|(i, _)| Pick::Deployment(i)),
+                    )
+                    .chain(
+                        (a.projects.iter().enumerate())
+                            .filter(|(_, p)| n.any(&[&p.name, s::AZ_PROJECT_TAG]))
+                            .map(|(i, _)| Pick::Project(i)),
                     )
                     .collect()
             }
@@ -230,6 +237,27 @@ fn choose(app: &mut App, mut p: Box<AzurePick>, entra: bool) -> Vec<Effect> {
                 arm,
                 account: p.accounts[i].clone(),
             }
+        }
+        Pick::Project(i) => {
+            let (Some(account), Some(project)) = (
+                p.account.clone(),
+                p.account.as_ref().and_then(|a| a.projects.get(i).cloned()),
+            ) else {
+                app.popup = Some(Popup::Azure(p));
+                return vec![];
+            };
+            // Keyless, so nothing to read: the form opens at once.
+            match plan_project(&free_name(app, &project.name), &account, &project.name) {
+                Ok(plan) => {
+                    app.popup = None;
+                    open_form(app, &account, Prepared { plan, key: None });
+                }
+                Err(e) => {
+                    p.error = Some(e.to_string());
+                    app.popup = Some(Popup::Azure(p));
+                }
+            }
+            return vec![];
         }
         Pick::Whole | Pick::Deployment(_) => {
             let Some(account) = p.account.clone() else {

@@ -265,6 +265,7 @@ pub const AZ_PICK_SUBSCRIPTION: &str = "Subscription:";
 pub const AZ_WHOLE_FOUNDRY: &str = "all models (one connection)";
 pub const AZ_WHOLE_OPENAI: &str = "the whole resource (every deployment)";
 pub const AZ_KEYLESS_TAG: &str = "Entra ID only";
+pub const AZ_PROJECT_TAG: &str = "project (Foundry SDK, agents; Entra ID)";
 pub const AZ_NO_SUBSCRIPTIONS: &str = "Your Azure identity sees no subscriptions (another tenant: az login --tenant <id> --use-device-code).";
 pub const AZ_NO_ROWS: &str = "(nothing matches the filter)";
 pub fn az_accounts_in(sub: &str) -> String {

@@ -47,6 +47,12 @@ fn row(app: &App, p: &AzurePick, pick: Pick, theme: &Theme) -> (String, Style) {
             let label = p.account.as_ref().map_or("", whole_label);
             (label.to_string(), Style::new())
         }
+        Pick::Project(i) => {
+            let name = (p.account.as_ref())
+                .and_then(|a| a.projects.get(i))
+                .map_or("", |x| x.name.as_str());
+            (format!("{name:<20} {}", s::AZ_PROJECT_TAG), Style::new())
+        }
         Pick::Deployment(i) => {
             let Some(d) = p.account.as_ref().and_then(|a| a.deployments.get(i)) else {
                 return (String::new(), Style::new());
