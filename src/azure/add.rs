@@ -436,6 +436,37 @@ mod tests {
     }
 
     #[test]
+    fn a_project_is_keyless_on_its_endpoint_and_one_without_an_endpoint_is_said() {
+        use super::super::discover::Project;
+        let mut a = acct("AIServices", false);
+        a.projects = vec![
+            Project {
+                name: "p1".into(),
+                endpoint: Some("https://res.services.ai.azure.com/api/projects/p1".into()),
+            },
+            Project {
+                name: "new".into(),
+                endpoint: None,
+            },
+        ];
+        let p = plan_project("n", &a, "P1").unwrap();
+        assert_eq!(p.conn.type_id(), "foundry_project");
+        assert_eq!(p.keyless, Some(Keyless::Project));
+        assert_eq!(
+            p.conn.values["endpoint"],
+            "https://res.services.ai.azure.com/api/projects/p1"
+        );
+        assert_eq!(
+            plan_project("n", &a, "new").unwrap_err(),
+            PlanError::NoEndpoint
+        );
+        assert_eq!(
+            plan_project("n", &a, "x").unwrap_err().to_string(),
+            "no project 'x' on 'res'; it has: p1, new"
+        );
+    }
+
+    #[test]
     fn keyless_when_asked_or_when_keys_are_disabled() {
         let p = plan("n", &acct("AIServices", true), None, None, false).unwrap();
         assert_eq!(p.keyless, Some(Keyless::KeyAuthDisabled));
