@@ -180,7 +180,17 @@ fn every_prompt_flow_type_has_exactly_its_fields_defaults_and_rules() {
 fn azure_ai_is_the_foundry_connection() {
     let t = Catalogue::get().find("azure_ai").unwrap();
     let keys: Vec<&str> = t.fields.iter().map(|f| f.key.as_str()).collect();
-    assert_eq!(keys, ["endpoint", "api_key", "api_version", "deployment"]);
+    assert_eq!(
+        keys,
+        [
+            "endpoint",
+            "api_key",
+            "api_version",
+            "deployment",
+            "model_name",
+            "model_version"
+        ]
+    );
     assert!(t.field("endpoint").unwrap().required && t.field("api_key").unwrap().required);
     assert_eq!(t.field("api_key").unwrap().kind, FieldKind::Secret);
     assert!(
@@ -189,7 +199,19 @@ fn azure_ai_is_the_foundry_connection() {
             .kinds
             .contains(&"foundry_models".to_string())
     );
-    assert_eq!(Catalogue::get().types.len(), 12);
+    assert_eq!(Catalogue::get().types.len(), 13);
+}
+
+/// Issue 21: a Foundry project endpoint has its own keyless type (Entra ID only), not in
+/// prompt flow.
+#[test]
+fn foundry_project_is_keyless_and_takes_project_endpoints() {
+    let t = Catalogue::get().find("foundry_project").unwrap();
+    let keys: Vec<&str> = t.fields.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, ["endpoint", "deployment"]);
+    assert!(!t.fields.iter().any(|f| f.is_secret()), "no key");
+    assert!(!t.has_pf_twin());
+    assert_eq!(t.field("endpoint").unwrap().right, ["foundry_project"]);
 }
 
 #[test]

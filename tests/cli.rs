@@ -380,6 +380,8 @@ fn endpoint_json_has_exactly_the_documented_fields() {
             "normalized_base",
             "api_version",
             "flags",
+            "route",
+            "entra_audience",
             "hint",
             "tip"
         ]
@@ -660,4 +662,36 @@ fn rename_refuses_a_bad_name_like_create_and_a_taken_one_with_advice_it_can_foll
     let v: serde_json::Value =
         serde_json::from_str(&cmd(d.path(), &["list", "--json"]).stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2, "nothing changed");
+}
+
+/// Issue 21: `aiconn endpoint` says the route and the token audience, in text and JSON.
+#[test]
+fn endpoint_says_the_route_and_the_entra_audience() {
+    let d = tempfile::tempdir().unwrap();
+    let url = "https://contoso.services.ai.azure.com/api/projects/p1/openai/v1/responses";
+    let o = cmd(d.path(), &["endpoint", url]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("route            responses (the Responses API)"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("entra audience   https://ai.azure.com"),
+        "{}",
+        o.stdout
+    );
+    let o = cmd(d.path(), &["endpoint", url, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(
+        (v["route"].as_str(), v["entra_audience"].as_str()),
+        (Some("responses"), Some("https://ai.azure.com"))
+    );
+    let o = cmd(
+        d.path(),
+        &["endpoint", "https://api.openai.com/v1", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(v["route"].is_null() && v["entra_audience"].is_null(), "{v}");
 }

@@ -450,6 +450,13 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
         "{}",
         o.stderr
     );
+    // Where the account was found is said (the subscription it was picked from).
+    assert!(
+        o.stderr
+            .contains("account 'foundry' in subscription Contoso Dev (sub-1)"),
+        "{}",
+        o.stderr
+    );
     let v = show_json(w.dir.path(), "f");
     assert_eq!(v["type"], "azure_ai");
     let dp = v["endpoint"].as_str().unwrap().to_string();
@@ -625,5 +632,160 @@ fn add_failures_each_get_their_own_message_and_save_nothing() {
         o.stderr.contains("not searched: Locked Down"),
         "{}",
         o.stderr
+    );
+}
+
+/// Issue 21: a connection made for one deployment records its model and version (aiconn's own
+/// fields), so `show`, `test` and `doctor` date it later without Resource Manager; a whole
+/// resource serves many models and records none; a keyless resource connection picked for a
+/// deployment names it.
+#[test]
+fn add_records_the_deployments_model_so_it_is_dated_offline() {
+    let w = world(true);
+    let o = w.run(&["discover", "--add", "foundry/old", "--name", "o"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = show_json(w.dir.path(), "o");
+    assert_eq!(
+        (v["model_name"].as_str(), v["model_version"].as_str()),
+        (Some("gpt-4"), Some("0613")),
+        "{v}"
+    );
+    // Offline: no az, no Resource Manager.
+    let mut c = aiconn(w.dir.path());
+    c.args(["show", "o"])
+        .env("PATH", "/usr/bin:/bin")
+        .env("AICONN_TODAY", "2026-12-02");
+    let o = run(c);
+    assert!(
+        o.stderr.contains("warning: model_name: model gpt-4 0613 retired on 2025-06-06; replacement: gpt-4o version 2024-11-20"),
+        "{}",
+        o.stderr
+    );
+    w.run(&["discover", "--add", "foundry", "--name", "all"]);
+    let v = show_json(w.dir.path(), "all");
+    assert!(v.get("model_name").is_none_or(|m| m.is_null()), "{v}");
+    let o = w.run(&["discover", "--add", "aoai/chat", "--name", "k", "--entra"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v = show_json(w.dir.path(), "k");
+    assert_eq!(
+        (
+            v["type"].as_str(),
+            v["deployment"].as_str(),
+            v["model_name"].as_str(),
+            v["model_version"].as_str()
+        ),
+        (
+            Some("azure_open_ai"),
+            Some("chat"),
+            Some("gpt-4o"),
+            Some("2024-05-13")
+        ),
+        "{v}"
+    );
+}
+
+/// Issue 21: a Foundry project is a connection of its own: `foundry_project` on the project
+/// endpoint ARM lists (`properties.endpoints["AI Foundry API"]`), keyless (the Foundry SDK and
+/// agents sign in with Microsoft Entra ID), so no key is read; an unknown project is named
+/// with those the account has.
+#[test]
+fn add_project_gives_a_keyless_project_connection() {
+    let w = world(true);
+    let o = w.run(&[
+        "discover",
+        "--add",
+        "foundry",
+        "--project",
+        "proj1",
+        "--name",
+        "p",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("Created keyless connection 'p' (foundry_project, https://foundry.services.ai.azure.com/api/projects/proj1)"),
+        "{}",
+        o.stderr
+    );
+    let v = show_json(w.dir.path(), "p");
+    assert_eq!(v["type"], "foundry_project");
+    assert_eq!(
+        v["endpoint"],
+        "https://foundry.services.ai.azure.com/api/projects/proj1"
+    );
+    assert!(v.get("api_key").is_none_or(|k| k.is_null()), "{v}");
+    assert!(
+        !w.arm_seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|s| s.path.contains("/foundry/listKeys")),
+        "a project takes no key"
+    );
+    let o = w.run(&[
+        "discover",
+        "--add",
+        "foundry",
+        "--project",
+        "nosuch",
+        "--name",
+        "q",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("no project 'nosuch' on 'foundry'; it has: proj1"),
+        "{}",
+        o.stderr
+    );
+    let o = w.run(&[
+        "discover",
+        "--add",
+        "foundry/chat",
+        "--project",
+        "proj1",
+        "--name",
+        "q",
+    ]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("--project"), "{}", o.stderr);
+}
+
+/// A project connection is tested as the Foundry SDK lists its deployments: `GET
+/// {project}/deployments?api-version=v1` with a token for `https://ai.azure.com`.
+#[test]
+fn a_project_connection_is_tested_with_a_token_for_ai_azure_com() {
+    let w = world(true);
+    let (port, seen) = server(
+        200,
+        r#"{"value": [{"name": "chat", "modelName": "gpt-4o", "modelVersion": "2024-11-20"}]}"#,
+        Duration::ZERO,
+    );
+    let ep = format!("endpoint=http://127.0.0.1:{port}/api/projects/proj1");
+    create(
+        w.dir.path(),
+        &[
+            "--type",
+            "foundry_project",
+            "--name",
+            "p",
+            "--raw",
+            "--set",
+            &ep,
+        ],
+    );
+    let _ = std::fs::remove_file(w.bin.join("resources"));
+    let o = w.run(&["test", "p"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let s = seen.lock().unwrap();
+    assert_eq!(s[0].path, "/api/projects/proj1/deployments?api-version=v1");
+    assert_eq!(
+        s[0].header("authorization"),
+        Some(&format!("Bearer {TOKEN}")[..])
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.bin.join("resources"))
+            .unwrap()
+            .trim(),
+        "https://ai.azure.com"
     );
 }

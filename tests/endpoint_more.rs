@@ -126,3 +126,82 @@ fn the_models_hint_says_the_inference_sdk_retired_and_offers_v1_on_the_same_host
         );
     }
 }
+
+/// Issue 21: the route a request URL names (the Responses API among them) and the Microsoft
+/// Entra ID token audience of its kind are data in the reading: project endpoints take
+/// `https://ai.azure.com`, resources `https://cognitiveservices.azure.com` (docs/azure.md).
+#[test]
+fn the_route_and_the_entra_audience_are_part_of_the_reading() {
+    use aiconn::endpoint::Route;
+    let cog = Some("https://cognitiveservices.azure.com");
+    for (url, kind, route, audience) in [
+        (
+            "https://contoso.openai.azure.com/openai/v1/responses",
+            Kind::AzureOpenaiV1,
+            Some(Route::Responses),
+            cog,
+        ),
+        (
+            "https://contoso.cognitiveservices.azure.com/openai/responses?api-version=2025-04-01-preview",
+            Kind::AzureOpenaiResource,
+            Some(Route::Responses),
+            cog,
+        ),
+        (
+            "https://contoso.services.ai.azure.com/api/projects/p1/openai/v1/responses",
+            Kind::FoundryProject,
+            Some(Route::Responses),
+            Some("https://ai.azure.com"),
+        ),
+        (
+            "https://contoso.services.ai.azure.com/api/projects/p1",
+            Kind::FoundryProject,
+            None,
+            Some("https://ai.azure.com"),
+        ),
+        (
+            "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+            Kind::AzureOpenaiDeployment,
+            Some(Route::ChatCompletions),
+            cog,
+        ),
+        (
+            "https://contoso.openai.azure.com/openai/v1/models",
+            Kind::AzureOpenaiV1,
+            Some(Route::Models),
+            cog,
+        ),
+        // A base names no route, /models included (it is the base there, not the list).
+        (
+            "https://contoso.services.ai.azure.com/models",
+            Kind::FoundryModels,
+            None,
+            cog,
+        ),
+        (
+            "https://contoso.openai.azure.com/openai/v1/",
+            Kind::AzureOpenaiV1,
+            None,
+            cog,
+        ),
+        (
+            "https://contoso.search.windows.net/indexes/i/docs/search?api-version=2024-07-01",
+            Kind::CognitiveSearch,
+            None,
+            Some("https://search.azure.com"),
+        ),
+        (
+            "https://api.openai.com/v1/responses",
+            Kind::Openai,
+            Some(Route::Responses),
+            None,
+        ),
+    ] {
+        let r = classify(url);
+        assert_eq!(
+            (r.kind, r.route, r.entra_audience),
+            (kind, route, audience),
+            "{url}"
+        );
+    }
+}

@@ -1,10 +1,10 @@
 //! The request `aiconn test` plans for every type × URL shape × optional field, compared with
-//! `tests/data/plan-golden.txt`: the planner is an interpreter of assets/test_plans.toml, and a
+//! `tests/data/plan-golden.txt` (`plan_for`: what `test` sends, a keyless Foundry project included): the planner is an interpreter of assets/test_plans.toml, and a
 //! change of that data (or of the interpreter) shows here as the exact requests that moved.
 //! After a deliberate change: `AICONN_UPDATE_GOLDEN=1 cargo test --test plan_golden`.
 
 use aiconn::catalogue::Catalogue;
-use aiconn::conntest::plan;
+use aiconn::conntest::plan_for as plan;
 use aiconn::model::Connection;
 
 const URLS: &[Option<&str>] = &[

@@ -157,6 +157,48 @@ fn sign_in_is_offered_only_when_az_is_on_path() {
     );
 }
 
+/// Issue 21: with one subscription there is nothing to choose: the flow lists its resources
+/// straight away and says which subscription it used; Esc still shows the list of one.
+#[test]
+fn a_single_subscription_is_used_without_asking_and_named() {
+    let mut app = app();
+    ch(&mut app, 'n');
+    ch(&mut app, 'a');
+    let fx = update(
+        &mut app,
+        Action::AzureSignedIn(Ok((arm(), vec![sub("sub-9", "Only One")]))),
+    );
+    match fx.as_slice() {
+        [Effect::AzureAccounts { subscription, .. }] => assert_eq!(subscription, "sub-9"),
+        other => panic!("the only subscription is listed at once: {other:?}"),
+    }
+    assert_eq!(app.pending, 1, "the listing is in flight");
+    assert!(pick(&app).busy.is_some());
+    update(
+        &mut app,
+        Action::AzureAccountsListed {
+            subscription: "sub-9".into(),
+            result: Ok(vec![account("aoai", "OpenAI", false)]),
+        },
+    );
+    let p = pick(&app);
+    assert_eq!(p.stage, Stage::Accounts);
+    assert_eq!(p.subscription.as_deref(), Some("Only One"));
+    let note = p.note.clone().unwrap_or_default();
+    assert!(
+        note.contains("Only One") && note.contains("sub-9") && note.contains("only subscription"),
+        "the flow says which subscription it used: {note:?}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(pick(&app).stage, Stage::Subscriptions);
+    assert_eq!(pick(&app).rows(), vec![Pick::Subscription(0)]);
+    // Two subscriptions: the user picks, nothing is listed before.
+    let app = signed_in();
+    assert_eq!(pick(&app).stage, Stage::Subscriptions);
+    assert_eq!(app.pending, 0);
+    assert!(pick(&app).note.is_none());
+}
+
 #[test]
 fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key() {
     let mut app = signed_in();
@@ -242,6 +284,14 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
         "https://aoai.openai.azure.com/openai/deployments/chat"
     );
     assert_eq!(secrets["api_key"].expose_secret(), KEY);
+    // The deployment's model is recorded (aiconn's own fields) to date it later, offline.
+    assert_eq!(
+        (
+            conn.values["model_name"].as_str(),
+            conn.values["model_version"].as_str()
+        ),
+        ("gpt-4o", "2024-05-13")
+    );
     let status = &app.status.as_ref().unwrap().1;
     assert!(!status.contains(KEY) && status.contains("aoai"), "{status}");
     assert!(
@@ -288,6 +338,83 @@ fn a_foundry_resource_offers_all_models_as_one_connection_and_names_never_clash(
     };
     assert_eq!(name, "foundry-2", "a taken name gets a suffix");
     assert!(deployment.is_none());
+}
+
+/// Issue 21: a Foundry account's projects are rows of its list too; picking one opens a
+/// keyless `foundry_project` connection on the project endpoint, with no request (no key).
+#[test]
+fn a_foundry_project_is_offered_and_opens_a_keyless_project_connection() {
+    use aiconn::azure::discover::Project;
+    let mut app = signed_in();
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Action::AzureAccountsListed {
+            subscription: "sub-1".into(),
+            result: Ok(vec![account("foundry", "AIServices", false)]),
+        },
+    );
+    key(&mut app, KeyCode::Enter);
+    let mut a = filled("foundry", "AIServices");
+    a.projects = vec![Project {
+        name: "proj1".into(),
+        endpoint: Some("https://foundry.services.ai.azure.com/api/projects/proj1".into()),
+    }];
+    update(&mut app, Action::AzureFilled(Box::new(a)));
+    assert_eq!(
+        pick(&app).rows(),
+        vec![
+            Pick::Whole,
+            Pick::Deployment(0),
+            Pick::Deployment(1),
+            Pick::Project(0)
+        ]
+    );
+    {
+        use ratatui::{Terminal, backend::TestBackend};
+        let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| aiconn::tui::render::draw(f, &app, "~/.config/aiconn"))
+            .unwrap();
+        let b = t.backend().buffer();
+        let text: String = (0..b.area.height)
+            .map(|y| {
+                (0..b.area.width)
+                    .map(|x| b[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect();
+        let row = text
+            .lines()
+            .find(|l| l.contains("proj1"))
+            .unwrap_or_default();
+        assert!(
+            row.contains("project (Foundry SDK, agents; Entra ID)"),
+            "{text}"
+        );
+    }
+    // The filter finds it by name.
+    ch(&mut app, '/');
+    for c in "proj".chars() {
+        ch(&mut app, c);
+    }
+    assert_eq!(pick(&app).rows(), vec![Pick::Project(0)]);
+    key(&mut app, KeyCode::Enter);
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(fx.is_empty(), "a project needs no request: {fx:?}");
+    assert!(app.popup.is_none());
+    let id = app.selected.clone().unwrap();
+    let f = app.draft(&id).unwrap();
+    assert_eq!(text_of(&f.name), "proj1");
+    let (conn, secrets) = f.to_connection();
+    assert_eq!(conn.type_id(), "foundry_project");
+    assert_eq!(
+        conn.values["endpoint"],
+        "https://foundry.services.ai.azure.com/api/projects/proj1"
+    );
+    assert!(secrets.is_empty());
+    let status = &app.status.as_ref().unwrap().1;
+    assert!(status.contains("Microsoft Entra ID"), "{status}");
 }
 
 #[test]
@@ -573,9 +700,9 @@ fn pty_sign_in_pick_and_save_gives_a_connection_with_its_key() {
     t.wait_for("Which service?");
     t.wait_for("sign in with Azure");
     t.send("a");
-    t.wait_for("Contoso Dev");
-    t.send("\r");
+    // The only subscription is used without asking, and named.
     t.wait_for("Azure OpenAI and Foundry resources in 'Contoso Dev'");
+    t.wait_for("the only subscription you see");
     t.send("/aoai\r\r");
     t.wait_for("Deployments of 'aoai'");
     t.wait_for("retires 2027-01-15");

@@ -443,6 +443,45 @@ fn a_retired_api_version_is_flagged_under_its_row_with_the_one_to_use() {
     assert!(!s.contains("api-version 2024-10-21 retire"), "{s}");
 }
 
+/// Issue 21: the model a stored connection records (aiconn's own, advanced fields, collapsed)
+/// is dated under the endpoint's row: past and within 60 days marked, further off a plain line.
+#[test]
+fn a_recorded_models_retirement_shows_under_the_endpoint_while_its_row_is_collapsed() {
+    let mut c = Connection::new("old", "azure_ai").unwrap();
+    c.values.insert(
+        "endpoint".into(),
+        "https://contoso.openai.azure.com/openai/deployments/old".into(),
+    );
+    c.values.insert("model_name".into(), "gpt-4".into());
+    c.values.insert("model_version".into(), "0613".into());
+    for (today, want) in [
+        (
+            "2026-12-02",
+            "✗ model gpt-4 0613 retired on 2025-06-06; replacement: gpt-4o version 2024-11-20",
+        ),
+        (
+            "2025-05-01",
+            "⚠ model gpt-4 0613 retires 2025-06-06, in 36 days",
+        ),
+        (
+            "2025-01-01",
+            "ℹ model gpt-4 0613 retires 2025-06-06, in 156 days",
+        ),
+    ] {
+        let mut a = app(vec![c.clone()], 200, 50);
+        a.today = aiconn::azure::lifecycle::parse_day(today).unwrap();
+        key(&mut a, KeyCode::Enter);
+        let s = text(&render(&a, 200, 50));
+        let line = s.lines().position(|l| l.contains(want));
+        let endpoint = s.lines().position(|l| l.contains("Endpoint"));
+        assert!(
+            line.is_some() && line > endpoint,
+            "{today}: under the endpoint: {s}"
+        );
+        assert_eq!(s.matches("model gpt-4 0613").count(), 1, "once: {s}");
+    }
+}
+
 /// A key read from `env:NAME` is only as set as the variable: unset here, the list says so.
 #[test]
 fn the_list_marks_an_env_key_whose_variable_is_unset() {

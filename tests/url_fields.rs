@@ -77,6 +77,16 @@ const TABLE: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "foundry_project",
+        "https://contoso.services.ai.azure.com/api/projects/p1",
+        true,
+    ),
+    (
+        "foundry_project",
+        "https://contoso.services.ai.azure.com/models",
+        false,
+    ),
+    (
         "azure_ai_services",
         "https://contoso.services.ai.azure.com/",
         true,

@@ -69,6 +69,8 @@ pub enum PlanError {
     Type(String),
     /// The account has no endpoint in its properties.
     NoEndpoint,
+    /// The account has no project of that name (the message names those it has).
+    NoProject(String),
 }
 
 impl std::fmt::Display for PlanError {
@@ -78,6 +80,7 @@ impl std::fmt::Display for PlanError {
             PlanError::NoEndpoint => f.write_str(
                 "Resource Manager lists no endpoint for this account (is it still being created?)",
             ),
+            PlanError::NoProject(m) => f.write_str(m),
         }
     }
 }
@@ -88,6 +91,8 @@ pub enum Keyless {
     Asked,
     /// The account has `disableLocalAuth`: keys are refused.
     KeyAuthDisabled,
+    /// A Foundry project endpoint: its clients sign in with Entra ID, there is no key.
+    Project,
 }
 
 /// The connection to save, and whether it needs the account's key.
@@ -151,7 +156,8 @@ pub fn plan(
                 set(&mut conn, "auth_mode", "meid_token".into());
             }
             if let Some(d) = deployment {
-                notes.push(format!("azure_open_ai serves every deployment of the resource: pass '{}' as the deployment (model) in requests", d.name));
+                set(&mut conn, "deployment", d.name.clone());
+                notes.push(format!("azure_open_ai serves every deployment of the resource: '{}' is its deployment, another one is named per request", d.name));
             }
         }
         "azure_ai" if keyless.is_some() => {
@@ -180,10 +186,60 @@ pub fn plan(
             )));
         }
     }
+    if let Some(d) = deployment {
+        record_model(&mut conn, d);
+    }
     Ok(Plan {
         conn,
         keyless,
         notes,
+    })
+}
+
+/// Records the deployment's model and version in the type's own fields (not prompt flow's),
+/// so its retirement is dated later without Resource Manager.
+fn record_model(conn: &mut Connection, d: &Deployment) {
+    use crate::catalogue::Role;
+    let spec = conn.spec();
+    for (role, value) in [
+        (Role::ModelName, &d.model),
+        (Role::ModelVersion, &d.version),
+    ] {
+        if let (Some(f), Some(v)) = (spec.role(role), value) {
+            conn.values.insert(f.key.clone(), v.clone());
+        }
+    }
+}
+
+/// Plans connection `name` for the Foundry project `project` of `account`: a keyless
+/// `foundry_project` connection on the endpoint Resource Manager lists for it.
+pub fn plan_project(name: &str, account: &Account, project: &str) -> Result<Plan, PlanError> {
+    let Some(p) = account
+        .projects
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(project))
+    else {
+        let have: Vec<&str> = account.projects.iter().map(|p| p.name.as_str()).collect();
+        return Err(PlanError::NoProject(format!(
+            "no project '{project}' on '{}'{}",
+            account.name,
+            if have.is_empty() {
+                " (it has none)".to_string()
+            } else {
+                format!("; it has: {}", have.join(", "))
+            }
+        )));
+    };
+    let spec = Catalogue::get()
+        .find("foundry_project")
+        .ok_or_else(|| PlanError::Type(Catalogue::get().unknown_type("foundry_project")))?;
+    let endpoint = p.endpoint.clone().ok_or(PlanError::NoEndpoint)?;
+    let mut conn = Connection::of(name, spec);
+    conn.values.insert("endpoint".into(), endpoint);
+    Ok(Plan {
+        conn,
+        keyless: Some(Keyless::Project),
+        notes: Vec::new(),
     })
 }
 
@@ -228,6 +284,7 @@ fn claude_plan(
         let field = spec.role(role).ok_or(PlanError::NoEndpoint)?;
         conn.values.insert(field.key.clone(), value);
     }
+    record_model(&mut conn, d);
     Ok(Plan {
         conn,
         keyless,
@@ -320,6 +377,7 @@ pub fn keyless_words(k: Keyless, account: &Account) -> String {
             "'{}' has key authentication disabled (disableLocalAuth), so it uses Microsoft Entra ID (auth_mode meid_token)",
             account.name
         ),
+        Keyless::Project => "a Foundry project endpoint: the Foundry SDK and agents sign in with Microsoft Entra ID (az login), no key".into(),
     }
 }
 
@@ -407,10 +465,43 @@ mod tests {
             p.conn.values["endpoint"],
             "https://res.openai.azure.com/openai/deployments/chat"
         );
+        assert_eq!(p.conn.values["model_name"], "gpt-4o");
+        assert!(!p.conn.values.contains_key("model_version"), "none listed");
         let p = plan("n", &acct("OpenAI", false), None, None, false).unwrap();
         assert_eq!(p.conn.type_id(), "azure_open_ai");
         assert_eq!(p.conn.values["api_base"], "https://res.openai.azure.com/");
         assert!(p.keyless.is_none());
+    }
+
+    #[test]
+    fn a_project_is_keyless_on_its_endpoint_and_one_without_an_endpoint_is_said() {
+        use super::super::discover::Project;
+        let mut a = acct("AIServices", false);
+        a.projects = vec![
+            Project {
+                name: "p1".into(),
+                endpoint: Some("https://res.services.ai.azure.com/api/projects/p1".into()),
+            },
+            Project {
+                name: "new".into(),
+                endpoint: None,
+            },
+        ];
+        let p = plan_project("n", &a, "P1").unwrap();
+        assert_eq!(p.conn.type_id(), "foundry_project");
+        assert_eq!(p.keyless, Some(Keyless::Project));
+        assert_eq!(
+            p.conn.values["endpoint"],
+            "https://res.services.ai.azure.com/api/projects/p1"
+        );
+        assert_eq!(
+            plan_project("n", &a, "new").unwrap_err(),
+            PlanError::NoEndpoint
+        );
+        assert_eq!(
+            plan_project("n", &a, "x").unwrap_err().to_string(),
+            "no project 'x' on 'res'; it has: p1, new"
+        );
     }
 
     #[test]

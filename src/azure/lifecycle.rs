@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
+pub use super::notices::{ConnNotice, connection_notices};
+
 /// Inside this many days a retirement is a warning (Azure's own first notice is 60 days).
 pub const WARN_DAYS: i64 = 60;
 
@@ -153,23 +155,24 @@ pub fn data() -> &'static Data {
     })
 }
 
-/// The known retirement of model `name` at `version` (an empty version in the data covers
-/// every version).
-pub fn known_model(name: &str, version: Option<&str>) -> Option<Lifecycle> {
+/// The data's entry for model `name` at `version` (an empty version in the data covers every
+/// version).
+pub(super) fn model_entry(name: &str, version: Option<&str>) -> Option<&'static ModelRetirement> {
     let v = version.unwrap_or("");
-    data()
-        .model
-        .iter()
-        .find(|m| {
-            m.name.eq_ignore_ascii_case(name)
-                && (m.version.is_empty() || m.version.eq_ignore_ascii_case(v))
-        })
-        .map(|m| Lifecycle {
-            status: None,
-            retires: Some(m.retired.clone()),
-            replacement: m.replacement.clone(),
-            source: Source::Assets,
-        })
+    data().model.iter().find(|m| {
+        m.name.eq_ignore_ascii_case(name)
+            && (m.version.is_empty() || m.version.eq_ignore_ascii_case(v))
+    })
+}
+
+/// The known retirement of model `name` at `version`.
+pub fn known_model(name: &str, version: Option<&str>) -> Option<Lifecycle> {
+    model_entry(name, version).map(|m| Lifecycle {
+        status: None,
+        retires: Some(m.retired.clone()),
+        replacement: m.replacement.clone(),
+        source: Source::Assets,
+    })
 }
 
 /// The retirement of a data-plane api-version, if Azure retired (or scheduled) it.
@@ -286,49 +289,4 @@ mod tests {
         let wrapped = serde_json::json!({"kind": "OpenAI", "model": flat});
         assert_eq!(from_arm_model(&wrapped).unwrap().2, l);
     }
-}
-
-/// A dated problem with a stored connection (its api-version retired or retiring).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConnNotice {
-    pub connection: String,
-    pub field: String,
-    pub text: String,
-    pub urgency: Urgency,
-    pub source: String,
-}
-
-/// What the dated data says about `conn`: its `api_version` (stored, default, or in the
-/// endpoint's query) retired or retiring, with the one to use.
-pub fn connection_notices(conn: &crate::model::Connection, today: i64) -> Vec<ConnNotice> {
-    let mut versions: Vec<(String, String)> = Vec::new();
-    if let Some((v, _)) = conn.effective("api_version") {
-        versions.push(("api_version".into(), v));
-    }
-    let spec = conn.spec();
-    for f in spec
-        .fields
-        .iter()
-        .filter(|f| f.kind == crate::catalogue::FieldKind::Url)
-    {
-        if let Some((url, _)) = conn.effective(&f.key)
-            && let Some(v) = crate::endpoint::classify_for_type(&url, &spec.id).api_version
-        {
-            versions.push((f.key.clone(), v));
-        }
-    }
-    versions
-        .into_iter()
-        .filter_map(|(field, v)| {
-            let r = known_api_version(&v)?;
-            let (when, urgency) = notice(&r.retired, today)?;
-            Some(ConnNotice {
-                connection: conn.name.clone(),
-                text: format!("api-version {v} {when}: use {}", r.replacement),
-                field,
-                urgency,
-                source: r.source.clone(),
-            })
-        })
-        .collect()
 }

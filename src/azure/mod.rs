@@ -12,6 +12,7 @@ pub mod arm;
 pub mod az;
 pub mod discover;
 pub mod lifecycle;
+pub mod notices;
 
 use std::time::Duration;
 

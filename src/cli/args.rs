@@ -27,6 +27,7 @@ Examples:
   aiconn discover --add myres --name foundry            one connection for every model of a Foundry resource
   aiconn discover --add myres/gpt-4o --name chat        bound to one deployment
   aiconn discover --add myres --name keyless --entra    no key: Microsoft Entra ID
+  aiconn discover --add myres --project proj1 --name p  a Foundry project (Foundry SDK, agents; Entra ID)
 
 Uses the Azure CLI's token for Resource Manager (`az account get-access-token`) and its cloud
 (`az cloud show`). The key --add reads with listKeys goes straight to the secret backend; it is
@@ -367,6 +368,9 @@ pub enum Command {
         /// Keyless: Microsoft Entra ID (auth_mode meid_token) instead of the account's key
         #[arg(long, requires = "add")]
         entra: bool,
+        /// A Foundry project of the --add account: a keyless foundry_project connection
+        #[arg(long, value_name = "PROJECT", requires = "add", conflicts_with_all = ["type_id", "entra"])]
+        project: Option<String>,
         /// Seconds to wait for each answer (1-600)
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,

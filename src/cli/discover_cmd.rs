@@ -3,7 +3,9 @@
 
 use super::{CliError, Context};
 use crate::azure::ArmError;
-use crate::azure::add::{API_KEY, PrepareError, Target, keyless_words, prepare};
+use crate::azure::add::{
+    API_KEY, PrepareError, Prepared, Target, keyless_words, plan_project, prepare,
+};
 use crate::azure::discover::{self, Account, Deployment, Progress, Report};
 use crate::azure::lifecycle::{self, Urgency};
 use crate::service::Expect;
@@ -134,22 +136,28 @@ pub struct AddArgs<'a> {
     pub subscription: Option<&'a str>,
     pub type_id: Option<&'a str>,
     pub entra: bool,
+    /// A Foundry project of the account (a keyless `foundry_project` connection).
+    pub project: Option<&'a str>,
     pub timeout: Duration,
 }
 
-/// The one account `target` names among the subscriptions `only` selects.
+/// The one account `target` names among the subscriptions `only` selects, and the
+/// subscription it is in ("Contoso Dev (sub-1)", for the message).
 fn find_account(
     arm: &crate::azure::arm::Arm,
     target: &Target,
     only: Option<&str>,
-) -> Result<Account, CliError> {
+) -> Result<(Account, String), CliError> {
     let subs = discover::subscriptions(arm, only).map_err(|e| arm_error(&e))?;
     let listed = discover::bounded(&subs, discover::WORKERS, |s| discover::accounts(arm, &s.id));
-    let mut found: Vec<Account> = Vec::new();
+    let mut found: Vec<(Account, String)> = Vec::new();
     let mut failed: Vec<String> = Vec::new();
     for (s, r) in subs.iter().zip(listed) {
         match r {
-            Ok(accts) => found.extend(accts.into_iter().filter(|a| target.matches(a))),
+            Ok(accts) => found.extend(
+                (accts.into_iter().filter(|a| target.matches(a)))
+                    .map(|a| (a, format!("{} ({})", s.name, s.id))),
+            ),
             Err(e) => failed.push(format!("{}: {e}", s.name)),
         }
     }
@@ -171,11 +179,35 @@ fn find_account(
             target.resource,
             found
                 .iter()
-                .map(|a| a.id.as_str())
+                .map(|(a, _)| a.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
     }
+}
+
+/// The deployment `d` of `account`, or what it has instead.
+fn find_deployment<'a>(account: &'a Account, d: &str) -> Result<&'a Deployment, CliError> {
+    account
+        .deployments
+        .iter()
+        .find(|x| x.name.eq_ignore_ascii_case(d))
+        .ok_or_else(|| {
+            let have: Vec<&str> = account
+                .deployments
+                .iter()
+                .map(|x| x.name.as_str())
+                .collect();
+            CliError::new(format!(
+                "no deployment '{d}' on '{}'{}",
+                account.name,
+                if have.is_empty() {
+                    " (it has none)".to_string()
+                } else {
+                    format!("; it has: {}", have.join(", "))
+                }
+            ))
+        })
 }
 
 /// The CLI's message for a pick that gives no connection.
@@ -200,38 +232,29 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
     let target = Target::parse(a.target).ok_or_else(|| {
         CliError::usage("--add takes RESOURCE or RESOURCE/DEPLOYMENT (or an ARM id)")
     })?;
+    if a.project.is_some() && target.deployment.is_some() {
+        return Err(CliError::usage(
+            "--project takes the account alone: --add RESOURCE --project PROJECT",
+        ));
+    }
     let arm = crate::azure::connect(a.timeout).map_err(|e| arm_error(&e))?;
-    let mut account = find_account(&arm, &target, a.subscription)?;
-    if target.deployment.is_some() {
+    let (mut account, subscription) = find_account(&arm, &target, a.subscription)?;
+    if target.deployment.is_some() || a.project.is_some() {
         discover::fill(&arm, &mut account);
     }
     let deployment = match &target.deployment {
         None => None,
-        Some(d) => Some(
-            account
-                .deployments
-                .iter()
-                .find(|x| x.name.eq_ignore_ascii_case(d))
-                .ok_or_else(|| {
-                    let have: Vec<&str> = account
-                        .deployments
-                        .iter()
-                        .map(|x| x.name.as_str())
-                        .collect();
-                    CliError::new(format!(
-                        "no deployment '{d}' on '{}'{}",
-                        account.name,
-                        if have.is_empty() {
-                            " (it has none)".to_string()
-                        } else {
-                            format!("; it has: {}", have.join(", "))
-                        }
-                    ))
-                })?,
-        ),
+        Some(d) => Some(find_deployment(&account, d)?),
     };
-    let prepared =
-        prepare(&arm, a.name, &account, deployment, a.type_id, a.entra).map_err(prepare_error)?;
+    let prepared = match a.project {
+        Some(project) => Prepared {
+            plan: plan_project(a.name, &account, project)
+                .map_err(|e| CliError::new(e.to_string()))?,
+            key: None,
+        },
+        None => prepare(&arm, a.name, &account, deployment, a.type_id, a.entra)
+            .map_err(prepare_error)?,
+    };
     let p = prepared.plan;
     let mut secrets = IndexMap::new();
     if let Some(key) = prepared.key {
@@ -260,6 +283,10 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
             keyless_words(k, &account)
         ),
     }
+    say!(
+        "From account '{}' in subscription {subscription}.",
+        account.name
+    );
     for n in &p.notes {
         say!("{n}");
     }
@@ -283,9 +310,23 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Warnings on stderr for a stored connection's dated problems (a retired api-version).
-pub fn warn_connection(conn: &crate::model::Connection) {
-    for n in lifecycle::connection_notices(conn, lifecycle::today()) {
-        say!("aiconn: warning: {}: {}", n.field, n.text);
+/// A stored connection's dated problems (a retired api-version, a retiring model): a warning
+/// on stderr inside 60 days or after; a date further off is a plain line on stdout when
+/// `later_on_stdout` (show's text), else nothing.
+pub fn say_notices(notices: &[lifecycle::ConnNotice], later_on_stdout: bool) {
+    for n in notices {
+        match n.urgency {
+            Urgency::Soon | Urgency::Past => say!("aiconn: warning: {}: {}", n.field, n.text),
+            Urgency::Later if later_on_stdout => out!("{}: {}", n.field, n.text),
+            Urgency::Later => {}
+        }
     }
+}
+
+/// [`say_notices`] for what the dated data says about `conn`.
+pub fn warn_connection(conn: &crate::model::Connection, later_on_stdout: bool) {
+    say_notices(
+        &lifecycle::connection_notices(conn, lifecycle::today()),
+        later_on_stdout,
+    );
 }

@@ -115,6 +115,8 @@ fn findings(ctx: &Context, fix: bool) -> Findings {
             d.connections()
                 .iter()
                 .flat_map(|c| crate::azure::lifecycle::connection_notices(c, today))
+                // A date months away is no finding; inside 60 days or past, it is.
+                .filter(|n| n.urgency != crate::azure::lifecycle::Urgency::Later)
                 .collect()
         })
         .unwrap_or_default();

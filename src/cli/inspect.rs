@@ -180,7 +180,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
     };
     if json {
         out_json!(&pf_shape(&c, &mut reader, true)?);
-        super::discover_cmd::warn_connection(&c);
+        super::discover_cmd::warn_connection(&c, false);
         return Ok(());
     }
     let spec = c.spec();
@@ -219,7 +219,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             out!("read by:            {who}");
         }
     }
-    super::discover_cmd::warn_connection(&c);
+    super::discover_cmd::warn_connection(&c, true);
     Ok(())
 }
 
@@ -359,6 +359,12 @@ pub fn endpoint(url: &str, type_id: Option<&str>, json: bool) -> Result<(), CliE
     }
     if r.api_version.is_some() {
         out!("api-version      {}", show(&r.api_version));
+    }
+    if let Some(route) = r.route {
+        out!("route            {} ({})", route.as_str(), route.words());
+    }
+    if let Some(a) = r.entra_audience {
+        out!("entra audience   {a}");
     }
     if !r.flags.is_empty() {
         out!(

@@ -249,6 +249,7 @@ fn discover(ctx: &Context, command: &Command) -> Result<(), CliError> {
         name,
         type_id,
         entra,
+        project,
         timeout,
     } = command
     else {
@@ -264,6 +265,7 @@ fn discover(ctx: &Context, command: &Command) -> Result<(), CliError> {
                 subscription: subscription.as_deref(),
                 type_id: type_id.as_deref(),
                 entra: *entra,
+                project: project.as_deref(),
                 timeout,
             },
         ),

@@ -174,7 +174,13 @@ pub fn test(
         outcome,
         verdict,
     } = tested.map_err(|e| CliError::new(e.to_string()))?;
-    super::discover_cmd::warn_connection(&c);
+    let answer = match &outcome {
+        conntest::Outcome::Status { code, body, .. } if (200..300).contains(code) => {
+            crate::azure::notices::answered(&c, body, crate::azure::lifecycle::today())
+        }
+        _ => None,
+    };
+    let notices = say_test_lifecycle(&c, answer.as_ref());
     if json {
         let code = match &outcome {
             conntest::Outcome::Status { code, .. } => Some(*code),
@@ -183,6 +189,7 @@ pub fn test(
         let v = serde_json::json!({
             "name": c.name, "ok": verdict.ok, "request": format!("{} {}", check.method, check.url),
             "status": code, "summary": verdict.summary, "advice": verdict.advice, "as": check.like,
+            "model": answer.as_ref().map(|a| &a.model), "lifecycle": notices,
         });
         out_json!(&v);
     } else {
@@ -205,4 +212,45 @@ pub fn test(
     } else {
         Err(CliError::new(format!("test of '{name}' failed")))
     }
+}
+
+/// The dated notices of a tested connection, said on stderr: the model the answer names wins
+/// over the recorded one (Azure may have upgraded the deployment since), and a difference
+/// between them is said with the update that records the new one.
+fn say_test_lifecycle(
+    c: &crate::model::Connection,
+    answer: Option<&crate::azure::notices::Answered>,
+) -> Vec<crate::azure::lifecycle::ConnNotice> {
+    use crate::azure::lifecycle::Urgency;
+    use crate::azure::notices::{ModelId, after_test};
+    let notices = after_test(c, answer, crate::azure::lifecycle::today());
+    // The answer confirms the recorded model: its notice reads as the stored connection's.
+    let confirms =
+        answer.is_some_and(|a| a.not_recorded.is_none()) && ModelId::recorded(c).is_some();
+    for n in &notices {
+        match answer.filter(|a| !confirms && a.notice.as_ref() == Some(n)) {
+            Some(a) if n.urgency != Urgency::Later => say!(
+                "aiconn: warning: the deployment answers as {}: {}",
+                a.id.words(),
+                n.text
+            ),
+            Some(_) => {}
+            None => super::discover_cmd::say_notices(std::slice::from_ref(n), false),
+        }
+    }
+    if let Some(a) = answer
+        && let Some(r) = &a.not_recorded
+    {
+        let version = (a.id.version.as_ref())
+            .map(|v| format!(" --set model_version={v}"))
+            .unwrap_or_default();
+        say!(
+            "aiconn: the deployment answers as {}, not the recorded {} (upgraded since?): aiconn update {} --set model_name={}{version}",
+            a.id.words(),
+            r.words(),
+            c.name,
+            a.id.name
+        );
+    }
+    notices
 }

@@ -15,9 +15,6 @@ use crate::service::Service;
 use secrecy::SecretString;
 use std::time::Duration;
 
-/// The audience of Foundry project tokens.
-const FOUNDRY: &str = "https://ai.azure.com";
-
 /// One deployment.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Deployment {
@@ -80,7 +77,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
                 "{base}/deployments?api-version={}",
                 version(Family::FoundryProjects)
             ),
-            Auth::Entra(FOUNDRY),
+            Auth::Entra(crate::endpoint::AI_FOUNDRY),
         ),
         (Kind::FoundryProject, None) => {
             return Err("the project endpoint has no project name after /api/projects/".into());

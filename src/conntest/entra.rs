@@ -5,9 +5,9 @@
 use secrecy::SecretString;
 use std::time::Duration;
 
-/// Where a token is for (the `--resource` of `az account get-access-token`).
-pub const COGNITIVE_SERVICES: &str = "https://cognitiveservices.azure.com";
-pub const SEARCH: &str = "https://search.azure.com";
+/// Where a token is for (the `--resource` of `az account get-access-token`): the audiences
+/// per endpoint kind are data in `endpoint::audience`.
+pub use crate::endpoint::{COGNITIVE_SERVICES, SEARCH};
 
 /// Why no token could be had, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]

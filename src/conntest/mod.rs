@@ -14,7 +14,7 @@ mod plan;
 mod plan_data;
 mod redact;
 
-pub use flow::{NotTested, Tested, UnknownHosts, test_connection};
+pub use flow::{NotTested, Tested, UnknownHosts, plan_for, test_connection};
 pub use plan::plan;
 
 use crate::catalogue::Role;

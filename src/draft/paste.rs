@@ -43,17 +43,19 @@ fn is_url(t: &str) -> bool {
     l.starts_with("https://") || l.starts_with("http://")
 }
 
-/// The connection type a URL of this kind is set up as (a deployment URL: Azure OpenAI, its
-/// base and deployment in their own fields).
-fn type_for(kind: Kind) -> Option<&'static str> {
-    Some(match kind {
+/// The connection type a URL so read is set up as (a deployment URL: Azure OpenAI, its base
+/// and deployment in their own fields; an agent application URL talks to one agent: none).
+fn type_for(r: &crate::endpoint::Reading) -> Option<&'static str> {
+    Some(match r.kind {
         Kind::FoundryModels | Kind::AzureOpenaiV1 | Kind::FoundryAnthropic => "azure_ai",
         Kind::AzureOpenaiResource | Kind::AzureOpenaiDeployment => "azure_open_ai",
         Kind::Openai => "open_ai",
         Kind::Serverless | Kind::ManagedOnline => "serverless",
         Kind::CognitiveSearch => "cognitive_search",
         Kind::ContentSafetyOrCognitive => "azure_ai_services",
-        Kind::FoundryProject | Kind::Unknown | Kind::Invalid => return None,
+        Kind::FoundryProject if r.has(crate::endpoint::Flag::AgentApplication) => return None,
+        Kind::FoundryProject => "foundry_project",
+        Kind::Unknown | Kind::Invalid => return None,
     })
 }
 
@@ -108,7 +110,7 @@ pub fn read_paste(text: &str) -> PasteReading {
         .max_by_key(|u| {
             let r = classify(u);
             (
-                type_for(r.kind).is_some(),
+                type_for(&r).is_some(),
                 r.deployment.is_some(),
                 r.api_version.is_some(),
             )
@@ -121,7 +123,7 @@ pub fn read_paste(text: &str) -> PasteReading {
     };
     let Some(url) = url else { return out };
     let reading = classify(&url);
-    let Some(spec) = type_for(reading.kind).and_then(|id| Catalogue::get().find(id)) else {
+    let Some(spec) = type_for(&reading).and_then(|id| Catalogue::get().find(id)) else {
         return out;
     };
     let Some(field) = spec.url_field() else {
@@ -164,7 +166,7 @@ impl Draft {
         if !r.mismatch {
             return None;
         }
-        let id = type_for(classify(&self.text(&FieldPath::Field(key))).kind)?;
+        let id = type_for(&classify(&self.text(&FieldPath::Field(key))))?;
         if id == self.spec.id {
             return None;
         }
@@ -307,6 +309,32 @@ mod tests {
         let dep = "https://contoso.openai.azure.com/openai/deployments/gpt-4o-mini";
         assert_eq!(with("azure_open_ai", dep), None);
         assert_eq!(with("open_ai", "https://llm.internal.example/v1"), None);
+    }
+
+    /// Issue 21: a project endpoint is a Foundry project connection (pasted, or typed into an
+    /// Azure AI form); an agent application URL talks to one agent and proposes nothing.
+    #[test]
+    fn a_project_endpoint_proposes_a_foundry_project() {
+        let p = read_paste("https://contoso.services.ai.azure.com/api/projects/proj1");
+        assert_eq!(p.spec.unwrap().id, "foundry_project");
+        assert_eq!(
+            field(&p, "endpoint"),
+            Some("https://contoso.services.ai.azure.com/api/projects/proj1")
+        );
+        assert_eq!(p.name.as_deref(), Some("contoso"));
+        let p = read_paste(
+            "https://contoso.services.ai.azure.com/api/projects/p1/applications/app/protocols/openai/responses?api-version=2025-11-15-preview",
+        );
+        assert!(p.spec.is_none());
+        let mut d = Draft::new(Catalogue::get().find("azure_ai").unwrap());
+        d.set(
+            &FieldPath::Field("endpoint".into()),
+            "https://contoso.services.ai.azure.com/api/projects/proj1",
+        );
+        assert_eq!(
+            d.better_type().map(|t| t.id.as_str()),
+            Some("foundry_project")
+        );
     }
 
     #[test]

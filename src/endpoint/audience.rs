@@ -5,23 +5,21 @@
 
 use super::Kind;
 
+/// Azure OpenAI, Foundry resources and the other Azure AI services.
+pub const COGNITIVE_SERVICES: &str = "https://cognitiveservices.azure.com";
+/// Foundry project endpoints (`/api/projects/<p>`).
+pub const AI_FOUNDRY: &str = "https://ai.azure.com";
+/// Azure AI Search.
+pub const SEARCH: &str = "https://search.azure.com";
+
 const AUDIENCES: &[(Kind, &str)] = &[
-    (Kind::FoundryProject, "https://ai.azure.com"),
-    (
-        Kind::AzureOpenaiResource,
-        "https://cognitiveservices.azure.com",
-    ),
-    (
-        Kind::AzureOpenaiDeployment,
-        "https://cognitiveservices.azure.com",
-    ),
-    (Kind::AzureOpenaiV1, "https://cognitiveservices.azure.com"),
-    (Kind::FoundryModels, "https://cognitiveservices.azure.com"),
-    (
-        Kind::ContentSafetyOrCognitive,
-        "https://cognitiveservices.azure.com",
-    ),
-    (Kind::CognitiveSearch, "https://search.azure.com"),
+    (Kind::FoundryProject, AI_FOUNDRY),
+    (Kind::AzureOpenaiResource, COGNITIVE_SERVICES),
+    (Kind::AzureOpenaiDeployment, COGNITIVE_SERVICES),
+    (Kind::AzureOpenaiV1, COGNITIVE_SERVICES),
+    (Kind::FoundryModels, COGNITIVE_SERVICES),
+    (Kind::ContentSafetyOrCognitive, COGNITIVE_SERVICES),
+    (Kind::CognitiveSearch, SEARCH),
 ];
 
 /// The audience (`az account get-access-token --resource`) of a token for `kind`.

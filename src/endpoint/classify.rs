@@ -99,6 +99,7 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
         f.portal_account = portal_account(s);
     }
     families(f, &host, orig_host, &segs, query_deployment, expected);
+    f.route = super::route::after_base(&segs, f.base.as_deref());
     if nonstandard_port
         && f.kind
             .is_some_and(|k| !matches!(k, Kind::Unknown | Kind::Invalid))
@@ -215,6 +216,8 @@ fn finish(mut f: Facts, expected: &[Kind], secrets: &[String]) -> Reading {
         normalized_base: f.base,
         api_version: f.api_version,
         flags: f.flags,
+        route: f.route,
+        entra_audience: super::entra_audience(kind),
         hint,
         tip,
         had_request_path: f.had_request_path,

@@ -29,6 +29,8 @@ pub struct Facts {
     /// An operation path was given (an internal fact, not a flag: the request needs an
     /// api-version, checked once every part of the URL is read).
     pub op_present: bool,
+    /// The operation the path ends with, beyond the base.
+    pub route: Option<super::Route>,
 }
 
 impl Facts {

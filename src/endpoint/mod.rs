@@ -12,12 +12,14 @@ mod hint;
 mod hosts;
 mod keys;
 mod paths;
+mod route;
 
-pub use audience::entra_audience;
+pub use audience::{AI_FOUNDRY, COGNITIVE_SERVICES, SEARCH, entra_audience};
 pub use classify::classify_with;
 pub use flag::Flag;
 pub use hint::kind_label;
 pub use keys::{key_tokens, looks_like_key, strip_credentials};
+pub use route::Route;
 use serde::{Deserialize, Serialize};
 
 /// What kind of endpoint a URL is (docs/endpoints.md §2).
@@ -101,6 +103,10 @@ pub struct Reading {
     pub normalized_base: Option<String>,
     pub api_version: Option<String>,
     pub flags: Vec<Flag>,
+    /// The operation a full request URL names (the Responses API, chat completions, ...).
+    pub route: Option<Route>,
+    /// The Microsoft Entra ID token audience of this kind of endpoint (docs/azure.md).
+    pub entra_audience: Option<&'static str>,
     pub hint: String,
     pub tip: Option<String>,
     /// The input carried an operation path or query beyond the base (a full Target URI).

@@ -10,7 +10,7 @@ use super::filter::Needle;
 use super::form::{Form, SecretInput, masked_input};
 use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
-use crate::azure::add::{API_KEY, PrepareError, Prepared, keyless_words};
+use crate::azure::add::{API_KEY, PrepareError, Prepared, keyless_words, plan_project};
 use crate::azure::discover::{Account, Subscription};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use secrecy::ExposeSecret;
@@ -40,6 +40,8 @@ pub enum Pick {
     /// The whole resource: one connection for all its models (Foundry) or deployments.
     Whole,
     Deployment(usize),
+    /// A Foundry project of the account: a keyless project connection.
+    Project(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +60,8 @@ pub struct AzurePick {
     pub filtering: bool,
     pub busy: Option<Busy>,
     pub error: Option<String>,
+    /// What the flow decided by itself (the only subscription), said under the list.
+    pub note: Option<String>,
 }
 
 impl AzurePick {
@@ -74,6 +78,7 @@ impl AzurePick {
             filtering: false,
             busy: Some(Busy::SigningIn),
             error: None,
+            note: None,
         }
     }
 
@@ -103,6 +108,11 @@ impl AzurePick {
                                 n.any(&[&d.name, model, d.version.as_deref().unwrap_or("")])
                             })
                             .map(|(i, _)| Pick::Deployment(i)),
+                    )
+                    .chain(
+                        (a.projects.iter().enumerate())
+                            .filter(|(_, p)| n.any(&[&p.name, s::AZ_PROJECT_TAG]))
+                            .map(|(i, _)| Pick::Project(i)),
                     )
                     .collect()
             }
@@ -228,6 +238,27 @@ fn choose(app: &mut App, mut p: Box<AzurePick>, entra: bool) -> Vec<Effect> {
                 account: p.accounts[i].clone(),
             }
         }
+        Pick::Project(i) => {
+            let (Some(account), Some(project)) = (
+                p.account.clone(),
+                p.account.as_ref().and_then(|a| a.projects.get(i).cloned()),
+            ) else {
+                app.popup = Some(Popup::Azure(p));
+                return vec![];
+            };
+            // Keyless, so nothing to read: the form opens at once.
+            match plan_project(&free_name(app, &project.name), &account, &project.name) {
+                Ok(plan) => {
+                    app.popup = None;
+                    open_form(app, &account, Prepared { plan, key: None });
+                }
+                Err(e) => {
+                    p.error = Some(e.to_string());
+                    app.popup = Some(Popup::Azure(p));
+                }
+            }
+            return vec![];
+        }
         Pick::Whole | Pick::Deployment(_) => {
             let Some(account) = p.account.clone() else {
                 app.popup = Some(Popup::Azure(p));
@@ -287,11 +318,21 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     };
     match action {
         Action::AzureSignedIn(Ok((arm, subs))) => {
-            p.arm = Some(arm);
+            p.arm = Some(arm.clone());
             p.subscriptions = subs;
             p.go_to(Stage::Subscriptions);
             if p.subscriptions.is_empty() {
                 p.error = Some(s::AZ_NO_SUBSCRIPTIONS.into());
+            }
+            // One subscription is no choice: list its resources now and say which it is.
+            if let [only] = p.subscriptions.as_slice() {
+                p.note = Some(s::az_only_subscription(&only.name, &only.id));
+                p.subscription = Some(only.name.clone());
+                p.busy = Some(Busy::Listing);
+                return vec![Effect::AzureAccounts {
+                    arm,
+                    subscription: only.id.clone(),
+                }];
             }
         }
         Action::AzureSignedIn(Err(e)) => {

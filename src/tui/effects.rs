@@ -3,6 +3,7 @@
 //! an error message, never a frozen screen.
 
 use super::app::{Action, Effect};
+use super::strings as s;
 use crate::model::Connection;
 use crate::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
 use crate::service::{Expect, Service};
@@ -116,14 +117,16 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 unknown_hosts,
             )
             .map(|t| {
+                let dated = answered_model(&conn, &t.outcome);
                 let v = t.verdict;
-                (
-                    v.ok,
-                    match v.advice {
-                        Some(a) => format!("{}. {a}", v.summary),
-                        None => v.summary,
-                    },
-                )
+                let mut said = match v.advice {
+                    Some(a) => format!("{}. {a}", v.summary),
+                    None => v.summary,
+                };
+                if let Some(d) = dated {
+                    said.push_str(&format!(" {d}"));
+                }
+                (v.ok, said)
             });
             match result {
                 Ok((ok, message)) => Action::Tested {
@@ -310,4 +313,26 @@ fn carry_over(store: &Store, old: &str, new: &str) -> Result<(), String> {
     };
     let approvals = crate::secrets::refs::Approvals::in_dir(store.dir());
     crate::service::approve::carry_over(&approvals, &conn, new).map_err(|e| e.to_string())
+}
+
+/// What a successful test answer says about the model the deployment runs, when the dated
+/// data (assets/lifecycle.toml) has it retired or retiring inside 60 days, or when it is not
+/// the model the connection recorded.
+fn answered_model(conn: &Connection, outcome: &crate::conntest::Outcome) -> Option<String> {
+    use crate::azure::lifecycle::Urgency;
+    let crate::conntest::Outcome::Status { code, body, .. } = outcome else {
+        return None;
+    };
+    if !(200..300).contains(code) {
+        return None;
+    }
+    let a = crate::azure::notices::answered(conn, body, crate::azure::lifecycle::today())?;
+    let mut said = Vec::new();
+    if let Some(r) = &a.not_recorded {
+        said.push(s::answers_not_recorded(&a.id.words(), &r.words()));
+    }
+    if let Some(n) = a.notice.filter(|n| n.urgency != Urgency::Later) {
+        said.push(s::answers_as(&a.id.words(), &n.text));
+    }
+    (!said.is_empty()).then(|| said.join(" "))
 }

@@ -265,10 +265,14 @@ pub const AZ_PICK_SUBSCRIPTION: &str = "Subscription:";
 pub const AZ_WHOLE_FOUNDRY: &str = "all models (one connection)";
 pub const AZ_WHOLE_OPENAI: &str = "the whole resource (every deployment)";
 pub const AZ_KEYLESS_TAG: &str = "Entra ID only";
+pub const AZ_PROJECT_TAG: &str = "project (Foundry SDK, agents; Entra ID)";
 pub const AZ_NO_SUBSCRIPTIONS: &str = "Your Azure identity sees no subscriptions (another tenant: az login --tenant <id> --use-device-code).";
 pub const AZ_NO_ROWS: &str = "(nothing matches the filter)";
 pub fn az_accounts_in(sub: &str) -> String {
     format!("Azure OpenAI and Foundry resources in '{sub}':")
+}
+pub fn az_only_subscription(name: &str, id: &str) -> String {
+    format!("Using '{name}' ({id}), the only subscription you see.")
 }
 pub fn az_deployments_of(account: &str) -> String {
     format!("Deployments of '{account}':")
@@ -299,6 +303,14 @@ pub fn az_filled_keyless(why: &str) -> String {
         "Filled from Azure, keyless: {why}. {} saves, {} tests.",
         key(Ctx::Form, Cmd::Save),
         key(Ctx::Form, Cmd::Test)
+    )
+}
+pub fn answers_as(model: &str, notice: &str) -> String {
+    format!("The deployment answers as {model}: {notice}.")
+}
+pub fn answers_not_recorded(model: &str, recorded: &str) -> String {
+    format!(
+        "The deployment answers as {model}, not the recorded {recorded} (upgraded since? set Model and Model version under advanced settings)."
     )
 }
 pub fn az_deployment_retires(notice: &str) -> String {

@@ -47,6 +47,12 @@ fn row(app: &App, p: &AzurePick, pick: Pick, theme: &Theme) -> (String, Style) {
             let label = p.account.as_ref().map_or("", whole_label);
             (label.to_string(), Style::new())
         }
+        Pick::Project(i) => {
+            let name = (p.account.as_ref())
+                .and_then(|a| a.projects.get(i))
+                .map_or("", |x| x.name.as_str());
+            (format!("{name:<20} {}", s::AZ_PROJECT_TAG), Style::new())
+        }
         Pick::Deployment(i) => {
             let Some(d) = p.account.as_ref().and_then(|a| a.deployments.get(i)) else {
                 return (String::new(), Style::new());
@@ -68,7 +74,7 @@ fn row(app: &App, p: &AzurePick, pick: Pick, theme: &Theme) -> (String, Style) {
     }
 }
 
-/// What goes under the list: the worker's progress, else the error, else nothing.
+/// What goes under the list: the worker's progress, else the error, else the note.
 fn message(p: &AzurePick, theme: &Theme) -> Option<Line<'static>> {
     let busy = p.busy.map(|b| match b {
         Busy::SigningIn => s::AZ_SIGNING_IN,
@@ -76,10 +82,13 @@ fn message(p: &AzurePick, theme: &Theme) -> Option<Line<'static>> {
         Busy::Reading => s::AZ_READING,
         Busy::Connecting => s::AZ_CONNECTING,
     });
-    match (busy, &p.error) {
-        (Some(b), _) => Some(Line::from(Span::styled(b, theme.dim()))),
-        (None, Some(e)) => Some(Line::from(Span::styled(for_terminal(e), theme.error()))),
-        (None, None) => None,
+    // The note (the only subscription, used without asking) belongs to its resources list.
+    let note = p.note.as_ref().filter(|_| p.stage == Stage::Accounts);
+    match (busy, &p.error, note) {
+        (Some(b), _, _) => Some(Line::from(Span::styled(b, theme.dim()))),
+        (None, Some(e), _) => Some(Line::from(Span::styled(for_terminal(e), theme.error()))),
+        (None, None, Some(n)) => Some(Line::from(Span::styled(for_terminal(n), theme.dim()))),
+        (None, None, None) => None,
     }
 }
 

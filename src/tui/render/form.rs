@@ -114,6 +114,25 @@ fn dated_lines(
     out
 }
 
+/// The fields `notices` are about that have no row among `rows`.
+fn unshown_fields(
+    form: &Form,
+    rows: &[Row],
+    notices: &[crate::azure::lifecycle::ConnNotice],
+) -> Vec<String> {
+    let shown = |key: &str| {
+        rows.iter()
+            .any(|r| matches!(r, Row::Field(i) if form.fields[*i].key == key))
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for n in notices.iter().filter(|n| !shown(&n.field)) {
+        if !keys.contains(&n.field) {
+            keys.push(n.field.clone());
+        }
+    }
+    keys
+}
+
 pub fn hint_lines(
     r: &Reading,
     width: usize,
@@ -329,6 +348,13 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         }
         if let Row::Field(i) = row {
             lines.extend(dated_lines(&notices, &form.fields[*i].key, width, theme));
+            // A notice about a field without a row here (the recorded model, advanced and
+            // collapsed) goes under the endpoint, where the deployment is.
+            if reading.as_ref().is_some_and(|(ri, _)| ri == i) {
+                for key in unshown_fields(form, &rows, &notices) {
+                    lines.extend(dated_lines(&notices, &key, width, theme));
+                }
+            }
         }
     }
     // The focused field's help and its first error, at the bottom.
