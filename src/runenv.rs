@@ -296,15 +296,7 @@ pub fn cleared(conns: &[&Connection], set: &[EnvVar]) -> Vec<String> {
 
 /// A secret the file records as set but the backend does not have.
 fn missing(conn: &Connection, field: &str) -> OpError {
-    OpError::SecretMissing {
-        connection: conn.name.clone(),
-        field: field.to_string(),
-        backend: conn
-            .secrets
-            .get(field)
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-    }
+    OpError::secret_missing(conn, field)
 }
 
 /// Joins the variables of several connections; two that set the same name is an error naming

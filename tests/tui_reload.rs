@@ -194,7 +194,7 @@ fn the_rename_dialog_keeps_the_typed_name_on_a_clash_and_says_why() {
         Action::Renamed {
             old: "a".into(),
             new: "c".into(),
-            result: Err("connection 'c' already exists".into()),
+            result: Err(aiconn::service::OpError::Exists("c".into())),
         },
     );
     match &app.popup {

@@ -4,7 +4,7 @@ use super::args::SecretsArg;
 use super::{CliError, Context};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::endpoint::{classify, classify_for_type};
-use crate::model::Connection;
+use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{SecretStyle, export_yaml};
 use crate::sanitize::for_terminal;
 use crate::service::OpError;
@@ -173,10 +173,14 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             return Ok(None);
         }
         let v = ctx.service()?.secret(&c, field)?;
-        Ok(Some(
-            v.map(|s| s.expose_secret().to_string())
-                .unwrap_or_else(|| "(missing from the keychain)".into()),
-        ))
+        Ok(Some(v.map_or_else(
+            // The record says where it should be: a vault connection's is missing from the vault.
+            || match c.secrets.get(field).and_then(SecretRecord::backend) {
+                Some(b) => format!("(missing from the {b})"),
+                None => "(missing)".into(),
+            },
+            |s| s.expose_secret().to_string(),
+        )))
     };
     if json {
         out_json!(&pf_shape(&c, &mut reader, true)?);

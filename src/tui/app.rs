@@ -4,7 +4,7 @@ use super::form::Form;
 pub use super::popup::{InputFor, Popup};
 use super::wizard::Wizard;
 use crate::model::Connection;
-use crate::service::Expect;
+use crate::service::{Expect, OpError};
 use indexmap::IndexMap;
 use secrecy::SecretString;
 
@@ -124,7 +124,8 @@ pub enum Effect {
 pub type ArmHandle = std::sync::Arc<crate::azure::arm::Arm>;
 use crate::azure::discover::{Account, Deployment, Subscription};
 
-/// Everything that can happen to the app.
+/// Everything that can happen to the app. Failures of the core come typed (`OpError`): the
+/// update words them with the TUI's advice (`strings::failed`).
 #[derive(Debug)]
 pub enum Action {
     Key(ratatui::crossterm::event::KeyEvent),
@@ -133,22 +134,22 @@ pub enum Action {
     Saved {
         id: EntryId,
         name: String,
-        result: Result<Vec<Connection>, String>,
+        result: Result<Vec<Connection>, OpError>,
         warnings: Vec<String>,
     },
     Deleted {
         name: String,
-        result: Result<Vec<Connection>, String>,
+        result: Result<Vec<Connection>, OpError>,
     },
     Renamed {
         old: String,
         new: String,
-        result: Result<Vec<Connection>, String>,
+        result: Result<Vec<Connection>, OpError>,
     },
     SecretLoaded {
         conn: String,
         field: String,
-        result: Result<Option<SecretString>, String>,
+        result: Result<SecretString, OpError>,
     },
     Probed(Result<(), String>),
     /// A command typed as a secret source was approved (or could not be).
@@ -180,7 +181,7 @@ pub enum Action {
     /// The secret backend in use changed (e.g. to the vault).
     BackendSwitched {
         name: String,
-        result: Result<(), String>,
+        result: Result<(), OpError>,
     },
     AzureSignedIn(Result<(ArmHandle, Vec<Subscription>), crate::azure::ArmError>),
     AzureAccountsListed {

@@ -5,7 +5,7 @@
 use super::app::{Action, Effect};
 use crate::model::Connection;
 use crate::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
-use crate::service::Service;
+use crate::service::{OpError, Service};
 use crate::store::Store;
 use secrecy::SecretString;
 use std::sync::mpsc::{Receiver, Sender};
@@ -13,11 +13,8 @@ use std::sync::mpsc::{Receiver, Sender};
 /// Each Resource Manager request (and `az`) gets this long.
 const ARM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-fn reload(store: &Store) -> Result<Vec<Connection>, String> {
-    store
-        .snapshot()
-        .map(|d| d.connections().to_vec())
-        .map_err(|e| e.to_string())
+fn reload(store: &Store) -> Result<Vec<Connection>, OpError> {
+    Ok(store.snapshot().map(|d| d.connections().to_vec())?)
 }
 
 #[allow(clippy::too_many_lines)] // TODO(issue 20): split
@@ -45,13 +42,10 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             let name = conn.name.clone();
             // A duplicate copies the secrets it did not replace from the original.
             let copied = match &copy_secrets_from {
-                Some(from) => svc
-                    .copy_secrets(from, &conn, &mut secrets)
-                    .map_err(|e| e.to_string()),
+                Some(from) => svc.copy_secrets(from, &conn, &mut secrets),
                 None => Ok(()),
             };
-            let result =
-                copied.and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
+            let result = copied.and_then(|()| svc.save(conn, secrets, expect));
             match result {
                 Ok(warnings) => Action::Saved {
                     id,
@@ -68,17 +62,11 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::Delete { name } => {
-            let r = svc
-                .delete(&name)
-                .map_err(|e| e.to_string())
-                .and_then(|_| reload(store));
+            let r = svc.delete(&name).and_then(|_| reload(store));
             Action::Deleted { name, result: r }
         }
         Effect::Rename { old, new } => {
-            let r = svc
-                .rename(&old, &new)
-                .map_err(|e| e.to_string())
-                .and_then(|_| reload(store));
+            let r = svc.rename(&old, &new).and_then(|_| reload(store));
             Action::Renamed {
                 old,
                 new,
@@ -86,7 +74,8 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::LoadSecret { conn, field } => {
-            let r = svc.secret(&conn, &field).map_err(|e| e.to_string());
+            // Missing from its backend is an error naming that backend, never a guess here.
+            let r = svc.secret_required(&conn, &field);
             Action::SecretLoaded {
                 conn: conn.name,
                 field,
@@ -212,8 +201,8 @@ pub fn switch_to_vault(
     let opened = crate::secrets::LazyStore::new(vault.clone(), store.dir(), ask.clone());
     let result = opened
         .ready()
-        .map_err(|e| e.to_string())
-        .and_then(|()| store.set_secret_backend(&vault).map_err(|e| e.to_string()));
+        .map_err(OpError::from)
+        .and_then(|()| Ok(store.set_secret_backend(&vault)?));
     if result.is_ok() {
         *backend = Box::new(opened);
     }

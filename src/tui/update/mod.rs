@@ -12,6 +12,7 @@ use secrecy::SecretString;
 mod form_keys;
 mod popup;
 mod reload;
+mod results;
 mod typing;
 mod vault;
 mod wizard;
@@ -48,128 +49,20 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             name,
             result,
             warnings,
-        } => {
-            match result {
-                Ok(stored) => {
-                    app.set_stored(stored);
-                    // The form stays where the user was: same row, Advanced still open.
-                    let kept = app.draft(&id).map(|f| (f.focus, f.show_advanced));
-                    app.drafts.retain(|(d, _)| *d != id);
-                    let saved = EntryId::Stored(name.clone());
-                    if let Some((focus, advanced)) = kept
-                        && let Some(f) = app.ensure_draft(&saved)
-                    {
-                        f.show_advanced = advanced;
-                        f.focus = focus.min(f.rows().len() - 1);
-                    }
-                    app.selected = Some(saved);
-                    let msg = match warnings.first() {
-                        Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
-                        None => format!("{} '{name}'.", s::SAVED),
-                    };
-                    app.set_status(Level::Info, msg);
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
-        Action::Deleted { name, result } => {
-            match result {
-                Ok(stored) => {
-                    app.set_stored(stored);
-                    app.drafts
-                        .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
-                    app.fix_selection();
-                    app.focus = Focus::List;
-                    // A popup about the form that just went away has nothing left to act on.
-                    if matches!(
-                        app.popup,
-                        Some(Popup::Input {
-                            for_: InputFor::AddKv { .. },
-                            ..
-                        }) | Some(Popup::Confirm {
-                            what: Confirm::Discard(_),
-                            ..
-                        })
-                    ) {
-                        app.popup = None;
-                    }
-                    app.set_status(Level::Info, format!("{} '{name}'.", s::DELETED));
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
-        Action::Renamed { old, new, result } => {
-            match result {
-                Ok(stored) => {
-                    app.set_stored(stored);
-                    app.drafts
-                        .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
-                    app.selected = Some(EntryId::Stored(new.clone()));
-                    app.set_status(Level::Info, s::renamed(&old, &new));
-                }
-                // Refused (taken meanwhile, say): the dialog again, with what was typed.
-                Err(e) if app.popup.is_none() => {
-                    app.popup = Some(Popup::Input {
-                        for_: InputFor::Rename(old),
-                        input: input(&new),
-                        error: Some(e),
-                    });
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
+        } => results::saved(app, id, &name, result, &warnings),
+        Action::Deleted { name, result } => results::deleted(app, &name, result),
+        Action::Renamed { old, new, result } => results::renamed(app, old, &new, result),
         Action::SecretLoaded {
             conn,
             field,
             result,
-        } => {
-            match result {
-                Ok(v) => {
-                    let missing = v.is_none();
-                    if let Some(f) = app.ensure_draft(&EntryId::Stored(conn.clone())) {
-                        f.secret_loaded(&field, v);
-                        if let Some((input, sec, _)) = f.focused_secret_mut() {
-                            sec.show(input, true);
-                        }
-                    }
-                    if missing {
-                        app.set_status(
-                            Level::Error,
-                            format!(
-                                "'{field}' of '{conn}' is recorded but missing from the keychain."
-                            ),
-                        );
-                    }
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
+        } => results::secret_loaded(app, &conn, &field, result),
         Action::PassphraseNeeded { create, retry } => vault::asked(app, create, retry),
         a @ (Action::AzureSignedIn(_)
         | Action::AzureAccountsListed { .. }
         | Action::AzureFilled(_)
         | Action::AzurePrepared { .. }) => crate::tui::azure_pick::on_action(app, a),
-        Action::BackendSwitched { name, result } => {
-            match result {
-                Ok(()) => {
-                    app.backend_name = name.clone();
-                    app.backend = Some(Ok(()));
-                    app.vault_exists = name == "vault" || app.vault_exists;
-                    app.set_status(Level::Info, s::now_kept_in(&name));
-                }
-                Err(e) => {
-                    app.set_status(Level::Error, e.clone());
-                    if let Some(w) = &mut app.wizard {
-                        w.error = Some(e);
-                    }
-                }
-            }
-            vec![]
-        }
+        Action::BackendSwitched { name, result } => results::backend_switched(app, &name, result),
         Action::Tested {
             target,
             ok,
