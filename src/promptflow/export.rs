@@ -2,6 +2,7 @@
 //! the `$schema` URL, every scalar quoted (so dates and numbers stay strings), and secrets as
 //! placeholders or `${env:...}` references, never their values.
 
+use super::env_names::{env_name, env_reference};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::model::Connection;
 use crate::secrets::refs::SecretRef;
@@ -31,18 +32,14 @@ fn key(k: &str) -> String {
     }
 }
 
-/// `${env:<NAME>_<KEY>}`, named as `aiconn run --prefix` and prompt flow's flow build name it.
-pub fn env_reference(conn: &str, field: &str) -> String {
-    format!("${{env:{}}}", crate::runenv::prefixed(conn, field))
-}
-
 /// A secret as exported: a placeholder, or an `${env:...}` reference; a secret aiconn already
 /// reads from a variable (`env:NAME`) names that variable.
 fn secret_value(style: SecretStyle, conn: &Connection, field: &str) -> String {
     match (style, conn.secrets.get(field).and_then(|r| r.reference())) {
         (SecretStyle::Placeholder, _) => "<user-input>".to_string(),
-        (SecretStyle::Env, Some(SecretRef::Env(name))) => format!("${{env:{name}}}"),
-        (SecretStyle::Env, _) => env_reference(&conn.name, field),
+        (SecretStyle::Env, Some(SecretRef::Env(name))) => env_reference(name),
+        // Named as `aiconn run --prefix` and prompt flow's flow build name it.
+        (SecretStyle::Env, _) => env_reference(&env_name(&conn.name, field)),
     }
 }
 
