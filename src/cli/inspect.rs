@@ -10,7 +10,7 @@ use crate::sanitize::for_terminal;
 use crate::service::OpError;
 use secrecy::ExposeSecret;
 
-use super::pf_shape::{MASK, pf_shape};
+use crate::promptflow::{MASK, show_shape};
 
 /// Writes serialized JSON with every control and bidi character escaped (almost always there
 /// is none, and the bytes go out as they are).
@@ -46,7 +46,7 @@ pub fn list(ctx: &Context, json: bool, wide: bool, type_id: Option<&str>) -> Res
         // `pf connection list` shape: no `sources` (that is `show`'s addition)
         let shapes = conns
             .iter()
-            .map(|c| pf_shape(c, &mut |_| Ok(None), false))
+            .map(|c| show_shape(c, &mut |_| Ok::<_, CliError>(None), false))
             .collect::<Result<Vec<_>, _>>()?;
         out_json!(&shapes);
         return Ok(());
@@ -183,7 +183,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         )))
     };
     if json {
-        out_json!(&pf_shape(&c, &mut reader, true)?);
+        out_json!(&show_shape(&c, &mut reader, true)?);
         super::discover_cmd::warn_connection(&c);
         return Ok(());
     }
