@@ -12,12 +12,13 @@ use std::sync::mpsc::{Receiver, Sender};
 
 /// Each Resource Manager request (and `az`) gets this long.
 const ARM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// A connection test or a deployments list gets this long.
+const SERVICE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn reload(store: &Store) -> Result<Vec<Connection>, OpError> {
     Ok(store.snapshot().map(|d| d.connections().to_vec())?)
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Effect) -> Action {
     if let Effect::UseVault = effect {
         // Without a dialog to ask through, only a remembered key or the passphrase file opens it.
@@ -32,6 +33,36 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
     let secrets: &dyn SecretStore = backend.as_ref();
     let svc = Service::new(store, secrets);
     match effect {
+        e @ (Effect::Save { .. }
+        | Effect::Delete { .. }
+        | Effect::Rename { .. }
+        | Effect::LoadSecret { .. }) => stored(&svc, e),
+        e @ (Effect::Test { .. } | Effect::ListDeployments { .. }) => against_service(&svc, e),
+        e @ (Effect::AzureSignIn
+        | Effect::AzureAccounts { .. }
+        | Effect::AzureFill { .. }
+        | Effect::AzurePrepare { .. }) => azure(e),
+        Effect::UseVault => unreachable!("handled above"),
+        // Answers go to the worker's question (see `ask_through_ui`), never here; one that
+        // arrives anyway only ends its "working" count.
+        Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
+        Effect::ApproveCommand { command } => Action::CommandApproved(
+            crate::secrets::refs::Approvals::in_dir(store.dir())
+                .approve(&command)
+                .map_err(|e| e.to_string()),
+        ),
+        Effect::Probe => Action::Probed(
+            secrets
+                .probe()
+                .map_err(|e| format!("{}; {}", e.summary(), e.fix())),
+        ),
+    }
+}
+
+/// The effects on stored connections: save, delete, rename, read a secret.
+fn stored(svc: &Service, effect: Effect) -> Action {
+    let store = svc.store;
+    match effect {
         Effect::Save {
             id,
             conn,
@@ -45,8 +76,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
                 Some(from) => svc.copy_secrets(from, &conn, &mut secrets),
                 None => Ok(()),
             };
-            let result = copied.and_then(|()| svc.save(conn, secrets, expect));
-            match result {
+            match copied.and_then(|()| svc.save(conn, secrets, expect)) {
                 Ok(warnings) => Action::Saved {
                     id,
                     name,
@@ -62,30 +92,27 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::Delete { name } => {
-            let r = svc.delete(&name).and_then(|_| reload(store));
-            Action::Deleted { name, result: r }
+            let result = svc.delete(&name).and_then(|_| reload(store));
+            Action::Deleted { name, result }
         }
         Effect::Rename { old, new } => {
-            let r = svc.rename(&old, &new).and_then(|_| reload(store));
-            Action::Renamed {
-                old,
-                new,
-                result: r,
-            }
+            let result = svc.rename(&old, &new).and_then(|_| reload(store));
+            Action::Renamed { old, new, result }
         }
-        Effect::LoadSecret { conn, field } => {
+        Effect::LoadSecret { conn, field } => Action::SecretLoaded {
             // Missing from its backend is an error naming that backend, never a guess here.
-            let r = svc.secret_required(&conn, &field);
-            Action::SecretLoaded {
-                conn: conn.name,
-                field,
-                result: r,
-            }
-        }
-        Effect::UseVault => unreachable!("handled above"),
-        // Answers go to the worker's question (see `ask_through_ui`), never here; one that
-        // arrives anyway only ends its "working" count.
-        Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
+            result: svc.secret_required(&conn, &field),
+            conn: conn.name,
+            field,
+        },
+        other => unreachable!("not a stored-connection effect: {other:?}"),
+    }
+}
+
+/// The effects that call the connection's service: a test, the deployments list.
+fn against_service(svc: &Service, effect: Effect) -> Action {
+    let stored = |name: Option<String>| name.and_then(|n| svc.store.find(&n).ok().flatten());
+    match effect {
         Effect::Test {
             target,
             conn,
@@ -94,30 +121,22 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             unknown_hosts,
         } => {
             // Unsaved typed keys are used as they are; otherwise the stored one is loaded.
-            let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
             let result = crate::conntest::test_connection(
-                &svc,
+                svc,
                 &conn,
                 &secrets,
-                stored.as_ref(),
-                std::time::Duration::from_secs(10),
+                stored(stored_name).as_ref(),
+                SERVICE_TIMEOUT,
                 unknown_hosts,
-            )
-            .map(|t| {
-                let v = t.verdict;
-                (
-                    v.ok,
-                    match v.advice {
-                        Some(a) => format!("{}. {a}", v.summary),
-                        None => v.summary,
-                    },
-                )
-            });
+            );
             match result {
-                Ok((ok, message)) => Action::Tested {
+                Ok(t) => Action::Tested {
                     target,
-                    ok,
-                    message,
+                    ok: t.verdict.ok,
+                    message: match t.verdict.advice {
+                        Some(a) => format!("{}. {a}", t.verdict.summary),
+                        None => t.verdict.summary,
+                    },
                 },
                 Err(crate::conntest::NotTested::UnknownHost(host)) => {
                     Action::TestNeedsHost { target, host }
@@ -134,22 +153,23 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             conn,
             key,
             stored_name,
-        } => {
-            let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
-            let result = crate::conntest::deployments::list_for(
-                &svc,
+        } => Action::DeploymentsListed {
+            target,
+            result: crate::conntest::deployments::list_for(
+                svc,
                 &conn,
                 key.as_ref(),
-                stored.as_ref(),
-                std::time::Duration::from_secs(10),
-            );
-            Action::DeploymentsListed { target, result }
-        }
-        Effect::ApproveCommand { command } => Action::CommandApproved(
-            crate::secrets::refs::Approvals::in_dir(store.dir())
-                .approve(&command)
-                .map_err(|e| e.to_string()),
-        ),
+                stored(stored_name).as_ref(),
+                SERVICE_TIMEOUT,
+            ),
+        },
+        other => unreachable!("not a service effect: {other:?}"),
+    }
+}
+
+/// Sign in with Azure's effects: Resource Manager requests through `az`'s token.
+fn azure(effect: Effect) -> Action {
+    match effect {
         Effect::AzureSignIn => {
             Action::AzureSignedIn(crate::azure::connect(ARM_TIMEOUT).and_then(|arm| {
                 let subs = crate::azure::discover::subscriptions(&arm, None)?;
@@ -182,11 +202,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             .map(Box::new),
             account: Box::new(account),
         },
-        Effect::Probe => Action::Probed(
-            secrets
-                .probe()
-                .map_err(|e| format!("{}; {}", e.summary(), e.fix())),
-        ),
+        other => unreachable!("not an Azure effect: {other:?}"),
     }
 }
 

@@ -34,7 +34,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     effects
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 fn step(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Resize(w, h) => {
@@ -67,26 +66,8 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             target,
             ok,
             message,
-        } => {
-            let form = match &target {
-                TestTarget::Entry(id) => app.ensure_draft(id),
-                TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
-            };
-            if let Some(f) = form {
-                f.test = Some((ok, message));
-            }
-            vec![]
-        }
-        Action::TestNeedsHost { target, host } => {
-            if let Some(f) = app.target_form(&target) {
-                f.test = None;
-                app.popup = Some(Popup::Confirm {
-                    what: Confirm::SendKeyTo { target, host },
-                    yes: false,
-                });
-            }
-            vec![]
-        }
+        } => results::tested(app, &target, ok, message),
+        Action::TestNeedsHost { target, host } => results::test_needs_host(app, target, host),
         Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
             app.loading = false;
@@ -114,30 +95,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::DeploymentsListed { target, result } => {
-            match result {
-                Ok(items) if items.is_empty() => app.set_status(Level::Info, s::NO_DEPLOYMENTS),
-                Ok(items) => {
-                    // A deployment-bound URL: say whether the deployment it names exists.
-                    let bound = app
-                        .target_form(&target)
-                        .and_then(|f| f.reading())
-                        .and_then(|(_, r)| r.deployment);
-                    match bound {
-                        Some(d) if items.iter().any(|x| x.id == d) => {
-                            app.set_status(Level::Info, s::deployment_exists(&d))
-                        }
-                        Some(d) => app.set_status(Level::Error, s::deployment_missing(&d)),
-                        None => app.status = None,
-                    }
-                    app.popup = Some(Popup::PickDeployment {
-                        target,
-                        items,
-                        cursor: 0,
-                    });
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
+            results::deployments_listed(app, target, result)
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What the worker reports about the core's operations (save, delete, rename, a secret read,
-//! a backend switch). A failure arrives typed and is worded here with the TUI's ways forward
+//! a backend switch, a test, a deployments list). A failure arrives typed and is worded here with the TUI's ways forward
 //! (`strings::failed`), never as a string made at the worker.
 
 use super::super::app::*;
@@ -137,6 +137,64 @@ pub(super) fn backend_switched(
             }
         }
     }
+    vec![]
+}
+
+pub(super) fn tested(app: &mut App, target: &TestTarget, ok: bool, message: String) -> Vec<Effect> {
+    let form = match target {
+        TestTarget::Entry(id) => app.ensure_draft(id),
+        TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
+    };
+    if let Some(f) = form {
+        f.test = Some((ok, message));
+    }
+    vec![]
+}
+
+pub(super) fn test_needs_host(app: &mut App, target: TestTarget, host: String) -> Vec<Effect> {
+    if let Some(f) = app.target_form(&target) {
+        f.test = None;
+        app.popup = Some(Popup::Confirm {
+            what: Confirm::SendKeyTo { target, host },
+            yes: false,
+        });
+    }
+    vec![]
+}
+
+pub(super) fn deployments_listed(
+    app: &mut App,
+    target: TestTarget,
+    result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
+) -> Vec<Effect> {
+    let items = match result {
+        Ok(items) if items.is_empty() => {
+            app.set_status(Level::Info, s::NO_DEPLOYMENTS);
+            return vec![];
+        }
+        Ok(items) => items,
+        Err(e) => {
+            app.set_status(Level::Error, e);
+            return vec![];
+        }
+    };
+    // A deployment-bound URL: say whether the deployment it names exists.
+    let bound = app
+        .target_form(&target)
+        .and_then(|f| f.reading())
+        .and_then(|(_, r)| r.deployment);
+    match bound {
+        Some(d) if items.iter().any(|x| x.id == d) => {
+            app.set_status(Level::Info, s::deployment_exists(&d));
+        }
+        Some(d) => app.set_status(Level::Error, s::deployment_missing(&d)),
+        None => app.status = None,
+    }
+    app.popup = Some(Popup::PickDeployment {
+        target,
+        items,
+        cursor: 0,
+    });
     vec![]
 }
 
