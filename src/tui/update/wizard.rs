@@ -43,7 +43,6 @@ pub(super) fn mark_typed_wizard(w: &mut Wizard) {
     }
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     // Every key is looked up in the keymap for this step (the bar and `?` show the same
     // table); unbound keys are the step's text.
@@ -63,7 +62,12 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
         _ => {}
     }
-    let w = app.wizard.as_mut().expect("checked");
+    if let Some(fx) = cmd.and_then(|c| on_review_cmd(app, c)) {
+        return fx;
+    }
+    let Some(w) = app.wizard.as_mut() else {
+        return vec![];
+    };
     match (w.step, cmd) {
         (Step::Type, Some(Cmd::Up)) => w.type_cursor = w.type_cursor.saturating_sub(1),
         (Step::Type, Some(Cmd::Down)) => {
@@ -96,31 +100,6 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             } else {
                 app.wizard = None;
             }
-        }
-        (Step::Review, Some(Cmd::Left)) => w.choice = w.choice.moved(-1),
-        (Step::Review, Some(Cmd::Right)) => w.choice = w.choice.moved(1),
-        (Step::Review, Some(Cmd::Save)) => return wizard_finish(app, ReviewChoice::Save),
-        (Step::Review, Some(Cmd::Edit)) => return wizard_finish(app, ReviewChoice::Edit),
-        (Step::Review, Some(Cmd::Test)) => {
-            let f = w.form.as_mut().expect("review has a form");
-            return vec![test_effect(TestTarget::Wizard, f, Default::default())];
-        }
-        (Step::Review, Some(Cmd::Deployments)) => {
-            let f = w.form.as_ref().expect("review has a form");
-            let e = form_keys::deployments_effect(TestTarget::Wizard, f);
-            app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
-            return vec![e];
-        }
-        (Step::Review, Some(Cmd::Choose)) if w.choice == ReviewChoice::Cancel => {
-            // Cancel loses everything typed: ask, as leaving from the first step does.
-            app.popup = Some(Popup::Confirm {
-                what: Confirm::LeaveSetup,
-                yes: false,
-            });
-        }
-        (Step::Review, Some(Cmd::Choose)) => {
-            let c = w.choice;
-            return wizard_finish(app, c);
         }
         (Step::Extras, Some(Cmd::Up)) => w.extras_focus = w.extras_focus.saturating_sub(1),
         (Step::Extras, Some(Cmd::Down)) => {
@@ -163,6 +142,40 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
     }
     vec![]
+}
+
+/// The review step's own commands (`None`: not one, or not on the review step; the keys
+/// every step shares handle it).
+fn on_review_cmd(app: &mut App, cmd: Cmd) -> Option<Vec<Effect>> {
+    let w = app.wizard.as_mut().filter(|w| w.step == Step::Review)?;
+    match cmd {
+        Cmd::Left => w.choice = w.choice.moved(-1),
+        Cmd::Right => w.choice = w.choice.moved(1),
+        Cmd::Save => return Some(wizard_finish(app, ReviewChoice::Save)),
+        Cmd::Edit => return Some(wizard_finish(app, ReviewChoice::Edit)),
+        Cmd::Test => {
+            let f = w.form.as_mut()?;
+            return Some(vec![test_effect(TestTarget::Wizard, f, Default::default())]);
+        }
+        Cmd::Deployments => {
+            let e = form_keys::deployments_effect(TestTarget::Wizard, w.form.as_ref()?);
+            app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
+            return Some(vec![e]);
+        }
+        Cmd::Choose if w.choice == ReviewChoice::Cancel => {
+            // Cancel loses everything typed: ask, as leaving from the first step does.
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::LeaveSetup,
+                yes: false,
+            });
+        }
+        Cmd::Choose => {
+            let c = w.choice;
+            return Some(wizard_finish(app, c));
+        }
+        _ => return None,
+    }
+    Some(vec![])
 }
 
 /// The paste step read `text` (pasted, or typed then Enter): the type and fields it says, or
