@@ -42,7 +42,7 @@ fn dialog_error(app: &App) -> Option<String> {
 #[test]
 fn the_dialog_answers_the_worker_says_when_it_was_wrong_and_can_be_closed() {
     let mut app = App::new(vec![], false);
-    app.backend_name = "vault".into();
+    app.secret_backend = aiconn::model::Backend::Vault;
     // r on a secret: the worker starts, then asks (its question ends that effect's count).
     app.pending = 1;
     update(
@@ -113,7 +113,7 @@ fn a_new_vault_passphrase_is_checked_and_typed_twice_before_the_worker_gets_it()
 #[test]
 fn the_guided_setup_on_a_vault_asks_nothing_before_a_secret_is_needed() {
     let mut app = App::new(vec![], false);
-    app.backend_name = "vault".into();
+    app.secret_backend = aiconn::model::Backend::Vault;
     let fx = update(&mut app, Action::Loaded(Ok(vec![])));
     assert!(app.wizard.is_some());
     assert!(
@@ -245,7 +245,7 @@ fn a_secret_the_vault_lost_is_reported_as_missing_from_the_vault_with_a_way_forw
     ));
     let action = load_secret(&store, &mut backend);
     let mut app = App::new(vec![store.find("s").unwrap().unwrap()], false);
-    app.backend_name = "vault".into();
+    app.secret_backend = aiconn::model::Backend::Vault;
     update(&mut app, action);
     let (level, message) = app.status.clone().expect("a status line");
     assert_eq!(level, aiconn::tui::app::Level::Error);

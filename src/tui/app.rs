@@ -180,7 +180,7 @@ pub enum Action {
     },
     /// The secret backend in use changed (e.g. to the vault).
     BackendSwitched {
-        name: String,
+        backend: crate::model::Backend,
         result: Result<(), OpError>,
     },
     AzureSignedIn(Result<(ArmHandle, Vec<Subscription>), crate::azure::ArmError>),
@@ -237,8 +237,8 @@ pub struct App {
     pub backend: Option<Result<(), String>>,
     pub quit: bool,
     pub no_color: bool,
-    /// The secret backend in use ("keychain" or "vault").
-    pub backend_name: String,
+    /// The secret backend new secrets go to.
+    pub secret_backend: crate::model::Backend,
     /// A vault file exists in the config dir (unlock it rather than create one).
     pub vault_exists: bool,
     /// The connections file is being read.
@@ -298,7 +298,7 @@ impl App {
             backend: None,
             quit: false,
             no_color: false,
-            backend_name: "keychain".into(),
+            secret_backend: crate::model::Backend::Keychain,
             vault_exists: false,
             loading: false,
             setup_when_loaded: false,

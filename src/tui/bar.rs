@@ -5,6 +5,7 @@
 use super::app::App;
 use super::form::Row;
 use super::keymap::{Cmd, hints_where};
+use crate::model::Backend;
 
 /// `(keys, hint)` pairs for the bar, in the keymap's order.
 pub fn hints_for(app: &App) -> Vec<(String, &'static str)> {
@@ -32,7 +33,7 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
         Cmd::UseVault => app.wizard.as_ref().is_some_and(|w| {
             w.step == super::wizard::Step::Key
                 && matches!(app.backend, Some(Err(_)))
-                && app.backend_name != "vault"
+                && app.secret_backend != Backend::Vault
         }),
         Cmd::SignIn => app.az_available,
         Cmd::Keyless => super::azure_pick::offers_keyless(app),

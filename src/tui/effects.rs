@@ -223,7 +223,7 @@ pub fn switch_to_vault(
         *backend = Box::new(opened);
     }
     Action::BackendSwitched {
-        name: vault.to_string(),
+        backend: vault,
         result,
     }
 }

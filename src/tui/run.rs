@@ -141,7 +141,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     let mut app = App::new(Vec::new(), opts.readonly);
     app.loading = true;
     app.setup_when_loaded = opts.setup;
-    app.backend_name = opts.backend.to_string();
+    app.secret_backend = opts.backend.clone();
     app.vault_exists = crate::secrets::VaultStore::exists(store.dir());
     app.az_available = crate::azure::az::on_path();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

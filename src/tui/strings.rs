@@ -226,7 +226,7 @@ fn advice(a: &crate::service::Advice) -> String {
     }
 }
 
-pub fn now_kept_in(backend: &str) -> String {
+pub fn now_kept_in(backend: &crate::model::Backend) -> String {
     format!("Secrets are now kept in the {backend} (secrets.age, encrypted).")
 }
 

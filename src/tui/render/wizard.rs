@@ -3,6 +3,7 @@
 use super::form::hint_lines;
 use super::theme::Theme;
 use crate::catalogue::FieldKind;
+use crate::model::Backend;
 use crate::sanitize::for_terminal;
 use crate::tui::app::App;
 use crate::tui::form::{masked_tail, text_of};
@@ -237,7 +238,7 @@ fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
             format!("! {}: {}", crate::tui::strings::BACKEND_DOWN, why),
             theme.error(),
         )));
-        if app.backend_name != "vault" {
+        if app.secret_backend != Backend::Vault {
             lines.push(Line::from(Span::styled(
                 crate::tui::strings::OFFER_VAULT,
                 theme.key(),
@@ -245,13 +246,13 @@ fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
         }
         lines.push(Line::from(s::GO_ON_UNSAVED));
         lines.push(Line::from(""));
-    } else if app.backend.is_none() && app.backend_name != "vault" {
+    } else if app.backend.is_none() && app.secret_backend != Backend::Vault {
         // The vault is never probed (that would ask for its passphrase early).
         lines.push(Line::from(Span::styled(s::CHECKING_KEYCHAIN, theme.dim())));
     }
     // No promise of a keychain that was just found unusable.
     let keychain_down = matches!(app.backend, Some(Err(_)));
-    lines.push(Line::from(if app.backend_name == "vault" {
+    lines.push(Line::from(if app.secret_backend == Backend::Vault {
         s::PASTE_KEY_VAULT
     } else if keychain_down {
         s::PASTE_KEY_NOWHERE

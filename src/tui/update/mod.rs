@@ -61,7 +61,9 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::AzureAccountsListed { .. }
         | Action::AzureFilled(_)
         | Action::AzurePrepared { .. }) => crate::tui::azure_pick::on_action(app, a),
-        Action::BackendSwitched { name, result } => results::backend_switched(app, &name, result),
+        Action::BackendSwitched { backend, result } => {
+            results::backend_switched(app, backend, result)
+        }
         Action::Tested {
             target,
             ok,

@@ -4,7 +4,7 @@
 
 use super::super::app::*;
 use super::super::strings as s;
-use crate::model::Connection;
+use crate::model::{Backend, Connection};
 use crate::service::OpError;
 use crate::tui::form::input;
 use secrecy::SecretString;
@@ -119,15 +119,15 @@ pub(super) fn secret_loaded(
 
 pub(super) fn backend_switched(
     app: &mut App,
-    name: &str,
+    backend: Backend,
     result: Result<(), OpError>,
 ) -> Vec<Effect> {
     match result {
         Ok(()) => {
-            app.backend_name = name.to_string();
+            app.vault_exists = backend == Backend::Vault || app.vault_exists;
+            app.set_status(Level::Info, s::now_kept_in(&backend));
+            app.secret_backend = backend;
             app.backend = Some(Ok(()));
-            app.vault_exists = name == "vault" || app.vault_exists;
-            app.set_status(Level::Info, s::now_kept_in(name));
         }
         Err(e) => {
             let e = s::failed(&e);

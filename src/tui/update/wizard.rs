@@ -1,6 +1,7 @@
 //! Keys of the guided setup.
 
 use super::*;
+use crate::model::Backend;
 use crate::tui::wizard::ReviewChoice;
 
 /// Opens the guided setup (and probes the secret backend, so the key step can warn).
@@ -8,7 +9,7 @@ pub fn start_wizard(app: &mut App) -> Vec<Effect> {
     app.wizard = Some(Wizard::new());
     // The vault needs no keychain, and probing it would ask for its passphrase before any
     // secret is needed.
-    if app.backend.is_none() && app.backend_name != "vault" {
+    if app.backend.is_none() && app.secret_backend != Backend::Vault {
         return vec![Effect::Probe];
     }
     vec![]
@@ -53,7 +54,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Some(Cmd::UseVault) => {
             if app.wizard.as_ref().is_some_and(|w| w.step == Step::Key)
                 && matches!(app.backend, Some(Err(_)))
-                && app.backend_name != "vault"
+                && app.secret_backend != Backend::Vault
             {
                 // The worker opens or creates the vault and asks for its passphrase.
                 return vec![Effect::UseVault];
