@@ -133,7 +133,8 @@ fn wait_and_apply(
     signal
 }
 
-/// Runs the TUI until the user quits. Returns the process exit status.
+/// Runs the TUI until the user quits. Returns the process exit status, or what failed (said by
+/// the face after the terminal is restored).
 pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // A file that does not parse stops here, before the terminal is touched.
     // The file is read right after the first frame is drawn: a big file (or a slow home
@@ -190,13 +191,14 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     let loc = location(&store);
     let mut watch = None;
     let mut status = 0;
+    // Said by the face once the screen is back (a line written now would land in a frame).
+    let mut failed = None;
     loop {
         let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
         let drawn = terminal.draw(|f| draw(f, &app, &loc));
         let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
         if let Err(e) = drawn {
-            status = 1;
-            eprintln!("aiconn: drawing failed: {e}");
+            failed = Some(format!("drawing failed: {e}"));
             break;
         }
         if app.loading {
@@ -224,5 +226,5 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     }
     let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
     ratatui::restore();
-    Ok(status)
+    failed.map_or(Ok(status), Err)
 }
