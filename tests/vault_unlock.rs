@@ -115,7 +115,7 @@ fn the_guided_setup_on_a_vault_asks_nothing_before_a_secret_is_needed() {
     let mut app = App::new(vec![], false);
     app.secret_backend = aiconn::model::Backend::Vault;
     let fx = update(&mut app, Action::Loaded(Ok(vec![])));
-    assert!(app.wizard.is_some());
+    assert!(app.wizard().is_some());
     assert!(
         fx.is_empty(),
         "no probe (it would unlock the vault): {fx:?}"

@@ -15,7 +15,7 @@ pub fn hints_for(app: &App) -> Vec<(String, &'static str)> {
 /// Whether `cmd` does something where the user is now (for the key bar).
 pub fn applies(app: &App, cmd: Cmd) -> bool {
     let form = || {
-        if let Some(w) = &app.wizard {
+        if let Some(w) = app.wizard() {
             return w.form.clone();
         }
         app.selected.as_ref().and_then(|id| app.form(id))
@@ -30,7 +30,7 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     match cmd {
         Cmd::Reveal | Cmd::SecretSource => on_secret(),
         Cmd::Fix => form().is_some_and(|f| f.offer().is_some()),
-        Cmd::UseVault => app.wizard.as_ref().is_some_and(|w| {
+        Cmd::UseVault => app.wizard().is_some_and(|w| {
             w.step == super::wizard::Step::Key
                 && matches!(app.backend, Some(Err(_)))
                 && app.secret_backend != Backend::Vault

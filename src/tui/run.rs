@@ -140,7 +140,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // The file is read right after the first frame is drawn: a big file (or a slow home
     // directory) never delays the screen.
     let mut app = App::new(Vec::new(), opts.readonly);
-    app.loading = true;
+    app.screen = super::screen::Screen::Loading;
     app.setup_when_loaded = opts.setup;
     app.secret_backend = opts.backend.clone();
     app.vault_exists = crate::secrets::VaultStore::exists(store.dir());
@@ -201,7 +201,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             failed = Some(format!("drawing failed: {e}"));
             break;
         }
-        if app.loading {
+        if app.loading() {
             // The first frame is on screen; now read the file (nothing can be done before).
             // Done here rather than on the worker so the records live in one allocator arena.
             watch = Some(FileWatch::new(store.path()));

@@ -144,7 +144,7 @@ pub fn hint_lines(
 }
 
 pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    let focused = app.focus == Focus::Form && app.popup.is_none();
+    let focused = app.focus() == Focus::Form && app.popup.is_none();
     let Some(id) = app.selected.clone() else {
         let p = Paragraph::new(s::NO_SELECTION)
             .block(Block::default().borders(Borders::ALL))
@@ -199,7 +199,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         }
         let value_w = width.saturating_sub(label_w + 1);
         let shown = cut(value, value_w);
-        if is_focus && app.editing {
+        if is_focus && app.editing() {
             cursor = Some((area.x + label_w as u16 + 1, lines.len() as u16));
             lines.push(Line::from(vec![
                 Span::styled(label_cell, label_style),

@@ -202,9 +202,9 @@ fn draw_help(f: &mut Frame, app: &App, scroll: u16, area: Rect, theme: &Theme) {
     let inner = frame(f, r, s::HELP_TITLE, theme);
     let mut lines = Vec::new();
     // The help covers the screen it was opened from: that context is marked.
-    let current = if app.wizard.is_some() || app.editing {
+    let current = if app.wizard().is_some() || app.editing() {
         None
-    } else if app.focus == crate::tui::app::Focus::List {
+    } else if app.focus() == crate::tui::app::Focus::List {
         Some(Ctx::List)
     } else {
         Some(Ctx::Form)

@@ -16,7 +16,7 @@ pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
 
 pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     let Some(id) = app.selected.clone() else {
-        app.focus = Focus::List;
+        app.set_focus(Focus::List);
         return vec![];
     };
     match cmd {
@@ -28,7 +28,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             if !app.is_dirty(&id) && matches!(id, EntryId::Stored(_)) {
                 app.drafts.retain(|(d, _)| *d != id);
             }
-            app.focus = Focus::List;
+            app.set_focus(Focus::List);
         }
         Cmd::NextField | Cmd::PrevField => {
             let f = app.ensure_draft(&id).expect("selected exists");
@@ -182,7 +182,7 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
         Row::Field(i) if is_choice(f, i) && f.field_spec(i).kind == FieldKind::Enum => {
             cycle_choice(f, i, 1)
         }
-        row if typeable(f, &id, row) => app.editing = true,
+        row if typeable(f, &id, row) => app.set_editing(true),
         _ => app.set_status(Level::Info, s::RENAME_FROM_LIST),
     }
     vec![]
@@ -227,7 +227,7 @@ pub(super) fn type_into_focused(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         return super::refuse_readonly(app);
     }
     app.status = None;
-    app.editing = true;
+    app.set_editing(true);
     super::typing::on_edit_key(app, k)
 }
 
@@ -336,7 +336,7 @@ fn toggle_secret(app: &mut App, id: &EntryId) {
 }
 
 pub(super) fn save(app: &mut App) -> Vec<Effect> {
-    app.editing = false;
+    app.set_editing(false);
     let Some(id) = app.selected.clone() else {
         return vec![];
     };

@@ -3,6 +3,7 @@
 
 use super::app::*;
 use super::keymap::{Cmd, Ctx, lookup};
+use super::screen::Screen;
 use super::strings as s;
 use super::wizard::{Step, Wizard, type_order};
 use crate::tui::form::{Field, Form, Row, Secret, SecretInput, input, text_of};
@@ -72,9 +73,11 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::TestNeedsHost { target, host } => results::test_needs_host(app, target, host),
         Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
-            app.loading = false;
             match result {
                 Ok(stored) => {
+                    if matches!(app.screen, Screen::Loading | Screen::Fatal(_)) {
+                        app.screen = Screen::main();
+                    }
                     app.set_stored(stored);
                     app.fix_selection();
                     // No connections yet: start with the guided setup.
@@ -82,7 +85,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                         return start_wizard(app);
                     }
                 }
-                Err(e) => app.fatal = Some(e),
+                Err(e) => app.screen = Screen::Fatal(e),
             }
             vec![]
         }
@@ -125,7 +128,7 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Mode::Editing => return on_edit_key(app, k),
         Mode::Browse => {}
     }
-    let ctx = if app.focus == Focus::List {
+    let ctx = if app.focus() == Focus::List {
         Ctx::List
     } else {
         Ctx::Form
@@ -170,7 +173,7 @@ pub(super) fn typed_char(k: &KeyEvent) -> Option<char> {
 }
 
 pub(super) fn request_quit(app: &mut App) -> Vec<Effect> {
-    if app.any_dirty() || app.wizard.as_ref().is_some_and(|w| w.form.is_some()) {
+    if app.any_dirty() || app.wizard().is_some_and(|w| w.form.is_some()) {
         app.popup = Some(Popup::Confirm {
             what: Confirm::Quit,
             yes: false,
@@ -196,7 +199,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Down => move_selection(app, |i, n| (i + 1).min(n - 1)),
         Cmd::Top => move_selection(app, |_, _| 0),
         Cmd::Bottom => move_selection(app, |_, n| n - 1),
-        Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
+        Cmd::Open if app.selected.is_some() => app.set_focus(Focus::Form),
         Cmd::New => app.popup = Some(Popup::PickType { cursor: 0 }),
         Cmd::Setup => return start_wizard(app),
         Cmd::Cancel => {
@@ -204,7 +207,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.fix_selection();
         }
         Cmd::Filter => {
-            app.filter_typing = true;
+            app.set_filter_typing(true);
         }
         Cmd::Delete => {
             if let Some(id) = app.selected.clone() {
@@ -253,7 +256,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 app.next_new += 1;
                 app.drafts.push((nid.clone(), f));
                 app.selected = Some(nid);
-                app.focus = Focus::Form;
+                app.set_focus(Focus::Form);
             }
         }
         _ => {}

@@ -90,8 +90,8 @@ fn on_pick_type(app: &mut App, cursor: usize, k: &KeyEvent) -> Vec<Effect> {
             app.next_new += 1;
             app.drafts.push((id.clone(), Form::new(spec)));
             app.selected = Some(id);
-            app.focus = Focus::Form;
-            app.editing = true;
+            app.set_focus(Focus::Form);
+            app.set_editing(true);
             return vec![];
         }
         Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
@@ -221,7 +221,7 @@ fn add_kv_chosen(app: &mut App, text: &str, secret: bool) -> Result<Vec<Effect>,
         .iter()
         .position(|r| *r == Row::Kv(f.kv.len() - 1))
         .unwrap_or(0);
-    app.editing = true;
+    app.set_editing(true);
     Ok(vec![])
 }
 
@@ -232,7 +232,7 @@ pub(super) fn confirmed(app: &mut App, what: Confirm) -> Vec<Effect> {
             vec![]
         }
         Confirm::LeaveSetup => {
-            app.wizard = None;
+            app.close_wizard();
             vec![]
         }
         Confirm::Delete(name) => {
@@ -248,10 +248,10 @@ pub(super) fn confirmed(app: &mut App, what: Confirm) -> Vec<Effect> {
         },
         Confirm::Discard(id) => {
             app.drafts.retain(|(d, _)| *d != id);
-            app.editing = false;
+            app.set_editing(false);
             app.fix_selection();
             if matches!(id, EntryId::New(_)) {
-                app.focus = Focus::List;
+                app.set_focus(Focus::List);
             }
             app.set_status(Level::Info, s::DISCARDED);
             vec![]

@@ -53,7 +53,7 @@ pub(super) fn deleted(
     app.drafts
         .retain(|(d, _)| *d != EntryId::Stored(name.to_string()));
     app.fix_selection();
-    app.focus = Focus::List;
+    app.set_focus(Focus::List);
     // A popup about the form that just went away has nothing left to act on.
     if matches!(
         app.popup,
@@ -132,7 +132,7 @@ pub(super) fn backend_switched(
         Err(e) => {
             let e = s::failed(&e);
             app.set_status(Level::Error, e.clone());
-            if let Some(w) = &mut app.wizard {
+            if let Some(w) = app.wizard_mut() {
                 w.error = Some(e);
             }
         }
@@ -143,7 +143,7 @@ pub(super) fn backend_switched(
 pub(super) fn tested(app: &mut App, target: &TestTarget, ok: bool, message: String) -> Vec<Effect> {
     let form = match target {
         TestTarget::Entry(id) => app.ensure_draft(id),
-        TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
+        TestTarget::Wizard => app.wizard_mut().and_then(|w| w.form.as_mut()),
     };
     if let Some(f) = form {
         f.test = Some((ok, message));

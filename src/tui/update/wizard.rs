@@ -6,7 +6,7 @@ use crate::tui::wizard::ReviewChoice;
 
 /// Opens the guided setup (and probes the secret backend, so the key step can warn).
 pub fn start_wizard(app: &mut App) -> Vec<Effect> {
-    app.wizard = Some(Wizard::new());
+    app.open_wizard(Wizard::new());
     // The vault needs no keychain, and probing it would ask for its passphrase before any
     // secret is needed.
     if app.backend.is_none() && app.secret_backend != Backend::Vault {
@@ -52,7 +52,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Some(Cmd::Quit) => return request_quit(app),
         Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
         Some(Cmd::UseVault) => {
-            if app.wizard.as_ref().is_some_and(|w| w.step == Step::Key)
+            if app.wizard().is_some_and(|w| w.step == Step::Key)
                 && matches!(app.backend, Some(Err(_)))
                 && app.secret_backend != Backend::Vault
             {
@@ -66,7 +66,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     if let Some(fx) = cmd.and_then(|c| on_review_cmd(app, c)) {
         return fx;
     }
-    let Some(w) = app.wizard.as_mut() else {
+    let Some(w) = app.wizard_mut() else {
         return vec![];
     };
     match (w.step, cmd) {
@@ -99,7 +99,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                     yes: false,
                 });
             } else {
-                app.wizard = None;
+                app.close_wizard();
             }
         }
         (Step::Extras, Some(Cmd::Up)) => w.extras_focus = w.extras_focus.saturating_sub(1),
@@ -148,7 +148,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 /// The review step's own commands (`None`: not one, or not on the review step; the keys
 /// every step shares handle it).
 fn on_review_cmd(app: &mut App, cmd: Cmd) -> Option<Vec<Effect>> {
-    let w = app.wizard.as_mut().filter(|w| w.step == Step::Review)?;
+    let w = app.wizard_mut().filter(|w| w.step == Step::Review)?;
     match cmd {
         Cmd::Left => w.choice = w.choice.moved(-1),
         Cmd::Right => w.choice = w.choice.moved(1),
@@ -188,7 +188,10 @@ pub(super) fn take_paste(app: &mut App, text: &str) -> Vec<Effect> {
     let taken = |n: &str| {
         stored.iter().any(|c| c.name == n) || drafts.iter().any(|(_, f)| text_of(&f.name) == n)
     };
-    let w = app.wizard.as_mut().expect("checked");
+    // The screen's own field: the closure above borrows the stored list beside it.
+    let crate::tui::screen::Screen::Wizard { wizard: w, .. } = &mut app.screen else {
+        return vec![];
+    };
     w.paste = crate::tui::form::input("");
     w.take_paste(reading, &taken);
     vec![]
@@ -205,7 +208,7 @@ pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
 }
 
 pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> {
-    let w = app.wizard.take().expect("checked");
+    let w = app.close_wizard().expect("checked");
     match choice {
         ReviewChoice::Save | ReviewChoice::Edit => {
             let mut form = w.form.clone().expect("review has a form");
@@ -217,7 +220,7 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
                 && let Some(e) = form.errors().first()
             {
                 app.set_status(Level::Error, s::invalid_save(&e.message));
-                app.wizard = Some(Wizard {
+                app.open_wizard(Wizard {
                     choice: ReviewChoice::Edit,
                     ..w
                 });
@@ -228,7 +231,7 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
             }
             app.drafts.push((id.clone(), form));
             app.selected = Some(id);
-            app.focus = Focus::Form;
+            app.set_focus(Focus::Form);
             if choice == ReviewChoice::Save {
                 save(app)
             } else {
