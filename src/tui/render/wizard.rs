@@ -58,6 +58,7 @@ fn wrapped_rows(lines: &[Line], width: usize) -> u16 {
 }
 
 /// What every step's lines are drawn from.
+#[derive(Clone, Copy)]
 struct StepCtx<'a> {
     app: &'a App,
     w: &'a Wizard,
@@ -120,10 +121,13 @@ pub fn draw(f: &mut Frame, app: &App, w: &Wizard, r: Rect, theme: &Theme) {
 
 /// The way in: paste what you have (a URL, a snippet, a key).
 fn paste_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let app = c.app;
-    let w = c.w;
-    let inner = c.inner;
-    let theme = c.theme;
+    let StepCtx {
+        app,
+        w,
+        inner,
+        theme,
+        ..
+    } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
     lines.push(Line::from(s::PASTE_INTRO));
@@ -150,9 +154,9 @@ fn paste_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
 }
 
 fn type_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let w = c.w;
-    let inner = c.inner;
-    let theme = c.theme;
+    let StepCtx {
+        w, inner, theme, ..
+    } = *c;
     let width = c.inner.width as usize;
     lines.push(Line::from(s::PICK_TYPE));
     lines.push(Line::from(Span::styled(
@@ -170,9 +174,9 @@ fn type_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
 }
 
 fn name_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let w = c.w;
-    let inner = c.inner;
-    let theme = c.theme;
+    let StepCtx {
+        w, inner, theme, ..
+    } = *c;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
     let form = w.form();
     lines.push(Line::from(format!(
@@ -191,9 +195,9 @@ fn name_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
 }
 
 fn endpoint_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let w = c.w;
-    let inner = c.inner;
-    let theme = c.theme;
+    let StepCtx {
+        w, inner, theme, ..
+    } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
     let form = w.form();
@@ -225,10 +229,13 @@ fn endpoint_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
 }
 
 fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let app = c.app;
-    let w = c.w;
-    let inner = c.inner;
-    let theme = c.theme;
+    let StepCtx {
+        app,
+        w,
+        inner,
+        theme,
+        ..
+    } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
     let form = w.form();
@@ -276,9 +283,9 @@ fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
 }
 
 fn extras_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let w = c.w;
-    let inner = c.inner;
-    let theme = c.theme;
+    let StepCtx {
+        w, inner, theme, ..
+    } = *c;
     let mut cursor = None;
     let form = w.form();
     lines.push(Line::from(s::EXTRAS_INTRO));
@@ -317,8 +324,7 @@ fn extras_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
 }
 
 fn review_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
-    let w = c.w;
-    let theme = c.theme;
+    let StepCtx { w, theme, .. } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
     let form = w.form();
