@@ -3,9 +3,10 @@
 use super::centered;
 use super::theme::Theme;
 use crate::sanitize::for_terminal;
-use crate::tui::app::{App, Confirm, InputFor, Popup};
+use crate::tui::app::{App, Confirm, Focus, InputFor, Popup};
 use crate::tui::form::text_of;
 use crate::tui::keymap::{BINDINGS, Ctx, key_label};
+use crate::tui::screen::{Screen, Typing};
 use crate::tui::strings as s;
 use crate::tui::wizard::type_order;
 use ratatui::Frame;
@@ -202,12 +203,16 @@ fn draw_help(f: &mut Frame, app: &App, scroll: u16, area: Rect, theme: &Theme) {
     let inner = frame(f, r, s::HELP_TITLE, theme);
     let mut lines = Vec::new();
     // The help covers the screen it was opened from: that context is marked.
-    let current = if app.wizard().is_some() || app.editing() {
-        None
-    } else if app.focus() == crate::tui::app::Focus::List {
-        Some(Ctx::List)
-    } else {
-        Some(Ctx::Form)
+    let current = match &app.screen {
+        Screen::Main {
+            typing: Typing::Field,
+            ..
+        } => None,
+        Screen::Main {
+            focus: Focus::List, ..
+        } => Some(Ctx::List),
+        Screen::Main { .. } => Some(Ctx::Form),
+        Screen::Loading | Screen::Fatal(_) | Screen::Wizard { .. } => None,
     };
     for ctx in Ctx::ALL {
         let title = ctx.title();
