@@ -54,7 +54,7 @@ fn main() {
         let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
         for _ in 0..5 {
             app = App::new(vec![], false);
-            app.loading = true;
+            app.screen = aiconn::tui::screen::Screen::Loading;
             let t = Instant::now();
             let conns = store.snapshot().unwrap().connections;
             let _ = update(&mut app, Action::Loaded(Ok(conns)));

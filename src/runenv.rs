@@ -1,9 +1,11 @@
 //! Connection values as environment variables, named the way the SDKs read them (the catalogue's
-//! `env` per field), or prompt flow serving's `<NAME>_<KEY>` convention with `prefix`.
+//! `env` per field), or prompt flow serving's `<NAME>_<KEY>` convention with `prefix`
+//! (`promptflow::env_name`).
 
 use crate::catalogue::FieldKind;
 use crate::clients::{Contract, Value, value_of};
 use crate::model::Connection;
+use crate::promptflow::env_name;
 use crate::service::OpError;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -26,14 +28,6 @@ pub fn env_key(key: &str) -> String {
             }
         })
         .collect()
-}
-
-/// prompt flow's name for a connection's value, as `pf flow build` writes it into
-/// `${env:...}` and serving reads it: `<NAME>_<KEY>` upper-cased, spaces in the name as `_`,
-/// every other character kept (`my-conn` gives `MY-CONN_API_KEY`). The one home of the rule:
-/// `--prefix` and `export --secrets env` both use it, so the two always meet.
-pub fn prefixed(conn: &str, key: &str) -> String {
-    format!("{}_{key}", conn.replace(' ', "_")).to_uppercase()
 }
 
 /// Names a connection may never set in a child's environment: they decide which program runs,
@@ -166,7 +160,7 @@ pub fn variables(
     secret: &mut dyn FnMut(&str) -> Result<Option<SecretString>, OpError>,
 ) -> Result<Vec<EnvVar>, OpError> {
     let out = if prefix {
-        by_field(conn, secret, &|k| prefixed(&conn.name, k))?
+        by_field(conn, secret, &|k| env_name(&conn.name, k))?
     } else if conn.spec().is_custom() {
         by_field(conn, secret, &env_key)?
     } else {
@@ -296,15 +290,7 @@ pub fn cleared(conns: &[&Connection], set: &[EnvVar]) -> Vec<String> {
 
 /// A secret the file records as set but the backend does not have.
 fn missing(conn: &Connection, field: &str) -> OpError {
-    OpError::SecretMissing {
-        connection: conn.name.clone(),
-        field: field.to_string(),
-        backend: conn
-            .secrets
-            .get(field)
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-    }
+    OpError::secret_missing(conn, field)
 }
 
 /// Joins the variables of several connections; two that set the same name is an error naming
@@ -413,7 +399,7 @@ mod tests {
             assert_eq!(dotenv_quote(cannot), None, "{cannot}");
         }
         assert_eq!(env_key("api-key.x"), "API_KEY_X");
-        assert_eq!(prefixed("my conn", "api_key"), "MY_CONN_API_KEY");
+        assert_eq!(env_name("my conn", "api_key"), "MY_CONN_API_KEY");
     }
 
     #[test]

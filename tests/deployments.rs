@@ -292,7 +292,7 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     update(&mut app, Action::Paste(KEY.into()));
     key(&mut app, KeyCode::Enter);
     for _ in 0..10 {
-        if app.wizard.as_ref().unwrap().step == aiconn::tui::wizard::Step::Review {
+        if app.wizard().unwrap().step == aiconn::tui::wizard::Step::Review {
             break;
         }
         key(&mut app, KeyCode::Enter); // past optional extras
@@ -316,9 +316,9 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     assert!(matches!(app.popup, Some(Popup::PickDeployment { .. })));
     key(&mut app, KeyCode::Down); // emb
     key(&mut app, KeyCode::Enter);
-    assert!(app.wizard.is_some(), "still in the guided setup");
+    assert!(app.wizard().is_some(), "still in the guided setup");
     assert_eq!(
-        app.wizard.as_ref().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().value("endpoint"),
         format!("http://127.0.0.1:{port}/openai/deployments/emb")
     );
 }

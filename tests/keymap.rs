@@ -167,10 +167,7 @@ fn the_bar_offers_reveal_only_on_a_secret_and_the_vault_only_without_a_keychain(
         Action::Paste("https://contoso.services.ai.azure.com/models".into()),
     );
     press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        app.wizard.as_ref().unwrap().step,
-        aiconn::tui::wizard::Step::Key
-    );
+    assert_eq!(app.wizard().unwrap().step, aiconn::tui::wizard::Step::Key);
     assert!(bar(&app).contains("^V use the vault"), "{}", bar(&app));
 }
 

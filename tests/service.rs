@@ -233,6 +233,7 @@ fn a_duplicate_copies_its_secrets_on_save_or_says_which_is_missing() {
     dup.name = "orig-copy2".into();
     match save(dup, &mut secrets) {
         Action::Saved { result: Err(e), .. } => {
+            let e = e.to_string();
             assert!(
                 e.contains("secret 'a' of 'orig'") && e.contains("does not have it"),
                 "{e}"
@@ -271,7 +272,9 @@ fn a_duplicate_whose_original_was_deleted_is_refused_not_saved_empty() {
         },
     );
     match r {
-        Action::Saved { result: Err(e), .. } => assert!(e.contains("has no value"), "{e}"),
+        Action::Saved { result: Err(e), .. } => {
+            assert!(e.to_string().contains("has no value"), "{e}")
+        }
         other => panic!("saved a copy whose secrets exist nowhere: {other:?}"),
     }
     assert!(store.load().unwrap().get("copy").is_none());

@@ -272,7 +272,7 @@ fn subscription_resource_deployment_then_the_form_holds_endpoint_and_masked_key(
         },
     );
     assert!(app.popup.is_none());
-    assert_eq!(app.focus, Focus::Form);
+    assert_eq!(app.focus(), Focus::Form);
     let id = app.selected.clone().unwrap();
     assert!(matches!(id, EntryId::New(_)));
     let f = app.draft(&id).unwrap();
@@ -734,7 +734,7 @@ fn a_letter_on_the_guided_setups_first_screen_without_az_changes_nothing() {
     for c in ['a', 'x', 'Z'] {
         assert!(ch(&mut app, c).is_empty());
     }
-    let w = app.wizard.as_ref().unwrap();
+    let w = app.wizard().unwrap();
     assert_eq!(w.step, aiconn::tui::wizard::Step::Type);
     assert!(app.popup.is_none());
 }

@@ -20,7 +20,7 @@ fn setup(stored: Vec<Connection>) -> App {
     app.size = (80, 24);
     start_wizard(&mut app);
     update(&mut app, Action::Probed(Ok(())));
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Paste);
+    assert_eq!(app.wizard().unwrap().step, Step::Paste);
     app
 }
 
@@ -30,7 +30,7 @@ const TARGET: &str = "https://contoso.openai.azure.com/openai/deployments/gpt-4o
 fn a_pasted_target_uri_goes_to_the_key_step_with_the_form_filled() {
     let mut app = setup(vec![]);
     update(&mut app, Action::Paste(TARGET.into()));
-    let w = app.wizard.as_ref().unwrap();
+    let w = app.wizard().unwrap();
     assert_eq!(w.step, Step::Key, "no key in the paste: ask for it");
     let f = w.form();
     assert_eq!(f.spec.id, "azure_open_ai");
@@ -62,7 +62,7 @@ fn a_snippet_with_a_key_goes_to_the_review_and_the_key_is_masked() {
                 .into(),
         ),
     );
-    let w = app.wizard.as_ref().unwrap();
+    let w = app.wizard().unwrap();
     assert_eq!(w.step, Step::Review);
     let f = w.form();
     assert_eq!(text_of(&f.name), "contoso-2", "the proposed name is free");
@@ -90,7 +90,7 @@ fn garbage_falls_through_to_the_picker_with_a_message_and_keeps_the_url() {
         &mut app,
         Action::Paste("https://llm.internal.example/v1".into()),
     );
-    let w = app.wizard.as_ref().unwrap();
+    let w = app.wizard().unwrap();
     assert_eq!(w.step, Step::Type);
     assert!(
         w.error
@@ -107,7 +107,7 @@ fn garbage_falls_through_to_the_picker_with_a_message_and_keeps_the_url() {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
-    let f = app.wizard.as_ref().unwrap().form();
+    let f = app.wizard().unwrap().form();
     assert_eq!(f.value("base_url"), "https://llm.internal.example/v1");
 }
 
@@ -115,21 +115,21 @@ fn garbage_falls_through_to_the_picker_with_a_message_and_keeps_the_url() {
 fn typed_text_is_read_on_enter_and_enter_alone_skips_to_the_picker() {
     let mut app = setup(vec![]);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Type);
-    assert!(app.wizard.as_ref().unwrap().error.is_none());
+    assert_eq!(app.wizard().unwrap().step, Step::Type);
+    assert!(app.wizard().unwrap().error.is_none());
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Paste);
+    assert_eq!(app.wizard().unwrap().step, Step::Paste);
     for c in "https://contoso.services.ai.azure.com/models".chars() {
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
-    let w = app.wizard.as_ref().unwrap();
+    let w = app.wizard().unwrap();
     assert_eq!(w.form().spec.id, "azure_ai");
     assert_eq!(w.step, Step::Key);
     // Esc on the paste step leaves (asking, since a form was filled).
     let mut app = setup(vec![]);
     key(&mut app, KeyCode::Esc);
-    assert!(app.wizard.is_none());
+    assert!(app.wizard().is_none());
 }
 
 fn ctrl(app: &mut App, c: char) -> Vec<Effect> {

@@ -68,7 +68,7 @@ fn a_connection_created_on_disk_appears_and_an_unedited_form_shows_the_new_versi
     assert!(app.entries().contains(&EntryId::Stored("b".into())));
     assert_eq!(endpoint(&app, &id), "https://s.openai.azure.com/");
     assert!(!app.is_dirty(&id));
-    assert_eq!(app.focus, Focus::Form, "the user stays where they were");
+    assert_eq!(app.focus(), Focus::Form, "the user stays where they were");
     assert!(app.status.is_none(), "nothing to warn about");
 }
 
@@ -122,14 +122,14 @@ fn an_unedited_connection_deleted_on_disk_goes_and_the_selection_moves() {
         aoai("b", "https://b.openai.azure.com/"),
     ]);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Form);
+    assert_eq!(app.focus(), Focus::Form);
     update(
         &mut app,
         Action::Reloaded(Ok(vec![aoai("b", "https://b.openai.azure.com/")])),
     );
     assert!(app.drafts.is_empty());
     assert_eq!(app.selected, Some(EntryId::Stored("b".into())));
-    assert_eq!(app.focus, Focus::List, "the form shown is gone");
+    assert_eq!(app.focus(), Focus::List, "the form shown is gone");
     assert!(app.status.is_none());
 }
 
@@ -153,13 +153,13 @@ fn a_file_that_cannot_be_read_keeps_the_list_and_says_why() {
 #[test]
 fn a_file_fixed_after_a_fatal_start_loads() {
     let mut app = app_with(vec![]);
-    app.fatal = Some("bad".into());
+    app.screen = aiconn::tui::screen::Screen::Fatal("bad".into());
     app.readonly = true; // no guided setup in the way
     update(
         &mut app,
         Action::Reloaded(Ok(vec![aoai("a", "https://r.openai.azure.com/")])),
     );
-    assert!(app.fatal.is_none());
+    assert!(app.fatal().is_none());
     assert_eq!(app.selected, Some(EntryId::Stored("a".into())));
 }
 
@@ -194,7 +194,7 @@ fn the_rename_dialog_keeps_the_typed_name_on_a_clash_and_says_why() {
         Action::Renamed {
             old: "a".into(),
             new: "c".into(),
-            result: Err("connection 'c' already exists".into()),
+            result: Err(aiconn::service::OpError::Exists("c".into())),
         },
     );
     match &app.popup {

@@ -52,11 +52,11 @@ fn new_connection_is_refused_until_valid_then_saved_with_its_secret() {
     assert!(matches!(app.popup, Some(Popup::PickType { .. })));
     key(&mut app, KeyCode::Down); // Azure OpenAI (second in the picker)
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Form);
-    assert!(app.editing, "a new connection starts typing its name");
+    assert_eq!(app.focus(), Focus::Form);
+    assert!(app.editing(), "a new connection starts typing its name");
     typ(&mut app, "prod");
     key(&mut app, KeyCode::Esc); // stops typing, keeps the text
-    assert!(!app.editing);
+    assert!(!app.editing());
     let id = app.selected.clone().unwrap();
     assert_eq!(text_of(&app.draft(&id).unwrap().name), "prod");
     let fx = ctrl(&mut app, 's');
@@ -145,7 +145,7 @@ fn esc_never_discards_and_the_list_shows_the_unsaved_marker() {
     typ(&mut app, "v1");
     key(&mut app, KeyCode::Esc); // stop typing
     key(&mut app, KeyCode::Esc); // back to the list
-    assert_eq!(app.focus, Focus::List);
+    assert_eq!(app.focus(), Focus::List);
     let id = EntryId::Stored("a".into());
     assert!(app.is_dirty(&id));
     let f = app.draft(&id).unwrap();
@@ -165,7 +165,7 @@ fn readonly_refuses_mutations_but_reveals_on_request() {
     }
     key(&mut app, KeyCode::Enter);
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    assert!(!app.editing, "no editing in read-only mode");
+    assert!(!app.editing(), "no editing in read-only mode");
     key(&mut app, KeyCode::Down); // API base
     key(&mut app, KeyCode::Down); // API key
     let fx = ctrl(&mut app, 'r');
@@ -207,7 +207,7 @@ fn too_small_ignores_editing_keys() {
     ch(&mut app, 'n');
     ch(&mut app, 'd');
     key(&mut app, KeyCode::Enter);
-    assert!(app.popup.is_none() && app.focus == Focus::List);
+    assert!(app.popup.is_none() && app.focus() == Focus::List);
     update(&mut app, Action::Resize(80, 24));
     ch(&mut app, 'n');
     assert!(app.popup.is_some());
@@ -287,7 +287,7 @@ fn custom_rows_add_remove_and_mark_secret() {
     add_row(&mut app, aiconn::tui::form::Row::AddConfig);
     typ(&mut app, "region");
     key(&mut app, KeyCode::Enter);
-    assert!(app.editing);
+    assert!(app.editing());
     typ(&mut app, "eu");
     key(&mut app, KeyCode::Esc);
     add_row(&mut app, aiconn::tui::form::Row::AddSecret);
@@ -321,11 +321,11 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
     key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter); // Azure AI (Foundry)
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Name);
+    assert_eq!(app.wizard().unwrap().step, Step::Name);
     typ(&mut app, "bad name");
     key(&mut app, KeyCode::Enter);
     assert!(
-        app.wizard.as_ref().unwrap().error.is_some(),
+        app.wizard().unwrap().error.is_some(),
         "invalid names are refused with a reason"
     );
     for _ in 0..5 {
@@ -333,7 +333,7 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     }
     typ(&mut app, "ok");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Endpoint);
+    assert_eq!(app.wizard().unwrap().step, Step::Endpoint);
     update(
         &mut app,
         Action::Paste(
@@ -343,19 +343,19 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     );
     key(&mut app, KeyCode::Enter);
     assert!(
-        app.wizard.as_ref().unwrap().notice.is_some(),
+        app.wizard().unwrap().notice.is_some(),
         "first Enter stores the base"
     );
     assert_eq!(
-        app.wizard.as_ref().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().value("endpoint"),
         "https://contoso.services.ai.azure.com/models"
     );
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Key);
+    assert_eq!(app.wizard().unwrap().step, Step::Key);
     key(&mut app, KeyCode::Esc); // back
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Endpoint);
+    assert_eq!(app.wizard().unwrap().step, Step::Endpoint);
     assert_eq!(
-        app.wizard.as_ref().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().value("endpoint"),
         "https://contoso.services.ai.azure.com/models",
         "back keeps text"
     );
@@ -363,11 +363,11 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     update(&mut app, Action::Paste("fake-key-0004".into()));
     key(&mut app, KeyCode::Enter);
     // A /models endpoint names no deployment: the other settings ask for one (optional).
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Extras);
+    assert_eq!(app.wizard().unwrap().step, Step::Extras);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.wizard.as_ref().unwrap().step, Step::Review);
+    assert_eq!(app.wizard().unwrap().step, Step::Review);
     let fx = key(&mut app, KeyCode::Enter); // Save
-    assert!(app.wizard.is_none());
+    assert!(app.wizard().is_none());
     match &fx[..] {
         [Effect::Save { conn, secrets, .. }] => {
             assert_eq!(conn.name, "badok");
@@ -386,20 +386,20 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
 #[test]
 fn loading_then_the_guided_setup_or_a_fatal_screen() {
     let mut app = App::new(vec![], false);
-    app.loading = true;
+    app.screen = aiconn::tui::screen::Screen::Loading;
     assert!(
         ch(&mut app, 'n').is_empty() && app.popup.is_none(),
         "keys wait for the file"
     );
     let fx = update(&mut app, Action::Loaded(Ok(vec![])));
     assert!(
-        app.wizard.is_some(),
+        app.wizard().is_some(),
         "no connections: the guided setup opens"
     );
     assert!(matches!(&fx[..], [Effect::Probe]));
 
     let mut app = App::new(vec![], false);
-    app.loading = true;
+    app.screen = aiconn::tui::screen::Screen::Loading;
     update(
         &mut app,
         Action::Loaded(Err(
@@ -407,7 +407,7 @@ fn loading_then_the_guided_setup_or_a_fatal_screen() {
         )),
     );
     assert!(
-        app.fatal.is_some() && app.wizard.is_none(),
+        app.fatal().is_some() && app.wizard().is_none(),
         "a broken file never leads to a setup that would replace it"
     );
     assert!(ch(&mut app, 'n').is_empty() && app.popup.is_none());
@@ -415,9 +415,9 @@ fn loading_then_the_guided_setup_or_a_fatal_screen() {
     assert!(app.quit);
 
     let mut app = App::new(vec![], true);
-    app.loading = true;
+    app.screen = aiconn::tui::screen::Screen::Loading;
     update(&mut app, Action::Loaded(Ok(vec![aoai("a")])));
-    assert!(app.wizard.is_none());
+    assert!(app.wizard().is_none());
     assert_eq!(app.selected, Some(EntryId::Stored("a".into())));
 }
 
@@ -426,7 +426,7 @@ fn leaving_the_guided_setup_with_typed_work_asks_first() {
     let mut app = app_with(vec![]);
     aiconn::tui::update::start_wizard(&mut app);
     key(&mut app, KeyCode::Esc);
-    assert!(app.wizard.is_none(), "nothing typed yet: Esc just leaves");
+    assert!(app.wizard().is_none(), "nothing typed yet: Esc just leaves");
     aiconn::tui::update::start_wizard(&mut app);
     key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter);
@@ -442,15 +442,15 @@ fn leaving_the_guided_setup_with_typed_work_asks_first() {
         })
     ));
     key(&mut app, KeyCode::Esc);
-    assert!(app.wizard.is_some(), "Esc keeps the work");
+    assert!(app.wizard().is_some(), "Esc keeps the work");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(text_of(&app.wizard.as_ref().unwrap().form().name), "typed");
+    assert_eq!(text_of(&app.wizard().unwrap().form().name), "typed");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     ch(&mut app, 'y');
-    assert!(app.wizard.is_none());
+    assert!(app.wizard().is_none());
 }
 
 #[test]
@@ -460,7 +460,7 @@ fn a_stored_name_and_enums_take_no_typed_or_pasted_text() {
     update(&mut app, Action::Paste("renamed".into()));
     key(&mut app, KeyCode::Enter);
     assert!(
-        !app.editing,
+        !app.editing(),
         "renaming goes through the list, which moves the secrets"
     );
     assert!(!app.is_dirty(&EntryId::Stored("a".into())));
@@ -652,7 +652,7 @@ fn ctrl_e_on_a_secret_field_sets_an_env_or_cmd_reference_and_approves_a_typed_co
     use aiconn::secrets::refs::SecretRef;
     let mut app = app_with(vec![aoai("prod")]);
     key(&mut app, KeyCode::Enter); // to the form
-    assert_eq!(app.focus, Focus::Form);
+    assert_eq!(app.focus(), Focus::Form);
     focus_field(&mut app, "api_key");
     ctrl(&mut app, 'e');
     assert!(matches!(app.popup, Some(Popup::Input { .. })));
@@ -722,12 +722,12 @@ fn typing_after_enter_next_goes_into_the_next_field_not_into_commands() {
     key(&mut app, KeyCode::Enter);
     typ(&mut app, "prod");
     key(&mut app, KeyCode::Enter); // next: API base, focused but not typing
-    assert!(!app.editing);
+    assert!(!app.editing());
     typ(&mut app, "https://contoso.openai.azure.com/");
     let id = app.selected.clone().unwrap();
-    assert_eq!(app.focus, Focus::Form, "h did not go back to the list");
+    assert_eq!(app.focus(), Focus::Form, "h did not go back to the list");
     assert!(
-        app.filter.is_empty() && !app.filter_typing,
+        app.filter.is_empty() && !app.filter_typing(),
         "/ opened no filter"
     );
     assert!(app.popup.is_none());
@@ -746,12 +746,12 @@ fn every_printable_key_on_a_text_field_starts_typing_it() {
         let fx = ch(&mut app, c);
         let id = EntryId::Stored("a".into());
         assert!(fx.is_empty(), "{c:?} started an effect");
-        assert!(app.editing, "{c:?} did not start typing");
+        assert!(app.editing(), "{c:?} did not start typing");
         assert!(
-            app.popup.is_none() && !app.quit && !app.filter_typing,
+            app.popup.is_none() && !app.quit && !app.filter_typing(),
             "{c:?}"
         );
-        assert_eq!(app.focus, Focus::Form, "{c:?}");
+        assert_eq!(app.focus(), Focus::Form, "{c:?}");
         assert!(
             app.draft(&id).unwrap().value("api_version").ends_with(c),
             "{c:?} was not typed"
@@ -786,7 +786,7 @@ fn form_commands_are_control_keys_and_work_on_any_row() {
     ctrl(&mut app, 'g');
     assert!(matches!(app.popup, Some(Popup::Help { .. })));
     key(&mut app, KeyCode::Esc);
-    assert!(!app.editing, "no command key started typing");
+    assert!(!app.editing(), "no command key started typing");
 }
 
 #[test]
@@ -803,12 +803,12 @@ fn a_choice_steps_with_left_and_right_and_left_elsewhere_goes_back() {
     assert_eq!(v(&app), "key");
     key(&mut app, KeyCode::Left); // wraps, stays on the form
     assert_eq!(v(&app), "meid_token");
-    assert_eq!(app.focus, Focus::Form);
+    assert_eq!(app.focus(), Focus::Form);
     ch(&mut app, 'x');
     assert_eq!(v(&app), "meid_token", "a letter does not change a choice");
     focus_field(&mut app, "api_base");
     key(&mut app, KeyCode::Left);
-    assert_eq!(app.focus, Focus::List, "off a choice, ← goes back");
+    assert_eq!(app.focus(), Focus::List, "off a choice, ← goes back");
 }
 
 #[test]
@@ -820,7 +820,7 @@ fn ctrl_u_clears_the_text_in_the_form_and_in_the_guided_setup() {
     ctrl(&mut app, 'u');
     let id = EntryId::Stored("a".into());
     assert_eq!(app.draft(&id).unwrap().value("api_base"), "");
-    assert!(app.editing);
+    assert!(app.editing());
 
     let mut app = app_with(vec![]);
     aiconn::tui::update::start_wizard(&mut app);
@@ -828,7 +828,7 @@ fn ctrl_u_clears_the_text_in_the_form_and_in_the_guided_setup() {
     key(&mut app, KeyCode::Enter); // the name step
     typ(&mut app, "abc");
     ctrl(&mut app, 'u');
-    let w = app.wizard.as_ref().unwrap();
+    let w = app.wizard().unwrap();
     assert_eq!(text_of(&w.form.as_ref().unwrap().name), "");
 }
 
@@ -852,7 +852,7 @@ fn api_version_steps_through_the_known_versions_and_a_malformed_one_is_refused()
     );
     assert_ne!(v(&app), before);
     key(&mut app, KeyCode::Enter); // Enter types, it does not step
-    assert!(app.editing);
+    assert!(app.editing());
     ctrl(&mut app, 'u');
     typ(&mut app, "banana");
     key(&mut app, KeyCode::Esc);
@@ -995,7 +995,7 @@ fn cancel_on_the_review_asks_before_discarding_the_setup() {
     key(&mut app, KeyCode::Enter);
     update(&mut app, Action::Paste("fake-key-0011".into()));
     for _ in 0..10 {
-        if app.wizard.as_ref().unwrap().step == Step::Review {
+        if app.wizard().unwrap().step == Step::Review {
             break;
         }
         key(&mut app, KeyCode::Enter);
@@ -1003,7 +1003,7 @@ fn cancel_on_the_review_asks_before_discarding_the_setup() {
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right); // Cancel
     key(&mut app, KeyCode::Enter);
-    assert!(app.wizard.is_some(), "discarded unasked");
+    assert!(app.wizard().is_some(), "discarded unasked");
     assert!(matches!(
         app.popup,
         Some(Popup::Confirm {
@@ -1012,7 +1012,7 @@ fn cancel_on_the_review_asks_before_discarding_the_setup() {
         })
     ));
     key(&mut app, KeyCode::Enter); // "No" is preselected
-    assert!(app.wizard.is_some());
+    assert!(app.wizard().is_some());
 }
 
 #[test]

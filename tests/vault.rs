@@ -574,3 +574,37 @@ fn a_full_disk_under_the_vault_is_named_and_loses_nothing() {
     let shown = vrun(&dir, &["show", "c", "--json", "--reveal"]);
     assert_eq!(revealed(&shown, "api_key"), "fake-key-1941");
 }
+
+/// Issue 20 item 8, the CLI's face of the same rule: a value the vault lost is "missing from
+/// the vault" (never the keychain), in `show --reveal` and in a command that needs it.
+#[test]
+fn a_value_the_vault_lost_is_named_missing_from_the_vault_by_show_and_env() {
+    let d = tempfile::tempdir().unwrap();
+    let o = vrun(
+        d.path(),
+        &fixtures::refs(&fixtures::serp("s", "fake-key-0131")),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let file = d.path().join("connections.toml");
+    let text = fs::read_to_string(&file).unwrap();
+    let at = text.find("vault:").unwrap() + "vault:".len();
+    let end = at + text[at..].find('"').unwrap();
+    fs::write(&file, format!("{}0000lost{}", &text[..at], &text[end..])).unwrap();
+    let o = vrun(d.path(), &["show", "s", "--reveal"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("(missing from the vault)"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("keychain"), "{}", o.stdout);
+    let o = vrun(d.path(), &["env", "s"]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stderr.contains("the vault does not have it")
+            && o.stderr
+                .contains("`aiconn update s --secret-stdin api_key`"),
+        "{}",
+        o.stderr
+    );
+}

@@ -220,7 +220,7 @@ fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
     let a = aiconn::tui::effects::switch_to_vault(&store, &mut backend, &ask);
     match a {
         aiconn::tui::app::Action::BackendSwitched { result: Err(e), .. } => {
-            assert!(e.contains("secrets.age is empty"), "{e}")
+            assert!(e.to_string().contains("secrets.age is empty"), "{e}")
         }
         other => panic!("switched to a new vault over an emptied one: {other:?}"),
     }

@@ -42,7 +42,7 @@ fn dialog_error(app: &App) -> Option<String> {
 #[test]
 fn the_dialog_answers_the_worker_says_when_it_was_wrong_and_can_be_closed() {
     let mut app = App::new(vec![], false);
-    app.backend_name = "vault".into();
+    app.secret_backend = aiconn::model::Backend::Vault;
     // r on a secret: the worker starts, then asks (its question ends that effect's count).
     app.pending = 1;
     update(
@@ -113,9 +113,9 @@ fn a_new_vault_passphrase_is_checked_and_typed_twice_before_the_worker_gets_it()
 #[test]
 fn the_guided_setup_on_a_vault_asks_nothing_before_a_secret_is_needed() {
     let mut app = App::new(vec![], false);
-    app.backend_name = "vault".into();
+    app.secret_backend = aiconn::model::Backend::Vault;
     let fx = update(&mut app, Action::Loaded(Ok(vec![])));
-    assert!(app.wizard.is_some());
+    assert!(app.wizard().is_some());
     assert!(
         fx.is_empty(),
         "no probe (it would unlock the vault): {fx:?}"
@@ -173,8 +173,9 @@ fn load_secret(store: &aiconn::store::Store, backend: &mut Box<dyn SecretStore>)
 fn loaded(a: &Action) -> Result<String, String> {
     match a {
         Action::SecretLoaded { result, .. } => result
-            .clone()
-            .map(|v| v.map(|v| v.expose_secret().to_string()).unwrap_or_default()),
+            .as_ref()
+            .map(|v| v.expose_secret().to_string())
+            .map_err(ToString::to_string),
         other => panic!("{other:?}"),
     }
 }
@@ -220,4 +221,71 @@ fn the_worker_asks_when_a_secret_is_first_needed_rechecks_and_derives_once_per_s
         .set(&k, &SecretString::from("fake-key-1502"))
         .unwrap();
     std::fs::write(&key_file, kept).unwrap();
+}
+
+/// Issue 20 item 8: a vault connection whose value the vault lost was reported "missing from
+/// the keychain" (the TUI guessed the backend and had no advice). Now the error names the
+/// record's backend and says what to do, as the CLI does, in the TUI's words.
+#[test]
+fn a_secret_the_vault_lost_is_reported_as_missing_from_the_vault_with_a_way_forward() {
+    let d = vault_dir();
+    // The record points at a generation the vault never held (as if the vault file were
+    // replaced by an older copy).
+    let file = d.path().join("connections.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("vault:").unwrap() + "vault:".len();
+    let end = at + text[at..].find('"').unwrap();
+    std::fs::write(&file, format!("{}0000lost{}", &text[..at], &text[end..])).unwrap();
+    let store = aiconn::store::Store::new(d.path());
+    let (ask, _) = scripted(&[Some(PASS)]);
+    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::secrets::LazyStore::new(
+        aiconn::model::Backend::Vault,
+        d.path(),
+        ask,
+    ));
+    let action = load_secret(&store, &mut backend);
+    let mut app = App::new(vec![store.find("s").unwrap().unwrap()], false);
+    app.secret_backend = aiconn::model::Backend::Vault;
+    update(&mut app, action);
+    let (level, message) = app.status.clone().expect("a status line");
+    assert_eq!(level, aiconn::tui::app::Level::Error);
+    assert!(
+        message.contains("'api_key' of 's'") && message.contains("the vault does not have it"),
+        "{message}"
+    );
+    assert!(!message.contains("keychain"), "{message}");
+    assert!(
+        message.contains("type a new value"),
+        "the TUI's way forward: {message}"
+    );
+}
+
+/// The variant: a save the keychain cannot take is worded with the ways forward the core
+/// picks for it (the vault, the diagnosis), as the CLI offers them; a wrong vault passphrase
+/// is not told to use the vault.
+#[test]
+fn a_failed_save_carries_the_cores_advice_in_the_tuis_words() {
+    use aiconn::service::OpError;
+    let saved = |e: SecretError| {
+        let mut app = App::new(vec![], false);
+        update(
+            &mut app,
+            Action::Saved {
+                id: aiconn::tui::app::EntryId::New(0),
+                name: "c".into(),
+                result: Err(OpError::Secret(e)),
+                warnings: vec![],
+            },
+        );
+        app.status.unwrap().1
+    };
+    let no_bus = saved(SecretError::new(SecretErrorKind::NoSessionBus, ""));
+    assert!(
+        no_bus.contains("no D-Bus session bus")
+            && no_bus.contains("secrets migrate --to vault")
+            && no_bus.contains("aiconn doctor"),
+        "{no_bus}"
+    );
+    let wrong = saved(SecretError::new(SecretErrorKind::VaultLocked, ""));
+    assert!(!wrong.contains("migrate"), "{wrong}");
 }

@@ -5,7 +5,8 @@
 use super::args::EditArgs;
 use super::{CliError, Context};
 use crate::model::Connection;
-use crate::runenv::{env_key, prefixed};
+use crate::promptflow::env_name;
+use crate::runenv::env_key;
 use crate::sanitize::for_terminal;
 use crate::secrets::refs::{Approvals, RefError};
 use crate::service::approve;
@@ -51,7 +52,7 @@ pub fn approve_typed_keys(ctx: &Context, name: &str, edit: &EditArgs) -> Result<
     }
     let names: Vec<String> = keys
         .iter()
-        .flat_map(|k| [env_key(k), prefixed(name, k)])
+        .flat_map(|k| [env_key(k), env_name(name, k)])
         .collect();
     Approvals::in_dir(ctx.store.dir())
         .approve_env(name, &names)

@@ -4,13 +4,13 @@ use super::args::SecretsArg;
 use super::{CliError, Context};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::endpoint::{classify, classify_for_type};
-use crate::model::Connection;
+use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{SecretStyle, export_yaml};
 use crate::sanitize::for_terminal;
 use crate::service::OpError;
 use secrecy::ExposeSecret;
 
-use super::pf_shape::{MASK, pf_shape};
+use crate::promptflow::{MASK, show_shape};
 
 /// Writes serialized JSON with every control and bidi character escaped (almost always there
 /// is none, and the bytes go out as they are).
@@ -46,7 +46,7 @@ pub fn list(ctx: &Context, json: bool, wide: bool, type_id: Option<&str>) -> Res
         // `pf connection list` shape: no `sources` (that is `show`'s addition)
         let shapes = conns
             .iter()
-            .map(|c| pf_shape(c, &mut |_| Ok(None), false))
+            .map(|c| show_shape(c, &mut |_| Ok::<_, CliError>(None), false))
             .collect::<Result<Vec<_>, _>>()?;
         out_json!(&shapes);
         return Ok(());
@@ -173,13 +173,17 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
             return Ok(None);
         }
         let v = ctx.service()?.secret(&c, field)?;
-        Ok(Some(
-            v.map(|s| s.expose_secret().to_string())
-                .unwrap_or_else(|| "(missing from the keychain)".into()),
-        ))
+        Ok(Some(v.map_or_else(
+            // The record says where it should be: a vault connection's is missing from the vault.
+            || match c.secrets.get(field).and_then(SecretRecord::backend) {
+                Some(b) => format!("(missing from the {b})"),
+                None => "(missing)".into(),
+            },
+            |s| s.expose_secret().to_string(),
+        )))
     };
     if json {
-        out_json!(&pf_shape(&c, &mut reader, true)?);
+        out_json!(&show_shape(&c, &mut reader, true)?);
         super::discover_cmd::warn_connection(&c, false);
         return Ok(());
     }

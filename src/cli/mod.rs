@@ -78,31 +78,38 @@ impl From<OpError> for CliError {
         } else {
             EXIT_ERROR
         };
-        let message = match &e {
-            OpError::Secret(s) => with_cli_advice(s),
-            OpError::Exists(name) => format!(
-                "{e} (use --overwrite to replace it, or pick another name; `aiconn update {name}` changes it)"
-            ),
-            OpError::SecretMissing {
-                connection, field, ..
-            } => format!(
-                "{e}: `aiconn update {connection} --secret-stdin {field}` (or run it on a terminal to be asked)"
-            ),
-            _ => e.to_string(),
-        };
+        let mut message = e.to_string();
+        for a in crate::service::advice(&e) {
+            message.push_str(&cli_advice(&a));
+        }
         CliError { code, message }
+    }
+}
+
+/// A way forward in the CLI's words (commands to run), as a suffix to the error's message.
+fn cli_advice(a: &crate::service::Advice) -> String {
+    use crate::service::Advice;
+    match a {
+        Advice::NameTaken { name } => format!(
+            " (use --overwrite to replace it, or pick another name; `aiconn update {name}` changes it)"
+        ),
+        Advice::SetSecretAgain { connection, field } => format!(
+            ": `aiconn update {connection} --secret-stdin {field}` (or run it on a terminal to be asked)"
+        ),
+        Advice::UseVault => {
+            "; or keep secrets in an encrypted file instead: `aiconn secrets migrate --to vault`"
+                .into()
+        }
+        Advice::Diagnose => "; run `aiconn doctor` for a full diagnosis".into(),
     }
 }
 
 /// A secret-backend error with the CLI's ways forward.
 fn with_cli_advice(e: &crate::secrets::SecretError) -> String {
     let mut s = e.to_string();
-    if e.vault_would_help() {
-        s.push_str(
-            "; or keep secrets in an encrypted file instead: `aiconn secrets migrate --to vault`",
-        );
+    for a in crate::service::advice::secret_advice(e) {
+        s.push_str(&cli_advice(&a));
     }
-    s.push_str("; run `aiconn doctor` for a full diagnosis");
     s
 }
 

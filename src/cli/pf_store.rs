@@ -69,11 +69,7 @@ fn connection_json(ctx: &Context, c: &Connection) -> Result<serde_json::Value, C
             .collect()
     };
     for k in keys {
-        let v = svc.secret(c, &k)?.ok_or_else(|| OpError::SecretMissing {
-            connection: c.name.clone(),
-            field: k.clone(),
-            backend: c.secrets.get(&k).map(|r| r.to_string()).unwrap_or_default(),
-        })?;
+        let v = svc.secret_required(c, &k)?;
         secrets.insert(k, serde_json::Value::String(v.expose_secret().to_string()));
     }
     let values: serde_json::Map<String, serde_json::Value> = values

@@ -2,123 +2,16 @@
 //! the `$schema` URL, every scalar quoted (so dates and numbers stay strings), and secrets as
 //! placeholders or `${env:...}` references, never their values.
 
-use crate::catalogue::{Catalogue, FieldKind};
+use super::shape::{SecretStyle, file_shape, pf_fields};
 use crate::model::Connection;
-use crate::secrets::refs::SecretRef;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretStyle {
-    /// `<user-input>`: `pf connection create` prompts for it.
-    Placeholder,
-    /// `${env:NAME_KEY}`, as `pf flow build` writes them.
-    Env,
-}
-
-fn quote(s: &str) -> String {
-    // A JSON string is a valid YAML double-quoted scalar, escapes included (C1 and bidi
-    // characters escaped too, so a written file shows them literally).
-    crate::sanitize::escape_json_text(&serde_json::to_string(s).unwrap_or_default()).into_owned()
-}
-
-fn key(k: &str) -> String {
-    if !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        k.to_string()
-    } else {
-        quote(k)
-    }
-}
-
-/// `${env:<NAME>_<KEY>}`, named as `aiconn run --prefix` and prompt flow's flow build name it.
-pub fn env_reference(conn: &str, field: &str) -> String {
-    format!("${{env:{}}}", crate::runenv::prefixed(conn, field))
-}
-
-/// A secret as exported: a placeholder, or an `${env:...}` reference; a secret aiconn already
-/// reads from a variable (`env:NAME`) names that variable.
-fn secret_value(style: SecretStyle, conn: &Connection, field: &str) -> String {
-    match (style, conn.secrets.get(field).and_then(|r| r.reference())) {
-        (SecretStyle::Placeholder, _) => "<user-input>".to_string(),
-        (SecretStyle::Env, Some(SecretRef::Env(name))) => format!("${{env:{name}}}"),
-        (SecretStyle::Env, _) => env_reference(&conn.name, field),
-    }
-}
-
-/// The prompt flow YAML for `conn`. `as_type` exports under another type (used for
-/// `azure_ai`, which has no prompt flow twin) with the given values; `None` keeps the type.
+/// The prompt flow YAML for `conn` (see [`file_shape`] for `as_type`).
 pub fn export_yaml(
     conn: &Connection,
     style: SecretStyle,
     as_type: Option<(&str, Vec<(String, String)>)>,
 ) -> String {
-    let cat = Catalogue::get();
-    let (type_id, values): (&str, Vec<(String, String)>) = match as_type {
-        Some((t, v)) => (t, v),
-        None => {
-            let spec = conn.spec();
-            let v = spec
-                .fields
-                .iter()
-                .filter(|f| matches!(f.kind, FieldKind::Text | FieldKind::Url | FieldKind::Enum))
-                .filter(|f| f.promptflow)
-                .filter_map(|f| conn.effective(&f.key).map(|(v, _)| (f.key.clone(), v)))
-                .collect();
-            (spec.id.as_str(), v)
-        }
-    };
-    // `azure_ai_as_pf` names catalogue types only; were one missing, the connection's own
-    // type is exported whole rather than a half-typed file.
-    let (spec, type_id) = match cat.find(type_id) {
-        Some(s) => (s, type_id),
-        None => (conn.spec(), conn.type_id()),
-    };
-    let strong = spec.is_custom() && conn.is_strong_type();
-    let mut out = String::new();
-    out.push_str(&format!("$schema: {}\n", quote(&spec.schema_url(strong))));
-    out.push_str(&format!("name: {}\n", quote(&conn.name)));
-    out.push_str(&format!("type: {}\n", quote(type_id)));
-    for f in &spec.fields {
-        match f.kind {
-            FieldKind::Secret => {
-                let dropped = values
-                    .iter()
-                    .any(|(k, v)| Some((k.as_str(), v.as_str())) == f.unless());
-                if !dropped {
-                    out.push_str(&format!(
-                        "{}: {}\n",
-                        key(&f.key),
-                        quote(&secret_value(style, conn, &f.key))
-                    ));
-                }
-            }
-            FieldKind::Map => {
-                if !conn.configs.is_empty() {
-                    out.push_str("configs:\n");
-                    for (k, v) in &conn.configs {
-                        out.push_str(&format!("  {}: {}\n", key(k), quote(v)));
-                    }
-                }
-            }
-            FieldKind::SecretMap => {
-                out.push_str("secrets:\n");
-                for k in conn.secrets.keys() {
-                    out.push_str(&format!(
-                        "  {}: {}\n",
-                        key(k),
-                        quote(&secret_value(style, conn, k))
-                    ));
-                }
-            }
-            _ => {
-                if let Some((_, v)) = values.iter().find(|(k, _)| *k == f.key) {
-                    out.push_str(&format!("{}: {}\n", key(&f.key), quote(v)));
-                }
-            }
-        }
-    }
-    out
+    file_shape(conn, style, as_type).to_yaml()
 }
 
 /// A connection as prompt flow gets it: the type, its values, and a note saying why.
@@ -141,13 +34,7 @@ pub fn pf_values(c: &Connection) -> Result<PfForm, String> {
             )),
         ));
     }
-    let values = spec
-        .fields
-        .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Text | FieldKind::Url | FieldKind::Enum))
-        .filter(|f| f.promptflow)
-        .filter_map(|f| c.effective(&f.key).map(|(v, _)| (f.key.clone(), v)))
-        .collect();
+    let values = pf_fields(c);
     let own: Vec<String> = spec
         .fields
         .iter()

@@ -60,11 +60,7 @@ fn key_str(file: &str, k: &Value) -> Result<String, ImportError> {
 /// the variable's value, as prompt flow's serving does (`^\$\{env:(.+)}$`); an unset variable
 /// is an error, never the literal text stored as a key.
 fn resolve_env_reference(field: &str, value: &str) -> Result<SecretString, String> {
-    let Some(name) = value
-        .strip_prefix("${env:")
-        .and_then(|r| r.strip_suffix('}'))
-        .filter(|n| !n.is_empty())
-    else {
+    let Some(name) = super::referenced_var(value) else {
         return Ok(SecretString::from(value.to_string()));
     };
     match std::env::var(name) {

@@ -186,7 +186,7 @@ pub fn env_decision(
     let catalogue_name = !spec.is_custom()
         && spec.fields.iter().any(|f| {
             if prefix {
-                crate::runenv::prefixed(&connection.name, &f.key) == name
+                crate::promptflow::env_name(&connection.name, &f.key) == name
             } else {
                 false
             }

@@ -27,17 +27,7 @@ impl Service<'_> {
             .map(|(k, _)| k.clone())
             .collect();
         for key in wanted {
-            let v = self
-                .secret(&source, &key)?
-                .ok_or_else(|| OpError::SecretMissing {
-                    connection: from.to_string(),
-                    field: key.clone(),
-                    backend: source
-                        .secrets
-                        .get(&key)
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                })?;
+            let v = self.secret_required(&source, &key)?;
             secrets.insert(key, v);
         }
         Ok(())

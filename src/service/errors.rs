@@ -26,7 +26,7 @@ pub enum OpError {
     SecretMissing {
         connection: String,
         field: String,
-        backend: String,
+        backend: crate::model::Backend,
     },
     #[error(
         "connection '{connection}' was removed from connections.toml, but its secret values could not be removed from the {backend} ({detail}); they are recorded, and `aiconn doctor --fix` removes them once the {backend} is reachable"
@@ -57,6 +57,28 @@ pub enum OpError {
         backend: crate::model::Backend,
         active: crate::model::Backend,
     },
+    /// Recording what this user approved failed (the approvals file is refused or unwritable).
+    #[error("{0}")]
+    Approvals(crate::secrets::refs::RefError),
+}
+
+impl OpError {
+    /// A secret `conn` records as kept in a backend that does not have it, named by the
+    /// record's backend (so no face guesses "the keychain" for a vault connection).
+    pub fn secret_missing(conn: &Connection, field: &str) -> OpError {
+        use crate::model::Backend;
+        let record = conn.secrets.get(field);
+        let backend = match record.and_then(crate::model::SecretRecord::backend) {
+            Some(b) => b.clone(),
+            // Only a backend lookup answers "none", so a record names one; as written if not.
+            None => Backend::Unknown(record.map(ToString::to_string).unwrap_or_default()),
+        };
+        OpError::SecretMissing {
+            connection: conn.name.clone(),
+            field: field.into(),
+            backend,
+        }
+    }
 }
 
 /// What the saver believes the stored connection is, so a concurrent change is never lost.

@@ -14,12 +14,14 @@ use crate::store::{Store, StoreError};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 
+pub mod advice;
 pub mod approve;
 mod duplicate;
 mod errors;
 pub mod namespace;
 mod sweep;
 
+pub use advice::{Advice, advice};
 use errors::check_expect;
 pub use errors::{Expect, OpError};
 pub use sweep::Orphans;
@@ -156,6 +158,13 @@ impl<'a> Service<'a> {
             .get(&self.key_of(&ns, &conn.name, field, record))?;
         crate::testhook::panic_point("after-secret-read");
         Ok(value)
+    }
+
+    /// Reads a secret the connection records: a value its backend does not have is
+    /// `SecretMissing`, naming that backend (every face words the same error).
+    pub fn secret_required(&self, conn: &Connection, field: &str) -> Result<SecretString, OpError> {
+        self.secret(conn, field)?
+            .ok_or_else(|| OpError::secret_missing(conn, field))
     }
 
     /// Plans `values` (field -> value) of connection `name` under fresh generations and
@@ -342,10 +351,12 @@ impl<'a> Service<'a> {
                 match current.as_ref().and_then(|c| c.secrets.get(field)) {
                     Some(now) => *record = now.clone(),
                     None => {
+                        let backend = record.backend().cloned();
                         return Err(OpError::SecretMissing {
                             connection: conn.name.clone(),
                             field: field.clone(),
-                            backend: record.to_string(),
+                            backend: backend
+                                .unwrap_or_else(|| Backend::Unknown(record.to_string())),
                         });
                     }
                 }
@@ -467,11 +478,7 @@ impl<'a> Service<'a> {
             let v = self
                 .secrets
                 .get(&self.key_of(ns.unwrap_or_default(), old, field, record))?
-                .ok_or_else(|| OpError::SecretMissing {
-                    connection: old.into(),
-                    field: field.clone(),
-                    backend: record.to_string(),
-                })?;
+                .ok_or_else(|| OpError::secret_missing(&conn, field))?;
             values.insert(field.clone(), v);
         }
         let (mut journal, writes, records) =

@@ -2,9 +2,9 @@
 
 use super::form::Form;
 pub use super::popup::{InputFor, Popup};
-use super::wizard::Wizard;
+use super::screen::Screen;
 use crate::model::Connection;
-use crate::service::Expect;
+use crate::service::{Expect, OpError};
 use indexmap::IndexMap;
 use secrecy::SecretString;
 
@@ -124,7 +124,8 @@ pub enum Effect {
 pub type ArmHandle = std::sync::Arc<crate::azure::arm::Arm>;
 use crate::azure::discover::{Account, Deployment, Subscription};
 
-/// Everything that can happen to the app.
+/// Everything that can happen to the app. Failures of the core come typed (`OpError`): the
+/// update words them with the TUI's advice (`strings::failed`).
 #[derive(Debug)]
 pub enum Action {
     Key(ratatui::crossterm::event::KeyEvent),
@@ -133,22 +134,22 @@ pub enum Action {
     Saved {
         id: EntryId,
         name: String,
-        result: Result<Vec<Connection>, String>,
+        result: Result<Vec<Connection>, OpError>,
         warnings: Vec<String>,
     },
     Deleted {
         name: String,
-        result: Result<Vec<Connection>, String>,
+        result: Result<Vec<Connection>, OpError>,
     },
     Renamed {
         old: String,
         new: String,
-        result: Result<Vec<Connection>, String>,
+        result: Result<Vec<Connection>, OpError>,
     },
     SecretLoaded {
         conn: String,
         field: String,
-        result: Result<Option<SecretString>, String>,
+        result: Result<SecretString, OpError>,
     },
     Probed(Result<(), String>),
     /// A command typed as a secret source was approved (or could not be).
@@ -179,8 +180,8 @@ pub enum Action {
     },
     /// The secret backend in use changed (e.g. to the vault).
     BackendSwitched {
-        name: String,
-        result: Result<(), String>,
+        backend: crate::model::Backend,
+        result: Result<(), OpError>,
     },
     AzureSignedIn(Result<(ArmHandle, Vec<Subscription>), crate::azure::ArmError>),
     AzureAccountsListed {
@@ -218,12 +219,10 @@ pub struct App {
     pub drafts: Vec<(EntryId, Form)>,
     pub next_new: u32,
     pub selected: Option<EntryId>,
-    pub focus: Focus,
-    pub editing: bool,
+    /// What is shown (loading, the fatal error, the main screen, the guided setup).
+    pub screen: Screen,
     pub filter: String,
-    pub filter_typing: bool,
     pub popup: Option<Popup>,
-    pub wizard: Option<Wizard>,
     pub status: Option<(Level, String)>,
     /// Effects in flight (a "working" marker is shown while > 0).
     pub pending: usize,
@@ -236,16 +235,12 @@ pub struct App {
     pub backend: Option<Result<(), String>>,
     pub quit: bool,
     pub no_color: bool,
-    /// The secret backend in use ("keychain" or "vault").
-    pub backend_name: String,
+    /// The secret backend new secrets go to.
+    pub secret_backend: crate::model::Backend,
     /// A vault file exists in the config dir (unlock it rather than create one).
     pub vault_exists: bool,
-    /// The connections file is being read.
-    pub loading: bool,
     /// `aiconn setup`: open the guided setup once the file is read.
     pub setup_when_loaded: bool,
-    /// The file could not be read: shown instead of the editor (the file is never touched).
-    pub fatal: Option<String>,
     /// The Azure CLI is on PATH: "Sign in with Azure" is offered.
     pub az_available: bool,
 }
@@ -283,12 +278,9 @@ impl App {
             drafts: Vec::new(),
             next_new: 1,
             selected,
-            focus: Focus::List,
-            editing: false,
+            screen: Screen::main(),
             filter: String::new(),
-            filter_typing: false,
             popup: None,
-            wizard: None,
             status: None,
             pending: 0,
             readonly,
@@ -297,11 +289,9 @@ impl App {
             backend: None,
             quit: false,
             no_color: false,
-            backend_name: "keychain".into(),
+            secret_backend: crate::model::Backend::Keychain,
             vault_exists: false,
-            loading: false,
             setup_when_loaded: false,
-            fatal: None,
             az_available: false,
         };
         app.reindex();
@@ -324,22 +314,18 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        if self.loading {
-            Mode::Loading
-        } else if self.fatal.is_some() {
-            Mode::Fatal
-        } else if self.too_small() {
-            Mode::TooSmall
-        } else if self.popup.is_some() {
-            Mode::Popup
-        } else if self.wizard.is_some() {
-            Mode::Wizard
-        } else if self.filter_typing {
-            Mode::Filter
-        } else if self.editing {
-            Mode::Editing
-        } else {
-            Mode::Browse
+        use super::screen::Typing;
+        match &self.screen {
+            Screen::Loading => Mode::Loading,
+            Screen::Fatal(_) => Mode::Fatal,
+            _ if self.too_small() => Mode::TooSmall,
+            _ if self.popup.is_some() => Mode::Popup,
+            Screen::Wizard { .. } => Mode::Wizard,
+            Screen::Main { typing, .. } => match typing {
+                Typing::Filter => Mode::Filter,
+                Typing::Field => Mode::Editing,
+                Typing::No => Mode::Browse,
+            },
         }
     }
 
@@ -358,7 +344,7 @@ impl App {
                 Some(Popup::Azure(_)) => Ctx::AzurePick,
                 _ => Ctx::Confirm,
             },
-            Mode::Wizard => match self.wizard.as_ref().map(|w| w.step) {
+            Mode::Wizard => match self.wizard().map(|w| w.step) {
                 Some(Step::Type) => Ctx::WizardPick,
                 Some(Step::Paste) => Ctx::WizardPaste,
                 Some(Step::Extras) => Ctx::WizardExtras,
@@ -367,7 +353,7 @@ impl App {
             },
             Mode::Filter => Ctx::Filter,
             Mode::Editing => Ctx::Editing,
-            _ if self.focus == Focus::List => Ctx::List,
+            _ if self.focus() == Focus::List => Ctx::List,
             _ => Ctx::Form,
         }
     }
@@ -391,7 +377,7 @@ impl App {
     /// The form a result is for (the guided setup's, or an entry's draft, opened if needed).
     pub fn target_form(&mut self, target: &TestTarget) -> Option<&mut Form> {
         match target {
-            TestTarget::Wizard => self.wizard.as_mut().and_then(|w| w.form.as_mut()),
+            TestTarget::Wizard => self.wizard_mut().and_then(|w| w.form.as_mut()),
             TestTarget::Entry(id) => self.ensure_draft(id),
         }
     }

@@ -413,10 +413,10 @@ fn open_form(app: &mut App, account: &Account, prepared: Prepared) {
     app.next_new += 1;
     app.drafts.push((id.clone(), f));
     app.selected = Some(id);
-    app.focus = Focus::Form;
-    app.editing = false;
+    app.set_focus(Focus::Form);
+    app.set_editing(false);
     // Reached from the guided setup's first step: the form takes over from it.
-    app.wizard = None;
+    app.close_wizard();
     let mut said = vec![match prepared.plan.keyless {
         Some(k) => s::az_filled_keyless(&keyless_words(k, account)),
         None => s::az_filled_with_key(&account.name),

@@ -5,6 +5,7 @@
 use super::app::App;
 use super::form::Row;
 use super::keymap::{Cmd, hints_where};
+use crate::model::Backend;
 
 /// `(keys, hint)` pairs for the bar, in the keymap's order.
 pub fn hints_for(app: &App) -> Vec<(String, &'static str)> {
@@ -14,7 +15,7 @@ pub fn hints_for(app: &App) -> Vec<(String, &'static str)> {
 /// Whether `cmd` does something where the user is now (for the key bar).
 pub fn applies(app: &App, cmd: Cmd) -> bool {
     let form = || {
-        if let Some(w) = &app.wizard {
+        if let Some(w) = app.wizard() {
             return w.form.clone();
         }
         app.selected.as_ref().and_then(|id| app.form(id))
@@ -29,10 +30,10 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
     match cmd {
         Cmd::Reveal | Cmd::SecretSource => on_secret(),
         Cmd::Fix => form().is_some_and(|f| f.offer().is_some()),
-        Cmd::UseVault => app.wizard.as_ref().is_some_and(|w| {
+        Cmd::UseVault => app.wizard().is_some_and(|w| {
             w.step == super::wizard::Step::Key
                 && matches!(app.backend, Some(Err(_)))
-                && app.backend_name != "vault"
+                && app.secret_backend != Backend::Vault
         }),
         Cmd::SignIn => app.az_available,
         Cmd::Keyless => super::azure_pick::offers_keyless(app),

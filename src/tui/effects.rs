@@ -6,22 +6,20 @@ use super::app::{Action, Effect};
 use super::strings as s;
 use crate::model::Connection;
 use crate::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
-use crate::service::{Expect, Service};
+use crate::service::{Expect, OpError, Service};
 use crate::store::Store;
 use secrecy::SecretString;
 use std::sync::mpsc::{Receiver, Sender};
 
 /// Each Resource Manager request (and `az`) gets this long.
 const ARM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// A connection test or a deployments list gets this long.
+const SERVICE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn reload(store: &Store) -> Result<Vec<Connection>, String> {
-    store
-        .snapshot()
-        .map(|d| d.connections().to_vec())
-        .map_err(|e| e.to_string())
+fn reload(store: &Store) -> Result<Vec<Connection>, OpError> {
+    Ok(store.snapshot().map(|d| d.connections().to_vec())?)
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Effect) -> Action {
     if let Effect::UseVault = effect {
         // Without a dialog to ask through, only a remembered key or the passphrase file opens it.
@@ -36,6 +34,36 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
     let secrets: &dyn SecretStore = backend.as_ref();
     let svc = Service::new(store, secrets);
     match effect {
+        e @ (Effect::Save { .. }
+        | Effect::Delete { .. }
+        | Effect::Rename { .. }
+        | Effect::LoadSecret { .. }) => stored(&svc, e),
+        e @ (Effect::Test { .. } | Effect::ListDeployments { .. }) => against_service(&svc, e),
+        e @ (Effect::AzureSignIn
+        | Effect::AzureAccounts { .. }
+        | Effect::AzureFill { .. }
+        | Effect::AzurePrepare { .. }) => azure(e),
+        Effect::UseVault => unreachable!("handled above"),
+        // Answers go to the worker's question (see `ask_through_ui`), never here; one that
+        // arrives anyway only ends its "working" count.
+        Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
+        Effect::ApproveCommand { command } => Action::CommandApproved(
+            crate::secrets::refs::Approvals::in_dir(store.dir())
+                .approve(&command)
+                .map_err(|e| e.to_string()),
+        ),
+        Effect::Probe => Action::Probed(
+            secrets
+                .probe()
+                .map_err(|e| format!("{}; {}", e.summary(), e.fix())),
+        ),
+    }
+}
+
+/// The effects on stored connections: save, delete, rename, read a secret.
+fn stored(svc: &Service, effect: Effect) -> Action {
+    let store = svc.store;
+    match effect {
         Effect::Save {
             id,
             conn,
@@ -46,14 +74,12 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             let name = conn.name.clone();
             // A duplicate copies the secrets it did not replace from the original.
             let copied = match &copy_secrets_from {
-                Some(from) => svc
-                    .copy_secrets(from, &conn, &mut secrets)
-                    .map_err(|e| e.to_string()),
+                Some(from) => svc.copy_secrets(from, &conn, &mut secrets),
                 None => Ok(()),
             };
             let result = copied
                 .and_then(|()| approve_typed(store, &conn, &expect, copy_secrets_from.as_deref()))
-                .and_then(|()| svc.save(conn, secrets, expect).map_err(|e| e.to_string()));
+                .and_then(|()| svc.save(conn, secrets, expect));
             match result {
                 Ok(warnings) => Action::Saved {
                     id,
@@ -70,35 +96,29 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             }
         }
         Effect::Delete { name } => {
-            let r = svc
-                .delete(&name)
-                .map_err(|e| e.to_string())
-                .and_then(|_| reload(store));
-            Action::Deleted { name, result: r }
+            let result = svc.delete(&name).and_then(|_| reload(store));
+            Action::Deleted { name, result }
         }
         Effect::Rename { old, new } => {
-            let r = carry_over(store, &old, &new)
-                .and_then(|()| svc.rename(&old, &new).map_err(|e| e.to_string()))
-                .map_err(|e| e.to_string())
+            let result = carry_over(store, &old, &new)
+                .and_then(|()| svc.rename(&old, &new))
                 .and_then(|_| reload(store));
-            Action::Renamed {
-                old,
-                new,
-                result: r,
-            }
+            Action::Renamed { old, new, result }
         }
-        Effect::LoadSecret { conn, field } => {
-            let r = svc.secret(&conn, &field).map_err(|e| e.to_string());
-            Action::SecretLoaded {
-                conn: conn.name,
-                field,
-                result: r,
-            }
-        }
-        Effect::UseVault => unreachable!("handled above"),
-        // Answers go to the worker's question (see `ask_through_ui`), never here; one that
-        // arrives anyway only ends its "working" count.
-        Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
+        Effect::LoadSecret { conn, field } => Action::SecretLoaded {
+            // Missing from its backend is an error naming that backend, never a guess here.
+            result: svc.secret_required(&conn, &field),
+            conn: conn.name,
+            field,
+        },
+        other => unreachable!("not a stored-connection effect: {other:?}"),
+    }
+}
+
+/// The effects that call the connection's service: a test, the deployments list.
+fn against_service(svc: &Service, effect: Effect) -> Action {
+    let stored = |name: Option<String>| name.and_then(|n| svc.store.find(&n).ok().flatten());
+    match effect {
         Effect::Test {
             target,
             conn,
@@ -107,33 +127,31 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             unknown_hosts,
         } => {
             // Unsaved typed keys are used as they are; otherwise the stored one is loaded.
-            let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
             let result = crate::conntest::test_connection(
-                &svc,
+                svc,
                 &conn,
                 &secrets,
-                stored.as_ref(),
-                std::time::Duration::from_secs(10),
+                stored(stored_name).as_ref(),
+                SERVICE_TIMEOUT,
                 unknown_hosts,
-            )
-            .map(|t| {
-                let dated = answered_model(&conn, &t.outcome);
-                let v = t.verdict;
-                let mut said = match v.advice {
-                    Some(a) => format!("{}. {a}", v.summary),
-                    None => v.summary,
-                };
-                if let Some(d) = dated {
-                    said.push_str(&format!(" {d}"));
-                }
-                (v.ok, said)
-            });
+            );
             match result {
-                Ok((ok, message)) => Action::Tested {
-                    target,
-                    ok,
-                    message,
-                },
+                Ok(t) => {
+                    let dated = answered_model(&conn, &t.outcome);
+                    let mut message = match t.verdict.advice {
+                        Some(a) => format!("{}. {a}", t.verdict.summary),
+                        None => t.verdict.summary,
+                    };
+                    if let Some(d) = dated {
+                        message.push(' ');
+                        message.push_str(&d);
+                    }
+                    Action::Tested {
+                        target,
+                        ok: t.verdict.ok,
+                        message,
+                    }
+                }
                 Err(crate::conntest::NotTested::UnknownHost(host)) => {
                     Action::TestNeedsHost { target, host }
                 }
@@ -149,22 +167,23 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             conn,
             key,
             stored_name,
-        } => {
-            let stored = stored_name.and_then(|n| store.find(&n).ok().flatten());
-            let result = crate::conntest::deployments::list_for(
-                &svc,
+        } => Action::DeploymentsListed {
+            target,
+            result: crate::conntest::deployments::list_for(
+                svc,
                 &conn,
                 key.as_ref(),
-                stored.as_ref(),
-                std::time::Duration::from_secs(10),
-            );
-            Action::DeploymentsListed { target, result }
-        }
-        Effect::ApproveCommand { command } => Action::CommandApproved(
-            crate::secrets::refs::Approvals::in_dir(store.dir())
-                .approve(&command)
-                .map_err(|e| e.to_string()),
-        ),
+                stored(stored_name).as_ref(),
+                SERVICE_TIMEOUT,
+            ),
+        },
+        other => unreachable!("not a service effect: {other:?}"),
+    }
+}
+
+/// Sign in with Azure's effects: Resource Manager requests through `az`'s token.
+fn azure(effect: Effect) -> Action {
+    match effect {
         Effect::AzureSignIn => {
             Action::AzureSignedIn(crate::azure::connect(ARM_TIMEOUT).and_then(|arm| {
                 let subs = crate::azure::discover::subscriptions(&arm, None)?;
@@ -197,11 +216,7 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
             .map(Box::new),
             account: Box::new(account),
         },
-        Effect::Probe => Action::Probed(
-            secrets
-                .probe()
-                .map_err(|e| format!("{}; {}", e.summary(), e.fix())),
-        ),
+        other => unreachable!("not an Azure effect: {other:?}"),
     }
 }
 
@@ -216,13 +231,13 @@ pub fn switch_to_vault(
     let opened = crate::secrets::LazyStore::new(vault.clone(), store.dir(), ask.clone());
     let result = opened
         .ready()
-        .map_err(|e| e.to_string())
-        .and_then(|()| store.set_secret_backend(&vault).map_err(|e| e.to_string()));
+        .map_err(OpError::from)
+        .and_then(|()| Ok(store.set_secret_backend(&vault)?));
     if result.is_ok() {
         *backend = Box::new(opened);
     }
     Action::BackendSwitched {
-        name: vault.to_string(),
+        backend: vault,
         result,
     }
 }
@@ -285,11 +300,11 @@ fn approve_typed(
     conn: &Connection,
     expect: &Expect,
     copy_of: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), OpError> {
     use crate::service::approve;
     let approvals = crate::secrets::refs::Approvals::in_dir(store.dir());
     let original = match copy_of {
-        Some(from) => store.find(from).map_err(|e| e.to_string())?,
+        Some(from) => store.find(from)?,
         None => None,
     };
     match (expect, original) {
@@ -303,16 +318,16 @@ fn approve_typed(
         (Expect::Unchanged(base), None) => approve::approve_added(&approvals, base, conn),
         (Expect::Absent | Expect::Any, None) => approve::approve_created(&approvals, conn),
     }
-    .map_err(|e| e.to_string())
+    .map_err(OpError::Approvals)
 }
 
 /// A rename keeps the approvals of the connection renamed.
-fn carry_over(store: &Store, old: &str, new: &str) -> Result<(), String> {
-    let Some(conn) = store.find(old).map_err(|e| e.to_string())? else {
+fn carry_over(store: &Store, old: &str, new: &str) -> Result<(), OpError> {
+    let Some(conn) = store.find(old)? else {
         return Ok(());
     };
     let approvals = crate::secrets::refs::Approvals::in_dir(store.dir());
-    crate::service::approve::carry_over(&approvals, &conn, new).map_err(|e| e.to_string())
+    crate::service::approve::carry_over(&approvals, &conn, new).map_err(OpError::Approvals)
 }
 
 /// What a successful test answer says about the model the deployment runs, when the dated

@@ -15,6 +15,7 @@ pub mod keymap;
 pub mod popup;
 pub mod render;
 pub mod run;
+pub mod screen;
 pub mod strings;
 pub mod update;
 pub mod watch;

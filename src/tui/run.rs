@@ -133,15 +133,16 @@ fn wait_and_apply(
     signal
 }
 
-/// Runs the TUI until the user quits. Returns the process exit status.
+/// Runs the TUI until the user quits. Returns the process exit status, or what failed (said by
+/// the face after the terminal is restored).
 pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     // A file that does not parse stops here, before the terminal is touched.
     // The file is read right after the first frame is drawn: a big file (or a slow home
     // directory) never delays the screen.
     let mut app = App::new(Vec::new(), opts.readonly);
-    app.loading = true;
+    app.screen = super::screen::Screen::Loading;
     app.setup_when_loaded = opts.setup;
-    app.backend_name = opts.backend.to_string();
+    app.secret_backend = opts.backend.clone();
     app.vault_exists = crate::secrets::VaultStore::exists(store.dir());
     app.az_available = crate::azure::az::on_path();
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -190,16 +191,17 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     let loc = location(&store);
     let mut watch = None;
     let mut status = 0;
+    // Said by the face once the screen is back (a line written now would land in a frame).
+    let mut failed = None;
     loop {
         let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
         let drawn = terminal.draw(|f| draw(f, &app, &loc));
         let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
         if let Err(e) = drawn {
-            status = 1;
-            eprintln!("aiconn: drawing failed: {e}");
+            failed = Some(format!("drawing failed: {e}"));
             break;
         }
-        if app.loading {
+        if app.loading() {
             // The first frame is on screen; now read the file (nothing can be done before).
             // Done here rather than on the worker so the records live in one allocator arena.
             watch = Some(FileWatch::new(store.path()));
@@ -224,5 +226,5 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
     }
     let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableFocusChange);
     ratatui::restore();
-    Ok(status)
+    failed.map_or(Ok(status), Err)
 }

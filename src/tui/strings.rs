@@ -199,7 +199,34 @@ pub fn renamed(old: &str, new: &str) -> String {
     format!("Renamed '{old}' to '{new}'.")
 }
 
-pub fn now_kept_in(backend: &str) -> String {
+/// A failure of the core with the TUI's ways forward (the core decides which apply:
+/// `service::advice`; the CLI words the same ones as commands).
+pub fn failed(e: &crate::service::OpError) -> String {
+    let mut out = e.to_string();
+    for a in crate::service::advice(e) {
+        out.push_str(&advice(&a));
+    }
+    out
+}
+
+fn advice(a: &crate::service::Advice) -> String {
+    use crate::service::Advice;
+    match a {
+        Advice::NameTaken { name } => {
+            format!(" (pick another name, or open '{name}' to change it)")
+        }
+        Advice::SetSecretAgain { field, .. } => format!(
+            ": type a new value for '{field}' in the form and save ({})",
+            key(Ctx::Form, Cmd::Save)
+        ),
+        Advice::UseVault => {
+            "; or keep secrets in the encrypted vault: `aiconn secrets migrate --to vault`".into()
+        }
+        Advice::Diagnose => "; `aiconn doctor` says why".into(),
+    }
+}
+
+pub fn now_kept_in(backend: &crate::model::Backend) -> String {
     format!("Secrets are now kept in the {backend} (secrets.age, encrypted).")
 }
 

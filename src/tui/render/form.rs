@@ -163,7 +163,7 @@ pub fn hint_lines(
 }
 
 pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    let focused = app.focus == Focus::Form && app.popup.is_none();
+    let focused = app.focus() == Focus::Form && app.popup.is_none();
     let Some(id) = app.selected.clone() else {
         let p = Paragraph::new(s::NO_SELECTION)
             .block(Block::default().borders(Borders::ALL))
@@ -182,10 +182,8 @@ pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
 }
 
 /// Renders `form` into `area` (also used by the wizard's extras step).
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: bool, theme: &Theme) {
     let errors = form.shown_errors();
-    let bad = |key: &str| errors.iter().any(|e| e.field == key);
     let reading = form.reading();
     let width = area.width as usize;
     let mut lines: Vec<Line> = Vec::new();
@@ -209,102 +207,18 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         if is_focus {
             focus_line = lines.len();
         }
-        let (label, value, invalid, value_style): (String, String, bool, Style) = match row {
-            Row::Name => (
-                s::NAME_LABEL.into(),
-                for_terminal(&text_of(&form.name)),
-                bad("name"),
-                Style::new(),
-            ),
-            Row::Field(i) => {
-                let fld = &form.fields[*i];
-                let spec = form.field_spec(*i);
-                let value = match &fld.secret {
-                    Some(sec) => secret_text(
-                        &fld.input,
-                        sec,
-                        conn.is_dropped(&fld.key),
-                        is_ref(&conn, &fld.key),
-                    ),
-                    None if spec.kind == FieldKind::Enum => {
-                        format!("‹ {} ›", for_terminal(&text_of(&fld.input)))
-                    }
-                    None => for_terminal(&text_of(&fld.input)),
-                };
-                let is_default = spec.default.as_deref() == Some(text_of(&fld.input).as_str());
-                let style = if is_default {
-                    theme.dim()
-                } else {
-                    Style::new()
-                };
-                let req = if conn.is_required(spec) { "*" } else { "" };
-                (format!("{}{req}", spec.label), value, bad(&fld.key), style)
-            }
-            Row::Kv(i) => {
-                let kv = &form.kv[*i];
-                let value = match &kv.secret {
-                    Some(sec) => secret_text(&kv.input, sec, false, is_ref(&conn, &kv.key)),
-                    None => for_terminal(&text_of(&kv.input)),
-                };
-                let kind = if kv.secret.is_some() {
-                    "secret"
-                } else {
-                    "config"
-                };
-                (
-                    format!("{} ({kind})", for_terminal(&kv.key)),
-                    value,
-                    bad(&kv.key),
-                    Style::new(),
-                )
-            }
-            Row::AddConfig => (s::ADD_CONFIG.into(), "(+)".into(), false, theme.dim()),
-            Row::AddSecret => (
-                s::ADD_SECRET.into(),
-                "(*)".into(),
-                bad("secrets"),
-                theme.dim(),
-            ),
-            Row::Advanced => {
-                let t = if form.show_advanced {
-                    s::ADVANCED_HIDE
-                } else {
-                    s::ADVANCED_SHOW
-                };
-                let k = crate::tui::keymap::label(
-                    crate::tui::keymap::Ctx::Form,
-                    crate::tui::keymap::Cmd::ToggleAdvanced,
-                );
-                (t.into(), format!("(Enter or {k})"), false, theme.dim())
-            }
-        };
+        let (label, value, invalid, value_style) = row_cells(form, row, &conn, &errors, theme);
         let marker = if invalid { "!" } else { " " };
         let prefix = if is_focus { ">" } else { " " };
         let label_text = format!("{prefix}{marker}{label}");
-        let label_cell: String = if label_text.chars().count() > label_w {
-            label_text
-                .chars()
-                .take(label_w.saturating_sub(1))
-                .collect::<String>()
-                + "…"
-        } else {
-            format!("{label_text:<label_w$}")
-        };
+        let label_cell = format!("{:<label_w$}", cut(label_text, label_w));
         let mut label_style = if invalid { theme.error() } else { Style::new() };
         if is_focus {
             label_style = label_style.patch(theme.selected());
         }
         let value_w = width.saturating_sub(label_w + 1);
-        let shown: String = if value.chars().count() > value_w {
-            value
-                .chars()
-                .take(value_w.saturating_sub(1))
-                .collect::<String>()
-                + "…"
-        } else {
-            value
-        };
-        if is_focus && app.editing {
+        let shown = cut(value, value_w);
+        if is_focus && app.editing() {
             cursor = Some((area.x + label_w as u16 + 1, lines.len() as u16));
             lines.push(Line::from(vec![
                 Span::styled(label_cell, label_style),
@@ -326,25 +240,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         if let (Row::Field(i), Some((ri, r))) = (row, &reading)
             && i == ri
         {
-            let offer = fix.as_ref().filter(|_| !app.readonly);
-            for l in hint_lines(r, width.saturating_sub(3), theme, offer) {
-                let mut spans = vec![Span::raw("   ")];
-                spans.extend(l.spans);
-                lines.push(Line::from(spans));
-            }
-            if let Some(t) = form.better_type().filter(|_| !app.readonly) {
-                for l in wrap(&s::offer_switch(&t.label), width.saturating_sub(3)) {
-                    lines.push(Line::from(vec![
-                        Span::raw("   "),
-                        Span::styled(l, theme.key()),
-                    ]));
-                }
-            }
-            for l in test_lines(form, width.saturating_sub(3), theme) {
-                let mut spans = vec![Span::raw("   ")];
-                spans.extend(l.spans);
-                lines.push(Line::from(spans));
-            }
+            lines.extend(url_field_lines(app, form, r, fix.as_ref(), width, theme));
         }
         if let Row::Field(i) = row {
             lines.extend(dated_lines(&notices, &form.fields[*i].key, width, theme));
@@ -358,38 +254,11 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
         }
     }
     // The focused field's help and its first error, at the bottom.
-    let mut footer: Vec<Line> = Vec::new();
-    if focused {
-        let key = match focused_row {
-            Row::Name => Some("name".to_string()),
-            Row::Field(i) => Some(form.fields[i].key.clone()),
-            Row::Kv(i) => Some(form.kv[i].key.clone()),
-            Row::AddSecret => Some("secrets".into()),
-            _ => None,
-        };
-        if let Some(e) = key
-            .as_ref()
-            .and_then(|k| errors.iter().find(|e| e.field == *k))
-        {
-            footer.push(Line::from(Span::styled(
-                format!("! {}", for_terminal(&e.message)),
-                theme.error(),
-            )));
-        }
-        if let Row::Field(i) = focused_row {
-            let spec = form.field_spec(i);
-            let mut help = spec.help.clone();
-            if let Some(ex) = &spec.example {
-                help.push_str(&format!(" e.g. {ex}"));
-            }
-            footer.extend(
-                wrap(&help, width)
-                    .into_iter()
-                    .take(2)
-                    .map(|l| Line::from(Span::styled(l, theme.dim()))),
-            );
-        }
-    }
+    let footer = if focused {
+        footer_lines(form, focused_row, &errors, width, theme)
+    } else {
+        Vec::new()
+    };
     let body_h = area.height.saturating_sub(footer.len() as u16) as usize;
     // Scroll so the focused row stays visible.
     let scroll = focus_line.saturating_sub(body_h.saturating_sub(4).max(1));
@@ -418,25 +287,193 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 width: area.width.saturating_sub(label_w as u16 + 1),
                 height: 1,
             };
-            if let Some(t) = editing_input(form) {
-                let raw = text_of(t);
-                if raw
-                    .chars()
-                    .any(|c| c.is_control() || crate::sanitize::is_format_char(c))
-                {
-                    // never hand control characters to the terminal, even while editing
-                    f.render_widget(Paragraph::new(for_terminal(&raw)), input_area);
-                } else {
-                    f.render_widget(t, input_area);
-                }
-                let col = crate::tui::form::cursor_col(t);
-                f.set_cursor_position((
-                    input_area.x + (col as u16).min(input_area.width.saturating_sub(1)),
-                    input_area.y,
-                ));
-            }
+            draw_editing_input(f, form, input_area);
         }
     }
+}
+
+/// A row's label, value, whether it is invalid, and the value's style.
+fn row_cells(
+    form: &Form,
+    row: &Row,
+    conn: &crate::model::Connection,
+    errors: &[crate::model::FieldError],
+    theme: &Theme,
+) -> (String, String, bool, Style) {
+    let bad = |key: &str| errors.iter().any(|e| e.field == key);
+    match row {
+        Row::Name => (
+            s::NAME_LABEL.into(),
+            for_terminal(&text_of(&form.name)),
+            bad("name"),
+            Style::new(),
+        ),
+        Row::Field(i) => {
+            let fld = &form.fields[*i];
+            let spec = form.field_spec(*i);
+            let value = match &fld.secret {
+                Some(sec) => secret_text(
+                    &fld.input,
+                    sec,
+                    conn.is_dropped(&fld.key),
+                    is_ref(conn, &fld.key),
+                ),
+                None if spec.kind == FieldKind::Enum => {
+                    format!("‹ {} ›", for_terminal(&text_of(&fld.input)))
+                }
+                None => for_terminal(&text_of(&fld.input)),
+            };
+            let is_default = spec.default.as_deref() == Some(text_of(&fld.input).as_str());
+            let style = if is_default {
+                theme.dim()
+            } else {
+                Style::new()
+            };
+            let req = if conn.is_required(spec) { "*" } else { "" };
+            (format!("{}{req}", spec.label), value, bad(&fld.key), style)
+        }
+        Row::Kv(i) => {
+            let kv = &form.kv[*i];
+            let value = match &kv.secret {
+                Some(sec) => secret_text(&kv.input, sec, false, is_ref(conn, &kv.key)),
+                None => for_terminal(&text_of(&kv.input)),
+            };
+            let kind = if kv.secret.is_some() {
+                "secret"
+            } else {
+                "config"
+            };
+            (
+                format!("{} ({kind})", for_terminal(&kv.key)),
+                value,
+                bad(&kv.key),
+                Style::new(),
+            )
+        }
+        Row::AddConfig => (s::ADD_CONFIG.into(), "(+)".into(), false, theme.dim()),
+        Row::AddSecret => (
+            s::ADD_SECRET.into(),
+            "(*)".into(),
+            bad("secrets"),
+            theme.dim(),
+        ),
+        Row::Advanced => {
+            let t = if form.show_advanced {
+                s::ADVANCED_HIDE
+            } else {
+                s::ADVANCED_SHOW
+            };
+            let k = crate::tui::keymap::label(
+                crate::tui::keymap::Ctx::Form,
+                crate::tui::keymap::Cmd::ToggleAdvanced,
+            );
+            (t.into(), format!("(Enter or {k})"), false, theme.dim())
+        }
+    }
+}
+
+/// `text` cut to `w` characters, the last one an ellipsis when anything was left out.
+fn cut(text: String, w: usize) -> String {
+    if text.chars().count() > w {
+        text.chars().take(w.saturating_sub(1)).collect::<String>() + "…"
+    } else {
+        text
+    }
+}
+
+/// The focused row's first error and its field's help, shown at the bottom.
+fn footer_lines(
+    form: &Form,
+    focused_row: Row,
+    errors: &[crate::model::FieldError],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut footer: Vec<Line> = Vec::new();
+    let key = match focused_row {
+        Row::Name => Some("name".to_string()),
+        Row::Field(i) => Some(form.fields[i].key.clone()),
+        Row::Kv(i) => Some(form.kv[i].key.clone()),
+        Row::AddSecret => Some("secrets".into()),
+        _ => None,
+    };
+    if let Some(e) = key
+        .as_ref()
+        .and_then(|k| errors.iter().find(|e| e.field == *k))
+    {
+        footer.push(Line::from(Span::styled(
+            format!("! {}", for_terminal(&e.message)),
+            theme.error(),
+        )));
+    }
+    if let Row::Field(i) = focused_row {
+        let spec = form.field_spec(i);
+        let mut help = spec.help.clone();
+        if let Some(ex) = &spec.example {
+            help.push_str(&format!(" e.g. {ex}"));
+        }
+        footer.extend(
+            wrap(&help, width)
+                .into_iter()
+                .take(2)
+                .map(|l| Line::from(Span::styled(l, theme.dim()))),
+        );
+    }
+    footer
+}
+
+/// Under the URL field: what the URL is (with the fix on offer), a better type, the last test.
+fn url_field_lines(
+    app: &App,
+    form: &Form,
+    r: &Reading,
+    fix: Option<&crate::draft::Fix>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let offer = fix.filter(|_| !app.readonly);
+    for l in hint_lines(r, width.saturating_sub(3), theme, offer) {
+        let mut spans = vec![Span::raw("   ")];
+        spans.extend(l.spans);
+        lines.push(Line::from(spans));
+    }
+    if let Some(t) = form.better_type().filter(|_| !app.readonly) {
+        for l in wrap(&s::offer_switch(&t.label), width.saturating_sub(3)) {
+            lines.push(Line::from(vec![
+                Span::raw("   "),
+                Span::styled(l, theme.key()),
+            ]));
+        }
+    }
+    for l in test_lines(form, width.saturating_sub(3), theme) {
+        let mut spans = vec![Span::raw("   ")];
+        spans.extend(l.spans);
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+/// The input being edited, at `input_area`, with the terminal's cursor in it.
+fn draw_editing_input(f: &mut Frame, form: &Form, input_area: Rect) {
+    let Some(t) = editing_input(form) else {
+        return;
+    };
+    let raw = text_of(t);
+    if raw
+        .chars()
+        .any(|c| c.is_control() || crate::sanitize::is_format_char(c))
+    {
+        // never hand control characters to the terminal, even while editing
+        f.render_widget(Paragraph::new(for_terminal(&raw)), input_area);
+    } else {
+        f.render_widget(t, input_area);
+    }
+    let col = crate::tui::form::cursor_col(t);
+    f.set_cursor_position((
+        input_area.x + (col as u16).min(input_area.width.saturating_sub(1)),
+        input_area.y,
+    ));
 }
 
 /// The last connection test, next to the endpoint.

@@ -26,7 +26,7 @@ fn key_marker(app: &App, id: &EntryId) -> &'static str {
 }
 
 pub fn draw(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    let focused = app.focus == Focus::List && app.popup.is_none();
+    let focused = app.focus() == Focus::List && app.popup.is_none();
     let entries = app.entries();
     // Where the selection is, k9s-style: "3/30".
     let pos = app

@@ -50,7 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
     ])
     .areas(area);
     title_bar(f, app, top, location, &theme);
-    if let Some(e) = &app.fatal {
+    if let Some(e) = app.fatal() {
         let text = vec![
             Line::from(Span::styled(s::LOAD_FAILED, theme.error())),
             Line::from(""),
@@ -59,12 +59,12 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
             Line::from(s::LOAD_FAILED_ACTION),
         ];
         f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
-    } else if app.loading {
+    } else if app.loading() {
         f.render_widget(
             Paragraph::new(Span::styled(format!(" {}", s::LOADING), theme.dim())),
             body,
         );
-    } else if let Some(w) = &app.wizard {
+    } else if let Some(w) = app.wizard() {
         wizard::draw(f, app, w, body, &theme);
     } else if area.width >= WIDE {
         let [l, r] = Layout::horizontal([
@@ -74,7 +74,7 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
         .areas(body);
         list::draw(f, app, l, &theme);
         form::draw(f, app, r, &theme);
-    } else if app.focus == Focus::List {
+    } else if app.focus() == Focus::List {
         list::draw(f, app, body, &theme);
     } else {
         form::draw(f, app, body, &theme);
@@ -132,8 +132,8 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
             .collect();
         f.render_widget(Paragraph::new(shown), r);
         return;
-    } else if app.filter_typing || !app.filter.is_empty() {
-        let cursor = if app.filter_typing { "▏" } else { "" };
+    } else if app.filter_typing() || !app.filter.is_empty() {
+        let cursor = if app.filter_typing() { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!(" {}", s::FILTER_PROMPT), theme.key()),
             Span::raw(format!(

@@ -14,10 +14,9 @@ pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
     app.ensure_draft(&id)
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     let Some(id) = app.selected.clone() else {
-        app.focus = Focus::List;
+        app.set_focus(Focus::List);
         return vec![];
     };
     match cmd {
@@ -29,7 +28,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             if !app.is_dirty(&id) && matches!(id, EntryId::Stored(_)) {
                 app.drafts.retain(|(d, _)| *d != id);
             }
-            app.focus = Focus::List;
+            app.set_focus(Focus::List);
         }
         Cmd::NextField | Cmd::PrevField => {
             let f = app.ensure_draft(&id).expect("selected exists");
@@ -47,30 +46,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             let e = test_effect(TestTarget::Entry(id.clone()), f, Default::default());
             return vec![e];
         }
-        Cmd::SecretSource => {
-            let stored = match &id {
-                EntryId::Stored(n) => app.stored_conn(n).cloned(),
-                EntryId::New(_) => None,
-            };
-            let f = app.ensure_draft(&id).expect("selected exists");
-            let Some((_, sec, key)) = f.focused_secret_mut() else {
-                app.set_status(Level::Info, s::secret_source_not_secret());
-                return vec![];
-            };
-            let now = sec.reference().cloned().or_else(|| {
-                stored
-                    .as_ref()
-                    .and_then(|c| c.secrets.get(&key))
-                    .and_then(|r| r.reference().cloned())
-            });
-            let text = now.map(|r| r.to_file_text()).unwrap_or_default();
-            app.set_status(Level::Info, s::SECRET_SOURCE_HOW);
-            app.popup = Some(Popup::Input {
-                for_: InputFor::SecretSource { field: key },
-                input: input(&text),
-                error: None,
-            });
-        }
+        Cmd::SecretSource => return open_secret_source(app, &id),
         Cmd::Deployments => {
             let f = app.ensure_draft(&id).expect("selected exists");
             let e = deployments_effect(TestTarget::Entry(id.clone()), f);
@@ -115,29 +91,7 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 f.focus = f.focus.min(f.rows().len() - 1);
             }
         }
-        Cmd::ToggleSecret => {
-            let f = app.ensure_draft(&id).expect("selected exists");
-            if let Row::Kv(i) = f.focused_row() {
-                let row = &mut f.kv[i];
-                match &row.secret {
-                    None => {
-                        row.input.set_mask_char(MASK_CHAR);
-                        row.secret = Some(Secret {
-                            state: SecretInput::Typed,
-                            ..Default::default()
-                        });
-                    }
-                    Some(sec) if sec.is_stored() && sec.loaded.is_none() => {
-                        app.set_status(Level::Error, s::load_before_unmark());
-                    }
-                    Some(_) => {
-                        row.input.clear_mask_char();
-                        row.secret = None;
-                        app.set_status(Level::Info, s::STORED_IN_CLEAR);
-                    }
-                }
-            }
-        }
+        Cmd::ToggleSecret => toggle_secret(app, &id),
         Cmd::Discard if app.is_dirty(&id) => {
             app.popup = Some(Popup::Confirm {
                 what: Confirm::Discard(id),
@@ -228,7 +182,7 @@ pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
         Row::Field(i) if is_choice(f, i) && f.field_spec(i).kind == FieldKind::Enum => {
             cycle_choice(f, i, 1)
         }
-        row if typeable(f, &id, row) => app.editing = true,
+        row if typeable(f, &id, row) => app.set_editing(true),
         _ => app.set_status(Level::Info, s::RENAME_FROM_LIST),
     }
     vec![]
@@ -273,7 +227,7 @@ pub(super) fn type_into_focused(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         return super::refuse_readonly(app);
     }
     app.status = None;
-    app.editing = true;
+    app.set_editing(true);
     super::typing::on_edit_key(app, k)
 }
 
@@ -327,8 +281,62 @@ pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
     vec![]
 }
 
+/// `S` on a secret: the dialog for its source, holding the reference in use (the draft's,
+/// else the stored one).
+fn open_secret_source(app: &mut App, id: &EntryId) -> Vec<Effect> {
+    let stored = match id {
+        EntryId::Stored(n) => app.stored_conn(n).cloned(),
+        EntryId::New(_) => None,
+    };
+    let f = app.ensure_draft(id).expect("selected exists");
+    let Some((_, sec, key)) = f.focused_secret_mut() else {
+        app.set_status(Level::Info, s::secret_source_not_secret());
+        return vec![];
+    };
+    let now = sec.reference().cloned().or_else(|| {
+        stored
+            .as_ref()
+            .and_then(|c| c.secrets.get(&key))
+            .and_then(|r| r.reference().cloned())
+    });
+    let text = now.map(|r| r.to_file_text()).unwrap_or_default();
+    app.set_status(Level::Info, s::SECRET_SOURCE_HOW);
+    app.popup = Some(Popup::Input {
+        for_: InputFor::SecretSource { field: key },
+        input: input(&text),
+        error: None,
+    });
+    vec![]
+}
+
+/// A custom row marked secret (masked, typed) or plain again; a stored secret must be loaded
+/// first, so its value is not lost.
+fn toggle_secret(app: &mut App, id: &EntryId) {
+    let f = app.ensure_draft(id).expect("selected exists");
+    if let Row::Kv(i) = f.focused_row() {
+        let row = &mut f.kv[i];
+        match &row.secret {
+            None => {
+                row.input.set_mask_char(MASK_CHAR);
+                row.secret = Some(Secret {
+                    state: SecretInput::Typed,
+                    ..Default::default()
+                });
+            }
+            Some(sec) if sec.is_stored() && sec.loaded.is_none() => {
+                app.set_status(Level::Error, s::load_before_unmark());
+            }
+            Some(_) => {
+                row.input.clear_mask_char();
+                row.secret = None;
+                app.set_status(Level::Info, s::STORED_IN_CLEAR);
+            }
+        }
+    }
+}
+
 pub(super) fn save(app: &mut App) -> Vec<Effect> {
-    app.editing = false;
+    app.set_editing(false);
     let Some(id) = app.selected.clone() else {
         return vec![];
     };

@@ -3,6 +3,7 @@
 
 use super::app::*;
 use super::keymap::{Cmd, Ctx, lookup};
+use super::screen::Screen;
 use super::strings as s;
 use super::wizard::{Step, Wizard, type_order};
 use crate::tui::form::{Field, Form, Row, Secret, SecretInput, input, text_of};
@@ -12,6 +13,7 @@ use secrecy::SecretString;
 mod form_keys;
 mod popup;
 mod reload;
+mod results;
 mod typing;
 mod vault;
 mod wizard;
@@ -33,7 +35,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     effects
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 fn step(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Resize(w, h) => {
@@ -48,157 +49,35 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             name,
             result,
             warnings,
-        } => {
-            match result {
-                Ok(stored) => {
-                    app.set_stored(stored);
-                    // The form stays where the user was: same row, Advanced still open.
-                    let kept = app.draft(&id).map(|f| (f.focus, f.show_advanced));
-                    app.drafts.retain(|(d, _)| *d != id);
-                    let saved = EntryId::Stored(name.clone());
-                    if let Some((focus, advanced)) = kept
-                        && let Some(f) = app.ensure_draft(&saved)
-                    {
-                        f.show_advanced = advanced;
-                        f.focus = focus.min(f.rows().len() - 1);
-                    }
-                    app.selected = Some(saved);
-                    let msg = match warnings.first() {
-                        Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
-                        None => format!("{} '{name}'.", s::SAVED),
-                    };
-                    app.set_status(Level::Info, msg);
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
-        Action::Deleted { name, result } => {
-            match result {
-                Ok(stored) => {
-                    app.set_stored(stored);
-                    app.drafts
-                        .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
-                    app.fix_selection();
-                    app.focus = Focus::List;
-                    // A popup about the form that just went away has nothing left to act on.
-                    if matches!(
-                        app.popup,
-                        Some(Popup::Input {
-                            for_: InputFor::AddKv { .. },
-                            ..
-                        }) | Some(Popup::Confirm {
-                            what: Confirm::Discard(_),
-                            ..
-                        })
-                    ) {
-                        app.popup = None;
-                    }
-                    app.set_status(Level::Info, format!("{} '{name}'.", s::DELETED));
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
-        Action::Renamed { old, new, result } => {
-            match result {
-                Ok(stored) => {
-                    app.set_stored(stored);
-                    app.drafts
-                        .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
-                    app.selected = Some(EntryId::Stored(new.clone()));
-                    app.set_status(Level::Info, s::renamed(&old, &new));
-                }
-                // Refused (taken meanwhile, say): the dialog again, with what was typed.
-                Err(e) if app.popup.is_none() => {
-                    app.popup = Some(Popup::Input {
-                        for_: InputFor::Rename(old),
-                        input: input(&new),
-                        error: Some(e),
-                    });
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
+        } => results::saved(app, id, &name, result, &warnings),
+        Action::Deleted { name, result } => results::deleted(app, &name, result),
+        Action::Renamed { old, new, result } => results::renamed(app, old, &new, result),
         Action::SecretLoaded {
             conn,
             field,
             result,
-        } => {
-            match result {
-                Ok(v) => {
-                    let missing = v.is_none();
-                    if let Some(f) = app.ensure_draft(&EntryId::Stored(conn.clone())) {
-                        f.secret_loaded(&field, v);
-                        if let Some((input, sec, _)) = f.focused_secret_mut() {
-                            sec.show(input, true);
-                        }
-                    }
-                    if missing {
-                        app.set_status(
-                            Level::Error,
-                            format!(
-                                "'{field}' of '{conn}' is recorded but missing from the keychain."
-                            ),
-                        );
-                    }
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
-        }
+        } => results::secret_loaded(app, &conn, &field, result),
         Action::PassphraseNeeded { create, retry } => vault::asked(app, create, retry),
         a @ (Action::AzureSignedIn(_)
         | Action::AzureAccountsListed { .. }
         | Action::AzureFilled(_)
         | Action::AzurePrepared { .. }) => crate::tui::azure_pick::on_action(app, a),
-        Action::BackendSwitched { name, result } => {
-            match result {
-                Ok(()) => {
-                    app.backend_name = name.clone();
-                    app.backend = Some(Ok(()));
-                    app.vault_exists = name == "vault" || app.vault_exists;
-                    app.set_status(Level::Info, s::now_kept_in(&name));
-                }
-                Err(e) => {
-                    app.set_status(Level::Error, e.clone());
-                    if let Some(w) = &mut app.wizard {
-                        w.error = Some(e);
-                    }
-                }
-            }
-            vec![]
+        Action::BackendSwitched { backend, result } => {
+            results::backend_switched(app, backend, result)
         }
         Action::Tested {
             target,
             ok,
             message,
-        } => {
-            let form = match &target {
-                TestTarget::Entry(id) => app.ensure_draft(id),
-                TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
-            };
-            if let Some(f) = form {
-                f.test = Some((ok, message));
-            }
-            vec![]
-        }
-        Action::TestNeedsHost { target, host } => {
-            if let Some(f) = app.target_form(&target) {
-                f.test = None;
-                app.popup = Some(Popup::Confirm {
-                    what: Confirm::SendKeyTo { target, host },
-                    yes: false,
-                });
-            }
-            vec![]
-        }
+        } => results::tested(app, &target, ok, message),
+        Action::TestNeedsHost { target, host } => results::test_needs_host(app, target, host),
         Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
-            app.loading = false;
             match result {
                 Ok(stored) => {
+                    if matches!(app.screen, Screen::Loading | Screen::Fatal(_)) {
+                        app.screen = Screen::main();
+                    }
                     app.set_stored(stored);
                     app.fix_selection();
                     // No connections yet: start with the guided setup.
@@ -206,7 +85,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                         return start_wizard(app);
                     }
                 }
-                Err(e) => app.fatal = Some(e),
+                Err(e) => app.screen = Screen::Fatal(e),
             }
             vec![]
         }
@@ -221,30 +100,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::DeploymentsListed { target, result } => {
-            match result {
-                Ok(items) if items.is_empty() => app.set_status(Level::Info, s::NO_DEPLOYMENTS),
-                Ok(items) => {
-                    // A deployment-bound URL: say whether the deployment it names exists.
-                    let bound = app
-                        .target_form(&target)
-                        .and_then(|f| f.reading())
-                        .and_then(|(_, r)| r.deployment);
-                    match bound {
-                        Some(d) if items.iter().any(|x| x.id == d) => {
-                            app.set_status(Level::Info, s::deployment_exists(&d))
-                        }
-                        Some(d) => app.set_status(Level::Error, s::deployment_missing(&d)),
-                        None => app.status = None,
-                    }
-                    app.popup = Some(Popup::PickDeployment {
-                        target,
-                        items,
-                        cursor: 0,
-                    });
-                }
-                Err(e) => app.set_status(Level::Error, e),
-            }
-            vec![]
+            results::deployments_listed(app, target, result)
         }
     }
 }
@@ -272,7 +128,7 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Mode::Editing => return on_edit_key(app, k),
         Mode::Browse => {}
     }
-    let ctx = if app.focus == Focus::List {
+    let ctx = if app.focus() == Focus::List {
         Ctx::List
     } else {
         Ctx::Form
@@ -317,7 +173,7 @@ pub(super) fn typed_char(k: &KeyEvent) -> Option<char> {
 }
 
 pub(super) fn request_quit(app: &mut App) -> Vec<Effect> {
-    if app.any_dirty() || app.wizard.as_ref().is_some_and(|w| w.form.is_some()) {
+    if app.any_dirty() || app.wizard().is_some_and(|w| w.form.is_some()) {
         app.popup = Some(Popup::Confirm {
             what: Confirm::Quit,
             yes: false,
@@ -343,7 +199,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
         Cmd::Down => move_selection(app, |i, n| (i + 1).min(n - 1)),
         Cmd::Top => move_selection(app, |_, _| 0),
         Cmd::Bottom => move_selection(app, |_, n| n - 1),
-        Cmd::Open if app.selected.is_some() => app.focus = Focus::Form,
+        Cmd::Open if app.selected.is_some() => app.set_focus(Focus::Form),
         Cmd::New => app.popup = Some(Popup::PickType { cursor: 0 }),
         Cmd::Setup => return start_wizard(app),
         Cmd::Cancel => {
@@ -351,7 +207,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.fix_selection();
         }
         Cmd::Filter => {
-            app.filter_typing = true;
+            app.set_filter_typing(true);
         }
         Cmd::Delete => {
             if let Some(id) = app.selected.clone() {
@@ -400,7 +256,7 @@ pub(super) fn on_list_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
                 app.next_new += 1;
                 app.drafts.push((nid.clone(), f));
                 app.selected = Some(nid);
-                app.focus = Focus::Form;
+                app.set_focus(Focus::Form);
             }
         }
         _ => {}

@@ -16,7 +16,7 @@ pub(super) fn reloaded(app: &mut App, result: Result<Vec<Connection>, String>) -
             return vec![];
         }
     };
-    if app.fatal.take().is_some() {
+    if app.fatal().is_some() {
         // The file that could not be read at start was fixed: start over as a fresh load.
         return super::step(app, Action::Loaded(Ok(stored)));
     }
@@ -63,8 +63,8 @@ pub(super) fn reloaded(app: &mut App, result: Result<Vec<Connection>, String>) -
     let before = app.selected.clone();
     app.fix_selection();
     if app.selected != before {
-        app.focus = Focus::List;
-        app.editing = false;
+        app.set_focus(Focus::List);
+        app.set_editing(false);
     }
     if let Some(n) = notes.into_iter().next() {
         app.set_status(Level::Error, n);

@@ -11,12 +11,8 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         return vec![];
     }
     // "Paste what you have": several lines are a snippet, read at once (never shown).
-    if app.popup.is_none() && app.wizard.as_ref().is_some_and(|w| w.step == Step::Paste) {
-        let typed = app
-            .wizard
-            .as_ref()
-            .map(|w| text_of(&w.paste))
-            .unwrap_or_default();
+    if app.popup.is_none() && app.wizard().is_some_and(|w| w.step == Step::Paste) {
+        let typed = app.wizard().map(|w| text_of(&w.paste)).unwrap_or_default();
         return super::wizard::take_paste(app, &format!("{typed}{text}"));
     }
     let text = single_line(text);
@@ -24,16 +20,16 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         input.insert_str(&text);
         return vec![];
     }
-    if let Some(w) = &mut app.wizard {
+    if let Some(w) = app.wizard_mut() {
         if let Some(t) = wizard_input(w) {
             t.insert_str(&text);
             mark_typed_wizard(w);
         }
         return vec![];
     }
-    if app.focus == Focus::Form && app.popup.is_none() {
+    if app.focus() == Focus::Form && app.popup.is_none() {
         // Pasting onto a field starts editing it: API keys are always pasted.
-        if !app.editing {
+        if !app.editing() {
             let id = app.selected.clone();
             let ok = id
                 .and_then(|id| {
@@ -44,7 +40,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
             if !ok {
                 return vec![];
             }
-            app.editing = true;
+            app.set_editing(true);
         }
         if let Some(f) = selected_form(app) {
             with_focused_input(f, |t, sec| {
@@ -87,7 +83,7 @@ pub(super) fn with_focused_input(
 pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     match lookup(Ctx::Editing, &k) {
         Some(Cmd::NextField) | Some(Cmd::PrevField) => {
-            app.editing = false;
+            app.set_editing(false);
             let f = selected_form(app).expect("editing has a form");
             f.hide_secrets();
             f.move_focus(if lookup(Ctx::Editing, &k) == Some(Cmd::NextField) {
@@ -98,7 +94,7 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Cmd::Commit) => {
-            app.editing = false;
+            app.set_editing(false);
             vec![]
         }
         Some(Cmd::Save) => save(app),
@@ -140,9 +136,9 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
 
 pub(super) fn on_filter_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     match lookup(Ctx::Filter, &k) {
-        Some(Cmd::Commit) => app.filter_typing = false,
+        Some(Cmd::Commit) => app.set_filter_typing(false),
         Some(Cmd::Cancel) => {
-            app.filter_typing = false;
+            app.set_filter_typing(false);
             app.filter.clear();
         }
         Some(Cmd::Quit) => return request_quit(app),

@@ -1,14 +1,15 @@
 //! Keys of the guided setup.
 
 use super::*;
+use crate::model::Backend;
 use crate::tui::wizard::ReviewChoice;
 
 /// Opens the guided setup (and probes the secret backend, so the key step can warn).
 pub fn start_wizard(app: &mut App) -> Vec<Effect> {
-    app.wizard = Some(Wizard::new());
+    app.open_wizard(Wizard::new());
     // The vault needs no keychain, and probing it would ask for its passphrase before any
     // secret is needed.
-    if app.backend.is_none() && app.backend_name != "vault" {
+    if app.backend.is_none() && app.secret_backend != Backend::Vault {
         return vec![Effect::Probe];
     }
     vec![]
@@ -43,7 +44,6 @@ pub(super) fn mark_typed_wizard(w: &mut Wizard) {
     }
 }
 
-#[allow(clippy::too_many_lines)] // TODO(issue 20): split
 pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     // Every key is looked up in the keymap for this step (the bar and `?` show the same
     // table); unbound keys are the step's text.
@@ -52,9 +52,9 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Some(Cmd::Quit) => return request_quit(app),
         Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
         Some(Cmd::UseVault) => {
-            if app.wizard.as_ref().is_some_and(|w| w.step == Step::Key)
+            if app.wizard().is_some_and(|w| w.step == Step::Key)
                 && matches!(app.backend, Some(Err(_)))
-                && app.backend_name != "vault"
+                && app.secret_backend != Backend::Vault
             {
                 // The worker opens or creates the vault and asks for its passphrase.
                 return vec![Effect::UseVault];
@@ -63,7 +63,12 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
         _ => {}
     }
-    let w = app.wizard.as_mut().expect("checked");
+    if let Some(fx) = cmd.and_then(|c| on_review_cmd(app, c)) {
+        return fx;
+    }
+    let Some(w) = app.wizard_mut() else {
+        return vec![];
+    };
     match (w.step, cmd) {
         (Step::Type, Some(Cmd::Up)) => w.type_cursor = w.type_cursor.saturating_sub(1),
         (Step::Type, Some(Cmd::Down)) => {
@@ -94,33 +99,8 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                     yes: false,
                 });
             } else {
-                app.wizard = None;
+                app.close_wizard();
             }
-        }
-        (Step::Review, Some(Cmd::Left)) => w.choice = w.choice.moved(-1),
-        (Step::Review, Some(Cmd::Right)) => w.choice = w.choice.moved(1),
-        (Step::Review, Some(Cmd::Save)) => return wizard_finish(app, ReviewChoice::Save),
-        (Step::Review, Some(Cmd::Edit)) => return wizard_finish(app, ReviewChoice::Edit),
-        (Step::Review, Some(Cmd::Test)) => {
-            let f = w.form.as_mut().expect("review has a form");
-            return vec![test_effect(TestTarget::Wizard, f, Default::default())];
-        }
-        (Step::Review, Some(Cmd::Deployments)) => {
-            let f = w.form.as_ref().expect("review has a form");
-            let e = form_keys::deployments_effect(TestTarget::Wizard, f);
-            app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
-            return vec![e];
-        }
-        (Step::Review, Some(Cmd::Choose)) if w.choice == ReviewChoice::Cancel => {
-            // Cancel loses everything typed: ask, as leaving from the first step does.
-            app.popup = Some(Popup::Confirm {
-                what: Confirm::LeaveSetup,
-                yes: false,
-            });
-        }
-        (Step::Review, Some(Cmd::Choose)) => {
-            let c = w.choice;
-            return wizard_finish(app, c);
         }
         (Step::Extras, Some(Cmd::Up)) => w.extras_focus = w.extras_focus.saturating_sub(1),
         (Step::Extras, Some(Cmd::Down)) => {
@@ -165,6 +145,40 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
+/// The review step's own commands (`None`: not one, or not on the review step; the keys
+/// every step shares handle it).
+fn on_review_cmd(app: &mut App, cmd: Cmd) -> Option<Vec<Effect>> {
+    let w = app.wizard_mut().filter(|w| w.step == Step::Review)?;
+    match cmd {
+        Cmd::Left => w.choice = w.choice.moved(-1),
+        Cmd::Right => w.choice = w.choice.moved(1),
+        Cmd::Save => return Some(wizard_finish(app, ReviewChoice::Save)),
+        Cmd::Edit => return Some(wizard_finish(app, ReviewChoice::Edit)),
+        Cmd::Test => {
+            let f = w.form.as_mut()?;
+            return Some(vec![test_effect(TestTarget::Wizard, f, Default::default())]);
+        }
+        Cmd::Deployments => {
+            let e = form_keys::deployments_effect(TestTarget::Wizard, w.form.as_ref()?);
+            app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
+            return Some(vec![e]);
+        }
+        Cmd::Choose if w.choice == ReviewChoice::Cancel => {
+            // Cancel loses everything typed: ask, as leaving from the first step does.
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::LeaveSetup,
+                yes: false,
+            });
+        }
+        Cmd::Choose => {
+            let c = w.choice;
+            return Some(wizard_finish(app, c));
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
 /// The paste step read `text` (pasted, or typed then Enter): the type and fields it says, or
 /// the type picker with a message.
 pub(super) fn take_paste(app: &mut App, text: &str) -> Vec<Effect> {
@@ -174,7 +188,10 @@ pub(super) fn take_paste(app: &mut App, text: &str) -> Vec<Effect> {
     let taken = |n: &str| {
         stored.iter().any(|c| c.name == n) || drafts.iter().any(|(_, f)| text_of(&f.name) == n)
     };
-    let w = app.wizard.as_mut().expect("checked");
+    // The screen's own field: the closure above borrows the stored list beside it.
+    let crate::tui::screen::Screen::Wizard { wizard: w, .. } = &mut app.screen else {
+        return vec![];
+    };
     w.paste = crate::tui::form::input("");
     w.take_paste(reading, &taken);
     vec![]
@@ -191,7 +208,7 @@ pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
 }
 
 pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> {
-    let w = app.wizard.take().expect("checked");
+    let w = app.close_wizard().expect("checked");
     match choice {
         ReviewChoice::Save | ReviewChoice::Edit => {
             let mut form = w.form.clone().expect("review has a form");
@@ -203,7 +220,7 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
                 && let Some(e) = form.errors().first()
             {
                 app.set_status(Level::Error, s::invalid_save(&e.message));
-                app.wizard = Some(Wizard {
+                app.open_wizard(Wizard {
                     choice: ReviewChoice::Edit,
                     ..w
                 });
@@ -214,7 +231,7 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
             }
             app.drafts.push((id.clone(), form));
             app.selected = Some(id);
-            app.focus = Focus::Form;
+            app.set_focus(Focus::Form);
             if choice == ReviewChoice::Save {
                 save(app)
             } else {
