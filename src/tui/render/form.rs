@@ -237,16 +237,15 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             }
             lines.push(Line::from(spans));
         }
-        if let (Row::Field(i), Some((ri, r))) = (row, &reading)
-            && i == ri
-        {
-            lines.extend(url_field_lines(app, form, r, fix.as_ref(), width, theme));
-        }
         if let Row::Field(i) = row {
+            let endpoint = reading.as_ref().filter(|(ri, _)| ri == i);
+            if let Some((_, r)) = endpoint {
+                lines.extend(url_field_lines(app, form, r, fix.as_ref(), width, theme));
+            }
             lines.extend(dated_lines(&notices, &form.fields[*i].key, width, theme));
             // A notice about a field without a row here (the recorded model, advanced and
             // collapsed) goes under the endpoint, where the deployment is.
-            if reading.as_ref().is_some_and(|(ri, _)| ri == i) {
+            if endpoint.is_some() {
                 for key in unshown_fields(form, &rows, &notices) {
                     lines.extend(dated_lines(&notices, &key, width, theme));
                 }
