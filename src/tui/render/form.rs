@@ -321,7 +321,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                     ]));
                 }
             }
-            for l in test_lines(form, width.saturating_sub(3), theme) {
+            for l in entry_test_lines(app, form, width.saturating_sub(3), theme) {
                 let mut spans = vec![Span::raw("   ")];
                 spans.extend(l.spans);
                 lines.push(Line::from(spans));
@@ -424,6 +424,35 @@ pub fn test_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>
         ("✗ test: ", theme.error())
     };
     wrap(&format!("{mark}{}", for_terminal(msg)), width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
+}
+
+/// The form's last test; without one, the entry's last result in the list (`T`), marked when
+/// the endpoint or key changed since.
+fn entry_test_lines(app: &App, form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if form.test.is_some() || app.wizard.is_some() {
+        return test_lines(form, width, theme);
+    }
+    let Some(m) = app
+        .selected
+        .as_ref()
+        .and_then(|id| crate::tui::health::mark(app, id))
+    else {
+        return vec![];
+    };
+    let (mark, style) = match m.health {
+        crate::conntest::all::Health::Ok => ("✓ test: ", theme.ok()),
+        crate::conntest::all::Health::Failed => ("✗ test: ", theme.error()),
+        crate::conntest::all::Health::Skipped => ("– test: ", theme.dim()),
+    };
+    let (stale, style) = if m.stale {
+        (s::TEST_STALE, theme.dim())
+    } else {
+        ("", style)
+    };
+    wrap(&format!("{mark}{stale}{}", for_terminal(m.message)), width)
         .into_iter()
         .map(|l| Line::from(Span::styled(l, style)))
         .collect()

@@ -64,6 +64,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
             f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         }
         Popup::Azure(p) => super::azure_pick::draw(f, app, p, area, theme),
+        Popup::Message { scroll } => super::message::draw(f, app, *scroll, area, theme),
         Popup::PickDeployment { items, cursor, .. } => {
             let h = (items.len() as u16 + 4).min(area.height);
             let r = centered(area, area.width.saturating_sub(4).min(90), h);

@@ -10,6 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use secrecy::SecretString;
 
 mod form_keys;
+mod health;
 mod popup;
 mod reload;
 mod typing;
@@ -29,6 +30,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         app.pending = app.pending.saturating_sub(1);
     }
     let effects = step(app, action);
+    health::note_sent(app, &effects);
     app.pending += effects.len();
     effects
 }
@@ -51,6 +53,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             match result {
                 Ok(stored) => {
+                    let tested = app.draft(&id).map(crate::tui::health::Basis::of_form);
                     app.set_stored(stored);
                     // The form stays where the user was: same row, Advanced still open.
                     let kept = app.draft(&id).map(|f| (f.focus, f.show_advanced));
@@ -63,6 +66,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                         f.focus = focus.min(f.rows().len() - 1);
                     }
                     app.selected = Some(saved);
+                    health::saved(app, &id, tested, &name);
                     let msg = match warnings.first() {
                         Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
                         None => format!("{} '{name}'.", s::SAVED),
@@ -79,6 +83,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                     app.set_stored(stored);
                     app.drafts
                         .retain(|(d, _)| *d != EntryId::Stored(name.clone()));
+                    app.health.forget(&EntryId::Stored(name.clone()));
                     app.fix_selection();
                     app.focus = Focus::List;
                     // A popup about the form that just went away has nothing left to act on.
@@ -103,10 +108,13 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Renamed { old, new, result } => {
             match result {
                 Ok(stored) => {
+                    let from = EntryId::Stored(old.clone());
+                    let tested = crate::tui::health::current_basis(app, &from);
                     app.set_stored(stored);
                     app.drafts
                         .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
                     app.selected = Some(EntryId::Stored(new.clone()));
+                    health::saved(app, &from, tested, &new);
                     app.set_status(Level::Info, s::renamed(&old, &new));
                 }
                 // Refused (taken meanwhile, say): the dialog again, with what was typed.
@@ -175,6 +183,7 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             ok,
             message,
         } => {
+            health::tested(app, &target, ok, &message);
             let form = match &target {
                 TestTarget::Entry(id) => app.ensure_draft(id),
                 TestTarget::Wizard => app.wizard.as_mut().and_then(|w| w.form.as_mut()),
@@ -184,7 +193,22 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
+        Action::TestLanded {
+            report,
+            done,
+            total,
+        } => {
+            health::landed(app, report, done, total);
+            vec![]
+        }
+        Action::AllTested { reports } => {
+            health::all_tested(app, reports);
+            vec![]
+        }
         Action::TestNeedsHost { target, host } => {
+            if let TestTarget::Entry(id) = &target {
+                app.health.unsent(id);
+            }
             if let Some(f) = app.target_form(&target) {
                 f.test = None;
                 app.popup = Some(Popup::Confirm {
@@ -283,7 +307,10 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let Some(cmd) = lookup(ctx, &k) else {
         return vec![];
     };
-    app.status = None;
+    // ^L shows the status; any other command replaces it.
+    if cmd != Cmd::ShowStatus {
+        app.status = None;
+    }
     let mutating = super::keymap::BINDINGS
         .iter()
         .any(|b| b.cmd == cmd && b.mutates && (b.ctx == ctx || b.ctx == Ctx::Global));
@@ -297,6 +324,15 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         (_, Cmd::Save) => save(app),
+        (_, Cmd::ShowStatus) => {
+            match app.status_message() {
+                Some(_) => app.popup = Some(Popup::Message { scroll: 0 }),
+                None => app.set_status(Level::Info, s::NO_MESSAGE),
+            }
+            vec![]
+        }
+        (Ctx::List, Cmd::Test) if app.selected.is_some() => on_form_cmd(app, Cmd::Test),
+        (Ctx::List, Cmd::TestAll) => health::test_all(app),
         (Ctx::List, c) => on_list_cmd(app, c),
         (_, c) => on_form_cmd(app, c),
     }

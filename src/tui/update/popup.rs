@@ -18,6 +18,16 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             app.popup = Some(Popup::Help { scroll });
             vec![]
         }
+        Popup::Message { scroll } => {
+            let scroll = match lookup(Ctx::Message, &k) {
+                Some(Cmd::Cancel) => return vec![],
+                Some(Cmd::Down) => scroll.saturating_add(1),
+                Some(Cmd::Up) => scroll.saturating_sub(1),
+                _ => scroll,
+            };
+            app.popup = Some(Popup::Message { scroll });
+            vec![]
+        }
         Popup::Confirm { what, yes } => match lookup(Ctx::Confirm, &k) {
             Some(Cmd::Toggle) => {
                 app.popup = Some(Popup::Confirm { what, yes: !yes });
