@@ -473,6 +473,7 @@ fn the_list_columns_fit_80_and_200_columns() {
             Some("cmd:pass show k"),
         ),
         conn("no-key", "serp", ("", ""), None),
+        aoai("prod-ish", "https://contoso.openai.azure.com/"),
         {
             let mut c = aoai("entra", "https://entra.openai.azure.com/");
             c.secrets.clear();
@@ -484,7 +485,7 @@ fn the_list_columns_fit_80_and_200_columns() {
         let app = app_with(conns.clone(), w, h);
         let s = screen(&app, w, h);
         let all = s.join("\n");
-        assert!(all.contains("Connections 1/7"), "{w}: {all}");
+        assert!(all.contains("Connections 1/8"), "{w}: {all}");
         assert!(all.contains("NAME") && all.contains("KEY"), "{w}: {all}");
         let first = s
             .iter()
@@ -496,25 +497,29 @@ fn the_list_columns_fit_80_and_200_columns() {
         assert!(row(&s, "vaulted").contains("vault"), "{w}");
         assert!(row(&s, "from-env").contains("env:PATH"), "{w}");
         let unset = row(&s, "env-unset");
-        assert!(
-            unset.contains("env:") && unset.contains("unset"),
-            "{w}: {unset}"
-        );
+        assert!(unset.contains("unset"), "{w}: {unset}");
         assert!(row(&s, "from-cmd").contains("cmd"), "{w}");
         assert!(row(&s, "no-key").contains("missing"), "{w}");
         assert!(row(&s, "entra").contains("none"), "{w}");
         let cmd_row = row(&s, "from-cmd");
         if w == 200 {
             assert!(all.contains("ENDPOINT"), "{all}");
+            // The host whole, the path cut in the middle at worst.
             assert!(
-                cmd_row.contains("contoso.services.ai.azure.com/openai/deployments/gpt-4o-mini"),
+                cmd_row.contains("contoso.services.ai.azure.com/openai/")
+                    && cmd_row.contains("gpt-4o-mini"),
                 "{cmd_row}"
             );
         } else {
+            // Hosts, the longest cut in the middle (both ends kept).
             assert!(all.contains("HOST"), "{all}");
             assert!(
-                cmd_row.contains("contoso.services.ai.azure.com"),
+                cmd_row.contains("contoso.serv") && cmd_row.contains("ai.azure.com"),
                 "{cmd_row}"
+            );
+            assert!(
+                row(&s, "prod-ish").contains("contoso.openai.azure.com"),
+                "{all}"
             );
         }
         // Every row stays one row: nothing runs past the pane.
@@ -553,7 +558,10 @@ fn at_60_columns_the_essentials_stay_cut_in_the_middle() {
         .iter()
         .find(|l| l.contains("a-r"))
         .unwrap_or_else(|| panic!("{}", s.join("\n")));
-    assert!(long.contains("unset") && long.contains('✗'), "{long}");
+    assert!(
+        long.contains('⚠') && long.contains('✗'),
+        "the key's mark and the test's: {long}"
+    );
     assert!(long.contains("…") && long.contains(".com"), "{long}");
     assert!(s.iter().all(|l| l.chars().count() == 60));
 }

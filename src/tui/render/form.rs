@@ -327,6 +327,14 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
                 lines.push(Line::from(spans));
             }
         }
+        // No endpoint to show it under (custom, a default base): the last test under the name.
+        if *row == Row::Name && reading.is_none() && app.wizard.is_none() {
+            for l in entry_test_lines(app, form, width.saturating_sub(3), theme) {
+                let mut spans = vec![Span::raw("   ")];
+                spans.extend(l.spans);
+                lines.push(Line::from(spans));
+            }
+        }
         if let Row::Field(i) = row {
             lines.extend(dated_lines(&notices, &form.fields[*i].key, width, theme));
         }

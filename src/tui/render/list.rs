@@ -1,7 +1,7 @@
 //! The connection list pane: a heading row and one row per connection, columns fitted to the
 //! width (`list_cols.rs`).
 
-use super::list_cols::{Fit, Place, RowText, Tone, fit, row_text};
+use super::list_cols::{Fit, Place, RowText, Tone, cut_endpoint, fit, row_text};
 use super::theme::Theme;
 use crate::sanitize::for_terminal;
 use crate::textfit::middle;
@@ -134,8 +134,10 @@ fn heading(c: &Fit) -> String {
 }
 
 fn row_line(row: &RowText, c: &Fit, theme: &Theme) -> Line<'static> {
-    let key = if c.key_words {
+    let key = if c.key_words && row.key_word.chars().count() <= c.w[2] {
         pad(&row.key_word, c.w[2])
+    } else if c.key_words {
+        pad(&row.key_short, c.w[2])
     } else {
         pad(row.key_mark, c.w[2])
     };
@@ -151,13 +153,13 @@ fn row_line(row: &RowText, c: &Fit, theme: &Theme) -> Line<'static> {
         Span::styled(if row.flagged { "⚠" } else { " " }, theme.warn()),
     ];
     let last = match c.place {
-        Place::Endpoint => Some(&row.endpoint),
-        Place::Host => Some(&row.host),
+        Place::Endpoint => Some(cut_endpoint(&row.endpoint, row.endpoint_head, c.w[3])),
+        Place::Host => Some(middle(&row.host, c.w[3])),
         Place::Nothing => None,
     };
     if let Some(text) = last {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(middle(text, c.w[3]), theme.dim()));
+        spans.push(Span::styled(text, theme.dim()));
     }
     Line::from(spans)
 }

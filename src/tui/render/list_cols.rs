@@ -23,8 +23,10 @@ pub struct RowText {
     pub dirty: &'static str,
     pub name: String,
     pub type_id: String,
-    /// The key's source in words (`keychain`, `env:NAME`...) and as one mark (✓ ✗ ⚠ ·).
+    /// The key's source in words (`keychain`, `env:NAME`...), shorter when that does not fit
+    /// (`env`, `env unset`), and as one mark (✓ ✗ ⚠ ·).
     pub key_word: String,
+    pub key_short: String,
     pub key_mark: &'static str,
     pub key_tone: Tone,
     /// The last test: ✓ ✗ – (… while it runs), `?` after it when stale.
@@ -35,6 +37,9 @@ pub struct RowText {
     pub host: String,
     /// The endpoint without `https://` (plain `http://` stays visible).
     pub endpoint: String,
+    /// How many characters of `endpoint` lead up to the end of its host (kept whole when the
+    /// path is cut).
+    pub endpoint_head: usize,
 }
 
 /// What the last column shows.
@@ -117,10 +122,21 @@ pub fn row_text(app: &App, id: &EntryId) -> RowText {
         Ok(u) => u.host_str().map_or_else(|| ep.clone(), str::to_string),
         Err(_) => ep.clone(),
     };
-    let endpoint = ep.strip_prefix("https://").unwrap_or(&ep);
-    let (key_word, key_mark, key_tone) = match &shown {
-        Some((c, ..)) => key_cells(&c.key_source()),
+    let endpoint = for_terminal(
+        ep.strip_prefix("https://")
+            .unwrap_or(&ep)
+            .trim_end_matches('/'),
+    );
+    let host = for_terminal(&host);
+    let src = shown.as_ref().map(|(c, ..)| c.key_source());
+    let (key_word, key_mark, key_tone) = match &src {
+        Some(src) => key_cells(src),
         None => (String::new(), " ", Tone::Plain),
+    };
+    let key_short = match &src {
+        Some(KeySource::Env(_)) => s::KEY_ENV.to_string(),
+        Some(KeySource::EnvUnset(_)) => s::KEY_ENV_UNSET.to_string(),
+        _ => key_word.clone(),
     };
     let (test, test_tone) = test_cell(app, id);
     RowText {
@@ -128,20 +144,31 @@ pub fn row_text(app: &App, id: &EntryId) -> RowText {
         name: for_terminal(&app.entry_name(id)),
         type_id: app.entry_type(id),
         key_word: for_terminal(&key_word),
+        key_short,
         key_mark,
         key_tone,
         test,
         test_tone,
         flagged: shown.is_some_and(|s| s.1),
-        host: for_terminal(&host),
-        endpoint: for_terminal(endpoint.trim_end_matches('/')),
+        endpoint_head: endpoint_head(&endpoint, &host),
+        host,
+        endpoint,
     }
 }
 
-/// The richest columns that fit `inner_w`: full endpoints, then whole hosts (the key's source
-/// in words, then as a mark), then hosts cut in the middle; the host column last of all. Names
-/// and types shrink (cut in the middle) to 8 and 6 characters, hosts to 16, before anything
-/// is dropped.
+/// How far a layout lets each column shrink: `Roomy` keeps names to 20 characters, types to
+/// 13 and hosts to 16; `Tight` goes down to 8, 6 and 12.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Floors {
+    Roomy,
+    Tight,
+}
+
+/// The richest columns that fit `inner_w`: endpoints (whole hosts, paths cut in the middle;
+/// types whole), then hosts with the
+/// key's source in words, then the key as a mark, then everything tighter; the host column
+/// last of all. Within a layout the key's words give way first, then names, types and hosts
+/// (cut in the middle), each to its floor.
 pub fn fit(rows: &[RowText], inner_w: usize) -> Fit {
     let max = |f: &dyn Fn(&RowText) -> usize| rows.iter().map(f).max().unwrap_or(0);
     let name = max(&|r| r.name.chars().count()).max(4);
@@ -149,47 +176,55 @@ pub fn fit(rows: &[RowText], inner_w: usize) -> Fit {
     let key = max(&|r| r.key_word.chars().count()).max(3);
     let host = max(&|r| r.host.chars().count());
     let endpoint = max(&|r| r.endpoint.chars().count());
-    // (key in words, last column, test width, the host kept whole)
+    let endpoint_head = max(&|r| r.endpoint_head);
+    let has_host = host > 0;
+    // (key in words, last column, test width, floors)
     let candidates = [
-        (true, Place::Endpoint, 4, true),
-        (true, Place::Host, 4, true),
-        (true, Place::Host, 2, true),
-        (false, Place::Host, 2, true),
-        (true, Place::Host, 2, false),
-        (false, Place::Host, 2, false),
+        (true, Place::Endpoint, 4, Floors::Roomy),
+        (true, Place::Host, 4, Floors::Roomy),
+        (true, Place::Host, 2, Floors::Roomy),
+        (false, Place::Host, 2, Floors::Roomy),
+        (false, Place::Host, 2, Floors::Tight),
         // Nothing has an endpoint (custom connections): the key's words take the room.
-        (true, Place::Nothing, 4, false),
-        (true, Place::Nothing, 2, false),
-        (false, Place::Nothing, 2, false),
+        (true, Place::Nothing, 4, Floors::Roomy),
+        (true, Place::Nothing, 2, Floors::Tight),
+        (false, Place::Nothing, 2, Floors::Tight),
     ];
     let mut last = None;
-    for (key_words, place, test_w, whole) in candidates {
-        let (place_w, place_min) = match place {
-            Place::Endpoint => (endpoint.max(4), 0),
-            Place::Host if whole => (host.max(4), host.max(4)),
-            Place::Host => (host.max(4), 16.min(host.max(4))),
-            Place::Nothing => (0, 0),
-        };
+    for (key_words, place, test_w, floors) in candidates {
         // The host is dropped only for want of room, never to show the key's words instead.
         let skip = match place {
-            Place::Nothing => host > 0 && key_words,
-            Place::Endpoint | Place::Host => host == 0,
+            Place::Nothing => has_host && key_words,
+            Place::Endpoint | Place::Host => !has_host,
         };
         if skip {
             continue;
         }
-        let (key_w, key_min) = if key_words { (key, 8.min(key)) } else { (1, 1) };
+        let (n_min, t_min, h_min) = match floors {
+            Floors::Roomy => (20, 13, 16),
+            Floors::Tight => (8, 6, 12),
+        };
+        let (place_w, place_min) = match place {
+            // Cut in its path only: every host stays whole, with a few characters of path.
+            Place::Endpoint => (endpoint.max(4), endpoint.min(endpoint_head + 6).max(4)),
+            Place::Host => (host.max(4), h_min.min(host.max(4))),
+            Place::Nothing => (0, 0),
+        };
+        // Room for `keychain` and `env unset`; a longer source shows its short form.
+        let (key_w, key_min) = if key_words { (key, 9.min(key)) } else { (1, 1) };
+        // Endpoints only with whole types.
+        let t_min = if place == Place::Endpoint {
+            ty
+        } else {
+            t_min.min(ty)
+        };
         // dirty, the gaps after name, type and key, the test column, ⚠, the gap before the
         // last column.
         let fixed = 1 + 3 + test_w + 1 + usize::from(place != Place::Nothing);
         let natural = [name, ty, key_w, place_w];
-        // Full endpoints only when they and the types stay whole (names may still shrink).
-        let min = match place {
-            Place::Endpoint => [8.min(name), ty, key_min, place_w],
-            _ => [8.min(name), 6.min(ty), key_min, place_min],
-        };
+        let min = [n_min.min(name), t_min, key_min, place_min];
         let room = inner_w.saturating_sub(fixed);
-        let w = crate::textfit::widths(&natural, &min, room, 0);
+        let w = shrink_in_order(natural, min, room, floors);
         let fit = Fit {
             key_words,
             place,
@@ -207,4 +242,76 @@ pub fn fit(rows: &[RowText], inner_w: usize) -> Fit {
         test_w: 2,
         w: [name, ty, 1, 0],
     })
+}
+
+/// Shrinks the columns (name, type, key, last) to fit `room`, each no further than its floor:
+/// the key's words first, then the name, the type and the last column; when tight, the last
+/// column before the type and the name (the name says which row it is).
+fn shrink_in_order(natural: [usize; 4], floor: [usize; 4], room: usize, f: Floors) -> [usize; 4] {
+    let mut w = natural;
+    let order = match f {
+        Floors::Roomy => [2, 0, 1, 3],
+        Floors::Tight => [2, 3, 1, 0],
+    };
+    for i in order {
+        let over = w.iter().sum::<usize>().saturating_sub(room);
+        w[i] -= over.min(w[i].saturating_sub(floor[i]));
+    }
+    w
+}
+
+fn endpoint_head(endpoint: &str, host: &str) -> usize {
+    match endpoint.find(host) {
+        Some(at) if !host.is_empty() => endpoint[..at + host.len()].chars().count(),
+        _ => endpoint.chars().count(),
+    }
+}
+
+/// `endpoint` in `w` characters: whole, else its first `head` characters (scheme and host)
+/// kept and the rest cut in the middle (`contoso.services.ai.azure.com/op…/gpt-4o-mini`); with
+/// no room past the host, cut in the middle like any text.
+pub fn cut_endpoint(endpoint: &str, head: usize, w: usize) -> String {
+    let n = endpoint.chars().count();
+    if n <= w || w < head + 3 {
+        return crate::textfit::middle(endpoint, w);
+    }
+    let host: String = endpoint.chars().take(head).collect();
+    let path: String = endpoint.chars().skip(head).collect();
+    host + &crate::textfit::middle(&path, w - head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_is_cut_in_its_path_and_keeps_its_host() {
+        let ep = "contoso.services.ai.azure.com/openai/deployments/gpt-4o-mini";
+        let head = endpoint_head(ep, "contoso.services.ai.azure.com");
+        assert_eq!(head, 29);
+        for w in head + 3..ep.len() {
+            let cut = cut_endpoint(ep, head, w);
+            assert_eq!(cut.chars().count(), w, "{cut}");
+            assert!(cut.starts_with("contoso.services.ai.azure.com/"), "{cut}");
+            assert!(cut.ends_with('i') && cut.contains('…'), "{cut}");
+        }
+        assert_eq!(cut_endpoint(ep, head, 80), ep);
+        // No room past the host: a plain middle cut, still the width.
+        assert_eq!(cut_endpoint(ep, head, 20).chars().count(), 20);
+        let plain = "http://127.0.0.1:8080/v1";
+        assert_eq!(endpoint_head(plain, "127.0.0.1"), 16);
+    }
+
+    #[test]
+    fn shrinking_gives_up_the_key_words_then_names_types_and_hosts_each_to_its_floor() {
+        let natural = [63, 20, 31, 42];
+        let floor = [20, 13, 9, 16];
+        let roomy = |room| shrink_in_order(natural, floor, room, Floors::Roomy);
+        assert_eq!(roomy(200), natural);
+        assert_eq!(roomy(140), [63, 20, 15, 42]);
+        assert_eq!(roomy(67), [20, 13, 9, 25]);
+        assert_eq!(roomy(10), floor, "never below the floors");
+        let tight = shrink_in_order(natural, [8, 6, 1, 12], 30, Floors::Tight);
+        assert_eq!(tight, [11, 6, 1, 12], "the name keeps what is left");
+    }
 }
