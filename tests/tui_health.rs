@@ -225,7 +225,7 @@ fn a_result_goes_stale_when_the_endpoint_is_typed_changed_on_disk_or_saved_chang
     assert!(stale(&app, "prod"));
     let s = screen(&app, 80, 24).join("\n");
     assert!(
-        s.contains("✓ test: (before the endpoint or key changed) HTTP 200"),
+        s.contains("✓ test: (before it was changed) HTTP 200"),
         "{s}"
     );
     // Typed back as it was: fresh again.
@@ -233,6 +233,13 @@ fn a_result_goes_stale_when_the_endpoint_is_typed_changed_on_disk_or_saved_chang
     key(&mut app, KeyCode::Backspace);
     key(&mut app, KeyCode::Esc);
     assert!(!stale(&app, "prod"));
+    // Another value the request is built from (the api-version, stepped with →): stale too.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Right);
+    assert!(stale(&app, "prod"), "a new api-version was never tested");
+    key(&mut app, KeyCode::Left);
+    assert!(!stale(&app, "prod"), "stepped back to the tested one");
     // Changed on disk (the CLI's `update`): the list's mark goes stale.
     key(&mut app, KeyCode::Esc);
     let mut dev = aoai("dev", "https://dev2.openai.azure.com/");

@@ -470,3 +470,37 @@ fn the_list_marks_an_env_key_whose_variable_is_unset() {
     assert!(!row("from-path").contains("unset"), "{s}");
     assert!(row("from-nothing").contains("unset"), "{s}");
 }
+
+/// Issue 19, Low list: the type picker at 80x24 is not cut silently: the advice wraps whole,
+/// a row too long ends with `…`, and the highlighted type's sentence is under the list in full
+/// (each one in turn, `G` reaching the last).
+#[test]
+fn the_type_picker_at_80_columns_shows_every_sentence_whole() {
+    let mut a = app(sample(), 80, 24);
+    key(&mut a, KeyCode::Char('n'));
+    let flat = |a: &App| {
+        text(&render(a, 80, 24))
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        flat(&a).contains(aiconn::tui::strings::PICK_TYPE_ADVICE),
+        "{}",
+        flat(&a)
+    );
+    let types = aiconn::tui::wizard::type_order();
+    for (i, t) in types.iter().enumerate() {
+        let s = flat(&a);
+        assert!(
+            s.contains(&format!("{}: {}", t.label, t.summary)),
+            "{i}: {s}"
+        );
+        key(&mut a, KeyCode::Down);
+    }
+    key(&mut a, KeyCode::Char('g'));
+    key(&mut a, KeyCode::Char('G'));
+    let last = types.last().unwrap();
+    assert!(flat(&a).contains(&format!("{}: {}", last.label, last.summary)));
+}

@@ -11,13 +11,14 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// What a test was sent with: the endpoint and where each secret came from (a typed value only
-/// by its SHA-256, so no copy of the key is kept). A result whose basis is no longer the
-/// connection's is stale: the endpoint or a key changed since (typed in the form, saved, or
+/// What a test was sent with: every value (the endpoint, the api-version, the deployment...)
+/// and where each secret came from (a typed value only by its SHA-256, so no copy of the key is
+/// kept). A result whose basis is no longer the connection's is stale: the endpoint, a key or
+/// another value changed since (typed in the form, a fix, a deployment picked, saved, or
 /// changed on disk).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Basis {
-    endpoint: Option<String>,
+    values: Vec<(String, String)>,
     keys: Vec<(String, KeyBasis)>,
 }
 
@@ -41,10 +42,19 @@ impl Basis {
             (k.clone(), KeyBasis::Typed(digest.into()))
         }));
         keys.sort_by(|a, b| a.0.cmp(&b.0));
-        Basis {
-            endpoint: conn.endpoint_ref().map(str::to_string),
-            keys,
-        }
+        // Custom configs are prefixed so they never pass for a field of the same name.
+        let mut values: Vec<(String, String)> = conn
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain(
+                conn.configs
+                    .iter()
+                    .map(|(k, v)| (format!("configs.{k}"), v.clone())),
+            )
+            .collect();
+        values.sort();
+        Basis { values, keys }
     }
 
     pub fn of_form(f: &Form) -> Basis {

@@ -352,13 +352,13 @@ pub fn tested_all(total: usize, ok: usize, failed: usize, skipped: usize) -> Str
 /// The selected connection's last result, in the status line (the list does not show it).
 pub fn last_test(name: &str, mark: &str, message: &str, stale: bool) -> String {
     if stale {
-        format!("{mark} {name} (before the endpoint or key changed): {message}")
+        format!("{mark} {name} (before it was changed): {message}")
     } else {
         format!("{mark} {name}: {message}")
     }
 }
 /// The form's line for a result of before an edit (the list marks it `?`).
-pub const TEST_STALE: &str = "(before the endpoint or key changed) ";
+pub const TEST_STALE: &str = "(before it was changed) ";
 pub const NO_MESSAGE: &str = "No message to show.";
 pub const MESSAGE_TITLE: &str = "Message";
 pub fn message_close() -> String {

@@ -7,6 +7,7 @@ mod list_cols;
 mod message;
 mod popup;
 mod theme;
+mod type_picker;
 mod wizard;
 
 use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
