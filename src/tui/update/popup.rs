@@ -120,6 +120,12 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 vec![Effect::Passphrase(None)]
             }
             Some(Cmd::Cancel) => vec![],
+            // As everywhere text is typed: Ctrl-U empties it (never the textarea's undo).
+            Some(Cmd::ClearText) => {
+                let input = crate::tui::form::input("");
+                app.popup = Some(Popup::Input { for_, input, error });
+                vec![]
+            }
             Some(Cmd::Quit) => {
                 app.popup = Some(Popup::Input { for_, input, error });
                 request_quit(app)
