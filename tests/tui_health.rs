@@ -428,11 +428,28 @@ fn t_on_the_list_tests_the_selected_one_and_a_refused_host_leaves_no_mark() {
         },
     );
     assert_eq!(mark(&app, &id).unwrap().health, Health::Ok);
+    // Renamed (its key moved to a new generation): the result follows, still fresh.
+    let mut renamed = aoai("prod2", "https://contoso.openai.azure.com/");
+    renamed
+        .secrets
+        .insert("api_key".into(), SecretRecord::parse("keychain:g5"));
+    update(
+        &mut app,
+        Action::Renamed {
+            old: "prod".into(),
+            new: "prod2".into(),
+            result: Ok(vec![renamed]),
+        },
+    );
+    let id = EntryId::Stored("prod2".into());
+    let m = mark(&app, &id).unwrap();
+    assert_eq!((m.health, m.stale), (Health::Ok, false));
+    assert!(mark(&app, &EntryId::Stored("prod".into())).is_none());
     // Deleted: its result goes with it.
     update(
         &mut app,
         Action::Deleted {
-            name: "prod".into(),
+            name: "prod2".into(),
             result: Ok(vec![]),
         },
     );
@@ -601,4 +618,93 @@ fn a_status_too_long_for_two_rows_opens_whole_with_ctrl_l() {
     app.set_status(Level::Info, "Saved 'prod'.");
     let s = screen(&app, 80, 24);
     assert!(!s[22].contains("^L") && !s[23].contains("^L"), "{s:?}");
+}
+
+/// Walks the guided setup to its review: Foundry, `name`, a /models endpoint, a key.
+fn setup_to_review(app: &mut App, name: &str) {
+    aiconn::tui::update::start_wizard(app);
+    update(app, Action::Probed(Ok(())));
+    key(app, KeyCode::Enter); // nothing to paste: the service picker
+    key(app, KeyCode::Enter); // Foundry
+    for c in name.chars() {
+        ch(app, c);
+    }
+    key(app, KeyCode::Enter);
+    update(
+        app,
+        Action::Paste("https://contoso.services.ai.azure.com/models".into()),
+    );
+    key(app, KeyCode::Enter);
+    update(app, Action::Paste("fake-key-0704".into()));
+    for _ in 0..10 {
+        if app.wizard.as_ref().unwrap().step == aiconn::tui::wizard::Step::Review {
+            return;
+        }
+        key(app, KeyCode::Enter);
+    }
+    panic!("no review");
+}
+
+#[test]
+fn a_test_on_the_setup_review_is_the_saved_connections_and_a_left_setups_is_nobodys() {
+    let mut app = app_with(
+        vec![aoai("prod", "https://contoso.openai.azure.com/")],
+        80,
+        24,
+    );
+    setup_to_review(&mut app, "f1");
+    let fx = ch(&mut app, 't');
+    assert!(matches!(&fx[..], [Effect::Test { .. }]), "{fx:?}");
+    update(
+        &mut app,
+        Action::Tested {
+            target: TestTarget::Wizard,
+            ok: true,
+            message: "HTTP 200".into(),
+        },
+    );
+    let fx = ch(&mut app, 's');
+    let [Effect::Save { id, conn, .. }] = &fx[..] else {
+        panic!("{fx:?} {:?}", app.status)
+    };
+    let mut saved = conn.clone();
+    saved
+        .secrets
+        .insert("api_key".into(), SecretRecord::parse("keychain:g1"));
+    update(
+        &mut app,
+        Action::Saved {
+            id: id.clone(),
+            name: "f1".into(),
+            result: Ok(vec![
+                aoai("prod", "https://contoso.openai.azure.com/"),
+                saved,
+            ]),
+            warnings: vec![],
+        },
+    );
+    let m = mark(&app, &EntryId::Stored("f1".into())).unwrap();
+    assert_eq!((m.health, m.stale), (Health::Ok, false));
+    // A setup tested, then left; the next one saved untested has no result.
+    setup_to_review(&mut app, "f2");
+    ch(&mut app, 't');
+    update(
+        &mut app,
+        Action::Tested {
+            target: TestTarget::Wizard,
+            ok: false,
+            message: "HTTP 401".into(),
+        },
+    );
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right); // Cancel
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'y'); // leave it
+    assert!(app.wizard.is_none());
+    setup_to_review(&mut app, "f3");
+    key(&mut app, KeyCode::Right); // Edit: into the editor, unsaved
+    key(&mut app, KeyCode::Enter);
+    let id = app.selected.clone().unwrap();
+    assert!(matches!(id, EntryId::New(_)));
+    assert!(mark(&app, &id).is_none(), "f2's result went to f3");
 }

@@ -18,6 +18,8 @@ use std::collections::HashMap;
 /// changed on disk).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Basis {
+    /// Whose test it was (a save or rename moves a result on explicitly).
+    name: String,
     values: Vec<(String, String)>,
     keys: Vec<(String, KeyBasis)>,
 }
@@ -54,7 +56,11 @@ impl Basis {
             )
             .collect();
         values.sort();
-        Basis { values, keys }
+        Basis {
+            name: conn.name.clone(),
+            values,
+            keys,
+        }
     }
 
     pub fn of_form(f: &Form) -> Basis {
@@ -77,6 +83,10 @@ pub struct Book {
     results: HashMap<EntryId, Checked>,
     /// Tests in flight: what each was sent with.
     sent: HashMap<EntryId, Basis>,
+    /// The guided setup's test (`t` on its review): sent with, and its result, until the
+    /// setup becomes a list entry (`adopt_setup`).
+    setup_sent: Option<Basis>,
+    setup: Option<Checked>,
     /// `T` while it runs: how many have landed, of how many.
     pub progress: Option<(usize, usize)>,
 }
@@ -140,6 +150,33 @@ impl Book {
     pub fn forget(&mut self, id: &EntryId) {
         self.results.remove(id);
         self.sent.remove(id);
+    }
+
+    /// A test of the guided setup's connection was sent with `basis`.
+    pub fn setup_sent(&mut self, basis: Basis) {
+        self.setup_sent = Some(basis);
+    }
+
+    /// The guided setup's test answered.
+    pub fn setup_landed(&mut self, health: Health, message: String) {
+        if let Some(basis) = self.setup_sent.take() {
+            self.setup = Some(Checked {
+                health,
+                message,
+                basis,
+            });
+        }
+    }
+
+    /// The guided setup ended in the list as `id`, now `now`: its last test is that entry's if
+    /// it was a test of this very connection (not of an earlier setup, left or changed since).
+    pub fn adopt_setup(&mut self, id: EntryId, now: Option<&Basis>) {
+        self.setup_sent = None;
+        if let Some(c) = self.setup.take()
+            && now == Some(&c.basis)
+        {
+            self.results.insert(id, c);
+        }
     }
 
     /// A test of `id` is in flight.

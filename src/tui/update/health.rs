@@ -17,6 +17,12 @@ pub(super) fn note_sent(app: &mut App, effects: &[Effect]) {
                 secrets,
                 ..
             } => app.health.sent(id.clone(), Basis::of(conn, secrets)),
+            Effect::Test {
+                target: TestTarget::Wizard,
+                conn,
+                secrets,
+                ..
+            } => app.health.setup_sent(Basis::of(conn, secrets)),
             Effect::TestAll { conns } => {
                 for c in conns {
                     let id = EntryId::Stored(c.name.clone());
@@ -52,9 +58,10 @@ pub(super) fn test_all(app: &mut App) -> Vec<Effect> {
 
 /// A single test's answer (Ctrl-T, `t`).
 pub(super) fn tested(app: &mut App, target: &TestTarget, ok: bool, message: &str) {
-    if let TestTarget::Entry(id) = target {
-        let health = if ok { Health::Ok } else { Health::Failed };
-        app.health.landed(id.clone(), health, message.to_string());
+    let health = if ok { Health::Ok } else { Health::Failed };
+    match target {
+        TestTarget::Entry(id) => app.health.landed(id.clone(), health, message.to_string()),
+        TestTarget::Wizard => app.health.setup_landed(health, message.to_string()),
     }
 }
 
@@ -93,4 +100,10 @@ pub(super) fn saved(app: &mut App, id: &EntryId, from: Option<Basis>, name: &str
     if let Some(now) = super::super::health::current_basis(app, &to) {
         app.health.moved(id, from.as_ref(), to, now);
     }
+}
+
+/// The guided setup became the list entry `id`: a test on its review follows it.
+pub(super) fn adopt_setup(app: &mut App, id: &EntryId) {
+    let now = app.draft(id).map(Basis::of_form);
+    app.health.adopt_setup(id.clone(), now.as_ref());
 }
