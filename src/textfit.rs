@@ -1,5 +1,5 @@
 //! Fitting text into columns: middle truncation with `…` and column widths for a total width.
-//! Pure (no terminal): the CLI's `list` and the TUI's list use the same rules.
+//! Pure (no terminal): the CLI's `list` (both) and the TUI's list (middle truncation).
 
 /// `s` in at most `width` characters: the start and the end are kept, the middle becomes `…`
 /// (a host's start and a URL's path end both matter).

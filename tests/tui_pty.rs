@@ -420,3 +420,146 @@ fn a_key_bound_for_an_unrecognized_host_is_sent_only_after_the_tui_asked() {
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 }
+
+/// Issue 19, item 6: `T` on the list tests every connection against a loopback service; each
+/// row's TEST mark says how it went, the status line the tally; a connection whose endpoint
+/// the CLI changes meanwhile is marked stale (`?`) once the TUI sees the file change.
+#[test]
+fn t_on_the_list_tests_every_connection_and_a_cli_change_marks_its_result_stale() {
+    use common::http::{Route, routes_server};
+    let (port, _) = routes_server(
+        vec![
+            Route {
+                prefix: "/bad",
+                status: 401,
+                body: r#"{"error":{"message":"Access denied"}}"#,
+                headers: &[],
+            },
+            Route {
+                prefix: "/openai",
+                status: 200,
+                body: r#"{"data":[]}"#,
+                headers: &[],
+            },
+        ],
+        std::time::Duration::ZERO,
+    );
+    let d = tempfile::tempdir().unwrap();
+    let aoai = |name: &str, base: &str| {
+        create(
+            d.path(),
+            &[
+                "--type",
+                "azure_open_ai",
+                "--name",
+                name,
+                "--set",
+                &format!("api_base={base}"),
+                "--set",
+                "api_key=fake-key-0801-pty",
+            ],
+        )
+    };
+    aoai("good", &format!("http://127.0.0.1:{port}"));
+    aoai("refused", &format!("http://127.0.0.1:{port}/bad"));
+    create(
+        d.path(),
+        &[
+            "--type",
+            "custom",
+            "--name",
+            "svc",
+            "--set",
+            "configs.region=eu",
+            "--set",
+            "secrets.token=fake-key-0801-pty",
+        ],
+    );
+    let mut t = Pty::spawn(d.path(), &[], 80, 24);
+    t.wait_for("refused");
+    t.send("T");
+    t.wait_for("Tested 3 connections: 1 ok, 1 failed, 1 skipped.");
+    let row = |s: &str, name: &str| {
+        s.lines()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("no row {name}:\n{s}"))
+            .to_string()
+    };
+    let s = t.screen();
+    assert!(row(&s, "good").contains('✓'), "{s}");
+    assert!(row(&s, "refused").contains('✗'), "{s}");
+    assert!(row(&s, "svc").contains('–'), "{s}");
+    // The selected one's result in the status line once the tally is replaced.
+    t.send("j");
+    t.wait_for("✗ refused:");
+    let o = cmd(
+        d.path(),
+        &[
+            "update",
+            "good",
+            "--set",
+            &format!("api_base=http://127.0.0.1:{port}/v2"),
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    t.wait_until("the changed one is stale", |s| {
+        row(s, "good").contains("✓?")
+    });
+    assert!(!row(&t.screen(), "refused").contains('?'));
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(!t.raw_text().contains("fake-key-0801-pty"));
+}
+
+/// Issue 19, item 8: at 60 columns a status of three rows is cut with the key that shows it;
+/// ^L opens it whole, its advice at the end included.
+#[test]
+fn a_status_cut_at_60_columns_opens_whole_with_ctrl_l() {
+    let d = tempfile::tempdir().unwrap();
+    let make = |base: &str| {
+        let o = cmd(
+            d.path(),
+            &[
+                "create",
+                "--type",
+                "azure_open_ai",
+                "--name",
+                "prod",
+                "--set",
+                &format!("api_base={base}"),
+                "--set",
+                "api_key=fake-key-0802",
+            ],
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    };
+    make("https://r.openai.azure.com");
+    let mut t = Pty::spawn(d.path(), &[], 60, 16);
+    t.wait_for("prod");
+    t.send("\r");
+    t.send(DOWN);
+    t.send("x"); // an unsaved edit
+    t.send(ESC);
+    let o = cmd(
+        d.path(),
+        &[
+            "update",
+            "prod",
+            "--set",
+            "api_base=https://s.openai.azure.com",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    t.wait_for("^L shows all");
+    assert!(!t.screen().contains("see the new version"));
+    t.send("\x0c"); // Ctrl-L
+    t.wait_for("see the new version");
+    t.send(ESC);
+    t.wait_until("the popup is closed", |s| {
+        !s.contains("see the new version")
+    });
+    t.send("\x03"); // Ctrl-C: unsaved changes, so it asks
+    t.wait_for("Quit and lose them?");
+    t.send("y");
+    assert_eq!(t.wait_exit(), 0);
+}

@@ -93,6 +93,7 @@ fn list_and_form_side_by_side_120x40() {
         s.contains("Azure OpenAI resource"),
         "the endpoint hint is under the field"
     );
+    // 48 columns of list: the key is a mark, the hosts are cut in the middle.
     assert!(s.contains("✗"), "serp-nokey shows a missing-key marker");
     insta::assert_snapshot!(t.backend());
 }
@@ -504,7 +505,45 @@ fn the_list_marks_an_env_key_whose_variable_is_unset() {
     );
     let s = text(&render(&a, 80, 24));
     let row = |n: &str| s.lines().find(|l| l.contains(n)).unwrap().to_string();
-    assert!(row("from-path").contains('✓'), "{s}");
-    assert!(row("from-nothing").contains('⚠'), "{s}");
-    assert!(!row("from-nothing").contains('✓'), "{s}");
+    assert!(row("from-path").contains("env:PATH"), "{s}");
+    assert!(!row("from-path").contains("unset"), "{s}");
+    assert!(row("from-nothing").contains("unset"), "{s}");
+}
+
+/// Issue 19, Low list: the type picker at 80x24 is not cut silently: the advice wraps whole,
+/// a row too long ends with `…`, and the highlighted type's sentence is under the list in full
+/// (each one in turn, `G` reaching the last).
+#[test]
+fn the_type_picker_at_80_columns_shows_every_sentence_whole() {
+    let mut a = app(sample(), 80, 24);
+    key(&mut a, KeyCode::Char('n'));
+    // The popup's inside only (76 columns centered: 3..77), not the list showing beside it.
+    let flat = |a: &App| {
+        text(&render(a, 80, 24))
+            .lines()
+            .map(|l| l.chars().skip(3).take(74).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        flat(&a).contains(aiconn::tui::strings::PICK_TYPE_ADVICE),
+        "{}",
+        flat(&a)
+    );
+    let types = aiconn::tui::wizard::type_order();
+    for (i, t) in types.iter().enumerate() {
+        let s = flat(&a);
+        assert!(
+            s.contains(&format!("{}: {}", t.label, t.summary)),
+            "{i}: {s}"
+        );
+        key(&mut a, KeyCode::Down);
+    }
+    key(&mut a, KeyCode::Char('g'));
+    key(&mut a, KeyCode::Char('G'));
+    let last = types.last().unwrap();
+    assert!(flat(&a).contains(&format!("{}: {}", last.label, last.summary)));
 }

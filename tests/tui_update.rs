@@ -1064,3 +1064,44 @@ fn an_unrecognized_host_is_asked_about_and_only_yes_sends_the_key() {
         "{effects:?}"
     );
 }
+
+/// Issue 19, Low list: Ctrl-U empties the text wherever text is typed (the `/` filter and the
+/// one-line inputs too, never the textarea's undo), and `?` says so in each context.
+#[test]
+fn ctrl_u_clears_the_filter_and_a_one_line_input_and_help_lists_it() {
+    use aiconn::tui::keymap::{BINDINGS, Cmd, Ctx};
+    let mut app = app_with(vec![aoai("prod"), aoai("dev")]);
+    ch(&mut app, '/');
+    typ(&mut app, "zz");
+    assert_eq!(app.entries().len(), 0);
+    ctrl(&mut app, 'u');
+    assert!(
+        app.filter.is_empty() && app.filter_typing(),
+        "cleared, still typing"
+    );
+    assert_eq!(app.entries().len(), 2);
+    typ(&mut app, "de");
+    assert_eq!(app.filter, "de");
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'R'); // rename: the input holds the name
+    typ(&mut app, "-x");
+    ctrl(&mut app, 'u');
+    let Some(Popup::Input { input, .. }) = &app.popup else {
+        panic!("{:?}", app.popup)
+    };
+    assert_eq!(text_of(input), "", "Ctrl-U empties, it does not undo");
+    for ctx in [
+        Ctx::Editing,
+        Ctx::Filter,
+        Ctx::Input,
+        Ctx::WizardPaste,
+        Ctx::WizardText,
+    ] {
+        assert!(
+            BINDINGS
+                .iter()
+                .any(|b| b.ctx == ctx && b.cmd == Cmd::ClearText),
+            "{ctx:?}"
+        );
+    }
+}

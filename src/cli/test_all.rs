@@ -29,7 +29,7 @@ pub fn test_all(
     );
     let svc = Service::new(&ctx.store, &backend);
     let progress = std::io::stderr().is_terminal();
-    let on_done = |done: usize, total: usize| {
+    let on_done = |_: &Report, done: usize, total: usize| {
         if progress {
             let mut e = std::io::stderr().lock();
             let _ = write!(e, "\r\x1b[Ktesting {done}/{total}");

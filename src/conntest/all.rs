@@ -48,14 +48,15 @@ enum NoKey {
     Fail(String),
 }
 
-/// Tests `conns` at most `jobs` at a time; `on_done(done, total)` after each.
+/// Tests `conns` at most `jobs` at a time; `on_done(report, done, total)` after each, as it
+/// lands (the TUI fills its status column from it; the CLI counts).
 pub fn run_all(
     svc: &Service<'_>,
     conns: &[Connection],
     jobs: usize,
     timeout: Duration,
     unknown_hosts: UnknownHosts,
-    on_done: &(dyn Fn(usize, usize) + Sync),
+    on_done: &(dyn Fn(&Report, usize, usize) + Sync),
 ) -> Vec<Report> {
     // The backend is opened once, before the pool: a vault derives its key (and may ask) one
     // time, not once per thread; its failure is every stored key's.
@@ -67,7 +68,7 @@ pub fn run_all(
     let done = AtomicUsize::new(0);
     crate::pool::bounded(conns, jobs.clamp(1, MAX_JOBS), |c| {
         let r = test_one(svc, c, opened.as_ref(), timeout, unknown_hosts);
-        on_done(done.fetch_add(1, Ordering::SeqCst) + 1, conns.len());
+        on_done(&r, done.fetch_add(1, Ordering::SeqCst) + 1, conns.len());
         r
     })
 }

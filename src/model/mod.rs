@@ -19,8 +19,10 @@ pub struct Connection {
     pub secrets: IndexMap<String, SecretRecord>,
 }
 
+mod key_source;
 mod record;
 
+pub use key_source::KeySource;
 pub use record::{Backend, KeyStatus, SecretRecord};
 
 /// Where a shown value comes from (the `show` command's SOURCE column).

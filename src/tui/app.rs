@@ -87,6 +87,11 @@ pub enum Effect {
         /// `Send` once the user confirmed an unrecognized host.
         unknown_hosts: crate::conntest::UnknownHosts,
     },
+    /// `T` on the list: test these connections (the stored versions) on the core's pool; each
+    /// result comes back as `Action::TestLanded`, the end as `Action::AllTested`.
+    TestAll {
+        conns: Vec<Connection>,
+    },
     /// The user typed this command as a secret source: approve it on this machine.
     ApproveCommand {
         command: String,
@@ -166,6 +171,16 @@ pub enum Action {
         ok: bool,
         message: String,
     },
+    /// One result of `T`'s run, as it lands (the run goes on).
+    TestLanded {
+        report: crate::conntest::all::Report,
+        done: usize,
+        total: usize,
+    },
+    /// `T`'s run is over: every result (those already landed are not counted twice).
+    AllTested {
+        reports: Vec<crate::conntest::all::Report>,
+    },
     /// The test was not sent: the key would go to `host`, which aiconn does not recognize.
     TestNeedsHost {
         target: TestTarget,
@@ -205,6 +220,7 @@ impl Action {
                 | Action::Resize(..)
                 | Action::Loaded(_)
                 | Action::Reloaded(_)
+                | Action::TestLanded { .. }
         )
     }
 }
@@ -243,6 +259,8 @@ pub struct App {
     pub setup_when_loaded: bool,
     /// The Azure CLI is on PATH: "Sign in with Azure" is offered.
     pub az_available: bool,
+    /// The last test of each connection this session, and `T`'s progress.
+    pub health: super::health::Book,
 }
 
 /// What the keyboard talks to right now. One answer, in one place: the order below is the
@@ -293,6 +311,7 @@ impl App {
             vault_exists: false,
             setup_when_loaded: false,
             az_available: false,
+            health: Default::default(),
         };
         app.reindex();
         app
@@ -337,6 +356,7 @@ impl App {
         match self.mode() {
             Mode::Popup => match &self.popup {
                 Some(Popup::Help { .. }) => Ctx::Help,
+                Some(Popup::Message { .. }) => Ctx::Message,
                 Some(Popup::PickType { .. }) => Ctx::PickType,
                 Some(Popup::Input { .. }) => Ctx::Input,
                 Some(Popup::PickDeployment { .. }) => Ctx::PickDeployment,
@@ -510,6 +530,30 @@ impl App {
         if self.selected.as_ref().is_none_or(|s| !entries.contains(s)) {
             self.selected = entries.first().cloned();
         }
+    }
+
+    /// What the status line says: the status, else (on the list, no filter shown) the selected
+    /// connection's last test, which the list shows only as a mark. `^L` opens the same text.
+    pub fn status_message(&self) -> Option<(Level, String)> {
+        if let Some(st) = &self.status {
+            return Some(st.clone());
+        }
+        if self.focus() != Focus::List || self.filter_typing() || !self.filter.is_empty() {
+            return None;
+        }
+        let id = self.selected.as_ref()?;
+        let m = super::health::mark(self, id)?;
+        let glyph = match m.health {
+            crate::conntest::all::Health::Ok => "✓",
+            crate::conntest::all::Health::Failed => "✗",
+            crate::conntest::all::Health::Skipped => "–",
+        };
+        let level = match m.health {
+            crate::conntest::all::Health::Failed if !m.stale => Level::Error,
+            _ => Level::Info,
+        };
+        let text = super::strings::last_test(&self.entry_name(id), glyph, m.message, m.stale);
+        Some((level, text))
     }
 
     pub fn set_status(&mut self, level: Level, text: impl Into<String>) {

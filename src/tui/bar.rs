@@ -37,6 +37,8 @@ pub fn applies(app: &App, cmd: Cmd) -> bool {
         }),
         Cmd::SignIn => app.az_available,
         Cmd::Keyless => super::azure_pick::offers_keyless(app),
+        Cmd::ShowStatus => super::render::status_is_cut(app),
+        Cmd::TestAll => !app.stored.is_empty(),
         _ => true,
     }
 }

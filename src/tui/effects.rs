@@ -44,6 +44,12 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
         | Effect::AzureFill { .. }
         | Effect::AzurePrepare { .. }) => azure(e),
         Effect::UseVault => unreachable!("handled above"),
+        // `worker` runs it with the UI loop's sender, for its progress; here the results come
+        // all at once, at the end.
+        Effect::TestAll { conns } => {
+            let (tx, _) = std::sync::mpsc::channel();
+            super::test_all::run(store, secrets, &conns, &tx)
+        }
         // Answers go to the worker's question (see `ask_through_ui`), never here; one that
         // arrives anyway only ends its "working" count.
         Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
@@ -273,6 +279,9 @@ pub fn worker(
     for e in rx {
         let a = match e {
             Effect::UseVault => switch_to_vault(&store, &mut secrets, &ask),
+            Effect::TestAll { conns } => {
+                super::test_all::run(&store, secrets.as_ref(), &conns, &tx)
+            }
             e => run_effect(&store, &mut secrets, e),
         };
         if tx.send(Msg::Action(a)).is_err() {

@@ -21,6 +21,8 @@ pub enum Ctx {
     Input,
     /// The help screen.
     Help,
+    /// The status message in full (`^L`).
+    Message,
     /// The deployments behind an endpoint (`D` on the form).
     PickDeployment,
     /// Sign in with Azure: the subscription, account and deployment lists.
@@ -57,6 +59,7 @@ impl Ctx {
             Ctx::PickType => "Picking a type (n)",
             Ctx::Input => "One-line input (rename, new row, passphrase)",
             Ctx::Help => "This help",
+            Ctx::Message => "The whole message (^L)",
             Ctx::PickDeployment => "Picking a deployment (D)",
             Ctx::AzurePick => "Sign in with Azure (a on the type picker)",
             Ctx::AzureFilter => "Sign in with Azure: filter (/)",
@@ -69,7 +72,7 @@ impl Ctx {
     }
 
     /// Every context, in the help screen's order.
-    pub const ALL: [Ctx; 17] = [
+    pub const ALL: [Ctx; 18] = [
         Ctx::List,
         Ctx::Form,
         Ctx::Editing,
@@ -79,6 +82,7 @@ impl Ctx {
         Ctx::PickType,
         Ctx::Input,
         Ctx::Help,
+        Ctx::Message,
         Ctx::PickDeployment,
         Ctx::AzurePick,
         Ctx::AzureFilter,
@@ -147,6 +151,10 @@ pub enum Cmd {
     SignIn,
     /// Sign in with Azure: a keyless (Microsoft Entra ID) connection for the pick.
     Keyless,
+    /// Test every connection shown (the list's `T`).
+    TestAll,
+    /// Open the status message in full.
+    ShowStatus,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -201,6 +209,9 @@ pub static BINDINGS: &[Binding] = &[
     b!(List, [k(KeyCode::End), c('G')], Bottom, None, "last connection", false),
     b!(List, [k(KeyCode::Enter), k(KeyCode::Tab), k(KeyCode::Right), c('l')], Open, Some("open"), "open the selected connection's form", false),
     b!(List, [c('n')], New, Some("new"), "new connection (pick a type)", true),
+    // On the bar before the rarer commands: health at a glance is what the list is for.
+    b!(List, [c('T')], TestAll, Some("test all"), "test every connection shown (the filter narrows it): the TEST column fills as results land", false),
+    b!(List, [c('t')], Test, None, "test the selected connection against its service", false),
     b!(List, [c('d'), k(KeyCode::Delete)], Delete, Some("delete"), "delete the selected connection (asks first)", true),
     b!(List, [c('/')], Filter, Some("filter"), "filter the list (Enter keeps, Esc clears)", false),
     b!(List, [k(KeyCode::Esc)], Cancel, None, "clear a kept filter", false),
@@ -231,6 +242,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Global, [ctrl('s')], Save, Some("save"), "save the connection", true),
     b!(Global, [ctrl('g')], Help, Some(HELP_HINT), "this help", false),
     b!(Global, [ctrl('c')], Quit, Some("quit"), "quit (asks when something is unsaved)", false),
+    b!(Global, [ctrl('l')], ShowStatus, Some("whole message"), "show the status message in full (when it does not fit)", false),
     b!(Editing, [k(KeyCode::Enter), k(KeyCode::Tab)], NextField, Some("next"), "keep the text, go to the next field", false),
     b!(Editing, [k(KeyCode::BackTab)], PrevField, None, "keep the text, go to the previous field", false),
     b!(Editing, [k(KeyCode::Up)], PrevField, None, "keep the text, previous field", false),
@@ -242,6 +254,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Editing, [ctrl('u')], ClearText, None, "clear the field's text", false),
     b!(Filter, [k(KeyCode::Enter)], Commit, Some("keep filter"), "keep the filter and go back to the list", false),
     b!(Filter, [k(KeyCode::Esc)], Cancel, Some("clear"), "clear the filter", false),
+    b!(Filter, [ctrl('u')], ClearText, None, "clear the filter's text (keep typing)", false),
     b!(Filter, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
     b!(Confirm, [k(KeyCode::Enter)], Choose, Some("choose"), "take the highlighted answer (No is preselected)", false),
     b!(Confirm, [k(KeyCode::Esc), c('n')], No, Some("cancel"), "no", false),
@@ -256,6 +269,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(PickType, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close", false),
     b!(Input, [k(KeyCode::Enter)], Choose, Some("choose"), "take what was typed", false),
     b!(Input, [k(KeyCode::Esc)], Cancel, Some("cancel"), "close without changing anything", false),
+    b!(Input, [ctrl('u')], ClearText, None, "clear what was typed", false),
     b!(Input, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
     b!(PickDeployment, [k(KeyCode::Up), c('k')], Up, None, "previous deployment", false),
     b!(PickDeployment, [k(KeyCode::Down), c('j')], Down, None, "next deployment", false),
@@ -278,6 +292,9 @@ pub static BINDINGS: &[Binding] = &[
     b!(Help, [k(KeyCode::PageDown), c(' ')], PageDown, None, "a page down", false),
     b!(Help, [k(KeyCode::PageUp)], PageUp, None, "a page up", false),
     b!(Help, [k(KeyCode::Esc), c('?'), c('q'), k(KeyCode::Enter)], Cancel, Some("close"), "close the help", false),
+    b!(Message, [k(KeyCode::Up), c('k')], Up, Some("scroll"), "scroll up", false),
+    b!(Message, [k(KeyCode::Down), c('j')], Down, None, "scroll down", false),
+    b!(Message, [k(KeyCode::Esc), k(KeyCode::Enter), c('q'), ctrl('l')], Cancel, Some("close"), "close", false),
     b!(WizardPaste, [k(KeyCode::Enter), k(KeyCode::Tab)], Next, Some("read it · empty: pick the service"), "read what was typed; with nothing typed, pick the service from a list", false),
     b!(WizardPaste, [k(KeyCode::Esc)], Back, Some("leave"), "leave the guided setup (asks if anything was typed)", false),
     b!(WizardPaste, [ctrl('u')], ClearText, None, "clear what was typed", false),

@@ -40,6 +40,10 @@ pub enum Popup {
     Help {
         scroll: u16,
     },
+    /// The status message in full (`^L`), when the status line cannot hold it.
+    Message {
+        scroll: u16,
+    },
     /// Sign in with Azure: subscription, account, deployment pickers.
     Azure(Box<super::azure_pick::AzurePick>),
     /// The deployments behind the form's endpoint (`D`), to pick one.

@@ -373,3 +373,52 @@ pub fn offer_switch(label: &str) -> String {
 pub fn name_taken(name: &str) -> String {
     format!("a connection named '{name}' already exists: pick another name")
 }
+
+// Health at a glance: `t` / `T` on the list, the TEST column, the status of the selected one.
+pub const TEST_ALL_RUNNING: &str = "A test of every connection is already running.";
+pub const NOTHING_TO_TEST: &str = "Nothing to test: no saved connection is shown.";
+pub fn testing_all(done: usize, total: usize) -> String {
+    format!("testing {done}/{total}…")
+}
+pub fn tested_all(total: usize, ok: usize, failed: usize, skipped: usize) -> String {
+    let what = if total == 1 {
+        "connection"
+    } else {
+        "connections"
+    };
+    format!("Tested {total} {what}: {ok} ok, {failed} failed, {skipped} skipped.")
+}
+/// The selected connection's last result, in the status line (the list does not show it).
+pub fn last_test(name: &str, mark: &str, message: &str, stale: bool) -> String {
+    if stale {
+        format!("{mark} {name} (before it was changed): {message}")
+    } else {
+        format!("{mark} {name}: {message}")
+    }
+}
+/// The form's line for a result of before an edit (the list marks it `?`).
+pub const TEST_STALE: &str = "(before it was changed) ";
+pub const NO_MESSAGE: &str = "No message to show.";
+pub const MESSAGE_TITLE: &str = "Message";
+pub fn message_close() -> String {
+    format!("↑/↓ scroll · {} closes", key(Ctx::Message, Cmd::Cancel))
+}
+pub fn status_cut() -> String {
+    format!(" {} shows all", key(Ctx::List, Cmd::ShowStatus))
+}
+// The list's headings and key words.
+pub const COL_NAME: &str = "NAME";
+pub const COL_TYPE: &str = "TYPE";
+pub const COL_KEY: &str = "KEY";
+pub const COL_KEY_SHORT: &str = "K";
+pub const COL_TEST: &str = "TEST";
+pub const COL_TEST_SHORT: &str = "T";
+pub const COL_HOST: &str = "HOST";
+pub const COL_ENDPOINT: &str = "ENDPOINT";
+pub const KEY_UNSET: &str = "unset";
+pub const KEY_ENV: &str = "env";
+pub const KEY_ENV_UNSET: &str = "env unset";
+pub const KEY_TYPED: &str = "typed";
+pub const KEY_MISSING: &str = "missing";
+pub const KEY_NONE: &str = "none";
+pub const KEY_MIXED: &str = "mixed";

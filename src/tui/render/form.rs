@@ -90,6 +90,48 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// What the dated data says about `field` (a retired or retiring api-version, with the one to
 /// use), indented under its row.
+/// What the rows of a form carry under them, besides their own value.
+struct Under<'a> {
+    reading: Option<&'a (usize, Reading)>,
+    fix: Option<&'a crate::draft::Fix>,
+    notices: &'a [crate::azure::lifecycle::ConnNotice],
+    rows: &'a [Row],
+    width: usize,
+}
+
+/// The lines under `row`: under the endpoint its hint and last test (under the name when there
+/// is no endpoint to show it under: custom, a default base), under a field its dated notices;
+/// a notice about a field without a row here (the recorded model, advanced and collapsed) goes
+/// under the endpoint, where the deployment is.
+fn lines_under(app: &App, form: &Form, row: &Row, u: &Under, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let indented_test = |lines: &mut Vec<Line<'static>>| {
+        for l in entry_test_lines(app, form, u.width.saturating_sub(3), theme) {
+            let mut spans = vec![Span::raw("   ")];
+            spans.extend(l.spans);
+            lines.push(Line::from(spans));
+        }
+    };
+    if *row == Row::Name && u.reading.is_none() && app.wizard().is_none() {
+        indented_test(&mut lines);
+    }
+    let Row::Field(i) = row else {
+        return lines;
+    };
+    let endpoint = u.reading.filter(|(ri, _)| ri == i);
+    if let Some((_, r)) = endpoint {
+        lines.extend(url_field_lines(app, form, r, u.fix, u.width, theme));
+        indented_test(&mut lines);
+    }
+    lines.extend(dated_lines(u.notices, &form.fields[*i].key, u.width, theme));
+    if endpoint.is_some() {
+        for key in unshown_fields(form, u.rows, u.notices) {
+            lines.extend(dated_lines(u.notices, &key, u.width, theme));
+        }
+    }
+    lines
+}
+
 fn dated_lines(
     notices: &[crate::azure::lifecycle::ConnNotice],
     field: &str,
@@ -195,6 +237,13 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
     let (conn, _) = draft.into_save();
     let fix = form.offer();
     let notices = crate::azure::lifecycle::connection_notices(&conn, app.today);
+    let under = Under {
+        reading: reading.as_ref(),
+        fix: fix.as_ref(),
+        notices: &notices,
+        rows: &rows,
+        width,
+    };
     // The label column fits the longest label, within a third of the width.
     let longest = rows
         .iter()
@@ -237,20 +286,7 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             }
             lines.push(Line::from(spans));
         }
-        if let Row::Field(i) = row {
-            let endpoint = reading.as_ref().filter(|(ri, _)| ri == i);
-            if let Some((_, r)) = endpoint {
-                lines.extend(url_field_lines(app, form, r, fix.as_ref(), width, theme));
-            }
-            lines.extend(dated_lines(&notices, &form.fields[*i].key, width, theme));
-            // A notice about a field without a row here (the recorded model, advanced and
-            // collapsed) goes under the endpoint, where the deployment is.
-            if endpoint.is_some() {
-                for key in unshown_fields(form, &rows, &notices) {
-                    lines.extend(dated_lines(&notices, &key, width, theme));
-                }
-            }
-        }
+        lines.extend(lines_under(app, form, row, &under, theme));
     }
     // The focused field's help and its first error, at the bottom.
     let footer = if focused {
@@ -486,6 +522,35 @@ pub fn test_lines(form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>
         ("✗ test: ", theme.error())
     };
     wrap(&format!("{mark}{}", for_terminal(msg)), width)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
+}
+
+/// The form's last test; without one, the entry's last result in the list (`T`), marked when
+/// the endpoint or key changed since.
+fn entry_test_lines(app: &App, form: &Form, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    if form.test.is_some() || app.wizard().is_some() {
+        return test_lines(form, width, theme);
+    }
+    let Some(m) = app
+        .selected
+        .as_ref()
+        .and_then(|id| crate::tui::health::mark(app, id))
+    else {
+        return vec![];
+    };
+    let (mark, style) = match m.health {
+        crate::conntest::all::Health::Ok => ("✓ test: ", theme.ok()),
+        crate::conntest::all::Health::Failed => ("✗ test: ", theme.error()),
+        crate::conntest::all::Health::Skipped => ("– test: ", theme.dim()),
+    };
+    let (stale, style) = if m.stale {
+        (s::TEST_STALE, theme.dim())
+    } else {
+        ("", style)
+    };
+    wrap(&format!("{mark}{stale}{}", for_terminal(m.message)), width)
         .into_iter()
         .map(|l| Line::from(Span::styled(l, style)))
         .collect()

@@ -3,8 +3,11 @@
 mod azure_pick;
 mod form;
 mod list;
+mod list_cols;
+mod message;
 mod popup;
 mod theme;
+mod type_picker;
 mod wizard;
 
 use super::app::{App, Focus, Level, MIN_SIZE, WIDE};
@@ -38,7 +41,7 @@ pub fn draw(f: &mut Frame, app: &App, location: &str) {
     }
     // A status longer than the width takes a second row instead of being cut (an error's
     // advice is at its end); longer still, it wraps and ends with "…".
-    let status_rows = match (&app.status, app.pending) {
+    let status_rows = match (app.status_message(), app.pending) {
         (Some((_, t)), 0) if t.chars().count() + 3 > area.width as usize => 2,
         _ => 1,
     };
@@ -106,27 +109,23 @@ fn title_bar(f: &mut Frame, app: &App, r: Rect, location: &str, theme: &Theme) {
 }
 
 fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
-    let line = if app.pending > 0 {
+    let line = if let Some((done, total)) = app.health.progress {
+        // `T`: its progress, over the "working" of the run itself.
+        Line::from(Span::styled(
+            format!(" {}", s::testing_all(done, total)),
+            theme.warn(),
+        ))
+    } else if app.pending > 0 {
         Line::from(Span::styled(format!(" {}", s::WORKING), theme.warn()))
-    } else if let Some((level, text)) = &app.status {
-        let style = if *level == Level::Error {
+    } else if let Some((level, text)) = app.status_message() {
+        let style = if level == Level::Error {
             theme.error()
         } else {
             theme.ok()
         };
-        let mark = if *level == Level::Error { "! " } else { "" };
-        let text = format!(" {mark}{}", crate::sanitize::for_terminal(text));
-        let width = r.width as usize;
-        let mut lines = form::wrap(&text, width);
-        let over = lines.len() > r.height as usize;
-        lines.truncate(r.height as usize);
-        if over && let Some(last) = lines.last_mut() {
-            while last.chars().count() + 1 > width {
-                last.pop();
-            }
-            last.push('…');
-        }
-        let shown: Vec<Line> = lines
+        let mark = if level == Level::Error { "! " } else { "" };
+        let text = format!(" {mark}{}", crate::sanitize::for_terminal(&text));
+        let shown: Vec<Line> = fit_status(&text, r.width as usize, r.height as usize)
             .into_iter()
             .map(|l| Line::from(Span::styled(l, style)))
             .collect();
@@ -152,6 +151,41 @@ fn status_line(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
         Line::default()
     };
     f.render_widget(Paragraph::new(line), r);
+}
+
+/// `text` wrapped into `rows` rows of `width`; cut, the last row ends with `…` and the key
+/// that shows it whole.
+fn fit_status(text: &str, width: usize, rows: usize) -> Vec<String> {
+    let mut lines = form::wrap(text, width);
+    if lines.len() <= rows {
+        return lines;
+    }
+    lines.truncate(rows);
+    let more = s::status_cut();
+    if let Some(last) = lines.last_mut() {
+        let keep = width.saturating_sub(more.chars().count() + 1);
+        while last.chars().count() > keep {
+            last.pop();
+        }
+        last.push('…');
+        last.push_str(&more);
+    }
+    lines
+}
+
+/// The status message does not fit its two rows (`^L` shows it whole).
+pub fn status_is_cut(app: &App) -> bool {
+    let Some((_, text)) = app.status_message() else {
+        return false;
+    };
+    let width = app.size.0 as usize;
+    // As drawn: a leading space and the error mark.
+    form::wrap(
+        &format!(" ! {}", crate::sanitize::for_terminal(&text)),
+        width,
+    )
+    .len()
+        > 2
 }
 
 fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
@@ -180,20 +214,28 @@ fn key_bar(f: &mut Frame, app: &App, r: Rect, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
-/// The list pane fits its longest row, between 30 columns and 40% of the screen.
+/// The list pane fits its longest row, between 30 columns and 40% of the screen (from 160
+/// columns all but 90: room for full endpoints, and the form still has 90).
 fn list_width(app: &App, total: u16) -> u16 {
-    // From the records directly: this runs every frame, over every connection.
+    // From the records directly: this runs every frame, over every connection. The endpoint's
+    // length bounds its host's (no URL parse per connection per frame); the key's source is
+    // counted as a backend's name.
     let stored = app
         .stored
         .iter()
-        // The endpoint's length bounds its host's (no URL parse per connection per frame).
         .map(|c| c.name.chars().count() + c.type_id().len() + c.endpoint_ref().map_or(0, str::len));
     let drafts = app
         .drafts
         .iter()
         .map(|(id, f)| app.entry_name(id).chars().count() + f.spec.id.len());
-    let longest = stored.chain(drafts).max().unwrap_or(23) + 9;
-    (longest as u16).clamp(30, (total * 2 / 5).max(30))
+    // Borders, `>`, `*`, the gaps, the key (8), the test column (4) and ⚠.
+    let longest = stored.chain(drafts).max().unwrap_or(23) + 23;
+    let most = if total >= 160 {
+        total - 90
+    } else {
+        total * 2 / 5
+    };
+    (longest as u16).clamp(30, most.max(30))
 }
 
 /// A rectangle of `w`x`h` centred in `r` (clamped to it).

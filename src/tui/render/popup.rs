@@ -8,7 +8,6 @@ use crate::tui::form::text_of;
 use crate::tui::keymap::{BINDINGS, Ctx, key_label};
 use crate::tui::screen::{Screen, Typing};
 use crate::tui::strings as s;
-use crate::tui::wizard::type_order;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -33,10 +32,11 @@ pub fn draw(f: &mut Frame, app: &App, p: &Popup, area: Rect, theme: &Theme) {
     match p {
         Popup::Confirm { what, yes } => draw_confirm(f, what, *yes, area, theme),
         Popup::Azure(p) => super::azure_pick::draw(f, app, p, area, theme),
+        Popup::Message { scroll } => super::message::draw(f, app, *scroll, area, theme),
         Popup::PickDeployment { items, cursor, .. } => {
             draw_pick_deployment(f, items, *cursor, area, theme);
         }
-        Popup::PickType { cursor, .. } => draw_pick_type(f, app, *cursor, area, theme),
+        Popup::PickType { cursor, .. } => super::type_picker::draw(f, app, *cursor, area, theme),
         Popup::Input { for_, input, error } => {
             draw_input(f, for_, input, error.as_deref(), area, theme);
         }
@@ -115,30 +115,6 @@ fn draw_pick_deployment(
                 ratatui::style::Style::new()
             },
         )));
-    }
-    let skip = cursor.saturating_sub(inner.height.saturating_sub(3) as usize);
-    let mut shown: Vec<Line> = lines[..2].to_vec();
-    shown.extend(lines.into_iter().skip(2 + skip));
-    f.render_widget(Paragraph::new(shown), inner);
-}
-
-fn draw_pick_type(f: &mut Frame, app: &App, cursor: usize, area: Rect, theme: &Theme) {
-    let types = type_order();
-    let h = (types.len() as u16 + 5).min(area.height);
-    let r = centered(area, area.width.saturating_sub(4).min(90), h);
-    let inner = frame(f, r, s::PICK_TYPE_TITLE, theme);
-    let offer = if app.az_available {
-        Line::from(Span::styled(s::AZ_OFFER, theme.key()))
-    } else {
-        Line::from("")
-    };
-    let mut lines = vec![
-        Line::from(Span::styled(s::PICK_TYPE_ADVICE, theme.dim())),
-        offer,
-    ];
-    for (i, t) in types.iter().enumerate() {
-        let on = i == cursor;
-        lines.push(super::theme::type_row(t, on, inner.width as usize, theme));
     }
     let skip = cursor.saturating_sub(inner.height.saturating_sub(3) as usize);
     let mut shown: Vec<Line> = lines[..2].to_vec();

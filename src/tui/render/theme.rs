@@ -73,15 +73,20 @@ pub fn type_row(
     width: usize,
     theme: &Theme,
 ) -> ratatui::text::Line<'static> {
-    let text: String = format!(
+    let full = format!(
         "{} {:<24} {}",
         if on { ">" } else { " " },
         t.label,
         t.summary
-    )
-    .chars()
-    .take(width)
-    .collect();
+    );
+    // Cut visibly: the picker shows the highlighted type's whole sentence below the list.
+    let text: String = if full.chars().count() > width {
+        let mut t: String = full.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    } else {
+        full
+    };
     ratatui::text::Line::from(ratatui::text::Span::styled(
         text,
         if on { theme.selected() } else { Style::new() },

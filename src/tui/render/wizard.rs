@@ -170,6 +170,14 @@ fn type_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
         let on = i == w.type_cursor;
         lines.push(super::theme::type_row(t, on, width, theme));
     }
+    // A row cut with `…` is read whole here, room permitting.
+    if let Some(t) = type_order().get(w.type_cursor)
+        && avail >= type_order().len() + 3
+    {
+        lines.push(Line::from(""));
+        let whole = format!("{}: {}", t.label, t.summary);
+        lines.push(Line::from(Span::styled(whole, theme.dim())));
+    }
     None
 }
 

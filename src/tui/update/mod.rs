@@ -11,6 +11,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use secrecy::SecretString;
 
 mod form_keys;
+mod health;
 mod popup;
 mod reload;
 mod results;
@@ -31,6 +32,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         app.pending = app.pending.saturating_sub(1);
     }
     let effects = step(app, action);
+    health::note_sent(app, &effects);
     app.pending += effects.len();
     effects
 }
@@ -70,6 +72,18 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
             ok,
             message,
         } => results::tested(app, &target, ok, message),
+        Action::TestLanded {
+            report,
+            done,
+            total,
+        } => {
+            health::landed(app, report, done, total);
+            vec![]
+        }
+        Action::AllTested { reports } => {
+            health::all_tested(app, reports);
+            vec![]
+        }
         Action::TestNeedsHost { target, host } => results::test_needs_host(app, target, host),
         Action::Reloaded(result) => reload::reloaded(app, result),
         Action::Loaded(result) => {
@@ -139,7 +153,10 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     let Some(cmd) = lookup(ctx, &k) else {
         return vec![];
     };
-    app.status = None;
+    // ^L shows the status; any other command replaces it.
+    if cmd != Cmd::ShowStatus {
+        app.status = None;
+    }
     let mutating = super::keymap::BINDINGS
         .iter()
         .any(|b| b.cmd == cmd && b.mutates && (b.ctx == ctx || b.ctx == Ctx::Global));
@@ -153,6 +170,15 @@ pub(super) fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         (_, Cmd::Save) => save(app),
+        (_, Cmd::ShowStatus) => {
+            match app.status_message() {
+                Some(_) => app.popup = Some(Popup::Message { scroll: 0 }),
+                None => app.set_status(Level::Info, s::NO_MESSAGE),
+            }
+            vec![]
+        }
+        (Ctx::List, Cmd::Test) if app.selected.is_some() => on_form_cmd(app, Cmd::Test),
+        (Ctx::List, Cmd::TestAll) => health::test_all(app),
         (Ctx::List, c) => on_list_cmd(app, c),
         (_, c) => on_form_cmd(app, c),
     }

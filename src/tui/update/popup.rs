@@ -9,6 +9,7 @@ pub(super) fn on_popup_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     };
     match popup {
         Popup::Help { scroll } => on_help(app, scroll, &k),
+        Popup::Message { scroll } => on_message(app, scroll, &k),
         Popup::Confirm { what, yes } => on_confirm(app, what, yes, &k),
         Popup::Azure(p) => crate::tui::azure_pick::on_key(app, p, k),
         Popup::PickDeployment {
@@ -31,6 +32,18 @@ fn on_help(app: &mut App, scroll: u16, k: &KeyEvent) -> Vec<Effect> {
         _ => scroll,
     };
     app.popup = Some(Popup::Help { scroll });
+    vec![]
+}
+
+/// The whole of a status line too long for its rows (`^L`), scrolled.
+fn on_message(app: &mut App, scroll: u16, k: &KeyEvent) -> Vec<Effect> {
+    let scroll = match lookup(Ctx::Message, k) {
+        Some(Cmd::Cancel) => return vec![],
+        Some(Cmd::Down) => scroll.saturating_add(1),
+        Some(Cmd::Up) => scroll.saturating_sub(1),
+        _ => scroll,
+    };
+    app.popup = Some(Popup::Message { scroll });
     vec![]
 }
 
@@ -116,6 +129,12 @@ fn on_input(
             vec![Effect::Passphrase(None)]
         }
         Some(Cmd::Cancel) => vec![],
+        // As everywhere text is typed: Ctrl-U empties it (never the textarea's undo).
+        Some(Cmd::ClearText) => {
+            let input = crate::tui::form::input("");
+            app.popup = Some(Popup::Input { for_, input, error });
+            vec![]
+        }
         Some(Cmd::Quit) => {
             app.popup = Some(Popup::Input { for_, input, error });
             request_quit(app)

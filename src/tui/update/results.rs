@@ -20,6 +20,7 @@ pub(super) fn saved(
         Ok(stored) => stored,
         Err(e) => return failed(app, &e),
     };
+    let tested = app.draft(&id).map(crate::tui::health::Basis::of_form);
     app.set_stored(stored);
     // The form stays where the user was: same row, Advanced still open.
     let kept = app.draft(&id).map(|f| (f.focus, f.show_advanced));
@@ -32,6 +33,7 @@ pub(super) fn saved(
         f.focus = focus.min(f.rows().len() - 1);
     }
     app.selected = Some(saved);
+    super::health::saved(app, &id, tested, name);
     let msg = match warnings.first() {
         Some(w) => format!("{}: '{name}' ({w})", s::SAVED),
         None => format!("{} '{name}'.", s::SAVED),
@@ -52,6 +54,7 @@ pub(super) fn deleted(
     app.set_stored(stored);
     app.drafts
         .retain(|(d, _)| *d != EntryId::Stored(name.to_string()));
+    app.health.forget(&EntryId::Stored(name.to_string()));
     app.fix_selection();
     app.set_focus(Focus::List);
     // A popup about the form that just went away has nothing left to act on.
@@ -79,10 +82,13 @@ pub(super) fn renamed(
 ) -> Vec<Effect> {
     match result {
         Ok(stored) => {
+            let from = EntryId::Stored(old.clone());
+            let tested = crate::tui::health::current_basis(app, &from);
             app.set_stored(stored);
             app.drafts
                 .retain(|(d, _)| *d != EntryId::Stored(old.clone()));
             app.selected = Some(EntryId::Stored(new.to_string()));
+            super::health::saved(app, &from, tested, new);
             app.set_status(Level::Info, s::renamed(&old, new));
         }
         // Refused (taken meanwhile, say): the dialog again, with what was typed.
@@ -141,6 +147,7 @@ pub(super) fn backend_switched(
 }
 
 pub(super) fn tested(app: &mut App, target: &TestTarget, ok: bool, message: String) -> Vec<Effect> {
+    super::health::tested(app, target, ok, &message);
     let form = match target {
         TestTarget::Entry(id) => app.ensure_draft(id),
         TestTarget::Wizard => app.wizard_mut().and_then(|w| w.form.as_mut()),
@@ -152,6 +159,9 @@ pub(super) fn tested(app: &mut App, target: &TestTarget, ok: bool, message: Stri
 }
 
 pub(super) fn test_needs_host(app: &mut App, target: TestTarget, host: String) -> Vec<Effect> {
+    if let TestTarget::Entry(id) = &target {
+        app.health.unsent(id);
+    }
     if let Some(f) = app.target_form(&target) {
         f.test = None;
         app.popup = Some(Popup::Confirm {

@@ -142,6 +142,7 @@ pub(super) fn on_filter_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             app.filter.clear();
         }
         Some(Cmd::Quit) => return request_quit(app),
+        Some(Cmd::ClearText) => app.filter.clear(),
         // Unbound keys are the filter's text.
         _ => match k.code {
             KeyCode::Backspace => {

@@ -230,6 +230,8 @@ pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> 
                 form.focus = form.rows().iter().position(|r| *r == row).unwrap_or(0);
             }
             app.drafts.push((id.clone(), form));
+            // A test on the review is this entry's (the list's TEST column).
+            super::health::adopt_setup(app, &id);
             app.selected = Some(id);
             app.set_focus(Focus::Form);
             if choice == ReviewChoice::Save {
