@@ -380,7 +380,7 @@ fn a_key_bound_for_an_unrecognized_host_is_skipped_unless_yes() {
     assert_eq!(r["verdict"], "skipped", "{r}");
     let why = r["message"].as_str().unwrap();
     assert!(
-        why.contains("gateway.unrecognized.invalid") && why.contains("--yes"),
+        why.contains("gateway.unrecognized.invalid") && why.contains("alone asks"),
         "{why}"
     );
     let (code, r) = row(&["--json", "--yes", "--timeout", "5"]);
