@@ -1,0 +1,199 @@
+//! Issue 18's red-team pass on today's promises, each attack a family: where a service key may
+//! go (lookalike, userinfo, port and encoding tricks, redirects, the batch tests of the CLI and
+//! the TUI), which program an approved `cmd:` may run (paths and PATH entries that depend on
+//! the current dir), and which names the TUI approves.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const VAR: &str = "AICONN_ATTACK_KEY";
+const KEY: &str = "fake-key-1801";
+
+/// A connection of `type_id` whose key is the variable `VAR`, its URL field set to `url`.
+fn write_conn(dir: &Path, type_id: &str, url: &str) {
+    let field = match type_id {
+        "open_ai" => "base_url",
+        _ => "api_base",
+    };
+    let toml_str = |s: &str| toml::Value::String(s.into()).to_string();
+    let text = format!(
+        "version = 1\n\n[connections.c]\ntype = \"{type_id}\"\n{field} = {}\nsecrets = {{ api_key = \"env:{VAR}\" }}\n",
+        toml_str(url)
+    );
+    write_private(&dir.join("connections.toml"), &text);
+}
+
+fn test_c(dir: &Path, extra: &[&str]) -> Out {
+    let mut c = aiconn(dir);
+    c.env(VAR, KEY).args(["test", "c"]).args(extra);
+    run(c)
+}
+
+/// Nothing was sent: `test` said so before it opened a socket, and never showed the key.
+fn not_sent(o: &Out, what: &str) {
+    assert_eq!(o.code, 1, "{what}: {}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("not sending the key"),
+        "{what}: the key was sent: {}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY), "{what}");
+}
+
+#[test]
+fn a_service_key_never_goes_unasked_to_a_host_dressed_as_the_service() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // Each is either flagged (lookalike, userinfo) or unrecognized: both mean no request.
+    let family: &[(&str, &str)] = &[
+        // IDN and punycode lookalikes (Cyrillic а, a punycode label).
+        ("open_ai", "https://аpi.openai.com/v1"),
+        ("open_ai", "https://api.xn--penai-9ta.com/v1"),
+        ("azure_open_ai", "https://contoso.openаi.azure.com/"),
+        // The service domain with labels after it, trailing dot or not, any case.
+        ("open_ai", "https://api.openai.com.evil.example/v1"),
+        ("open_ai", "https://API.OPENAI.COM.EVIL.EXAMPLE./v1"),
+        ("open_ai", "https://api.openai.com.local/v1"),
+        (
+            "azure_open_ai",
+            "https://contoso.openai.azure.com.evil.example./",
+        ),
+        // Userinfo in its spellings: a port-looking user, a backslash, '#'/'?' before '@'.
+        (
+            "azure_open_ai",
+            "https://contoso.openai.azure.com:443@evil.example/",
+        ),
+        ("open_ai", "https://api.openai.com\\@evil.example/v1"),
+        ("open_ai", "https://evil.example\\.api.openai.com/v1"),
+        (
+            "azure_open_ai",
+            "https://evil.example#@contoso.openai.azure.com/",
+        ),
+        (
+            "azure_open_ai",
+            "https://evil.example?@contoso.openai.azure.com/",
+        ),
+        // Encoded dots and a tab inside the host.
+        ("open_ai", "https://api.openai.com%2eevil.example/v1"),
+        ("open_ai", "https://api.openai.com\t.evil.example/v1"),
+        // The service's host on another port is not the service.
+        ("azure_open_ai", "https://contoso.openai.azure.com:8443/"),
+        // The service's name only in the path or the query.
+        ("open_ai", "https://evil.example/api.openai.com/v1"),
+        ("open_ai", "https://evil.example/v1?h=api.openai.com"),
+        (
+            "azure_open_ai",
+            "https://evil.example/openai/deployments/gpt/chat/completions?api-version=2024-10-21",
+        ),
+        // A known gateway's name spelt inside another domain, or glued to another name.
+        ("open_ai", "https://azure-api.net.evil.example/"),
+        ("open_ai", "https://evilazure-api.net/"),
+        ("open_ai", "https://openrouter.ai.evil.example/api/v1"),
+        ("open_ai", "https://x.azure-api.net@evil.example/"),
+        // An IPv4-mapped loopback over https is not "this machine" to the check; over http
+        // it is refused as clear text.
+        ("open_ai", "https://[::ffff:127.0.0.1]/v1"),
+        ("open_ai", "http://[::ffff:127.0.0.1]:1/v1"),
+        ("open_ai", "http://localhost.evil.example:1/v1"),
+        ("open_ai", "http://localhost.:1/v1"),
+    ];
+    for (ty, url) in family {
+        write_conn(dir, ty, url);
+        not_sent(&test_c(dir, &[]), url);
+    }
+    // --all never asks: each unrecognized one is skipped, none sent.
+    write_conn(dir, "open_ai", "https://evil.example/v1");
+    let mut c = aiconn(dir);
+    c.env(VAR, KEY).args(["test", "--all", "--json"]);
+    let o = run(c);
+    assert!(o.stdout.contains("\"skipped\""), "{}{}", o.stdout, o.stderr);
+    assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));
+}
+
+/// The TUI's `T` runs the same pool as `test --all` and asks nothing: an unrecognized host is
+/// skipped, not sent, while a recognized one (this machine) is tested.
+#[test]
+fn the_tui_test_all_skips_a_key_bound_for_an_unrecognized_host() {
+    use aiconn::conntest::all::Health;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let (port, seen) = http::server(200, "{\"data\":[]}", std::time::Duration::ZERO);
+    // The key comes from an approved command: nothing to read from a keychain or the env.
+    let command = format!("printf %s {KEY}");
+    let text = format!(
+        "version = 1\n\n[connections.far]\ntype = \"open_ai\"\nbase_url = \"https://evil.example/v1\"\nsecrets = {{ api_key = \"cmd:{command}\" }}\n\n[connections.near]\ntype = \"open_ai\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\nsecrets = {{ api_key = \"cmd:{command}\" }}\n"
+    );
+    write_private(&dir.join("connections.toml"), &text);
+    aiconn::secrets::refs::Approvals::in_dir(dir)
+        .approve(&command)
+        .unwrap();
+    let store = aiconn::store::Store::new(dir);
+    let conns = store.load().unwrap().connections().to_vec();
+    let backend = aiconn::secrets::LazyStore::new(
+        aiconn::model::Backend::Keychain,
+        dir,
+        std::sync::Arc::new(|_| unreachable!("no stored key here")),
+    );
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let action = aiconn::tui::test_all::run(&store, &backend, &conns, &tx);
+    let aiconn::tui::app::Action::AllTested { reports } = action else {
+        panic!("{action:?}")
+    };
+    let verdict = |n: &str| reports.iter().find(|r| r.name == n).unwrap().verdict;
+    assert_eq!(verdict("far"), Health::Skipped);
+    assert_eq!(verdict("near"), Health::Ok, "{reports:?}");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "only the loopback one was sent"
+    );
+}
+
+/// A recognized host that answers 3xx must not carry the key on to where it points, for
+/// every redirect status and both the request and the deployments listing a 401 triggers.
+#[test]
+fn a_redirect_never_carries_the_key_to_another_host() {
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let sink = TcpListener::bind("127.0.0.1:0").unwrap();
+    let sink_port = sink.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let h2 = hits.clone();
+    std::thread::spawn(move || {
+        for s in sink.incoming() {
+            h2.fetch_add(1, Ordering::SeqCst);
+            drop(s);
+        }
+    });
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    for status in [301u16, 302, 303, 307, 308] {
+        let location: &'static str =
+            Box::leak(format!("http://127.0.0.1:{sink_port}/v1/models").into_boxed_str());
+        let headers: &'static [(&'static str, &'static str)] =
+            Box::leak(vec![("Location", location)].into_boxed_slice());
+        let (port, seen) = http::routes_server(
+            vec![http::Route {
+                prefix: "",
+                status,
+                body: "",
+                headers,
+            }],
+            std::time::Duration::ZERO,
+        );
+        for (ty, url) in [
+            ("open_ai", format!("http://127.0.0.1:{port}/v1")),
+            ("azure_open_ai", format!("http://127.0.0.1:{port}/")),
+        ] {
+            write_conn(dir, ty, &url);
+            let o = test_c(dir, &[]);
+            assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));
+            assert_eq!(hits.load(Ordering::SeqCst), 0, "{status} {ty}: followed");
+        }
+        assert!(!seen.lock().unwrap().is_empty(), "{status}: never asked");
+    }
+}
