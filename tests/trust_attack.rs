@@ -197,3 +197,124 @@ fn a_redirect_never_carries_the_key_to_another_host() {
         assert!(!seen.lock().unwrap().is_empty(), "{status}: never asked");
     }
 }
+
+/// An executable script at `p` that prints `key`.
+fn script(p: &Path, key: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, format!("#!/bin/sh\nprintf %s {key}\n")).unwrap();
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `aiconn ARGS` on `conf`, run from `cwd` with `PATH=path`.
+fn run_in(conf: &Path, cwd: &Path, path: &str, args: &[&str]) -> Out {
+    let mut c = aiconn(conf);
+    c.current_dir(cwd).env("PATH", path).args(args);
+    run(c)
+}
+
+/// Approved in `home` (by `create`), the command's key reaches a child there; from `other` the
+/// same text names another file and nothing runs until it is approved there.
+fn approved_only_where_resolved(command: &str, path: &str, home: &Path, other: &Path, conf: &Path) {
+    let reference = format!("api_key=cmd:{command}");
+    let args = [
+        "create",
+        "--type",
+        "open_ai",
+        "--name",
+        "c",
+        "--secret-ref",
+        &reference,
+    ];
+    let o = run_in(conf, home, path, &args);
+    assert_eq!(o.code, 0, "{command}: {}", o.stderr);
+    let o = run_in(conf, home, path, &["env", "c"]);
+    assert!(
+        o.stdout.contains("fake-key-1811"),
+        "{command}: {}",
+        o.stderr
+    );
+    let o = run_in(conf, other, path, &["env", "c"]);
+    assert_ne!(o.code, 0, "{command}");
+    assert!(
+        !o.stdout.contains("fake-key-1812"),
+        "{command}: the unapproved program ran"
+    );
+    assert!(
+        o.stderr.contains("has not been approved"),
+        "{command}: {}",
+        o.stderr
+    );
+}
+
+#[test]
+fn an_approved_command_runs_only_the_file_it_resolved_to() {
+    let sys = std::env::var("PATH").unwrap();
+    // (command, PATH, where each dir keeps its program, relative to the dir)
+    let family: Vec<(&str, String, &str)> = vec![
+        ("../tools/get-key", sys.clone(), "../tools/get-key"),
+        ("./a/../get-key", sys.clone(), "get-key"),
+        ("a/../b/./get-key", sys.clone(), "b/get-key"),
+        ("get-key", format!(":{sys}"), "get-key"),
+        ("get-key", format!("{sys}:"), "get-key"),
+        ("get-key", format!("/nonexistent::{sys}"), "get-key"),
+        ("get-key", format!("~/bin:{sys}"), "~/bin/get-key"),
+        ("get-key", format!("./bin/../bin:{sys}"), "bin/get-key"),
+    ];
+    for (command, path, at) in family {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let (home, other) = (root.join("p1/work"), root.join("p2/work"));
+        for (dir, key) in [(&home, "fake-key-1811"), (&other, "fake-key-1812")] {
+            std::fs::create_dir_all(dir.join("a")).unwrap();
+            script(&dir.join(at), key);
+        }
+        let conf = root.join("conf");
+        std::fs::create_dir_all(&conf).unwrap();
+        approved_only_where_resolved(command, &path, &home, &other, &conf);
+    }
+}
+
+#[test]
+fn a_symlink_swapped_after_approval_is_not_the_approved_program() {
+    let sys = std::env::var("PATH").unwrap();
+    for (command, path) in [("./get-key", sys.clone()), ("get-key", format!(".:{sys}"))] {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let (home, conf) = (root.join("work"), root.join("conf"));
+        std::fs::create_dir_all(&conf).unwrap();
+        script(&home.join("real-a"), "fake-key-1811");
+        script(&home.join("real-b"), "fake-key-1812");
+        std::os::unix::fs::symlink("real-a", home.join("get-key")).unwrap();
+        let reference = format!("api_key=cmd:{command}");
+        let args = [
+            "create",
+            "--type",
+            "open_ai",
+            "--name",
+            "c",
+            "--secret-ref",
+            &reference,
+        ];
+        assert_eq!(run_in(&conf, &home, &path, &args).code, 0);
+        let o = run_in(&conf, &home, &path, &["env", "c"]);
+        assert!(
+            o.stdout.contains("fake-key-1811"),
+            "{command}: {}",
+            o.stderr
+        );
+        // Swapped in place: same text, same dir, another file.
+        std::fs::remove_file(home.join("get-key")).unwrap();
+        std::os::unix::fs::symlink("real-b", home.join("get-key")).unwrap();
+        let o = run_in(&conf, &home, &path, &["env", "c"]);
+        assert!(
+            !o.stdout.contains("fake-key-1812"),
+            "{command}: the swapped-in program ran"
+        );
+        assert!(
+            o.stderr.contains("has not been approved"),
+            "{command}: {}",
+            o.stderr
+        );
+    }
+}
