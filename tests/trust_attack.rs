@@ -318,3 +318,133 @@ fn a_symlink_swapped_after_approval_is_not_the_approved_program() {
         );
     }
 }
+
+/// The TUI's effect runner on `dir` (the worker a form's save, a rename, goes to).
+fn tui_effect(dir: &Path, effect: aiconn::tui::app::Effect) -> aiconn::tui::app::Action {
+    let store = aiconn::store::Store::new(dir);
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> =
+        Box::new(aiconn::secrets::LazyStore::new(
+            aiconn::model::Backend::Keychain,
+            dir,
+            std::sync::Arc::new(|_| unreachable!("no vault here")),
+        ));
+    aiconn::tui::effects::run_effect(&store, &mut backend, effect)
+}
+
+fn tui_copy(
+    dir: &Path,
+    conn: aiconn::model::Connection,
+    copy_of: &str,
+) -> aiconn::tui::app::Action {
+    tui_effect(
+        dir,
+        aiconn::tui::app::Effect::Save {
+            id: aiconn::tui::app::EntryId::New(0),
+            conn,
+            secrets: indexmap::IndexMap::new(),
+            expect: aiconn::service::Expect::Absent,
+            copy_secrets_from: Some(copy_of.into()),
+        },
+    )
+}
+
+/// A file's custom connection `name` (its names approved by nobody here), with key `THEIRS`.
+fn from_a_file(dir: &Path, name: &str) -> aiconn::model::Connection {
+    let set = format!("configs.THEIRS_{}=v", name.to_uppercase());
+    let o = cmd(
+        dir,
+        &[
+            "create",
+            "--type",
+            "custom",
+            "--name",
+            name,
+            "--set",
+            &set,
+            "--secret-ref",
+            &format!("token=env:{VAR}"),
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let _ = std::fs::remove_file(dir.join("approved-commands"));
+    aiconn::store::Store::new(dir).find(name).unwrap().unwrap()
+}
+
+/// `aiconn env NAME [--prefix]` refuses, naming `theirs`; or exports it when `exported`.
+fn exports(dir: &Path, name: &str, prefix: bool) -> Out {
+    let mut c = aiconn(dir);
+    c.env(VAR, KEY).args(["env", name]);
+    if prefix {
+        c.arg("--prefix");
+    }
+    run(c)
+}
+
+fn refuses(dir: &Path, name: &str, theirs: &str, what: &str) {
+    for prefix in [false, true] {
+        let o = exports(dir, name, prefix);
+        assert_ne!(o.code, 0, "{what} (prefix {prefix}): exported {}", o.stdout);
+        assert!(o.stderr.contains(theirs), "{what}: {}", o.stderr);
+        assert!(!o.stdout.contains(KEY), "{what}");
+    }
+}
+
+#[test]
+fn the_tui_approves_nothing_a_file_brought_through_renames_and_copies() {
+    use aiconn::tui::app::{Action, Effect};
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    // Renamed in the TUI, an unapproved connection stays unapproved (both modes).
+    from_a_file(dir, "a");
+    let a = tui_effect(
+        dir,
+        Effect::Rename {
+            old: "a".into(),
+            new: "a2".into(),
+        },
+    );
+    assert!(matches!(a, Action::Renamed { result: Ok(_), .. }), "{a:?}");
+    refuses(dir, "a2", "THEIRS_A", "a renamed file connection");
+    // Duplicated, then the copy renamed: neither approves the file's names.
+    let b = from_a_file(dir, "b");
+    let mut copy = b.clone();
+    copy.name = "b-copy".into();
+    assert!(matches!(
+        tui_copy(dir, copy, "b"),
+        Action::Saved { result: Ok(_), .. }
+    ));
+    refuses(dir, "b-copy", "THEIRS_B", "a copy");
+    tui_effect(
+        dir,
+        Effect::Rename {
+            old: "b-copy".into(),
+            new: "b3".into(),
+        },
+    );
+    refuses(dir, "b3", "THEIRS_B", "a renamed copy");
+    // The original renamed or deleted (another terminal, a reload) before the copy is saved:
+    // the copy still brought the file's names, it is not a connection typed here.
+    for gone in ["renamed", "deleted"] {
+        let name = format!("c{}", &gone[..3]);
+        let original = from_a_file(dir, &name);
+        let theirs = format!("THEIRS_{}", name.to_uppercase());
+        let o = match gone {
+            "renamed" => cmd(dir, &["rename", &name, &format!("{name}-moved")]),
+            _ => cmd(dir, &["delete", &name, "--yes"]),
+        };
+        assert_eq!(o.code, 0, "{gone}: {}", o.stderr);
+        let mut copy = original.clone();
+        copy.name = format!("{name}-copy");
+        let saved = tui_copy(dir, copy, &name);
+        assert!(
+            matches!(saved, Action::Saved { result: Ok(_), .. }),
+            "{saved:?}"
+        );
+        refuses(
+            dir,
+            &format!("{name}-copy"),
+            &theirs,
+            &format!("a copy of an original {gone}"),
+        );
+    }
+}
