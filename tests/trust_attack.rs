@@ -448,3 +448,72 @@ fn the_tui_approves_nothing_a_file_brought_through_renames_and_copies() {
         );
     }
 }
+
+/// Relatives of the refused names, each a way for one variable to run code, load a file or move
+/// traffic (and a key) in a child of `aiconn run`: refused even when approved.
+#[test]
+fn names_that_take_over_a_child_are_refused_with_their_kin() {
+    use aiconn::runenv::refused_name;
+    let family = [
+        // Editors run their init text as commands (git commit starts vi).
+        "VIMINIT",
+        "EXINIT",
+        "GVIMINIT",
+        "FCEDIT",
+        // less runs these, a lesskey file sets its variables.
+        "LESSEDIT",
+        "LESSKEYIN",
+        "LESSKEY_SYSTEM",
+        "LESSKEYIN_SYSTEM",
+        // Tools that run a command named in a variable.
+        "TAR_OPTIONS",
+        "RSYNC_RSH",
+        "RSYNC_CONNECT_PROG",
+        "SVN_SSH",
+        "CVS_RSH",
+        "MAKEFLAGS",
+        "MAKEFILES",
+        // Files whose contents are run or trusted.
+        "TERMINFO_DIRS",
+        "KUBECONFIG",
+        "CURL_HOME",
+        "WGETRC",
+        "PSQLRC",
+        // Where credentials and traffic go: azure-identity's login host and managed identity,
+        // a container engine's socket, other certificate bundles.
+        "AZURE_AUTHORITY_HOST",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+        "IMDS_ENDPOINT",
+        "DOCKER_HOST",
+        "AWS_CA_BUNDLE",
+        "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH",
+        "NIX_SSL_CERT_FILE",
+        // Already refused: the pass-one list and a spelling of each kind.
+        "LD_PRELOAD",
+        "PS0",
+        "LESSOPEN",
+        "GIT_PAGER",
+        "HTTPS_PROXY",
+        "NODE_OPTIONS",
+        "PYTHONSTARTUP",
+        "PERL5DB",
+        "BASH_FUNC_X",
+        "AICONN_CONFIG_DIR",
+    ];
+    let exported: Vec<&str> = family
+        .iter()
+        .copied()
+        .filter(|n| refused_name(n).is_none())
+        .collect();
+    assert!(exported.is_empty(), "exported once approved: {exported:?}");
+    // The SDKs' own names stay exported.
+    for n in [
+        "AZURE_OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "AZURE_OPENAI_ENDPOINT",
+        "QDRANT_URL",
+    ] {
+        assert_eq!(refused_name(n), None, "{n}");
+    }
+}
