@@ -77,6 +77,13 @@ fn a_service_key_never_goes_unasked_to_a_host_dressed_as_the_service() {
             "azure_open_ai",
             "https://evil.example?@contoso.openai.azure.com/",
         ),
+        // Encoded separators before '@', and a backslash after a port.
+        ("open_ai", "https://api.openai.com%5c@evil.example/v1"),
+        ("open_ai", "https://api.openai.com%3a443@evil.example/v1"),
+        ("open_ai", "https://api.openai.com:443\\@evil.example/v1"),
+        // "Any address" is not this machine.
+        ("open_ai", "https://0:1/v1"),
+        ("open_ai", "https://0.0.0.0:1/v1"),
         // Encoded dots and a tab inside the host.
         ("open_ai", "https://api.openai.com%2eevil.example/v1"),
         ("open_ai", "https://api.openai.com\t.evil.example/v1"),
