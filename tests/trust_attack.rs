@@ -108,9 +108,53 @@ fn a_service_key_never_goes_unasked_to_a_host_dressed_as_the_service() {
         ("open_ai", "http://localhost.evil.example:1/v1"),
         ("open_ai", "http://localhost.:1/v1"),
     ];
-    for (ty, url) in family {
-        write_conn(dir, ty, url);
-        not_sent(&test_c(dir, &[]), url);
+    // Typosquats of the registrable domain: swapped, dropped, added, doubled or replaced
+    // letters, another or an extra top-level domain, separators inserted or removed.
+    let typos_openai = [
+        "api-openai-com.example",
+        "api.openai.co",
+        "api.open-ai.com",
+        "api.opnai.com",
+        "api.openai.net",
+        "api.0penai.com",
+        "api.openaii.com",
+        "api.opeani.com",
+        "api.openai.com.co",
+        "api.openai-api.com",
+        "api.openai.co.uk",
+        "api.openai.com-evil.example",
+        "apiopenai.com",
+        "api.oepnai.com",
+        "api.openai.cm",
+        "api.openai.om",
+        "openai.com.evil",
+        "api.open.ai",
+        "api.openal.com",
+    ];
+    let typos_azure = [
+        "contoso.openai.azure.co",
+        "contoso.openai.azur.com",
+        "contoso.openai.azure-openai.com",
+        "contoso.openai.azure.com-x.example",
+        "contoso.openai-azure.com",
+        "contoso.openai.azzure.com",
+        "contoso.cognitiveservices.azure.co",
+        "contoso.openai.azure.cn.evil.example",
+        "contoso.openai.microsoftazure.com",
+        "contoso.openai.azure.net",
+    ];
+    let typos = (typos_openai
+        .iter()
+        .map(|h| ("open_ai", format!("https://{h}/v1"))))
+    .chain(
+        typos_azure
+            .iter()
+            .map(|h| ("azure_open_ai", format!("https://{h}/"))),
+    );
+    let family = family.iter().map(|(t, u)| (*t, (*u).to_string()));
+    for (ty, url) in family.chain(typos) {
+        write_conn(dir, ty, &url);
+        not_sent(&test_c(dir, &[]), &url);
     }
     // --all never asks: each unrecognized one is skipped, none sent.
     write_conn(dir, "open_ai", "https://evil.example/v1");
@@ -523,4 +567,37 @@ fn names_that_take_over_a_child_are_refused_with_their_kin() {
     ] {
         assert_eq!(refused_name(n), None, "{n}");
     }
+}
+
+/// The question comes before the key is read: refused (no terminal, no --yes) or skipped
+/// (--all, the TUI's T), the key's command never ran.
+#[test]
+fn a_refused_unknown_host_runs_no_cmd() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let marker = dir.join("ran");
+    let command = format!("sh -c 'touch {}; printf %s {KEY}'", marker.display());
+    // The last one is reached without a network: an IPv4-mapped loopback address, refused.
+    let urls = [
+        "https://evil.example/v1",
+        "https://api.openai.com:8443/v1",
+        "https://[::ffff:127.0.0.1]:1/v1",
+    ];
+    for url in urls {
+        let text = format!(
+            "version = 1\n\n[connections.c]\ntype = \"open_ai\"\nbase_url = \"{url}\"\nsecrets = {{ api_key = {} }}\n",
+            toml::Value::String(format!("cmd:{command}"))
+        );
+        write_private(&dir.join("connections.toml"), &text);
+        aiconn::secrets::refs::Approvals::in_dir(dir)
+            .approve(&command)
+            .unwrap();
+        not_sent(&test_c(dir, &[]), url);
+        let o = cmd(dir, &["test", "--all"]);
+        assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));
+        assert!(!marker.exists(), "{url}: the key's command ran");
+    }
+    // The command itself works: with --yes it runs (and the test fails on the closed port).
+    let _ = test_c(dir, &["--yes"]);
+    assert!(marker.exists(), "the approved command never ran with --yes");
 }
