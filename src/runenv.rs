@@ -83,6 +83,38 @@ const REFUSED_NAMES: &[&str] = &[
     "TERMINFO",
     "INPUTRC",
     "ZDOTDIR",
+    // Editors run their init text as commands (git commit starts vi); less runs LESSEDIT.
+    "VIMINIT",
+    "GVIMINIT",
+    "EXINIT",
+    "FCEDIT",
+    "LESSEDIT",
+    // Tools that run a command a variable names, or read options that do.
+    "TAR_OPTIONS",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "GNUMAKEFLAGS",
+    "MAKEFILES",
+    "SVN_SSH",
+    "CVS_RSH",
+    // Files whose contents are run or trusted.
+    "TERMINFO_DIRS",
+    "KUBECONFIG",
+    "CURL_HOME",
+    "WGETRC",
+    "PSQLRC",
+    "NIX_SSL_CERT_FILE",
+    "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH",
+    // Where credentials go: azure-identity's login host and managed identity endpoints, a
+    // container engine's socket.
+    "AZURE_AUTHORITY_HOST",
+    "IDENTITY_ENDPOINT",
+    "IDENTITY_HEADER",
+    "MSI_ENDPOINT",
+    "MSI_SECRET",
+    "IMDS_ENDPOINT",
+    "DOCKER_HOST",
+    "DOCKER_CONFIG",
 ];
 /// Prefixes of the same kind (dynamic loaders, language runtimes, TLS trust, proxies).
 const REFUSED_PREFIXES: &[&str] = &[
@@ -119,9 +151,12 @@ const REFUSED_PREFIXES: &[&str] = &[
     "GNUPG",
     "SSH_",
     "KRB5",
+    "LESSKEY",
+    "RSYNC_",
 ];
-/// Suffixes: proxies route every request (and its key) through another host.
-const REFUSED_SUFFIXES: &[&str] = &["_PROXY", "_PAGER", "_EDITOR", "_ASKPASS"];
+/// Suffixes: proxies route every request (and its key) through another host; pagers, editors
+/// and askpass helpers are programs run; certificate bundles decide whom a client trusts.
+const REFUSED_SUFFIXES: &[&str] = &["_PROXY", "_PAGER", "_EDITOR", "_ASKPASS", "_CA_BUNDLE"];
 
 /// Why `name` may not be exported, if it may not.
 pub fn refused_name(name: &str) -> Option<&'static str> {

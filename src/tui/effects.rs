@@ -302,8 +302,8 @@ pub enum Msg {
 /// The variable names this user typed in the form are approved, as `create` and `update`
 /// approve theirs: all of a new connection's, the keys an edit added; a duplicate keeps its
 /// original's approvals and adds the keys typed in the copy, so copying a connection from a
-/// file approves nothing the file brought. Before the save, as the CLI does: a killed save
-/// leaves nothing half-approved.
+/// file approves nothing the file brought (nor does a copy whose original is gone). Before the
+/// save, as the CLI does: a killed save leaves nothing half-approved.
 fn approve_typed(
     store: &Store,
     conn: &Connection,
@@ -324,6 +324,9 @@ fn approve_typed(
                 approve::approve_added(&approvals, &base, conn)
             })
         }
+        // A copy whose original is gone (renamed or deleted since it was opened) cannot tell
+        // what it brought from what was typed in it: nothing is approved; `aiconn allow` shows.
+        (_, None) if copy_of.is_some() => Ok(()),
         (Expect::Unchanged(base), None) => approve::approve_added(&approvals, base, conn),
         (Expect::Absent | Expect::Any, None) => approve::approve_created(&approvals, conn),
     }
