@@ -694,3 +694,67 @@ fn claude_on_foundry_is_tested_with_the_messages_api_and_anthropic_headers() {
     );
     assert!(seen.lock().unwrap().is_empty());
 }
+
+#[test]
+fn a_confirmed_host_is_remembered_and_a_gateway_is_asked_about_once() {
+    // Known gateways are hosts under shared domains anyone can have a name in: asked about
+    // like any other host, once. A yes is remembered for that host on this machine; another
+    // host (or a gateway under the same domain) is asked about again.
+    let (port, seen) = server(200, r#"{"data":[]}"#, Duration::ZERO);
+    let d = tempfile::tempdir().unwrap();
+    make(
+        d.path(),
+        "azure_open_ai",
+        &["api_base=https://team.azure-api.net".into()],
+    );
+    let o = test_conn(d.path(), &[]);
+    assert!(
+        o.stderr
+            .contains("not sending the key of 'c' to team.azure-api.net"),
+        "{}",
+        o.stderr
+    );
+    // Yes (here --yes: the host does not resolve, a request is made and fails at DNS).
+    let o = test_conn(d.path(), &["--yes", "--timeout", "5"]);
+    assert!(!o.stderr.contains("not sending"), "{}", o.stderr);
+    let o = test_conn(d.path(), &["--timeout", "5"]);
+    assert!(
+        !o.stderr.contains("not sending"),
+        "not remembered: {}",
+        o.stderr
+    );
+    let o = cmd(d.path(), &["test", "--all", "--json", "--timeout", "5"]);
+    assert!(
+        o.stdout.contains("\"failed\""),
+        "the batch skipped a remembered host: {}",
+        o.stdout
+    );
+    // Another host under the same gateway domain is someone else's.
+    let o = cmd(
+        d.path(),
+        &[
+            "update",
+            "c",
+            "--raw",
+            "--set",
+            "api_base=https://other.azure-api.net",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = test_conn(d.path(), &[]);
+    assert!(
+        o.stderr
+            .contains("not sending the key of 'c' to other.azure-api.net"),
+        "{}",
+        o.stderr
+    );
+    // This machine is never asked about.
+    let local = format!("api_base=http://127.0.0.1:{port}");
+    assert_eq!(
+        cmd(d.path(), &["update", "c", "--raw", "--set", &local]).code,
+        0
+    );
+    let o = test_conn(d.path(), &[]);
+    assert!(!o.stderr.contains("not sending"), "{}", o.stderr);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

@@ -101,10 +101,7 @@ fn test_one(
         Err(why) if c.spec().is_custom() => return report(Health::Skipped, None, why),
         Err(why) => return report(Health::Failed, None, why),
     };
-    if unknown_hosts == UnknownHosts::Ask
-        && needs_key(c)
-        && let Some(host) =
-            super::guard::unrecognized_key_host(c.spec(), &check.url, reading.as_ref())
+    if let Err(host) = super::flow::key_may_go(svc, c, &check.url, reading.as_ref(), unknown_hosts)
     {
         // Words for both faces: each has its own way to say yes (a lone test asks).
         let why = format!(

@@ -82,13 +82,8 @@ pub fn test_connection(
     unknown_hosts: UnknownHosts,
 ) -> Result<Tested, NotTested> {
     let (check, reading) = plan_for(conn).map_err(NotTested::Refused)?;
-    if unknown_hosts == UnknownHosts::Ask
-        && needs_key(conn)
-        && let Some(host) =
-            super::guard::unrecognized_key_host(conn.spec(), &check.url, reading.as_ref())
-    {
-        return Err(NotTested::UnknownHost(host));
-    }
+    key_may_go(svc, conn, &check.url, reading.as_ref(), unknown_hosts)
+        .map_err(NotTested::UnknownHost)?;
     let key = if needs_key(conn) {
         let typed = super::key_field(conn).and_then(|f| typed.get(f));
         face_key(svc, conn, typed, stored).map_err(NotTested::Refused)?
@@ -96,6 +91,34 @@ pub fn test_connection(
         None
     };
     Ok(send(conn, check, reading, key, timeout))
+}
+
+/// Whether `conn`'s service key may go to `url`: its host is one aiconn recognizes for the type,
+/// or one this user confirmed before on this machine (remembered beside the file, as approved
+/// commands are), or the user confirms it now (`Send`, remembered). Else the host, to ask about.
+/// Remembering is best effort: an approvals file that cannot be written only means asking again.
+pub(crate) fn key_may_go(
+    svc: &Service<'_>,
+    conn: &Connection,
+    url: &str,
+    reading: Option<&crate::endpoint::Reading>,
+    unknown_hosts: UnknownHosts,
+) -> Result<(), String> {
+    if !needs_key(conn) {
+        return Ok(());
+    }
+    let Some(host) = super::guard::unrecognized_key_host(conn.spec(), url, reading) else {
+        return Ok(());
+    };
+    let approvals = crate::secrets::refs::Approvals::in_dir(svc.store.dir());
+    match unknown_hosts {
+        UnknownHosts::Send => {
+            let _ = approvals.approve_key_host(&host);
+            Ok(())
+        }
+        UnknownHosts::Ask if approvals.is_key_host_approved(&host).unwrap_or(false) => Ok(()),
+        UnknownHosts::Ask => Err(host),
+    }
 }
 
 /// The request for `conn`: a keyless Foundry project connection is tested as its clients reach

@@ -112,7 +112,7 @@ pub fn unrecognized_key_host(
         !matches!(
             r.kind,
             crate::endpoint::Kind::Unknown | crate::endpoint::Kind::Invalid
-        ) || r.has(Flag::GatewayHost)
+        )
     });
     (!known).then(|| host.to_string())
 }

@@ -22,7 +22,21 @@ fn env_text(connection: &str, name: &str) -> String {
     format!("env-name\u{0}{connection}\u{0}{name}")
 }
 
+fn key_host_text(host: &str) -> String {
+    format!("key-host\u{0}{}", host.to_ascii_lowercase())
+}
+
 impl Approvals {
+    /// Whether this user said service keys may go to `host`, which aiconn does not recognize.
+    pub fn is_key_host_approved(&self, host: &str) -> Result<bool, RefError> {
+        self.has(&key_host_text(host))
+    }
+
+    /// Remembers that this user said service keys may go to `host`.
+    pub fn approve_key_host(&self, host: &str) -> Result<(), RefError> {
+        self.add(&[key_host_text(host)])
+    }
+
     pub fn in_dir(dir: &Path) -> Approvals {
         Approvals {
             path: dir.join(APPROVALS_FILE),
