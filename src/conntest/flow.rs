@@ -2,7 +2,6 @@
 //! and not saved yet, else the stored one), send it once, read the answer.
 
 use super::{Check, Outcome, Verdict, diagnose, plan, run};
-use crate::endpoint::Kind;
 use crate::model::Connection;
 use crate::service::Service;
 use indexmap::IndexMap;
@@ -81,7 +80,7 @@ pub fn test_connection(
     timeout: Duration,
     unknown_hosts: UnknownHosts,
 ) -> Result<Tested, NotTested> {
-    let (check, reading) = plan_for(conn).map_err(NotTested::Refused)?;
+    let (check, reading) = plan(conn).map_err(NotTested::Refused)?;
     if unknown_hosts == UnknownHosts::Ask
         && needs_key(conn)
         && let Some(host) =
@@ -96,37 +95,6 @@ pub fn test_connection(
         None
     };
     Ok(send(conn, check, reading, key, timeout))
-}
-
-/// The request for `conn`: a keyless Foundry project connection is tested as its clients reach
-/// the project, by listing its deployments with a token for the project audience
-/// (`deployments::plan`); every other one by the planner.
-pub fn plan_for(conn: &Connection) -> Result<(Check, Option<crate::endpoint::Reading>), String> {
-    let spec = conn.spec();
-    // A type whose endpoint field takes project endpoints (a gateway or a local server in front
-    // keeps the `/api/projects/<p>` path, which `deployments::plan` goes by).
-    let project_type = spec
-        .url_field()
-        .is_some_and(|f| f.right.iter().any(|k| k == Kind::FoundryProject.as_str()));
-    if !project_type || needs_key(conn) {
-        return plan(conn);
-    }
-    let url = (spec.url_field()).and_then(|f| conn.effective(&f.key));
-    let reading = (url.as_ref()).map(|(u, _)| crate::endpoint::classify_for_type(u, &spec.id));
-    // Only a project's own route is a project's test: any other URL would get another
-    // service's listing, with a key this keyless type does not have.
-    let is_project =
-        (url.as_ref()).is_some_and(|(u, _)| u.to_ascii_lowercase().contains("/api/projects/"));
-    if !is_project {
-        return Err(
-            "the endpoint is not a Foundry project endpoint (https://<resource>.services.ai.azure.com/api/projects/<project>)"
-                .into(),
-        );
-    }
-    let (mut check, _) = super::deployments::plan(conn)?;
-    check.what = "list the project's deployments".into();
-    check.like = Some("the Foundry SDK's AIProjectClient (deployments.list)");
-    Ok((check, reading))
 }
 
 /// The connection's type has a key and its auth mode does not drop it.

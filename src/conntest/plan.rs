@@ -78,6 +78,7 @@ impl<'a> Target<'a> {
             ),
             Value::Recommended => Some(recommended()),
             Value::AnthropicBase => super::anthropic::base(&self.base),
+            Value::Project => project_base(self.raw.as_deref()?),
         }
     }
 
@@ -153,7 +154,7 @@ impl<'a> Target<'a> {
         Ok(Check {
             method: q.method.as_str(),
             url: self.fill(&q.url, f, same)?,
-            auth: q.auth.auth(),
+            auth: q.auth.auth(q.audience).ok_or("no Entra ID audience for this request")?,
             body,
             what: self.fill(&q.what, f, crate::sanitize::for_terminal)?,
             max_body: q.max_body,
@@ -233,6 +234,22 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
 
 fn trim(base: &str) -> String {
     base.trim().trim_end_matches('/').to_string()
+}
+
+/// `scheme://host[:port]/api/projects/<p>` of a URL whose path starts with a project (whatever
+/// the host: a gateway or a proxy in front keeps the path).
+pub(super) fn project_base(raw: &str) -> Option<String> {
+    let parsed = url::Url::parse(raw.trim()).ok()?;
+    let mut segs = parsed.path().split('/').filter(|s| !s.is_empty());
+    let (Some("api"), Some("projects"), Some(p)) = (segs.next(), segs.next(), segs.next()) else {
+        return None;
+    };
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    Some(format!(
+        "{}://{}{port}/api/projects/{p}",
+        parsed.scheme(),
+        parsed.host_str()?
+    ))
 }
 
 /// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.
@@ -349,5 +366,24 @@ mod tests {
             &[("api_base", "https://r.openai.azure.com/")],
         );
         assert_eq!(plan(&key).unwrap().0.auth, Auth::ApiKey);
+    }
+
+    /// A keyless project is a rule like any other: its own route on any host (a gateway keeps
+    /// the path), a token for the project audience the table names, never another route.
+    #[test]
+    fn a_keyless_project_lists_its_deployments_on_any_host_and_nothing_else() {
+        let at = |u: &str| plan(&conn("foundry_project", &[("endpoint", u)]));
+        let (check, _) = at("http://127.0.0.1:8080/api/projects/p1/openai/v1?api-version=x").unwrap();
+        assert_eq!(
+            check.url,
+            "http://127.0.0.1:8080/api/projects/p1/deployments?api-version=v1"
+        );
+        assert_eq!(check.auth, Auth::Entra(crate::endpoint::AI_FOUNDRY));
+        let no_name = at("https://r.services.ai.azure.com/api/projects/").unwrap_err();
+        assert!(no_name.contains("no project name"), "{no_name}");
+        for other in ["http://127.0.0.1:8080/gw/api/projects/p1", "https://r.openai.azure.com/"] {
+            let why = at(other).unwrap_err();
+            assert!(why.contains("not a Foundry project endpoint"), "{other}: {why}");
+        }
     }
 }

@@ -59,6 +59,8 @@ pub(super) struct Request {
     pub method: Method,
     pub url: String,
     pub auth: KeyAuth,
+    /// With `auth = "entra"`: the endpoint kind whose Entra ID audience the token is for.
+    pub audience: Option<Kind>,
     /// The api-version family `{version}` and `{recommended}` fall back on.
     pub version: Option<Family>,
     /// JSON text in the file (TOML tables lose the order a client sends keys in).
@@ -85,8 +87,8 @@ fn default_max_body() -> usize {
     4096
 }
 
-/// How the key travels, as the file names it ([`Auth`] without the Entra ID token, which
-/// `auth_mode` and `[[entra]]` decide).
+/// How the key travels, as the file names it; `entra`: no key, a token for the request's
+/// `audience` (a keyed connection's token is `auth_mode`'s and `[[entra]]`'s to decide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(super) enum KeyAuth {
@@ -95,17 +97,20 @@ pub(super) enum KeyAuth {
     Subscription,
     Query,
     Anthropic,
+    Entra,
 }
 
 impl KeyAuth {
-    pub fn auth(self) -> Auth {
-        match self {
+    /// The [`Auth`] of a request; `None` for a token whose audience the table does not know.
+    pub fn auth(self, audience: Option<Kind>) -> Option<Auth> {
+        Some(match self {
             KeyAuth::ApiKey => Auth::ApiKey,
             KeyAuth::Bearer => Auth::Bearer,
             KeyAuth::Subscription => Auth::Subscription,
             KeyAuth::Query => Auth::Query,
             KeyAuth::Anthropic => Auth::Anthropic,
-        }
+            KeyAuth::Entra => Auth::Entra(crate::endpoint::entra_audience(audience?)?),
+        })
     }
 }
 
@@ -136,10 +141,11 @@ pub(super) enum Value {
     Version,
     Recommended,
     AnthropicBase,
+    Project,
 }
 
 impl Value {
-    pub const ALL: [Value; 7] = [
+    pub const ALL: [Value; 8] = [
         Value::Base,
         Value::DeploymentRoot,
         Value::UrlDeployment,
@@ -147,6 +153,7 @@ impl Value {
         Value::Version,
         Value::Recommended,
         Value::AnthropicBase,
+        Value::Project,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -157,6 +164,7 @@ impl Value {
             Value::Version => "version",
             Value::Recommended => "recommended",
             Value::AnthropicBase => "anthropic_base",
+            Value::Project => "project",
         }
     }
     #[cfg(test)]
@@ -248,6 +256,17 @@ mod tests {
             _ => None,
         });
         for q in p.request.values().chain(inline) {
+            assert!(
+                q.auth.auth(q.audience).is_some(),
+                "{}: an entra request names an audience the table knows",
+                q.url
+            );
+            assert_eq!(
+                q.audience.is_some(),
+                q.auth == KeyAuth::Entra,
+                "{}: an audience only for auth = entra",
+                q.url
+            );
             let mut texts = vec![q.url.clone(), q.what.clone()];
             texts.extend(q.headers.values().cloned());
             texts.extend(q.body.as_ref().map(ToString::to_string));
