@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 #[serde(deny_unknown_fields)]
 pub(super) struct Plans {
     pub plan: Vec<Rule>,
+    /// `aiconn deployments`' routes: the same conditions and requests.
+    pub listing: Vec<Rule>,
     pub request: IndexMap<String, Request>,
     #[serde(default)]
     pub header: Vec<FieldHeader>,
@@ -142,10 +144,11 @@ pub(super) enum Value {
     Recommended,
     AnthropicBase,
     Project,
+    Root,
 }
 
 impl Value {
-    pub const ALL: [Value; 8] = [
+    pub const ALL: [Value; 9] = [
         Value::Base,
         Value::DeploymentRoot,
         Value::UrlDeployment,
@@ -154,6 +157,7 @@ impl Value {
         Value::Recommended,
         Value::AnthropicBase,
         Value::Project,
+        Value::Root,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -165,6 +169,7 @@ impl Value {
             Value::Recommended => "recommended",
             Value::AnthropicBase => "anthropic_base",
             Value::Project => "project",
+            Value::Root => "root",
         }
     }
     #[cfg(test)]
@@ -234,7 +239,7 @@ mod tests {
         let p = plans();
         let cat = Catalogue::get();
         let known_type = |t: &String| cat.find(t).is_some();
-        for (i, r) in p.plan.iter().enumerate() {
+        for (i, r) in p.plan.iter().chain(&p.listing).enumerate() {
             assert!(r.types.iter().all(known_type), "rule {i}: {:?}", r.types);
             assert!(
                 r.refuse.is_some() != r.request.is_some(),
@@ -249,12 +254,18 @@ mod tests {
                 assert!(p.request.contains_key(n), "rule {i}: no [request.{n}]");
             }
         }
-        let last = p.plan.last().expect("rules");
-        assert!(last.types.is_empty() && last.kinds.is_empty() && last.has.is_empty());
-        let inline = p.plan.iter().filter_map(|r| match &r.request {
-            Some(RequestRef::Inline(q)) => Some(q.as_ref()),
-            _ => None,
-        });
+        for rules in [&p.plan, &p.listing] {
+            let last = rules.last().expect("rules");
+            assert!(last.types.is_empty() && last.kinds.is_empty() && last.has.is_empty());
+        }
+        let inline = p
+            .plan
+            .iter()
+            .chain(&p.listing)
+            .filter_map(|r| match &r.request {
+                Some(RequestRef::Inline(q)) => Some(q.as_ref()),
+                _ => None,
+            });
         for q in p.request.values().chain(inline) {
             assert!(
                 q.auth.auth(q.audience).is_some(),
