@@ -694,3 +694,76 @@ fn claude_on_foundry_is_tested_with_the_messages_api_and_anthropic_headers() {
     );
     assert!(seen.lock().unwrap().is_empty());
 }
+
+/// Issue 20: a key the backend cannot give (no keychain here) was said as the bare error; it is
+/// the core's typed error now, worded by each face with the ways forward `service::advice`
+/// gives: the CLI names commands, the TUI's test result the same advice.
+#[test]
+fn a_key_the_keychain_cannot_give_comes_with_the_ways_forward() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("connections.toml"),
+        "version = 1\nnamespace = \"t1\"\n\n[connections.c]\ntype = \"open_ai\"\nbase_url = \"http://127.0.0.1:9/v1\"\nsecrets = { api_key = \"keychain:1\" }\n",
+    )
+    .unwrap();
+    let mut c = aiconn_headless(d.path());
+    c.args(["test", "c", "--yes"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("no D-Bus session bus")
+            && o.stderr.contains("aiconn secrets migrate --to vault")
+            && o.stderr.contains("aiconn doctor"),
+        "{}",
+        o.stderr
+    );
+
+    // The TUI's worker, with a backend that fails as a missing session bus does.
+    use aiconn::secrets::{SecretError, SecretErrorKind, SecretKey, SecretStore};
+    use aiconn::tui::app::{Action, Effect, EntryId, TestTarget};
+    struct NoBus;
+    fn no_bus<T>() -> Result<T, SecretError> {
+        Err(SecretError::new(SecretErrorKind::NoSessionBus, ""))
+    }
+    impl SecretStore for NoBus {
+        fn backend(&self) -> aiconn::model::Backend {
+            aiconn::model::Backend::Keychain
+        }
+        fn get(&self, _: &SecretKey) -> Result<Option<secrecy::SecretString>, SecretError> {
+            no_bus()
+        }
+        fn set(&self, _: &SecretKey, _: &secrecy::SecretString) -> Result<(), SecretError> {
+            no_bus()
+        }
+        fn delete(&self, _: &SecretKey) -> Result<(), SecretError> {
+            no_bus()
+        }
+        fn probe(&self) -> Result<(), SecretError> {
+            no_bus()
+        }
+        fn list(&self, _: &str) -> Result<Vec<SecretKey>, SecretError> {
+            no_bus()
+        }
+    }
+    let store = aiconn::store::Store::new(d.path());
+    let conn = store.find("c").unwrap().unwrap();
+    let mut backend: Box<dyn SecretStore> = Box::new(NoBus);
+    let effect = Effect::Test {
+        target: TestTarget::Entry(EntryId::Stored("c".into())),
+        conn,
+        secrets: indexmap::IndexMap::new(),
+        stored_name: Some("c".into()),
+        unknown_hosts: aiconn::conntest::UnknownHosts::Send,
+    };
+    let action = aiconn::tui::effects::run_effect(&store, &mut backend, effect);
+    let Action::Tested { ok, message, .. } = action else {
+        panic!("{action:?}");
+    };
+    assert!(!ok);
+    assert!(
+        message.contains("no D-Bus session bus")
+            && message.contains("secrets migrate --to vault")
+            && message.contains("`aiconn doctor` says why"),
+        "{message}"
+    );
+}

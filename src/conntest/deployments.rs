@@ -91,7 +91,7 @@ pub fn list_for(
 ) -> Result<Vec<Deployment>, String> {
     let (check, _) = plan(conn)?;
     let face = if check.auth == Auth::ApiKey {
-        super::flow::face_key(svc, conn, typed, stored)?
+        super::flow::face_key(svc, conn, typed, stored).map_err(|e| e.to_string())?
     } else {
         None
     };

@@ -22,7 +22,7 @@ pub(crate) fn face_key(
     draft: &Connection,
     typed: Option<&SecretString>,
     stored: Option<&Connection>,
-) -> Result<Option<SecretString>, String> {
+) -> Result<Option<SecretString>, crate::service::OpError> {
     let Some(field) = super::key_field(draft) else {
         return Ok(None);
     };
@@ -32,20 +32,24 @@ pub(crate) fn face_key(
         .is_some_and(|r| r.reference().is_some());
     match (typed, stored) {
         (Some(k), _) => Ok(Some(k.clone())),
-        _ if drafted_ref => svc.secret(draft, field).map_err(|e| e.to_string()),
-        (None, Some(s)) => svc.secret(s, field).map_err(|e| e.to_string()),
+        _ if drafted_ref => svc.secret(draft, field),
+        (None, Some(s)) => svc.secret(s, field),
         (None, None) => Ok(None),
     }
 }
 
 /// Why `test` sent nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum NotTested {
     /// The service key would go to this host, which aiconn does not recognize for the type: the
     /// face asks the user, and tests again with [`UnknownHosts::Send`] if they say yes.
     UnknownHost(String),
-    /// Anything else (no request can be made, the key could not be had), in words.
+    /// No request can be made for this connection: the planner's reason, in words (the words
+    /// of assets/test_plans.toml, or the guard's).
     Refused(String),
+    /// The key could not be had (its backend, a reference): each face words it with its advice
+    /// (`service::advice`).
+    Key(crate::service::OpError),
 }
 
 impl std::fmt::Display for NotTested {
@@ -55,6 +59,7 @@ impl std::fmt::Display for NotTested {
                 write!(f, "{h} is not a host aiconn recognizes for this key")
             }
             NotTested::Refused(why) => f.write_str(why),
+            NotTested::Key(e) => e.fmt(f),
         }
     }
 }
@@ -90,7 +95,7 @@ pub fn test_connection(
     }
     let key = if needs_key(conn) {
         let typed = super::key_field(conn).and_then(|f| typed.get(f));
-        face_key(svc, conn, typed, stored).map_err(NotTested::Refused)?
+        face_key(svc, conn, typed, stored).map_err(NotTested::Key)?
     } else {
         None
     };
