@@ -700,12 +700,9 @@ fn claude_on_foundry_is_tested_with_the_messages_api_and_anthropic_headers() {
 /// gives: the CLI names commands, the TUI's test result the same advice.
 #[test]
 fn a_key_the_keychain_cannot_give_comes_with_the_ways_forward() {
+    use aiconn::tui::app::{Action, Effect, EntryId, TestTarget};
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(
-        d.path().join("connections.toml"),
-        "version = 1\nnamespace = \"t1\"\n\n[connections.c]\ntype = \"open_ai\"\nbase_url = \"http://127.0.0.1:9/v1\"\nsecrets = { api_key = \"keychain:1\" }\n",
-    )
-    .unwrap();
+    no_bus::keychain_connection(d.path(), "open_ai", "base_url", "http://127.0.0.1:9/v1");
     let mut c = aiconn_headless(d.path());
     c.args(["test", "c", "--yes"]);
     let o = run(c);
@@ -719,35 +716,9 @@ fn a_key_the_keychain_cannot_give_comes_with_the_ways_forward() {
     );
 
     // The TUI's worker, with a backend that fails as a missing session bus does.
-    use aiconn::secrets::{SecretError, SecretErrorKind, SecretKey, SecretStore};
-    use aiconn::tui::app::{Action, Effect, EntryId, TestTarget};
-    struct NoBus;
-    fn no_bus<T>() -> Result<T, SecretError> {
-        Err(SecretError::new(SecretErrorKind::NoSessionBus, ""))
-    }
-    impl SecretStore for NoBus {
-        fn backend(&self) -> aiconn::model::Backend {
-            aiconn::model::Backend::Keychain
-        }
-        fn get(&self, _: &SecretKey) -> Result<Option<secrecy::SecretString>, SecretError> {
-            no_bus()
-        }
-        fn set(&self, _: &SecretKey, _: &secrecy::SecretString) -> Result<(), SecretError> {
-            no_bus()
-        }
-        fn delete(&self, _: &SecretKey) -> Result<(), SecretError> {
-            no_bus()
-        }
-        fn probe(&self) -> Result<(), SecretError> {
-            no_bus()
-        }
-        fn list(&self, _: &str) -> Result<Vec<SecretKey>, SecretError> {
-            no_bus()
-        }
-    }
     let store = aiconn::store::Store::new(d.path());
     let conn = store.find("c").unwrap().unwrap();
-    let mut backend: Box<dyn SecretStore> = Box::new(NoBus);
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> = Box::new(no_bus::NoBus);
     let effect = Effect::Test {
         target: TestTarget::Entry(EntryId::Stored("c".into())),
         conn,

@@ -173,10 +173,7 @@ pub fn test(
         check,
         outcome,
         verdict,
-    } = tested.map_err(|e| match e {
-        NotTested::Key(e) => CliError::from(e),
-        other => CliError::new(other.to_string()),
-    })?;
+    } = tested?;
     let answer = match &outcome {
         conntest::Outcome::Status { code, body, .. } if (200..300).contains(code) => {
             crate::azure::notices::answered(&c, body, crate::azure::lifecycle::today())

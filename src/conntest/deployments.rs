@@ -35,6 +35,31 @@ pub enum Listing {
     Failed(String),
 }
 
+/// Why no deployments were listed.
+#[derive(Debug)]
+pub enum NotListed {
+    /// No listing route for this connection, or the listing's answer, in words.
+    Refused(String),
+    /// The key could not be had (its backend, a reference): each face words it with its advice
+    /// (`service::advice`).
+    Key(crate::service::OpError),
+}
+
+impl std::fmt::Display for NotListed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotListed::Refused(why) => f.write_str(why),
+            NotListed::Key(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<String> for NotListed {
+    fn from(why: String) -> Self {
+        NotListed::Refused(why)
+    }
+}
+
 /// The listing request for `conn`, or why there is none.
 pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
     let spec = conn.spec();
@@ -66,12 +91,12 @@ pub fn list(
     svc: &Service<'_>,
     conn: &Connection,
     timeout: Duration,
-) -> Result<(Check, Option<String>, Listing), String> {
+) -> Result<(Check, Option<String>, Listing), NotListed> {
     let (check, bound_to) = plan(conn)?;
     let key: Option<SecretString> = if check.auth == Auth::ApiKey
         && let Some(field) = super::key_field(conn)
     {
-        svc.secret(conn, field).map_err(|e| e.to_string())?
+        svc.secret(conn, field).map_err(NotListed::Key)?
     } else {
         None
     };
@@ -88,24 +113,26 @@ pub fn list_for(
     typed: Option<&SecretString>,
     stored: Option<&Connection>,
     timeout: Duration,
-) -> Result<Vec<Deployment>, String> {
+) -> Result<Vec<Deployment>, NotListed> {
     let (check, _) = plan(conn)?;
     let face = if check.auth == Auth::ApiKey {
-        super::flow::face_key(svc, conn, typed, stored).map_err(|e| e.to_string())?
+        super::flow::face_key(svc, conn, typed, stored).map_err(NotListed::Key)?
     } else {
         None
     };
     let key = face.as_ref();
     match read(&run(&check, key, timeout)) {
         Listing::Found(list) => Ok(list),
-        Listing::NotOffered => Err(
+        Listing::NotOffered => Err(NotListed::Refused(
             "this endpoint does not offer the deployments listing (404): type the deployment name"
                 .into(),
-        ),
-        Listing::Refused(code) => Err(format!(
-            "HTTP {code}: the key was refused for the deployments listing"
         )),
-        Listing::Failed(why) => Err(format!("could not list deployments: {why}")),
+        Listing::Refused(code) => Err(NotListed::Refused(format!(
+            "HTTP {code}: the key was refused for the deployments listing"
+        ))),
+        Listing::Failed(why) => Err(NotListed::Refused(format!(
+            "could not list deployments: {why}"
+        ))),
     }
 }
 

@@ -162,7 +162,10 @@ pub enum Action {
     CommandApproved(Result<(), crate::secrets::refs::RefError>),
     DeploymentsListed {
         target: TestTarget,
-        result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
+        result: Result<
+            Vec<crate::conntest::deployments::Deployment>,
+            crate::conntest::deployments::NotListed,
+        >,
     },
     Loaded(Result<Vec<Connection>, crate::store::StoreError>),
     /// The file changed on disk while the TUI is open (read again by the event loop).

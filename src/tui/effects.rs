@@ -155,15 +155,10 @@ fn against_service(svc: &Service, effect: Effect) -> Action {
                 Err(crate::conntest::NotTested::UnknownHost(host)) => {
                     Action::TestNeedsHost { target, host }
                 }
-                Err(crate::conntest::NotTested::Key(e)) => Action::Tested {
-                    target,
-                    ok: false,
-                    message: super::strings::failed(&e),
-                },
                 Err(e) => Action::Tested {
                     target,
                     ok: false,
-                    message: e.to_string(),
+                    message: super::strings::not_tested(&e),
                 },
             }
         }

@@ -369,6 +369,23 @@ pub fn backend_down(e: &crate::secrets::SecretError) -> String {
     out
 }
 
+/// Why `D` listed nothing: a key that could not be had with its ways forward ([`failed`]).
+pub fn not_listed(e: &crate::conntest::deployments::NotListed) -> String {
+    use crate::conntest::deployments::NotListed;
+    match e {
+        NotListed::Key(e) => failed(e),
+        NotListed::Refused(why) => why.clone(),
+    }
+}
+
+/// Why a test sent nothing: a key that could not be had with its ways forward ([`failed`]).
+pub fn not_tested(e: &crate::conntest::NotTested) -> String {
+    match e {
+        crate::conntest::NotTested::Key(e) => failed(e),
+        other => other.to_string(),
+    }
+}
+
 pub fn changed_on_disk(name: &str) -> String {
     format!(
         "'{name}' was changed on disk by another program; your unsaved edits are kept here (a save is refused; {} discards them to see the new version).",
