@@ -758,3 +758,47 @@ fn a_confirmed_host_is_remembered_and_a_gateway_is_asked_about_once() {
     assert!(!o.stderr.contains("not sending"), "{}", o.stderr);
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
+
+/// Issue 20: a key the backend cannot give (no keychain here) was said as the bare error; it is
+/// the core's typed error now, worded by each face with the ways forward `service::advice`
+/// gives: the CLI names commands, the TUI's test result the same advice.
+#[test]
+fn a_key_the_keychain_cannot_give_comes_with_the_ways_forward() {
+    use aiconn::tui::app::{Action, Effect, EntryId, TestTarget};
+    let d = tempfile::tempdir().unwrap();
+    no_bus::keychain_connection(d.path(), "open_ai", "base_url", "http://127.0.0.1:9/v1");
+    let mut c = aiconn_headless(d.path());
+    c.args(["test", "c", "--yes"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("no D-Bus session bus")
+            && o.stderr.contains("aiconn secrets migrate --to vault")
+            && o.stderr.contains("aiconn doctor"),
+        "{}",
+        o.stderr
+    );
+
+    // The TUI's worker, with a backend that fails as a missing session bus does.
+    let store = aiconn::store::Store::new(d.path());
+    let conn = store.find("c").unwrap().unwrap();
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> = Box::new(no_bus::NoBus);
+    let effect = Effect::Test {
+        target: TestTarget::Entry(EntryId::Stored("c".into())),
+        conn,
+        secrets: indexmap::IndexMap::new(),
+        stored_name: Some("c".into()),
+        unknown_hosts: aiconn::conntest::UnknownHosts::Send,
+    };
+    let action = aiconn::tui::effects::run_effect(&store, &mut backend, effect);
+    let Action::Tested { ok, message, .. } = action else {
+        panic!("{action:?}");
+    };
+    assert!(!ok);
+    assert!(
+        message.contains("no D-Bus session bus")
+            && message.contains("secrets migrate --to vault")
+            && message.contains("`aiconn doctor` says why"),
+        "{message}"
+    );
+}

@@ -356,3 +356,46 @@ fn a_type_without_deployments_is_told_so_and_nothing_is_sent() {
     }
     assert!(seen.lock().unwrap().is_empty(), "a request was sent");
 }
+
+/// Issue 20: a key the keychain cannot give, for `deployments` and the form's `D`: the core's
+/// typed error, worded by each face with its ways forward (commands in the CLI, the TUI's
+/// status the same advice).
+#[test]
+fn a_key_the_keychain_cannot_give_lists_nothing_and_says_the_way_forward() {
+    use aiconn::tui::app::{App, Effect, EntryId, TestTarget};
+    use aiconn::tui::update::update;
+    let d = tempfile::tempdir().unwrap();
+    let url = "https://contoso.openai.azure.com/";
+    no_bus::keychain_connection(d.path(), "azure_open_ai", "api_base", url);
+    let mut c = aiconn_headless(d.path());
+    c.args(["deployments", "c"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("no D-Bus session bus")
+            && o.stderr.contains("aiconn secrets migrate --to vault"),
+        "{}",
+        o.stderr
+    );
+
+    let store = aiconn::store::Store::new(d.path());
+    let conn = store.find("c").unwrap().unwrap();
+    let mut backend: Box<dyn aiconn::secrets::SecretStore> = Box::new(no_bus::NoBus);
+    let target = TestTarget::Entry(EntryId::Stored("c".into()));
+    let effect = Effect::ListDeployments {
+        target,
+        conn: conn.clone(),
+        key: None,
+        stored_name: Some("c".into()),
+    };
+    let action = aiconn::tui::effects::run_effect(&store, &mut backend, effect);
+    let mut app = App::new(vec![conn], false);
+    update(&mut app, action);
+    let (_, text) = app.status.clone().unwrap();
+    assert!(
+        text.contains("no D-Bus session bus")
+            && text.contains("secrets migrate --to vault")
+            && text.contains("`aiconn doctor` says why"),
+        "{text}"
+    );
+}

@@ -154,7 +154,13 @@ fn the_bar_offers_reveal_only_on_a_secret_and_the_vault_only_without_a_keychain(
     let mut app = App::new(vec![], false);
     app.size = (200, 30);
     aiconn::tui::update::start_wizard(&mut app);
-    update(&mut app, Action::Probed(Err("no keychain".into())));
+    update(
+        &mut app,
+        Action::Probed(Err(aiconn::secrets::SecretError::new(
+            aiconn::secrets::SecretErrorKind::NoSessionBus,
+            "",
+        ))),
+    );
     press(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     press(&mut app, KeyCode::Enter); // Foundry
     assert!(!bar(&app).contains("vault"), "the name step: {}", bar(&app));

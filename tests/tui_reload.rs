@@ -136,11 +136,17 @@ fn an_unedited_connection_deleted_on_disk_goes_and_the_selection_moves() {
 #[test]
 fn a_file_that_cannot_be_read_keeps_the_list_and_says_why() {
     let mut app = app_with(vec![aoai("a", "https://r.openai.azure.com/")]);
-    update(&mut app, Action::Reloaded(Err("line 3: bad".into())));
+    let bad = aiconn::store::StoreError::Invalid {
+        path: "connections.toml".into(),
+        line: 3,
+        column: 1,
+        message: "bad".into(),
+    };
+    update(&mut app, Action::Reloaded(Err(bad)));
     assert_eq!(app.stored.len(), 1);
     let (level, text) = app.status.clone().unwrap();
     assert_eq!(level, Level::Error);
-    assert!(text.contains("line 3: bad"), "{text}");
+    assert!(text.contains("connections.toml:3:1: bad"), "{text}");
     // An unchanged reload (our own save, seen again) touches nothing.
     app.status = None;
     update(

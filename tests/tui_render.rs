@@ -385,7 +385,13 @@ fn the_key_step_promises_no_keychain_when_there_is_none() {
     let mut app = App::new(vec![], false);
     app.size = (100, 30);
     aiconn::tui::update::start_wizard(&mut app);
-    update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
+    update(
+        &mut app,
+        Action::Probed(Err(aiconn::secrets::SecretError::new(
+            aiconn::secrets::SecretErrorKind::NoSessionBus,
+            "",
+        ))),
+    );
     let press = |app: &mut App, c: KeyCode| {
         update(app, Action::Key(KeyEvent::new(c, KeyModifiers::NONE)));
     };
@@ -408,6 +414,12 @@ fn the_key_step_promises_no_keychain_when_there_is_none() {
         .collect();
     assert!(s.contains("Secrets cannot be saved here"), "{s}");
     assert!(!s.contains("OS keychain"), "{s}");
+    // The probe's failure comes typed: the words say what fixes it and the way forward the
+    // core gives (`service::secret_advice`), besides the vault's own line.
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("no D-Bus session bus"), "{s}");
+    assert!(flat.contains("`aiconn doctor` says why"), "{s}");
+    assert!(s.contains("Ctrl-V"), "{s}");
 }
 
 /// Issue 21: a stored api-version Azure retired shows under its row with the one to use,

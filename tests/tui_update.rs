@@ -318,7 +318,13 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     let mut app = app_with(vec![]);
     let fx = aiconn::tui::update::start_wizard(&mut app);
     assert!(matches!(&fx[..], [Effect::Probe]));
-    update(&mut app, Action::Probed(Err("no D-Bus session bus".into())));
+    update(
+        &mut app,
+        Action::Probed(Err(aiconn::secrets::SecretError::new(
+            aiconn::secrets::SecretErrorKind::NoSessionBus,
+            "",
+        ))),
+    );
     key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
     key(&mut app, KeyCode::Enter); // Azure AI (Foundry)
     assert_eq!(app.wizard().unwrap().step, Step::Name);
@@ -402,9 +408,12 @@ fn loading_then_the_guided_setup_or_a_fatal_screen() {
     app.screen = aiconn::tui::screen::Screen::Loading;
     update(
         &mut app,
-        Action::Loaded(Err(
-            "connections.toml:3:1: bad (the file was not changed)".into()
-        )),
+        Action::Loaded(Err(aiconn::store::StoreError::Invalid {
+            path: "connections.toml".into(),
+            line: 3,
+            column: 1,
+            message: "bad".into(),
+        })),
     );
     assert!(
         app.fatal().is_some() && app.wizard().is_none(),

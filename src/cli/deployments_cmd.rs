@@ -11,8 +11,7 @@ pub fn deployments(ctx: &Context, name: &str, json: bool, timeout: u64) -> Resul
         .find(name)?
         .ok_or_else(|| OpError::NotFound(name.into()))?;
     let (_, bound_to, listing) =
-        deployments::list(&ctx.service()?, &c, Duration::from_secs(timeout))
-            .map_err(CliError::new)?;
+        deployments::list(&ctx.service()?, &c, Duration::from_secs(timeout))?;
     match listing {
         Listing::Found(list) if json => {
             out_json!(&list);

@@ -86,6 +86,25 @@ impl From<OpError> for CliError {
     }
 }
 
+/// A key that could not be had says the CLI's ways forward; any other reason is its words.
+impl From<crate::conntest::NotTested> for CliError {
+    fn from(e: crate::conntest::NotTested) -> Self {
+        match e {
+            crate::conntest::NotTested::Key(e) => e.into(),
+            other => CliError::new(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::conntest::deployments::NotListed> for CliError {
+    fn from(e: crate::conntest::deployments::NotListed) -> Self {
+        match e {
+            crate::conntest::deployments::NotListed::Key(e) => e.into(),
+            other => CliError::new(other.to_string()),
+        }
+    }
+}
+
 /// A way forward in the CLI's words (commands to run), as a suffix to the error's message.
 fn cli_advice(a: &crate::service::Advice) -> String {
     use crate::service::Advice;

@@ -173,7 +173,7 @@ pub fn test(
         check,
         outcome,
         verdict,
-    } = tested.map_err(|e| CliError::new(e.to_string()))?;
+    } = tested?;
     let answer = match &outcome {
         conntest::Outcome::Status { code, body, .. } if (200..300).contains(code) => {
             crate::azure::notices::answered(&c, body, crate::azure::lifecycle::today())

@@ -4,7 +4,8 @@
 //! can type, a service key bound for a host aiconn does not recognize without --yes) is
 //! skipped with the reason.
 
-use super::flow::{needs_key, plan_for, send};
+use super::flow::{needs_key, send};
+use super::plan;
 use super::{Outcome, UnknownHosts};
 use crate::model::Connection;
 use crate::secrets::refs::RefError;
@@ -95,7 +96,7 @@ fn test_one(
         verdict,
         message,
     };
-    let (check, reading) = match plan_for(c) {
+    let (check, reading) = match plan(c) {
         Ok(p) => p,
         // A type with no known request is not a failure of the connection.
         Err(why) if c.spec().is_custom() => return report(Health::Skipped, None, why),

@@ -2,14 +2,13 @@
 //! with the connection's own key (or Entra ID token). Not the model catalogue: a Foundry
 //! resource's `/openai/v1/models` lists hundreds of models that answer 404 until deployed.
 //!
-//! Routes: an Azure OpenAI / Foundry resource lists its deployments at
-//! `GET {resource}/openai/deployments?api-version=<deployments_listing in assets/api_versions.toml>` (`data[]`: `id`, `model`,
-//! `status`); a Foundry project at `GET {project}/deployments?api-version=<foundry_projects>` (`value[]`:
-//! `name`, `modelName`, `modelVersion`), with Entra ID.
+//! Routes (data: `[[listing]]` in assets/test_plans.toml): an Azure OpenAI / Foundry resource
+//! lists its deployments at `GET {resource}/openai/deployments` (`data[]`: `id`, `model`,
+//! `status`); a Foundry project at `GET {project}/deployments` (`value[]`: `name`,
+//! `modelName`, `modelVersion`), with Entra ID; each at its api-version family's recommended
+//! version (assets/api_versions.toml).
 
-use super::{Auth, Check, Outcome, guard, run};
-use crate::endpoint::api_version::{Family, recommended};
-use crate::endpoint::{Kind, classify_for_type};
+use super::{Auth, Check, Outcome, run};
 use crate::model::Connection;
 use crate::service::Service;
 use secrecy::SecretString;
@@ -36,6 +35,31 @@ pub enum Listing {
     Failed(String),
 }
 
+/// Why no deployments were listed.
+#[derive(Debug)]
+pub enum NotListed {
+    /// No listing route for this connection, or the listing's answer, in words.
+    Refused(String),
+    /// The key could not be had (its backend, a reference): each face words it with its advice
+    /// (`service::advice`).
+    Key(crate::service::OpError),
+}
+
+impl std::fmt::Display for NotListed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotListed::Refused(why) => f.write_str(why),
+            NotListed::Key(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<String> for NotListed {
+    fn from(why: String) -> Self {
+        NotListed::Refused(why)
+    }
+}
+
 /// The listing request for `conn`, or why there is none.
 pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
     let spec = conn.spec();
@@ -56,59 +80,10 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
         .effective(&url_field.key)
         .map(|(v, _)| v)
         .ok_or("the connection has no endpoint")?;
-    let reading = classify_for_type(&raw, &spec.id);
-    let entra = super::signs_with_entra(conn);
-    let parsed = url::Url::parse(raw.trim()).map_err(|_| "the endpoint is not a URL")?;
-    let root = format!(
-        "{}://{}{}",
-        parsed.scheme(),
-        parsed.host_str().unwrap_or_default(),
-        parsed.port().map(|p| format!(":{p}")).unwrap_or_default()
-    );
-    // A project path is a project whatever the host (a gateway or a proxy in front keeps it).
-    let segs: Vec<&str> = parsed.path().split('/').filter(|s| !s.is_empty()).collect();
-    let project = match segs.as_slice() {
-        ["api", "projects", p, ..] => Some(format!("{root}/api/projects/{p}")),
-        _ => None,
-    };
-    let (url, auth) = match (reading.kind, project) {
-        (_, Some(base)) => (
-            format!(
-                "{base}/deployments?api-version={}",
-                version(Family::FoundryProjects)
-            ),
-            Auth::Entra(crate::endpoint::AI_FOUNDRY),
-        ),
-        (Kind::FoundryProject, None) => {
-            return Err("the project endpoint has no project name after /api/projects/".into());
-        }
-        (Kind::Invalid, _) => {
-            return Err("the endpoint is not a usable URL (see the hint)".into());
-        }
-        _ => (
-            format!(
-                "{root}/openai/deployments?api-version={}",
-                version(Family::DeploymentsListing)
-            ),
-            if entra {
-                Auth::Entra(super::entra::COGNITIVE_SERVICES)
-            } else {
-                Auth::ApiKey
-            },
-        ),
-    };
-    guard::check(&url, Some(&raw), Some(&reading))?;
-    let check = Check {
-        method: "GET",
-        url,
-        auth,
-        body: None,
-        what: "list deployments".into(),
-        max_body: 1 << 20,
-        headers: Vec::new(),
-        like: None,
-    };
-    Ok((check, reading.deployment))
+    url::Url::parse(raw.trim()).map_err(|_| "the endpoint is not a URL")?;
+    // The route, its api-version and its auth are data: `[[listing]]` in assets/test_plans.toml.
+    let (check, reading) = super::plan::listing(conn)?;
+    Ok((check, reading.and_then(|r| r.deployment)))
 }
 
 /// Lists the deployments of `conn` (the key read from its backend).
@@ -116,12 +91,12 @@ pub fn list(
     svc: &Service<'_>,
     conn: &Connection,
     timeout: Duration,
-) -> Result<(Check, Option<String>, Listing), String> {
+) -> Result<(Check, Option<String>, Listing), NotListed> {
     let (check, bound_to) = plan(conn)?;
     let key: Option<SecretString> = if check.auth == Auth::ApiKey
         && let Some(field) = super::key_field(conn)
     {
-        svc.secret(conn, field).map_err(|e| e.to_string())?
+        svc.secret(conn, field).map_err(NotListed::Key)?
     } else {
         None
     };
@@ -138,24 +113,26 @@ pub fn list_for(
     typed: Option<&SecretString>,
     stored: Option<&Connection>,
     timeout: Duration,
-) -> Result<Vec<Deployment>, String> {
+) -> Result<Vec<Deployment>, NotListed> {
     let (check, _) = plan(conn)?;
     let face = if check.auth == Auth::ApiKey {
-        super::flow::face_key(svc, conn, typed, stored)?
+        super::flow::face_key(svc, conn, typed, stored).map_err(NotListed::Key)?
     } else {
         None
     };
     let key = face.as_ref();
     match read(&run(&check, key, timeout)) {
         Listing::Found(list) => Ok(list),
-        Listing::NotOffered => Err(
+        Listing::NotOffered => Err(NotListed::Refused(
             "this endpoint does not offer the deployments listing (404): type the deployment name"
                 .into(),
-        ),
-        Listing::Refused(code) => Err(format!(
-            "HTTP {code}: the key was refused for the deployments listing"
         )),
-        Listing::Failed(why) => Err(format!("could not list deployments: {why}")),
+        Listing::Refused(code) => Err(NotListed::Refused(format!(
+            "HTTP {code}: the key was refused for the deployments listing"
+        ))),
+        Listing::Failed(why) => Err(NotListed::Refused(format!(
+            "could not list deployments: {why}"
+        ))),
     }
 }
 
@@ -276,11 +253,6 @@ fn parse(v: &serde_json::Value) -> Vec<Deployment> {
     classic.unwrap_or_else(project)
 }
 
-/// The api-version of a listing route: assets/api_versions.toml's, the one home of defaults.
-fn version(family: Family) -> &'static str {
-    recommended(family).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +273,60 @@ mod tests {
         let d = parse(&project);
         assert_eq!(d[0].version.as_deref(), Some("2024-07-18"));
         assert!(parse(&serde_json::json!({"data": []})).is_empty());
+    }
+
+    fn conn(ty: &str, fields: &[(&str, &str)]) -> Connection {
+        let mut c = Connection::new("c", ty).expect("type");
+        for (k, v) in fields {
+            c.values.insert((*k).into(), (*v).into());
+        }
+        c
+    }
+
+    /// The routes are data: a resource's listing with its key (or a Cognitive Services
+    /// token), a project's with a project token even when the connection signs with Entra ID
+    /// (the project audience is kept), a gateway's project path as a project.
+    #[test]
+    fn each_route_lists_with_the_credential_its_audience_takes() {
+        let key = conn(
+            "azure_open_ai",
+            &[(
+                "api_base",
+                "https://r.openai.azure.com/openai/deployments/d1",
+            )],
+        );
+        let (check, bound) = plan(&key).unwrap();
+        let v = crate::endpoint::api_version::recommended(
+            crate::endpoint::api_version::Family::DeploymentsListing,
+        );
+        assert_eq!(
+            check.url,
+            format!(
+                "https://r.openai.azure.com/openai/deployments?api-version={}",
+                v.unwrap()
+            )
+        );
+        assert_eq!((check.auth, bound.as_deref()), (Auth::ApiKey, Some("d1")));
+        let token = [
+            ("api_base", "https://r.openai.azure.com/"),
+            ("auth_mode", "meid_token"),
+        ];
+        let aud = plan(&conn("azure_open_ai", &token)).unwrap().0.auth;
+        assert_eq!(aud, Auth::Entra(crate::endpoint::COGNITIVE_SERVICES));
+        let project = [
+            ("api_base", "http://127.0.0.1:9/api/projects/p1/openai/v1"),
+            ("auth_mode", "meid_token"),
+        ];
+        let (check, _) = plan(&conn("azure_open_ai", &project)).unwrap();
+        assert_eq!(
+            check.url,
+            "http://127.0.0.1:9/api/projects/p1/deployments?api-version=v1"
+        );
+        assert_eq!(check.auth, Auth::Entra(crate::endpoint::AI_FOUNDRY));
+        let none = plan(&conn(
+            "open_ai",
+            &[("base_url", "https://api.openai.com/v1")],
+        ));
+        assert!(none.unwrap_err().contains("no deployments"));
     }
 }

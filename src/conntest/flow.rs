@@ -2,7 +2,6 @@
 //! and not saved yet, else the stored one), send it once, read the answer.
 
 use super::{Check, Outcome, Verdict, diagnose, plan, run};
-use crate::endpoint::Kind;
 use crate::model::Connection;
 use crate::service::Service;
 use indexmap::IndexMap;
@@ -23,7 +22,7 @@ pub(crate) fn face_key(
     draft: &Connection,
     typed: Option<&SecretString>,
     stored: Option<&Connection>,
-) -> Result<Option<SecretString>, String> {
+) -> Result<Option<SecretString>, crate::service::OpError> {
     let Some(field) = super::key_field(draft) else {
         return Ok(None);
     };
@@ -33,20 +32,24 @@ pub(crate) fn face_key(
         .is_some_and(|r| r.reference().is_some());
     match (typed, stored) {
         (Some(k), _) => Ok(Some(k.clone())),
-        _ if drafted_ref => svc.secret(draft, field).map_err(|e| e.to_string()),
-        (None, Some(s)) => svc.secret(s, field).map_err(|e| e.to_string()),
+        _ if drafted_ref => svc.secret(draft, field),
+        (None, Some(s)) => svc.secret(s, field),
         (None, None) => Ok(None),
     }
 }
 
 /// Why `test` sent nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum NotTested {
     /// The service key would go to this host, which aiconn does not recognize for the type: the
     /// face asks the user, and tests again with [`UnknownHosts::Send`] if they say yes.
     UnknownHost(String),
-    /// Anything else (no request can be made, the key could not be had), in words.
+    /// No request can be made for this connection: the planner's reason, in words (the words
+    /// of assets/test_plans.toml, or the guard's).
     Refused(String),
+    /// The key could not be had (its backend, a reference): each face words it with its advice
+    /// (`service::advice`).
+    Key(crate::service::OpError),
 }
 
 impl std::fmt::Display for NotTested {
@@ -56,6 +59,7 @@ impl std::fmt::Display for NotTested {
                 write!(f, "{h} is not a host aiconn recognizes for this key")
             }
             NotTested::Refused(why) => f.write_str(why),
+            NotTested::Key(e) => e.fmt(f),
         }
     }
 }
@@ -81,12 +85,12 @@ pub fn test_connection(
     timeout: Duration,
     unknown_hosts: UnknownHosts,
 ) -> Result<Tested, NotTested> {
-    let (check, reading) = plan_for(conn).map_err(NotTested::Refused)?;
+    let (check, reading) = plan(conn).map_err(NotTested::Refused)?;
     key_may_go(svc, conn, &check.url, reading.as_ref(), unknown_hosts)
         .map_err(NotTested::UnknownHost)?;
     let key = if needs_key(conn) {
         let typed = super::key_field(conn).and_then(|f| typed.get(f));
-        face_key(svc, conn, typed, stored).map_err(NotTested::Refused)?
+        face_key(svc, conn, typed, stored).map_err(NotTested::Key)?
     } else {
         None
     };
@@ -119,37 +123,6 @@ pub(crate) fn key_may_go(
         UnknownHosts::Ask if approvals.is_key_host_approved(&host).unwrap_or(false) => Ok(()),
         UnknownHosts::Ask => Err(host),
     }
-}
-
-/// The request for `conn`: a keyless Foundry project connection is tested as its clients reach
-/// the project, by listing its deployments with a token for the project audience
-/// (`deployments::plan`); every other one by the planner.
-pub fn plan_for(conn: &Connection) -> Result<(Check, Option<crate::endpoint::Reading>), String> {
-    let spec = conn.spec();
-    // A type whose endpoint field takes project endpoints (a gateway or a local server in front
-    // keeps the `/api/projects/<p>` path, which `deployments::plan` goes by).
-    let project_type = spec
-        .url_field()
-        .is_some_and(|f| f.right.iter().any(|k| k == Kind::FoundryProject.as_str()));
-    if !project_type || needs_key(conn) {
-        return plan(conn);
-    }
-    let url = (spec.url_field()).and_then(|f| conn.effective(&f.key));
-    let reading = (url.as_ref()).map(|(u, _)| crate::endpoint::classify_for_type(u, &spec.id));
-    // Only a project's own route is a project's test: any other URL would get another
-    // service's listing, with a key this keyless type does not have.
-    let is_project =
-        (url.as_ref()).is_some_and(|(u, _)| u.to_ascii_lowercase().contains("/api/projects/"));
-    if !is_project {
-        return Err(
-            "the endpoint is not a Foundry project endpoint (https://<resource>.services.ai.azure.com/api/projects/<project>)"
-                .into(),
-        );
-    }
-    let (mut check, _) = super::deployments::plan(conn)?;
-    check.what = "list the project's deployments".into();
-    check.like = Some("the Foundry SDK's AIProjectClient (deployments.list)");
-    Ok((check, reading))
 }
 
 /// The connection's type has a key and its auth mode does not drop it.

@@ -2,7 +2,7 @@
 //! URL through the classifier, its fields by role), finds the first rule whose conditions hold
 //! and builds that rule's request. No type id and no route is written here.
 
-use super::plan_data::{Presence, Request, RequestRef, Rule, Value, admits, plans};
+use super::plan_data::{KeyAuth, Presence, Request, RequestRef, Rule, Value, admits, plans};
 use super::{Auth, Check, guard};
 use crate::catalogue::Role;
 use crate::endpoint::api_version::{Family, recommended};
@@ -78,6 +78,8 @@ impl<'a> Target<'a> {
             ),
             Value::Recommended => Some(recommended()),
             Value::AnthropicBase => super::anthropic::base(&self.base),
+            Value::Project => project_base(self.raw.as_deref()?),
+            Value::Root => root(self.raw.as_deref()?),
         }
     }
 
@@ -153,7 +155,10 @@ impl<'a> Target<'a> {
         Ok(Check {
             method: q.method.as_str(),
             url: self.fill(&q.url, f, same)?,
-            auth: q.auth.auth(),
+            auth: q
+                .auth
+                .auth(q.audience)
+                .ok_or("no Entra ID audience for this request")?,
             body,
             what: self.fill(&q.what, f, crate::sanitize::for_terminal)?,
             max_body: q.max_body,
@@ -188,29 +193,12 @@ impl<'a> Target<'a> {
     }
 }
 
-/// Chooses the request for `conn`: the first rule of assets/test_plans.toml that holds, its
-/// request built from the connection, the headers its client adds, the Entra ID resource when
-/// it signs with a token, and the guard's word on where the key may go.
+/// Chooses the request for `conn`: the first `[[plan]]` rule of assets/test_plans.toml that
+/// holds, its request built from the connection, the headers its client adds, the Entra ID
+/// resource when it signs with a token, and the guard's word on where the key may go.
 pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
     let p = plans();
-    let t = Target::of(conn);
-    let rule = p
-        .plan
-        .iter()
-        .find(|r| t.matches(r))
-        .ok_or("no test is known for this connection")?;
-    if rule.needs.iter().any(|v| t.value(*v, None).is_none()) {
-        return Err(rule.missing.clone().unwrap_or_default());
-    }
-    if let Some(why) = &rule.refuse {
-        return Err(why.clone());
-    }
-    let q = match &rule.request {
-        Some(RequestRef::Inline(q)) => q,
-        Some(RequestRef::Named(n)) => p.request.get(n).ok_or("no such request")?,
-        None => return Err("no test is known for this connection".into()),
-    };
-    let mut check = t.build(q)?;
+    let (mut check, t) = choose(&p.plan, conn)?;
     let type_id = conn.spec().id.as_str();
     for h in p.header.iter().filter(|h| admits(&h.types, type_id)) {
         let value = conn
@@ -221,18 +209,71 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
             check.headers.push((h.name.as_str(), v.trim().to_string()));
         }
     }
-    if super::signs_with_entra(conn)
-        && let Some(e) = p.entra.iter().find(|e| admits(&e.types, type_id))
-    {
-        // The same request, signed with a token for the service's Entra ID resource.
-        check.auth = Auth::Entra(e.resource.resource());
-    }
     guard::check(&check.url, t.raw.as_deref(), t.reading.as_ref())?;
     Ok((check, t.reading))
 }
 
+/// The deployments listing for `conn`: the first `[[listing]]` rule that holds, signed and
+/// guarded as [`plan`]'s request is (no client header: the listing is aiconn's own request).
+pub(super) fn listing(conn: &Connection) -> Result<(Check, Option<Reading>), String> {
+    let (check, t) = choose(&plans().listing, conn)?;
+    guard::check(&check.url, t.raw.as_deref(), t.reading.as_ref())?;
+    Ok((check, t.reading))
+}
+
+/// The first of `rules` that holds for `conn`, its request built and signed.
+fn choose<'a>(rules: &'static [Rule], conn: &'a Connection) -> Result<(Check, Target<'a>), String> {
+    let t = Target::of(conn);
+    let none = "no test is known for this connection";
+    let rule = rules.iter().find(|r| t.matches(r)).ok_or(none)?;
+    if rule.needs.iter().any(|v| t.value(*v, None).is_none()) {
+        return Err(rule.missing.clone().unwrap_or_default());
+    }
+    if let Some(why) = &rule.refuse {
+        return Err(why.clone());
+    }
+    let q = match &rule.request {
+        Some(RequestRef::Inline(q)) => q,
+        Some(RequestRef::Named(n)) => plans().request.get(n).ok_or("no such request")?,
+        None => return Err(none.into()),
+    };
+    let mut check = t.build(q)?;
+    let type_id = conn.spec().id.as_str();
+    if q.auth != KeyAuth::Entra
+        && super::signs_with_entra(conn)
+        && let Some(e) = plans().entra.iter().find(|e| admits(&e.types, type_id))
+    {
+        // The same request, signed with a token for the service's Entra ID resource (a
+        // request that is a token's already keeps its audience).
+        check.auth = Auth::Entra(e.resource.resource());
+    }
+    Ok((check, t))
+}
+
 fn trim(base: &str) -> String {
     base.trim().trim_end_matches('/').to_string()
+}
+
+/// `scheme://host[:port]` of a URL, as a URL parser reads it.
+fn root(raw: &str) -> Option<String> {
+    let parsed = url::Url::parse(raw.trim()).ok()?;
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    Some(format!(
+        "{}://{}{port}",
+        parsed.scheme(),
+        parsed.host_str()?
+    ))
+}
+
+/// `scheme://host[:port]/api/projects/<p>` of a URL whose path starts with a project (whatever
+/// the host: a gateway or a proxy in front keeps the path).
+pub(super) fn project_base(raw: &str) -> Option<String> {
+    let parsed = url::Url::parse(raw.trim()).ok()?;
+    let mut segs = parsed.path().split('/').filter(|s| !s.is_empty());
+    let (Some("api"), Some("projects"), Some(p)) = (segs.next(), segs.next(), segs.next()) else {
+        return None;
+    };
+    Some(format!("{}/api/projects/{p}", root(raw)?))
 }
 
 /// Everything before `/openai/` (a gateway may have a path prefix), else scheme and host.
@@ -349,5 +390,31 @@ mod tests {
             &[("api_base", "https://r.openai.azure.com/")],
         );
         assert_eq!(plan(&key).unwrap().0.auth, Auth::ApiKey);
+    }
+
+    /// A keyless project is a rule like any other: its own route on any host (a gateway keeps
+    /// the path), a token for the project audience the table names, never another route.
+    #[test]
+    fn a_keyless_project_lists_its_deployments_on_any_host_and_nothing_else() {
+        let at = |u: &str| plan(&conn("foundry_project", &[("endpoint", u)]));
+        let (check, _) =
+            at("http://127.0.0.1:8080/api/projects/p1/openai/v1?api-version=x").unwrap();
+        assert_eq!(
+            check.url,
+            "http://127.0.0.1:8080/api/projects/p1/deployments?api-version=v1"
+        );
+        assert_eq!(check.auth, Auth::Entra(crate::endpoint::AI_FOUNDRY));
+        let no_name = at("https://r.services.ai.azure.com/api/projects/").unwrap_err();
+        assert!(no_name.contains("no project name"), "{no_name}");
+        for other in [
+            "http://127.0.0.1:8080/gw/api/projects/p1",
+            "https://r.openai.azure.com/",
+        ] {
+            let why = at(other).unwrap_err();
+            assert!(
+                why.contains("not a Foundry project endpoint"),
+                "{other}: {why}"
+            );
+        }
     }
 }

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 #[serde(deny_unknown_fields)]
 pub(super) struct Plans {
     pub plan: Vec<Rule>,
+    /// `aiconn deployments`' routes: the same conditions and requests.
+    pub listing: Vec<Rule>,
     pub request: IndexMap<String, Request>,
     #[serde(default)]
     pub header: Vec<FieldHeader>,
@@ -59,6 +61,8 @@ pub(super) struct Request {
     pub method: Method,
     pub url: String,
     pub auth: KeyAuth,
+    /// With `auth = "entra"`: the endpoint kind whose Entra ID audience the token is for.
+    pub audience: Option<Kind>,
     /// The api-version family `{version}` and `{recommended}` fall back on.
     pub version: Option<Family>,
     /// JSON text in the file (TOML tables lose the order a client sends keys in).
@@ -85,8 +89,8 @@ fn default_max_body() -> usize {
     4096
 }
 
-/// How the key travels, as the file names it ([`Auth`] without the Entra ID token, which
-/// `auth_mode` and `[[entra]]` decide).
+/// How the key travels, as the file names it; `entra`: no key, a token for the request's
+/// `audience` (a keyed connection's token is `auth_mode`'s and `[[entra]]`'s to decide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(super) enum KeyAuth {
@@ -95,17 +99,20 @@ pub(super) enum KeyAuth {
     Subscription,
     Query,
     Anthropic,
+    Entra,
 }
 
 impl KeyAuth {
-    pub fn auth(self) -> Auth {
-        match self {
+    /// The [`Auth`] of a request; `None` for a token whose audience the table does not know.
+    pub fn auth(self, audience: Option<Kind>) -> Option<Auth> {
+        Some(match self {
             KeyAuth::ApiKey => Auth::ApiKey,
             KeyAuth::Bearer => Auth::Bearer,
             KeyAuth::Subscription => Auth::Subscription,
             KeyAuth::Query => Auth::Query,
             KeyAuth::Anthropic => Auth::Anthropic,
-        }
+            KeyAuth::Entra => Auth::Entra(crate::endpoint::entra_audience(audience?)?),
+        })
     }
 }
 
@@ -136,10 +143,12 @@ pub(super) enum Value {
     Version,
     Recommended,
     AnthropicBase,
+    Project,
+    Root,
 }
 
 impl Value {
-    pub const ALL: [Value; 7] = [
+    pub const ALL: [Value; 9] = [
         Value::Base,
         Value::DeploymentRoot,
         Value::UrlDeployment,
@@ -147,6 +156,8 @@ impl Value {
         Value::Version,
         Value::Recommended,
         Value::AnthropicBase,
+        Value::Project,
+        Value::Root,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -157,6 +168,8 @@ impl Value {
             Value::Version => "version",
             Value::Recommended => "recommended",
             Value::AnthropicBase => "anthropic_base",
+            Value::Project => "project",
+            Value::Root => "root",
         }
     }
     #[cfg(test)]
@@ -226,7 +239,7 @@ mod tests {
         let p = plans();
         let cat = Catalogue::get();
         let known_type = |t: &String| cat.find(t).is_some();
-        for (i, r) in p.plan.iter().enumerate() {
+        for (i, r) in p.plan.iter().chain(&p.listing).enumerate() {
             assert!(r.types.iter().all(known_type), "rule {i}: {:?}", r.types);
             assert!(
                 r.refuse.is_some() != r.request.is_some(),
@@ -241,13 +254,30 @@ mod tests {
                 assert!(p.request.contains_key(n), "rule {i}: no [request.{n}]");
             }
         }
-        let last = p.plan.last().expect("rules");
-        assert!(last.types.is_empty() && last.kinds.is_empty() && last.has.is_empty());
-        let inline = p.plan.iter().filter_map(|r| match &r.request {
-            Some(RequestRef::Inline(q)) => Some(q.as_ref()),
-            _ => None,
-        });
+        for rules in [&p.plan, &p.listing] {
+            let last = rules.last().expect("rules");
+            assert!(last.types.is_empty() && last.kinds.is_empty() && last.has.is_empty());
+        }
+        let inline = p
+            .plan
+            .iter()
+            .chain(&p.listing)
+            .filter_map(|r| match &r.request {
+                Some(RequestRef::Inline(q)) => Some(q.as_ref()),
+                _ => None,
+            });
         for q in p.request.values().chain(inline) {
+            assert!(
+                q.auth.auth(q.audience).is_some(),
+                "{}: an entra request names an audience the table knows",
+                q.url
+            );
+            assert_eq!(
+                q.audience.is_some(),
+                q.auth == KeyAuth::Entra,
+                "{}: an audience only for auth = entra",
+                q.url
+            );
             let mut texts = vec![q.url.clone(), q.what.clone()];
             texts.extend(q.headers.values().cloned());
             texts.extend(q.body.as_ref().map(ToString::to_string));

@@ -21,7 +21,7 @@ mod errors;
 pub mod namespace;
 mod sweep;
 
-pub use advice::{Advice, advice};
+pub use advice::{Advice, advice, secret_advice};
 use errors::check_expect;
 pub use errors::{Expect, OpError};
 pub use sweep::Orphans;

@@ -156,16 +156,20 @@ pub enum Action {
         field: String,
         result: Result<SecretString, OpError>,
     },
-    Probed(Result<(), String>),
-    /// A command typed as a secret source was approved (or could not be).
-    CommandApproved(Result<(), String>),
+    /// The keychain probe's answer (the wizard's key step words a failure: `strings::backend_down`).
+    Probed(Result<(), crate::secrets::SecretError>),
+    /// A command typed as a secret source was approved (or recording it failed).
+    CommandApproved(Result<(), crate::secrets::refs::RefError>),
     DeploymentsListed {
         target: TestTarget,
-        result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
+        result: Result<
+            Vec<crate::conntest::deployments::Deployment>,
+            crate::conntest::deployments::NotListed,
+        >,
     },
-    Loaded(Result<Vec<Connection>, String>),
+    Loaded(Result<Vec<Connection>, crate::store::StoreError>),
     /// The file changed on disk while the TUI is open (read again by the event loop).
-    Reloaded(Result<Vec<Connection>, String>),
+    Reloaded(Result<Vec<Connection>, crate::store::StoreError>),
     Tested {
         target: TestTarget,
         ok: bool,
@@ -248,7 +252,7 @@ pub struct App {
     pub today: i64,
     pub size: (u16, u16),
     /// Result of the secret backend probe, once known.
-    pub backend: Option<Result<(), String>>,
+    pub backend: Option<Result<(), crate::secrets::SecretError>>,
     pub quit: bool,
     pub no_color: bool,
     /// The secret backend new secrets go to.

@@ -54,15 +54,9 @@ pub fn run_effect(store: &Store, backend: &mut Box<dyn SecretStore>, effect: Eff
         // arrives anyway only ends its "working" count.
         Effect::Passphrase(_) => Action::CommandApproved(Ok(())),
         Effect::ApproveCommand { command } => Action::CommandApproved(
-            crate::secrets::refs::Approvals::in_dir(store.dir())
-                .approve(&command)
-                .map_err(|e| e.to_string()),
+            crate::secrets::refs::Approvals::in_dir(store.dir()).approve(&command),
         ),
-        Effect::Probe => Action::Probed(
-            secrets
-                .probe()
-                .map_err(|e| format!("{}; {}", e.summary(), e.fix())),
-        ),
+        Effect::Probe => Action::Probed(secrets.probe()),
     }
 }
 
@@ -164,7 +158,7 @@ fn against_service(svc: &Service, effect: Effect) -> Action {
                 Err(e) => Action::Tested {
                     target,
                     ok: false,
-                    message: e.to_string(),
+                    message: super::strings::not_tested(&e),
                 },
             }
         }

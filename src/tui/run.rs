@@ -53,10 +53,7 @@ fn reread(watch: &mut FileWatch, store: &Store, app: &App) -> Option<Action> {
     if app.pending > 0 || !watch.changed() {
         return None;
     }
-    let read = store
-        .snapshot()
-        .map(|s| s.connections)
-        .map_err(|e| e.to_string());
+    let read = store.snapshot().map(|s| s.connections);
     Some(Action::Reloaded(read))
 }
 
@@ -205,10 +202,7 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
             // The first frame is on screen; now read the file (nothing can be done before).
             // Done here rather than on the worker so the records live in one allocator arena.
             watch = Some(FileWatch::new(store.path()));
-            let loaded = store
-                .snapshot()
-                .map(|s| s.connections)
-                .map_err(|e| e.to_string());
+            let loaded = store.snapshot().map(|s| s.connections);
             dispatch(update(&mut app, Action::Loaded(loaded)), &etx, &ptx);
             continue;
         }

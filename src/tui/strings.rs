@@ -343,11 +343,49 @@ pub fn answers_not_recorded(model: &str, recorded: &str) -> String {
 pub fn az_deployment_retires(notice: &str) -> String {
     format!("The deployment {notice}.")
 }
-pub fn reload_failed(e: &str) -> String {
+pub fn reload_failed(e: &crate::store::StoreError) -> String {
     format!(
-        "The connections file changed on disk but cannot be read now (the list shows it as it was): {e}"
+        "The connections file changed on disk but cannot be read now (the list shows it as it was): {}",
+        store_failed(e)
     )
 }
+
+/// Why the connections file cannot be read (at start: the fatal screen; later: a reload).
+pub fn store_failed(e: &crate::store::StoreError) -> String {
+    e.to_string()
+}
+
+/// The keychain probe's failure, for the wizard's key step: what is wrong, what fixes it, and
+/// the ways forward `service::secret_advice` gives (the vault offer is its own line, with its
+/// key: `OFFER_VAULT`).
+pub fn backend_down(e: &crate::secrets::SecretError) -> String {
+    use crate::service::Advice;
+    let mut out = format!("{}; {}", e.summary(), e.fix());
+    for a in crate::service::secret_advice(e) {
+        if a != Advice::UseVault {
+            out.push_str(&advice(&a));
+        }
+    }
+    out
+}
+
+/// Why `D` listed nothing: a key that could not be had with its ways forward ([`failed`]).
+pub fn not_listed(e: &crate::conntest::deployments::NotListed) -> String {
+    use crate::conntest::deployments::NotListed;
+    match e {
+        NotListed::Key(e) => failed(e),
+        NotListed::Refused(why) => why.clone(),
+    }
+}
+
+/// Why a test sent nothing: a key that could not be had with its ways forward ([`failed`]).
+pub fn not_tested(e: &crate::conntest::NotTested) -> String {
+    match e {
+        crate::conntest::NotTested::Key(e) => failed(e),
+        other => other.to_string(),
+    }
+}
+
 pub fn changed_on_disk(name: &str) -> String {
     format!(
         "'{name}' was changed on disk by another program; your unsaved edits are kept here (a save is refused; {} discards them to see the new version).",

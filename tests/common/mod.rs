@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod http;
+pub mod no_bus;
 pub mod pty;
 
 use std::io::{BufRead, BufReader};

@@ -250,7 +250,7 @@ fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
     let i = w.key_field().expect("has key");
     if let Some(Err(why)) = &app.backend {
         lines.push(Line::from(Span::styled(
-            format!("! {}: {}", crate::tui::strings::BACKEND_DOWN, why),
+            format!("! {}: {}", s::BACKEND_DOWN, s::backend_down(why)),
             theme.error(),
         )));
         if app.secret_backend != Backend::Vault {

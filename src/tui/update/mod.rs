@@ -99,13 +99,16 @@ fn step(app: &mut App, action: Action) -> Vec<Effect> {
                         return start_wizard(app);
                     }
                 }
-                Err(e) => app.screen = Screen::Fatal(e),
+                Err(e) => app.screen = Screen::Fatal(s::store_failed(&e)),
             }
             vec![]
         }
         Action::CommandApproved(r) => {
             if let Err(e) = r {
-                app.set_status(Level::Error, e);
+                app.set_status(
+                    Level::Error,
+                    s::failed(&crate::service::OpError::Approvals(e)),
+                );
             }
             vec![]
         }

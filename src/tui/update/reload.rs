@@ -7,7 +7,10 @@ use super::super::form::Form;
 use super::super::strings as s;
 use crate::model::Connection;
 
-pub(super) fn reloaded(app: &mut App, result: Result<Vec<Connection>, String>) -> Vec<Effect> {
+pub(super) fn reloaded(
+    app: &mut App,
+    result: Result<Vec<Connection>, crate::store::StoreError>,
+) -> Vec<Effect> {
     let stored = match result {
         Ok(stored) => stored,
         // Half-edited by hand, say: keep showing what was read last, say why it is not updated.

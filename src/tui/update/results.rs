@@ -175,7 +175,10 @@ pub(super) fn test_needs_host(app: &mut App, target: TestTarget, host: String) -
 pub(super) fn deployments_listed(
     app: &mut App,
     target: TestTarget,
-    result: Result<Vec<crate::conntest::deployments::Deployment>, String>,
+    result: Result<
+        Vec<crate::conntest::deployments::Deployment>,
+        crate::conntest::deployments::NotListed,
+    >,
 ) -> Vec<Effect> {
     let items = match result {
         Ok(items) if items.is_empty() => {
@@ -184,7 +187,7 @@ pub(super) fn deployments_listed(
         }
         Ok(items) => items,
         Err(e) => {
-            app.set_status(Level::Error, e);
+            app.set_status(Level::Error, s::not_listed(&e));
             return vec![];
         }
     };
