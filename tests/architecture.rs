@@ -368,3 +368,39 @@ fn scanner_finds_test_only_module_files() {
     let code = strip_comments_and_literals("#[cfg(test)]\nmod tests;\nmod real;\n");
     assert_eq!(test_only_mod_decls(&code), vec!["tests".to_string()]);
 }
+
+/// The layers below the faces do not reach into each other: file primitives (fsio) use nothing
+/// of the crate; the secret backends do not use the store (one known site: unlock.rs reads the
+/// file to refuse a lost vault, issue 20 item 9, listed so that no new one creeps in); the
+/// store uses no face.
+#[test]
+fn the_core_layers_keep_to_their_own() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules: &[(&str, &str, &[&str])] = &[
+        ("src/fsio.rs", "crate::", &[]),
+        ("src/secrets/", "crate::store::", &["src/secrets/unlock.rs"]),
+        ("src/store/", "crate::tui::", &[]),
+        ("src/store/", "crate::cli::", &[]),
+        ("src/secrets/", "crate::tui::", &[]),
+        ("src/secrets/", "crate::cli::", &[]),
+    ];
+    let mut found = Vec::new();
+    for file in rust_files(&root.join("src")) {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let code = production_code(&std::fs::read_to_string(&file).unwrap());
+        for (under, used, known) in rules {
+            if rel.starts_with(under) && !known.contains(&rel.as_str()) && code.contains(used) {
+                found.push(format!("{rel} uses {used}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a layer reaches where it should not:\n{}",
+        found.join("\n")
+    );
+}

@@ -304,7 +304,7 @@ fn migrate(ctx: &Context, to: &crate::model::Backend) -> Result<(), CliError> {
     let target = ctx.open_backend(to);
     // Open the target first: a wrong vault passphrase stops here, before anything moves.
     target.probe()?;
-    let report = crate::migrate::migrate(&ctx.store, &target, &|name| {
+    let report = crate::service::migrate::migrate(&ctx.store, &target, &|name| {
         Ok(Box::new(ctx.open_backend(name)))
     })?;
     for w in &report.warnings {

@@ -146,9 +146,9 @@ impl Approvals {
         }
         let dir = self.path.parent().unwrap_or(Path::new("."));
         // The first approval may come before the first save has made the config dir.
-        crate::store::ensure_private_dir(dir).map_err(|e| self.fail("written", e.to_string()))?;
+        crate::fsio::ensure_private_dir(dir).map_err(|e| self.fail("written", e.to_string()))?;
         let lock_path = dir.join(format!("{APPROVALS_FILE}.lock"));
-        let _lock = crate::store::FileLock::acquire(&lock_path, std::time::Duration::from_secs(10))
+        let _lock = crate::fsio::FileLock::acquire(&lock_path, std::time::Duration::from_secs(10))
             .map_err(|e| self.fail("locked", e.to_string()))?;
         let mut hashes = self.hashes()?;
         let before = hashes.len();
@@ -165,7 +165,7 @@ impl Approvals {
             "# SHA-256 of commands and variable names approved on this machine (see `aiconn allow`)\n{}\n",
             hashes.join("\n")
         );
-        crate::store::write_atomic(&self.path, text.as_bytes())
+        crate::fsio::write_atomic(&self.path, text.as_bytes())
             .map_err(|e| self.fail("written", e.to_string()))
     }
 }

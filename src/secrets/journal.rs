@@ -37,7 +37,7 @@ impl Journal {
     /// Starts a journal for one operation in `config_dir`.
     pub fn begin(config_dir: &Path) -> io::Result<Journal> {
         let dir = dir_of(config_dir);
-        crate::store::ensure_private_dir(&dir)?;
+        crate::fsio::ensure_private_dir(&dir)?;
         let id = super::new_generation();
         // Created under a name sweeps ignore, locked, and only then given its `.log` name:
         // a sweep must never see an unlocked journal of a live operation.

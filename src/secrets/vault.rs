@@ -12,7 +12,7 @@
 use super::error::{SecretError, SecretErrorKind};
 use super::vault_key::{self, KEY_FILE};
 use super::{SecretKey, SecretStore};
-use crate::store::{FileLock, write_atomic};
+use crate::fsio::{FileLock, write_atomic};
 use age::x25519::Identity;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -339,13 +339,13 @@ impl VaultStore {
     /// Read-modify-write under the vault's own lock, atomically, like the connections file.
     fn modify(&self, f: impl FnOnce(&mut Contents)) -> Result<(), SecretError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        crate::store::ensure_private_dir(dir)
+        crate::fsio::ensure_private_dir(dir)
             .map_err(|e| err(SecretErrorKind::VaultWrite, e.to_string()))?;
         let lock_path = self.path.with_extension("age.lock");
         let _lock = FileLock::acquire(&lock_path, Duration::from_secs(10))
             .map_err(|e| err(SecretErrorKind::VaultWrite, e.to_string()))?;
-        crate::store::remove_stale_temps(&self.path);
-        crate::store::remove_stale_temps(&self.key_path);
+        crate::fsio::remove_stale_temps(&self.path);
+        crate::fsio::remove_stale_temps(&self.key_path);
         self.load()?;
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let Some((_, contents, _)) = cache.as_mut() else {

@@ -140,7 +140,7 @@ pub fn write(
     recipient.set_work_factor(work_factor());
     crate::testhook::note("kdf");
     let bytes = encrypt(text.as_bytes(), &recipient)?;
-    crate::store::write_atomic(path, &bytes)
+    crate::fsio::write_atomic(path, &bytes)
         .map_err(|e| err(SecretErrorKind::Other, format!("{}: {e}", path.display())))
 }
 

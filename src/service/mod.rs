@@ -18,6 +18,7 @@ pub mod advice;
 pub mod approve;
 mod duplicate;
 mod errors;
+pub mod migrate;
 pub mod namespace;
 mod sweep;
 

@@ -1,13 +1,12 @@
 //! The connections file: where it lives, how it is read, and the locked, atomic
 //! read-modify-write every save goes through.
 
-mod atomic;
 pub mod dirid;
 mod doc;
 mod edit;
 pub mod fast;
 
-pub use atomic::{
+pub use crate::fsio::{
     FileLock, ensure_private_dir, open_dir_warning, remove_stale_temps, write_atomic,
 };
 pub use doc::{ConnDoc, FORMAT_VERSION, Snapshot};
@@ -203,15 +202,16 @@ impl Store {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| FILE_NAME.into())
         ));
-        let lock = atomic::FileLock::acquire(&lock_path, Duration::from_secs(10)).map_err(|e| {
-            StoreError::Io {
-                path: lock_path,
-                source: e,
-            }
-        })?;
+        let lock =
+            crate::fsio::FileLock::acquire(&lock_path, Duration::from_secs(10)).map_err(|e| {
+                StoreError::Io {
+                    path: lock_path,
+                    source: e,
+                }
+            })?;
         // Every file written under this lock: the connections file and the dir's namespace id.
-        atomic::remove_stale_temps(&target);
-        atomic::remove_stale_temps(&self.dir.join(dirid::DIR_ID_FILE));
+        crate::fsio::remove_stale_temps(&target);
+        crate::fsio::remove_stale_temps(&self.dir.join(dirid::DIR_ID_FILE));
         let doc = self.load()?;
         Ok(Transaction {
             store: self,
@@ -225,7 +225,7 @@ impl Store {
 pub struct Transaction<'a> {
     store: &'a Store,
     pub doc: ConnDoc,
-    _lock: atomic::FileLock,
+    _lock: crate::fsio::FileLock,
 }
 
 impl Transaction<'_> {

@@ -1,4 +1,6 @@
-//! Crash-safe file replacement and the cross-process lock around read-modify-write.
+//! Crash-safe file replacement, private dirs and the cross-process lock around a
+//! read-modify-write: below every module that writes a file (the store, the vault and its key,
+//! the journal, approvals), so none of them depends on another for it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
