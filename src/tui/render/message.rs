@@ -7,7 +7,6 @@ use crate::tui::strings as s;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(f: &mut Frame, app: &App, scroll: u16, area: Rect, theme: &Theme) {
     let Some((level, text)) = app.status_message() else {
@@ -23,23 +22,9 @@ pub fn draw(f: &mut Frame, app: &App, scroll: u16, area: Rect, theme: &Theme) {
     } else {
         theme.ok()
     };
-    let body = Rect {
-        height: inner.height.saturating_sub(1),
-        ..inner
-    };
-    let max = (lines.len() as u16).saturating_sub(body.height);
     let shown: Vec<Line> = lines
         .into_iter()
         .map(|l| Line::from(Span::styled(l, style)))
         .collect();
-    f.render_widget(Paragraph::new(shown).scroll((scroll.min(max), 0)), body);
-    let foot = Rect {
-        y: inner.y + inner.height.saturating_sub(1),
-        height: 1,
-        ..inner
-    };
-    f.render_widget(
-        Paragraph::new(Span::styled(s::message_close(), theme.dim())),
-        foot,
-    );
+    super::popup::scrolled(f, inner, shown, scroll, &s::message_close(), theme);
 }

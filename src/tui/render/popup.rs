@@ -228,11 +228,24 @@ fn draw_help(f: &mut Frame, app: &App, scroll: u16, area: Rect, theme: &Theme) {
             }
         }
     }
-    let max = (lines.len() as u16).saturating_sub(inner.height.saturating_sub(1));
+    scrolled(f, inner, lines, scroll, s::HELP_CLOSE, theme);
+}
+
+/// `lines` in `inner`, scrolled by `scroll` (bounded to the last page), with `close` (how to
+/// leave) on the bottom row: the help and the whole status message read alike.
+pub(super) fn scrolled(
+    f: &mut Frame,
+    inner: Rect,
+    lines: Vec<Line>,
+    scroll: u16,
+    close: &str,
+    theme: &Theme,
+) {
     let body = Rect {
         height: inner.height.saturating_sub(1),
         ..inner
     };
+    let max = (lines.len() as u16).saturating_sub(body.height);
     f.render_widget(Paragraph::new(lines).scroll((scroll.min(max), 0)), body);
     let foot = Rect {
         y: inner.y + inner.height.saturating_sub(1),
@@ -240,7 +253,7 @@ fn draw_help(f: &mut Frame, app: &App, scroll: u16, area: Rect, theme: &Theme) {
         ..inner
     };
     f.render_widget(
-        Paragraph::new(Span::styled(s::HELP_CLOSE, theme.dim())),
+        Paragraph::new(Span::styled(close.to_string(), theme.dim())),
         foot,
     );
 }
