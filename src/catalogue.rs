@@ -78,6 +78,9 @@ pub enum Role {
     AuthMode,
     /// The deployment (Azure) a request names; aiconn's own field where prompt flow has none.
     Deployment,
+    /// The model a request names on a service with no deployments (OpenAI and compatible
+    /// servers): aiconn's own field, for the clients that read it from the environment.
+    Model,
     /// The model behind the deployment as Azure names it (`gpt-4o`), and its version
     /// (`2024-11-20`): aiconn's own fields, recorded when a connection comes from Azure, so its
     /// retirement can be dated offline (assets/lifecycle.toml).

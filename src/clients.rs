@@ -18,7 +18,7 @@ pub struct Family {
     pub label: String,
     /// Every variable a client of the family reads.
     pub vars: Vec<String>,
-    /// Of those, the user's own choices: removed only where the chosen type can set them.
+    /// Of those, the user's own choices: removed only when a chosen connection names a model.
     #[serde(default)]
     pub user_choice: Vec<String>,
 }
@@ -90,6 +90,23 @@ impl Contract {
         Some(Readers {
             clients: (!e.clients.is_empty()).then_some(e.clients.as_str()),
             vars,
+        })
+    }
+
+    /// Whether `conn` names the model to call (its deployment or model field, or a deployment
+    /// URL): then the family's model variables are its to set, and a parent's stale ones go.
+    pub fn names_model(&self, conn: &Connection) -> bool {
+        let Some(e) = self.env_for(conn) else {
+            return false;
+        };
+        let spec = conn.spec();
+        e.vars.iter().any(|v| {
+            let model_var = v.value == "url_deployment"
+                || role_named(&v.value)
+                    .and_then(|r| spec.role(r))
+                    .or_else(|| spec.field(&v.value))
+                    .is_some_and(|f| matches!(f.role, Some(Role::Deployment | Role::Model)));
+            model_var && value_of(conn, e, &v.value).is_some()
         })
     }
 
@@ -191,6 +208,7 @@ fn role_named(name: &str) -> Option<Role> {
         "api_version" => Role::ApiVersion,
         "auth_mode" => Role::AuthMode,
         "deployment" => Role::Deployment,
+        "model" => Role::Model,
         _ => return None,
     })
 }

@@ -308,13 +308,17 @@ fn exported_url(v: String) -> String {
 /// removes them from the child's environment, `env --format sh` unsets them.
 pub fn cleared(conns: &[&Connection], set: &[EnvVar]) -> Vec<String> {
     let contract = Contract::get();
+    // the user's own model choice stays unless a chosen connection names a model (and its
+    // type sets that variable: an embedding model choice outlives a chat connection)
+    let names_model = conns.iter().any(|c| contract.names_model(c));
     let mut out: Vec<String> = Vec::new();
     for c in conns {
         let Some(fam) = contract.env_for(c).and_then(|e| contract.family(&e.family)) else {
             continue;
         };
         for n in &fam.vars {
-            let users_own = fam.user_choice.contains(n) && !contract.type_sets(c.type_id(), n);
+            let users_own =
+                fam.user_choice.contains(n) && !(names_model && contract.type_sets(c.type_id(), n));
             if !users_own && !set.iter().any(|v| v.name == *n) && !out.contains(n) {
                 out.push(n.clone());
             }

@@ -594,3 +594,62 @@ fn show_names_exactly_the_variables_run_sets() {
         );
     }
 }
+
+/// A model choice is the connection's when it names one, the user's while it does not: an
+/// `open_ai` connection's `model` reaches Agent Framework's names and replaces a parent's stale
+/// one; without it the parent's OPENAI_MODEL stays, and an embedding model choice (which no
+/// chat connection sets) outlives both.
+#[test]
+fn a_model_the_connection_names_replaces_the_parents_and_none_keeps_it() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, model) in [("withmodel", Some("gpt-4o-mini")), ("nomodel", None)] {
+        let mut args = vec![
+            "--type".to_string(),
+            "open_ai".into(),
+            "--name".into(),
+            name.into(),
+            "--set".into(),
+            "api_key=fake-key-0330".into(),
+        ];
+        if let Some(m) = model {
+            args.extend(["--set".into(), format!("model={m}")]);
+        }
+        create(
+            d.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+    }
+    let parent = [
+        ("OPENAI_MODEL", "stale-model"),
+        ("OPENAI_CHAT_MODEL", "stale-model"),
+        ("OPENAI_EMBEDDING_MODEL", "my-embedder"),
+    ];
+    let (o, env) = run_child_with(d.path(), &["withmodel"], &parent);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for k in [
+        "OPENAI_MODEL",
+        "OPENAI_CHAT_MODEL",
+        "OPENAI_CHAT_COMPLETION_MODEL",
+    ] {
+        assert_eq!(get(&env, k), Some("gpt-4o-mini"), "{k}");
+    }
+    assert_eq!(get(&env, "OPENAI_EMBEDDING_MODEL"), Some("my-embedder"));
+    let (o, env) = run_child_with(d.path(), &["nomodel"], &parent);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        get(&env, "OPENAI_MODEL"),
+        Some("stale-model"),
+        "the user's own"
+    );
+    assert_eq!(get(&env, "OPENAI_EMBEDDING_MODEL"), Some("my-embedder"));
+    // the model is aiconn's own field: never in a prompt flow file
+    let o = cmd(d.path(), &["export", "withmodel"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stdout.contains("gpt-4o-mini"), "{}", o.stdout);
+    assert!(
+        o.stderr
+            .contains("'withmodel' is exported without aiconn's own model 'gpt-4o-mini'"),
+        "{}",
+        o.stderr
+    );
+}

@@ -47,7 +47,7 @@ pub fn pf_values(c: &Connection) -> Result<PfForm, String> {
         .collect();
     let note = (!own.is_empty()).then(|| {
         format!(
-            "{} is aiconn's own and not in prompt flow's connection (name it in the flow's node, e.g. deployment_name)",
+            "exported without aiconn's own {}, which prompt flow's connection has no place for (name it in the flow's node, e.g. deployment_name)",
             own.join(", ")
         )
     });
