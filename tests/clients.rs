@@ -268,25 +268,77 @@ fn aoai_deployment_url_in_api_base_is_fixed_or_refused() {
     );
 }
 
+/// A full request URL is never stored as a base, also on a loopback server or a gateway, whose
+/// host aiconn does not know: refused without `--normalize`/`--raw`, and `--normalize` stores the
+/// base its clients append the route to (and the api-version the URL carried).
 #[test]
 fn a_full_request_url_is_refused_without_normalize_or_raw() {
-    let d = tmp();
-    let url =
-        "http://127.0.0.1:9/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21";
-    let o = create(
-        d.path(),
-        &[
-            "--type",
+    let cases = [
+        (
             "azure_open_ai",
+            "api_base",
+            "http://127.0.0.1:9/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21",
+            Some("2024-10-21"),
+        ),
+        (
+            "azure_ai",
+            "endpoint",
+            "http://127.0.0.1:9/models/chat/completions?api-version=2024-05-01-preview",
+            Some("2024-05-01-preview"),
+        ),
+        (
+            "open_ai",
+            "base_url",
+            "http://127.0.0.1:9/v1/chat/completions",
+            None,
+        ),
+        (
+            "open_ai",
+            "base_url",
+            "https://gw.example.com/llm/v1/embeddings",
+            None,
+        ),
+    ];
+    for (i, (kind, field, url, version)) in cases.into_iter().enumerate() {
+        let d = tmp();
+        let name = format!("p{i}");
+        let set = format!("{field}={url}");
+        let args = [
+            "--type",
+            kind,
             "--name",
-            "p",
+            &name,
             "--set",
-            &format!("api_base={url}"),
+            &set,
             "--set",
             &key(),
-        ],
-    );
-    assert_ne!(o.code, 0, "stored a full request URL: {}", o.stderr);
+        ];
+        let o = create(d.path(), &args);
+        assert_ne!(o.code, 0, "{kind} stored a full request URL {url}");
+        assert!(
+            o.stderr.contains("--normalize"),
+            "{kind} {url} refused without the way out: {}",
+            o.stderr
+        );
+        let mut normalized = args.to_vec();
+        normalized.push("--normalize");
+        made(d.path(), &normalized);
+        let shown = common::show_json(d.path(), &name);
+        let stored = shown[field].as_str().unwrap_or_default().to_string();
+        assert!(
+            !stored.contains("completions")
+                && !stored.contains("embeddings")
+                && !stored.contains('?'),
+            "{kind}: --normalize stored {stored} for {url}"
+        );
+        assert!(
+            url.starts_with(stored.trim_end_matches('/')),
+            "{stored} is not {url}'s base"
+        );
+        if let Some(v) = version {
+            assert_eq!(shown["api_version"], v, "{kind}: api_version from {url}");
+        }
+    }
 }
 
 // ------------------------------------------------------------------------ azure_ai (2, 3)

@@ -205,3 +205,48 @@ fn the_route_and_the_entra_audience_are_part_of_the_reading() {
         );
     }
 }
+
+/// A request URL on a host aiconn does not know (a loopback server, a gateway) still has a
+/// base: the URL without its route and query, in the scheme typed; `/models` and `/info` are
+/// left alone, being a base's own last segment as often as a route.
+#[test]
+fn a_request_url_on_an_unknown_host_has_the_base_before_its_route() {
+    let cases = [
+        (
+            "http://127.0.0.1:8080/v1/chat/completions",
+            Some("http://127.0.0.1:8080/v1"),
+            None,
+        ),
+        (
+            "http://localhost:8000/models/chat/completions?api-version=2024-05-01-preview",
+            Some("http://localhost:8000/models"),
+            Some("2024-05-01-preview"),
+        ),
+        (
+            "https://gw.example.com/llm/v1/embeddings",
+            Some("https://gw.example.com/llm/v1"),
+            None,
+        ),
+        (
+            "https://gw.example.com/v1/images/generations",
+            Some("https://gw.example.com/v1"),
+            None,
+        ),
+        (
+            "http://127.0.0.1:8080/chat/completions",
+            Some("http://127.0.0.1:8080"),
+            None,
+        ),
+    ];
+    for (url, base, version) in cases {
+        let r = classify(url);
+        assert_eq!(r.kind, Kind::Unknown, "{url}");
+        assert_eq!(r.normalized_base.as_deref(), base, "{url}");
+        assert!(r.had_request_path, "{url} not seen as a request URL");
+        assert_eq!(r.api_version.as_deref(), version, "{url}");
+    }
+    for url in ["http://127.0.0.1:8080/models", "https://gw.example.com/v1"] {
+        let r = classify(url);
+        assert!(!r.had_request_path, "{url} taken for a request URL");
+    }
+}

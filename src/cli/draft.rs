@@ -222,11 +222,16 @@ fn check_endpoint(conn: &mut Connection, edit: &EditArgs) -> Result<(), CliError
 /// The CLI's words for what keeps a draft from being saved as given.
 fn blocker_words(b: &Blocker) -> String {
     let fix = b.fix();
-    let fills: String = fix
+    let fills: Vec<String> = fix
         .fills
         .iter()
-        .map(|(k, v)| format!(" (and {k} {})", for_terminal(v)))
+        .map(|(k, v)| format!("{k} {}", for_terminal(v)))
         .collect();
+    let fills = if fills.is_empty() {
+        String::new()
+    } else {
+        format!(" (and {})", fills.join(", "))
+    };
     let what = match b {
         Blocker::RequestUrl { .. } => "is a full request URL, not a base",
         Blocker::ClientMisbuilds { .. } => {

@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 pub enum Auth {
     /// `api-key: KEY` (Azure OpenAI, Foundry, Search, Qdrant).
     ApiKey,
+    /// `api-key: KEY` and `Authorization: Bearer KEY`, as azure-ai-inference sends a key to a
+    /// Foundry `/models` endpoint (its `_patch.py`: "two auth headers for api-key auth").
+    ApiKeyAndBearer,
     /// `Authorization: Bearer KEY` (OpenAI, serverless, managed online, Weaviate).
     Bearer,
     /// `Ocp-Apim-Subscription-Key: KEY` (Content Safety and other AI services).
@@ -125,7 +128,7 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         let k = key?.expose_secret();
         let z = |s: String| zeroize::Zeroizing::new(s);
         Some(match check.auth {
-            Auth::ApiKey => (name.to_string(), z(k.to_string())),
+            Auth::ApiKey | Auth::ApiKeyAndBearer => (name.to_string(), z(k.to_string())),
             Auth::Bearer => ("Authorization".into(), z(format!("Bearer {k}"))),
             Auth::Subscription => ("Ocp-Apim-Subscription-Key".into(), z(k.to_string())),
             Auth::Anthropic => (name.to_string(), z(k.to_string())),
@@ -140,9 +143,12 @@ pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outc
         },
         _ => None,
     };
-    let bearer = token
-        .as_ref()
-        .map(|t| zeroize::Zeroizing::new(format!("Bearer {}", t.expose_secret())));
+    let bearer = match (&token, check.auth, key) {
+        (Some(t), _, _) => Some(t.expose_secret()),
+        (None, Auth::ApiKeyAndBearer, Some(k)) => Some(k.expose_secret()),
+        _ => None,
+    }
+    .map(|t| zeroize::Zeroizing::new(format!("Bearer {t}")));
     let start = Instant::now();
     let result = if check.method == "POST" {
         let mut req = agent

@@ -95,6 +95,7 @@ fn default_max_body() -> usize {
 #[serde(rename_all = "snake_case")]
 pub(super) enum KeyAuth {
     ApiKey,
+    ApiKeyAndBearer,
     Bearer,
     Subscription,
     Query,
@@ -107,6 +108,7 @@ impl KeyAuth {
     pub fn auth(self, audience: Option<Kind>) -> Option<Auth> {
         Some(match self {
             KeyAuth::ApiKey => Auth::ApiKey,
+            KeyAuth::ApiKeyAndBearer => Auth::ApiKeyAndBearer,
             KeyAuth::Bearer => Auth::Bearer,
             KeyAuth::Subscription => Auth::Subscription,
             KeyAuth::Query => Auth::Query,

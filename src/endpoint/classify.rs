@@ -100,6 +100,17 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
     }
     families(f, &host, orig_host, &segs, query_deployment, expected);
     f.route = super::route::after_base(&segs, f.base.as_deref());
+    settle_base(f, &url, &scheme, nonstandard_port);
+    if let Some(v) = query_version
+        && !v.is_empty()
+    {
+        check_api_version(f, v);
+    }
+}
+
+/// The base once the family is known: none for an Azure host on another port (a proxy or a
+/// typo), and the part before the route for a request URL on a host aiconn does not know.
+fn settle_base(f: &mut Facts, url: &url::Url, scheme: &str, nonstandard_port: bool) {
     if nonstandard_port
         && f.kind
             .is_some_and(|k| !matches!(k, Kind::Unknown | Kind::Invalid))
@@ -110,10 +121,14 @@ fn run(input: &str, expected: &[Kind], f: &mut Facts) {
         f.base = None;
         f.deployment = None;
     }
-    if let Some(v) = query_version
-        && !v.is_empty()
+    // A request URL on a host aiconn does not know still has a base: the part before its
+    // route (never stored as if it were one, as on the services' own hosts).
+    if f.base.is_none()
+        && f.kind == Some(Kind::Unknown)
+        && let Some(base) = super::route::base_before(url, scheme, f.route)
     {
-        check_api_version(f, v);
+        f.base = Some(base);
+        f.had_request_path = true;
     }
 }
 

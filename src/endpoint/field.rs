@@ -206,11 +206,16 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
     let (verdict, shape) = verdict(field, &all);
     // A local OpenAI-compatible server without /v1: the right server, but OpenAI clients add
     // /chat/completions to the base and get 404, so the fix is the /v1 suffix.
-    if let (Shape::LocalServer(s), Some((_, _, path))) = (shape, parts(input))
+    // A pasted request URL is judged by its base (the part before the route).
+    let base = match (&r.normalized_base, r.had_request_path) {
+        (Some(b), true) => b.clone(),
+        _ => input.trim().to_string(),
+    };
+    if let (Shape::LocalServer(s), Some((_, _, path))) = (shape, parts(&base))
         && verdict != Verdict::Wrong
         && !path.ends_with("/v1")
     {
-        let fixed = format!("{}/v1", input.trim().trim_end_matches('/'));
+        let fixed = format!("{}/v1", base.trim_end_matches('/'));
         r.mismatch = true;
         r.fits = false;
         r.hint = format!(

@@ -96,3 +96,24 @@ pub(super) fn after_base(segs: &[String], base: Option<&str>) -> Option<Route> {
         .then_some(*route)
     })
 }
+
+/// The base of a request URL on a host aiconn does not know (a loopback server, a gateway):
+/// the URL without the route it ends in and without its query, so a pasted request URL is
+/// stored as the base its clients append the route to. `None` for `/models` and `/info`,
+/// which are a base's own last segment as often as a route.
+/// `url` is the classifier's parse (always as https); `scheme` the one typed.
+pub(super) fn base_before(url: &url::Url, scheme: &str, route: Option<Route>) -> Option<String> {
+    let route = route.filter(|r| !matches!(r, Route::Models | Route::Info))?;
+    let n = ROUTES.iter().find(|(_, r)| *r == route)?.0.len();
+    let segs: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let prefix = segs.get(..segs.len().checked_sub(n)?)?;
+    let origin =
+        url.origin()
+            .ascii_serialization()
+            .replacen("https://", &format!("{scheme}://"), 1);
+    Some(if prefix.is_empty() {
+        origin
+    } else {
+        format!("{origin}/{}", prefix.join("/"))
+    })
+}
