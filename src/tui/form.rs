@@ -5,8 +5,8 @@
 use crate::catalogue::{FieldKind, TypeSpec};
 use crate::draft::{Blocker, Draft, FieldPath, Fix, RowValue, SecretState};
 use crate::endpoint::Reading;
+use crate::model::SecretRef;
 use crate::model::{Connection, FieldError};
-use crate::secrets::refs::SecretRef;
 use crate::tui::strings as s;
 use indexmap::IndexMap;
 use ratatui_textarea::{CursorMove, TextArea};
