@@ -36,9 +36,9 @@ fn conn(dir: &std::path::Path, ty: &str, url: &str) {
 
 /// What the TUI's worker thread holds: the store and a keychain backend (no vault).
 fn worker(dir: &std::path::Path) -> (aiconn::store::Store, Box<dyn aiconn::secrets::SecretStore>) {
-    let backend = aiconn::secrets::LazyStore::new(
+    let backend = aiconn::service::secret_backend(
+        &aiconn::store::Store::new(dir),
         aiconn::model::Backend::Keychain,
-        dir,
         std::sync::Arc::new(|_| unreachable!("no vault here")),
     );
     (aiconn::store::Store::new(dir), Box::new(backend))

@@ -210,9 +210,9 @@ fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
     std::fs::write(t.path().join("secrets.age"), b"").unwrap();
     let store = aiconn::store::Store::new(t.path());
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
+        Box::new(aiconn::service::secret_backend(
+            &store,
             aiconn::model::Backend::Keychain,
-            t.path(),
             std::sync::Arc::new(|_| unreachable!("no prompt in this test")),
         ));
     let ask: aiconn::secrets::AskPassphrase =
