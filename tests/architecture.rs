@@ -3,7 +3,7 @@
 //! the print macros (the TUI owns the screen; a stray line lands between two frames). Notices
 //! are values that each face shows its way. Code under `#[cfg(test)]` may print.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use std::path::{Path, PathBuf};
 

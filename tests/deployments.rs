@@ -2,7 +2,7 @@
 //! the resource route with the key, the project route with an Entra ID token, and the
 //! messages for 404, 401 and an empty list.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;
@@ -318,7 +318,7 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     key(&mut app, KeyCode::Enter);
     assert!(app.wizard().is_some(), "still in the guided setup");
     assert_eq!(
-        app.wizard().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().unwrap().value("endpoint"),
         format!("http://127.0.0.1:{port}/openai/deployments/emb")
     );
 }

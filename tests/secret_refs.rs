@@ -2,7 +2,7 @@
 //! source and never as a value, resolved at use by env/run/test, checked by doctor, and a
 //! command that nobody approved on this machine (a file someone else wrote or edited) never runs.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;

@@ -3,7 +3,7 @@
 //! the TUI), which program an approved `cmd:` may run (paths and PATH entries that depend on
 //! the current dir), and which names the TUI approves.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

@@ -2,7 +2,7 @@
 //! others can read, a doctor probe that really writes, one key derivation per command and no
 //! connections lock held during it, and a passphrase cache only a login session can read.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

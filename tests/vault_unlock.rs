@@ -1,7 +1,7 @@
 //! Unlocking the vault in the TUI: the dialog in the pure state machine, and the worker asking
 //! through a scripted dialog (the real binary in a pty: tests/vault_unlock_pty.rs).
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use aiconn::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
