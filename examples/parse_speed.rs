@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used)] // a measuring tool: a failure should stop it there
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a measuring tool: a failure should stop it there
 //! Times parsing a connections file: `cargo run --release --example parse_speed FILE`
 fn main() {
     let path = std::env::args().nth(1).expect("FILE");

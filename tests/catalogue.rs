@@ -1,7 +1,7 @@
 //! The catalogue against prompt flow's connection model (docs/promptflow.md):
 //! every type, field, secret, default and rule, transcribed from the reference by hand.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::catalogue::{Catalogue, FieldKind};
 use aiconn::model::Connection;

@@ -1,6 +1,6 @@
 //! The real binary end to end on temp config dirs, against a real Secret Service.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

@@ -8,7 +8,7 @@
 //! A case that fails today because of an issue 17 finding is `#[ignore]`d with the finding's
 //! number; the fix un-ignores it. Without the venvs the suite fails under CI=true.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 #[path = "clients/harness.rs"]

@@ -7,7 +7,7 @@
 //! `the_readme_names_no_client_the_matrix_does_not_run` keeps the table and `MATRIX` one list:
 //! a client named in the README and not run here (or run here and not named) fails.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 #[path = "clients/harness.rs"]

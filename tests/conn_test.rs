@@ -1,7 +1,7 @@
 //! `aiconn test` against a local HTTP server on 127.0.0.1 that answers like each service and
 //! records what it got (path, auth header, api-version); DNS, TLS, refused and slow cases.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;

@@ -5,7 +5,7 @@
 //! file points at (0 orphans). The seed is printed; `AICONN_CRASH_SEED` replays a run and
 //! `AICONN_CRASH_ROUNDS` sets the rounds per backend.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

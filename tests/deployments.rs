@@ -2,7 +2,7 @@
 //! the resource route with the key, the project route with an Entra ID token, and the
 //! messages for 404, 401 and an empty list.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;
@@ -36,9 +36,9 @@ fn conn(dir: &std::path::Path, ty: &str, url: &str) {
 
 /// What the TUI's worker thread holds: the store and a keychain backend (no vault).
 fn worker(dir: &std::path::Path) -> (aiconn::store::Store, Box<dyn aiconn::secrets::SecretStore>) {
-    let backend = aiconn::secrets::LazyStore::new(
+    let backend = aiconn::service::secret_backend(
+        &aiconn::store::Store::new(dir),
         aiconn::model::Backend::Keychain,
-        dir,
         std::sync::Arc::new(|_| unreachable!("no vault here")),
     );
     (aiconn::store::Store::new(dir), Box::new(backend))
@@ -318,7 +318,7 @@ fn the_guided_setup_lists_deployments_after_the_key_and_fills_the_pick() {
     key(&mut app, KeyCode::Enter);
     assert!(app.wizard().is_some(), "still in the guided setup");
     assert_eq!(
-        app.wizard().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().unwrap().value("endpoint"),
         format!("http://127.0.0.1:{port}/openai/deployments/emb")
     );
 }

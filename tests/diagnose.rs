@@ -2,7 +2,7 @@
 //! it) gets its precise reading, and a 401 or 404 is probed with the deployments listing to
 //! tell a wrong key from a wrong path from a missing deployment.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;

@@ -3,7 +3,7 @@
 //! deployments, projects, account models, listKeys) and a loopback data plane, with a
 //! stand-in `az` on PATH (the real CLI cannot sign in here).
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 use common::http::*;

@@ -1,7 +1,7 @@
 //! Every case in the shared endpoint test vectors: kind, deployment, normalized_base,
 //! api_version and endpoint_name match exactly; every listed flag is present.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use aiconn::endpoint::classify;

@@ -1,6 +1,6 @@
 //! Shapes beyond the shared sample (docs/endpoints.md), read by hand.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::endpoint::Flag;
 use aiconn::endpoint::{Kind, Reusable, classify, classify_for_type};

@@ -1,7 +1,7 @@
 //! The fuzz targets' properties as proptests, so CI runs them on every build (cargo-fuzz runs
 //! the same checks coverage-guided; see fuzz/README.md).
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::model::Connection;
 use aiconn::store::ConnDoc;

@@ -2,7 +2,7 @@
 //! arbitrary stored values (any characters, control and bidi included, up to 70,000 long):
 //! no crash, and no raw control character on the wire.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use aiconn::model::Connection;

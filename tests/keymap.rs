@@ -2,7 +2,7 @@
 //! its context), `?` lists every binding of every context (the guided setup's included), and
 //! the bottom bar of each mode is built from the same table.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::tui::app::{Action, App};
 use aiconn::tui::keymap::{BINDINGS, Ctx, hints, lookup};

@@ -2,7 +2,7 @@
 //! flag a retired api-version with the one to use; `deployments` dates each model version from
 //! assets/lifecycle.toml; a retired model's 410 is read as "model retired on DATE".
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 use common::http::*;

@@ -1,7 +1,7 @@
 //! Completion scripts, man pages and `--version`, generated from the clap definitions by the
 //! real binary (so they cannot drift from the CLI), and a connection name completed in bash.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

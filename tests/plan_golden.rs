@@ -3,6 +3,8 @@
 //! change of that data (or of the interpreter) shows here as the exact requests that moved.
 //! After a deliberate change: `AICONN_UPDATE_GOLDEN=1 cargo test --test plan_golden`.
 
+#![allow(clippy::expect_used)] // a failing test should stop right there
+
 use aiconn::catalogue::Catalogue;
 use aiconn::conntest::plan_for as plan;
 use aiconn::model::Connection;

@@ -1,7 +1,7 @@
 //! prompt flow files through the real binary: every shipped YAML imports; export then import
 //! gives the same connection; placeholders are never stored; .env files.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

@@ -2,7 +2,7 @@
 //! concurrent writers, a malformed-input matrix, a secret leak scan through every path, hostile
 //! stored values in a real terminal, and a keychain that never answers.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::pty::Pty;

@@ -1,6 +1,6 @@
 //! `aiconn run` and `aiconn env` against a small child that reports its environment.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::pty::Pty;

@@ -2,7 +2,7 @@
 //! source and never as a value, resolved at use by env/run/test, checked by doctor, and a
 //! command that nobody approved on this machine (a file someone else wrote or edited) never runs.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;
@@ -443,9 +443,9 @@ fn the_tui_tests_and_lists_with_the_reference_the_draft_holds() {
         .insert("api_key".into(), SecretRecord::Ref(SecretRef::Cmd(command)));
     let store = aiconn::store::Store::new(dir);
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
+        Box::new(aiconn::service::secret_backend(
+            &store,
             aiconn::model::Backend::Keychain,
-            dir,
             std::sync::Arc::new(|_| unreachable!("no vault here")),
         ));
     let action = aiconn::tui::effects::run_effect(
@@ -635,9 +635,9 @@ fn tui_save(
     use aiconn::tui::app::{Action, Effect, EntryId};
     let store = aiconn::store::Store::new(dir);
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
+        Box::new(aiconn::service::secret_backend(
+            &store,
             aiconn::model::Backend::Keychain,
-            dir,
             std::sync::Arc::new(|_| unreachable!("no vault here")),
         ));
     let a = aiconn::tui::effects::run_effect(
@@ -707,9 +707,9 @@ fn names_typed_in_the_tui_are_approved_and_a_copy_of_a_file_connection_approves_
     // Renamed in the TUI, it keeps its approval.
     let store = aiconn::store::Store::new(dir);
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
+        Box::new(aiconn::service::secret_backend(
+            &store,
             aiconn::model::Backend::Keychain,
-            dir,
             std::sync::Arc::new(|_| unreachable!("no vault here")),
         ));
     let rename = aiconn::tui::app::Effect::Rename {

@@ -1,7 +1,7 @@
 //! Save transactions against keyring-core's mock store with injected faults: a failed secret
 //! write leaves no half-saved connection and no orphaned secret.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::model::Connection;
 use aiconn::secrets::{KeychainStore, SecretError, SecretErrorKind, SecretKey, SecretStore};

@@ -3,7 +3,7 @@
 //! endpoint nobody listens on, one with an unapproved command), rows and JSON, exit status,
 //! and no key in any output.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::http::*;

@@ -1,7 +1,7 @@
 //! Issue 10 as an attacker and a careless user would try it: where a key may be sent, what a
 //! connection may put in a child's environment, and what input may reach the terminal.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

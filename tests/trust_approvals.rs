@@ -2,7 +2,7 @@
 //! (a regular file of this user that nobody else can write, never followed through a link),
 //! and concurrent approvals never lose one another.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

@@ -3,7 +3,7 @@
 //! the TUI), which program an approved `cmd:` may run (paths and PATH entries that depend on
 //! the current dir), and which names the TUI approves.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;
@@ -184,9 +184,9 @@ fn the_tui_test_all_skips_a_key_bound_for_an_unrecognized_host() {
         .unwrap();
     let store = aiconn::store::Store::new(dir);
     let conns = store.load().unwrap().connections().to_vec();
-    let backend = aiconn::secrets::LazyStore::new(
+    let backend = aiconn::service::secret_backend(
+        &store,
         aiconn::model::Backend::Keychain,
-        dir,
         std::sync::Arc::new(|_| unreachable!("no stored key here")),
     );
     let (tx, _rx) = std::sync::mpsc::channel();
@@ -374,9 +374,9 @@ fn a_symlink_swapped_after_approval_is_not_the_approved_program() {
 fn tui_effect(dir: &Path, effect: aiconn::tui::app::Effect) -> aiconn::tui::app::Action {
     let store = aiconn::store::Store::new(dir);
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
+        Box::new(aiconn::service::secret_backend(
+            &store,
             aiconn::model::Backend::Keychain,
-            dir,
             std::sync::Arc::new(|_| unreachable!("no vault here")),
         ));
     aiconn::tui::effects::run_effect(&store, &mut backend, effect)

@@ -4,7 +4,7 @@
 //! refused even then. Attacked with the relatives the first refusal list missed and with
 //! names no list could know.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

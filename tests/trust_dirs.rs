@@ -4,7 +4,7 @@
 //! each attacked with `show --reveal`, `update`, `delete` and `doctor --fix` from the other
 //! dir; the original's key must survive and never be revealed there.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

@@ -2,7 +2,7 @@
 //! hold no value to copy), and a secret record from a hostile file cannot forge a journal
 //! entry that a later save acts on.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;

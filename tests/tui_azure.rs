@@ -2,7 +2,7 @@
 //! out), its popup in a buffer, and the real binary in a pty against a loopback Resource
 //! Manager with a stand-in `az` on PATH.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use aiconn::azure::ArmError;

@@ -4,7 +4,7 @@
 //! fresh when a save only records what was tested; the list's columns fit the width; a status
 //! too long for its two rows opens whole with ^L. Buffer renders check what is on screen.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::conntest::all::{Health, Report};
 use aiconn::model::{Connection, SecretRecord};

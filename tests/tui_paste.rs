@@ -1,7 +1,7 @@
 //! "Paste what you have", pure: the guided setup's first step reads a pasted URL, Target URI
 //! or portal snippet, proposes the type and fills the form; garbage falls through to the picker.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::model::Connection;
 use aiconn::tui::app::{Action, App, Effect};
@@ -32,7 +32,7 @@ fn a_pasted_target_uri_goes_to_the_key_step_with_the_form_filled() {
     update(&mut app, Action::Paste(TARGET.into()));
     let w = app.wizard().unwrap();
     assert_eq!(w.step, Step::Key, "no key in the paste: ask for it");
-    let f = w.form();
+    let f = w.form().unwrap();
     assert_eq!(f.spec.id, "azure_open_ai");
     assert_eq!(f.value("api_base"), "https://contoso.openai.azure.com");
     assert_eq!(f.value("deployment"), "gpt-4o-mini");
@@ -64,7 +64,7 @@ fn a_snippet_with_a_key_goes_to_the_review_and_the_key_is_masked() {
     );
     let w = app.wizard().unwrap();
     assert_eq!(w.step, Step::Review);
-    let f = w.form();
+    let f = w.form().unwrap();
     assert_eq!(text_of(&f.name), "contoso-2", "the proposed name is free");
     let (_, secrets) = f.to_connection();
     assert_eq!(
@@ -107,7 +107,7 @@ fn garbage_falls_through_to_the_picker_with_a_message_and_keeps_the_url() {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
-    let f = app.wizard().unwrap().form();
+    let f = app.wizard().unwrap().form().unwrap();
     assert_eq!(f.value("base_url"), "https://llm.internal.example/v1");
 }
 
@@ -124,7 +124,7 @@ fn typed_text_is_read_on_enter_and_enter_alone_skips_to_the_picker() {
     }
     key(&mut app, KeyCode::Enter);
     let w = app.wizard().unwrap();
-    assert_eq!(w.form().spec.id, "azure_ai");
+    assert_eq!(w.form().unwrap().spec.id, "azure_ai");
     assert_eq!(w.step, Step::Key);
     // Esc on the paste step leaves (asking, since a form was filled).
     let mut app = setup(vec![]);

@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal (portable-pty + vt100), on temp config dirs, against
 //! a real Secret Service.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::pty::Pty;

@@ -1,7 +1,7 @@
 //! Live reload, pure: the file changed on disk while the TUI is open (`Action::Reloaded`);
 //! the list follows it and open forms are merged as a save merges.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::model::Connection;
 use aiconn::service::Expect;

@@ -1,7 +1,7 @@
 //! Rendering tests against a ratatui buffer: snapshots at 80x24 and 120x40, plus explicit
 //! checks of what must be visible (markers, hints) and of NO_COLOR.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::model::Connection;
 use aiconn::tui::app::{Action, App};

@@ -1,6 +1,6 @@
 //! Pure state-machine tests: actions in, state and effects out. No terminal.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 use aiconn::model::Connection;
 use aiconn::tui::app::{Action, App, Confirm, Effect, EntryId, Focus, Popup};
@@ -353,7 +353,7 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
         "first Enter stores the base"
     );
     assert_eq!(
-        app.wizard().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().unwrap().value("endpoint"),
         "https://contoso.services.ai.azure.com/models"
     );
     key(&mut app, KeyCode::Enter);
@@ -361,7 +361,7 @@ fn wizard_walks_type_name_endpoint_key_review_and_back_keeps_text() {
     key(&mut app, KeyCode::Esc); // back
     assert_eq!(app.wizard().unwrap().step, Step::Endpoint);
     assert_eq!(
-        app.wizard().unwrap().form().value("endpoint"),
+        app.wizard().unwrap().form().unwrap().value("endpoint"),
         "https://contoso.services.ai.azure.com/models",
         "back keeps text"
     );
@@ -454,7 +454,10 @@ fn leaving_the_guided_setup_with_typed_work_asks_first() {
     assert!(app.wizard().is_some(), "Esc keeps the work");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(text_of(&app.wizard().unwrap().form().name), "typed");
+    assert_eq!(
+        text_of(&app.wizard().unwrap().form().unwrap().name),
+        "typed"
+    );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);

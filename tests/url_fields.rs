@@ -2,7 +2,7 @@
 //! verdict, a hint that says one consistent thing (no models for a type without any), and
 //! normalizing (`f` in the TUI, `--normalize` in the CLI) the identity on every right value.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use aiconn::catalogue::{Catalogue, FieldKind};

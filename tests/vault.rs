@@ -1,7 +1,7 @@
 //! The vault backend (age, passphrase) and migration between backends, through the real
 //! binary: headless machines, wrong passphrases, damaged files, the `age` tool, interruptions.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::pty::Pty;

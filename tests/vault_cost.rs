@@ -3,7 +3,7 @@
 //! tool alone, the conversion of vaults written by earlier versions (also when killed midway),
 //! `secrets migrate` deriving once per batch, and the session cache's bound.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::pty::Pty;

@@ -2,7 +2,7 @@
 //! others can read, a doctor probe that really writes, one key derivation per command and no
 //! connections lock held during it, and a passphrase cache only a login session can read.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::*;
@@ -210,9 +210,9 @@ fn the_tui_switch_to_the_vault_refuses_an_emptied_vault_too() {
     std::fs::write(t.path().join("secrets.age"), b"").unwrap();
     let store = aiconn::store::Store::new(t.path());
     let mut backend: Box<dyn aiconn::secrets::SecretStore> =
-        Box::new(aiconn::secrets::LazyStore::new(
+        Box::new(aiconn::service::secret_backend(
+            &store,
             aiconn::model::Backend::Keychain,
-            t.path(),
             std::sync::Arc::new(|_| unreachable!("no prompt in this test")),
         ));
     let ask: aiconn::secrets::AskPassphrase =

@@ -1,7 +1,7 @@
 //! Unlocking the vault in the TUI: the dialog in the pure state machine, and the worker asking
 //! through a scripted dialog (the real binary in a pty: tests/vault_unlock_pty.rs).
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use aiconn::secrets::{Ask, AskPassphrase, SecretError, SecretErrorKind, SecretStore};
@@ -186,9 +186,9 @@ fn the_worker_asks_when_a_secret_is_first_needed_rechecks_and_derives_once_per_s
     let store = aiconn::store::Store::new(d.path());
     // Closed first, then wrong, then right.
     let (ask, asked) = scripted(&[None, Some("not it at all"), Some(PASS)]);
-    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::secrets::LazyStore::new(
+    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::service::secret_backend(
+        &store,
         aiconn::model::Backend::Vault,
-        d.path(),
         ask,
     ));
     let first = loaded(&load_secret(&store, &mut backend));
@@ -238,9 +238,9 @@ fn a_secret_the_vault_lost_is_reported_as_missing_from_the_vault_with_a_way_forw
     std::fs::write(&file, format!("{}0000lost{}", &text[..at], &text[end..])).unwrap();
     let store = aiconn::store::Store::new(d.path());
     let (ask, _) = scripted(&[Some(PASS)]);
-    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::secrets::LazyStore::new(
+    let mut backend: Box<dyn SecretStore> = Box::new(aiconn::service::secret_backend(
+        &store,
         aiconn::model::Backend::Vault,
-        d.path(),
         ask,
     ));
     let action = load_secret(&store, &mut backend);

@@ -3,7 +3,7 @@
 //! CLI checks a typed passphrase and asks again, three tries; `--secret-stdin` still asks on
 //! the terminal.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 use common::pty::Pty;

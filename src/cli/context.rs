@@ -66,9 +66,9 @@ impl Context {
     /// The chosen backend; it connects on first use.
     pub fn secrets(&self) -> &dyn SecretStore {
         self.secrets.get_or_init(|| {
-            LazyStore::new(
+            crate::service::secret_backend(
+                &self.store,
                 self.backend_choice().backend(),
-                self.store.dir(),
                 std::sync::Arc::new(super::prompt::vault_passphrase),
             )
         })
@@ -76,9 +76,9 @@ impl Context {
 
     /// A backend (connects on first use).
     pub fn open_backend(&self, backend: &Backend) -> LazyStore {
-        LazyStore::new(
+        crate::service::secret_backend(
+            &self.store,
             backend.clone(),
-            self.store.dir(),
             std::sync::Arc::new(super::prompt::vault_passphrase),
         )
     }

@@ -4,7 +4,7 @@
 use super::{CliError, Context};
 use crate::conntest::UnknownHosts;
 use crate::conntest::all::{Health, Report, run_all};
-use crate::secrets::{Ask, LazyStore, SecretError, SecretErrorKind};
+use crate::secrets::{Ask, SecretError, SecretErrorKind};
 use crate::service::Service;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -22,9 +22,9 @@ pub fn test_all(
     let conns = ctx.store.snapshot()?.connections().to_vec();
     // A vault passphrase is asked once, and only of someone at the terminal; else the
     // connections it holds are skipped.
-    let backend = LazyStore::new(
+    let backend = crate::service::secret_backend(
+        &ctx.store,
         ctx.backend_choice().backend(),
-        ctx.store.dir(),
         std::sync::Arc::new(ask_on_terminal_stdin),
     );
     let svc = Service::new(&ctx.store, &backend);

@@ -15,8 +15,8 @@ pub use paste::{PasteReading, read_paste};
 pub use source::ValueSource;
 
 use crate::catalogue::{FieldKind, FieldSpec, TypeSpec};
+use crate::model::SecretRef;
 use crate::model::{Connection, FieldError, SecretRecord};
-use crate::secrets::refs::SecretRef;
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 

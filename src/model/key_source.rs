@@ -2,8 +2,7 @@
 //! keeps it, the reference it is read from, or why there is none. From the record only (never
 //! the keychain), like `key_status`.
 
-use super::{Backend, Connection, KeyStatus, SecretRecord};
-use crate::secrets::refs::SecretRef;
+use super::{Backend, Connection, KeyStatus, SecretRecord, SecretRef};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {

@@ -21,9 +21,11 @@ pub struct Connection {
 
 mod key_source;
 mod record;
+pub mod secret_ref;
 
 pub use key_source::KeySource;
 pub use record::{Backend, KeyStatus, SecretRecord};
+pub use secret_ref::{MalformedRef, SecretRef};
 
 /// Where a shown value comes from (the `show` command's SOURCE column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +128,7 @@ impl Connection {
         // A reference to a variable this process does not have reads as nothing at use.
         let env_unset = || {
             self.secrets.values().any(|r| match r {
-                SecretRecord::Ref(crate::secrets::refs::SecretRef::Env(name)) => {
+                SecretRecord::Ref(SecretRef::Env(name)) => {
                     std::env::var_os(name).is_none_or(|v| v.is_empty())
                 }
                 _ => false,

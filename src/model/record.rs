@@ -50,7 +50,7 @@ pub enum SecretRecord {
         generation: Option<String>,
     },
     /// Not kept by aiconn: read at use from the environment or a command.
-    Ref(crate::secrets::refs::SecretRef),
+    Ref(super::SecretRef),
 }
 
 impl SecretRecord {
@@ -67,7 +67,7 @@ impl SecretRecord {
         if s.is_empty() {
             return SecretRecord::Pending;
         }
-        if let Some(r) = crate::secrets::refs::SecretRef::parse(s) {
+        if let Some(r) = super::SecretRef::parse(s) {
             return SecretRecord::Ref(r);
         }
         match s.split_once(':') {
@@ -89,7 +89,7 @@ impl SecretRecord {
     }
 
     /// The reference, when the value is read from elsewhere at use.
-    pub fn reference(&self) -> Option<&crate::secrets::refs::SecretRef> {
+    pub fn reference(&self) -> Option<&super::SecretRef> {
         match self {
             SecretRecord::Ref(r) => Some(r),
             _ => None,

@@ -7,7 +7,7 @@
 use super::env_names::{env_name, env_reference};
 use crate::catalogue::{Catalogue, FieldKind};
 use crate::model::Connection;
-use crate::secrets::refs::SecretRef;
+use crate::model::SecretRef;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
 

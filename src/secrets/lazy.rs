@@ -2,7 +2,7 @@
 //! connection under Entra ID, a delete with nothing to remove) work without a keychain, and a
 //! vault asks for its passphrase only when a secret is really touched.
 
-use super::{AskPassphrase, SecretError, SecretKey, SecretStore, open_backend};
+use super::{AskPassphrase, CountVaultRecords, SecretError, SecretKey, SecretStore, open_backend};
 use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -12,15 +12,25 @@ pub struct LazyStore {
     backend: crate::model::Backend,
     dir: PathBuf,
     ask: AskPassphrase,
+    /// What the connections file records in the vault (to refuse a lost one).
+    count: CountVaultRecords,
     inner: OnceLock<Result<Box<dyn SecretStore>, SecretError>>,
 }
 
 impl LazyStore {
-    pub fn new(backend: crate::model::Backend, dir: &Path, ask: AskPassphrase) -> Self {
+    /// `count` is asked only if a vault's file is missing or empty (`service::secret_backend`
+    /// passes what the connections file records).
+    pub fn new(
+        backend: crate::model::Backend,
+        dir: &Path,
+        ask: AskPassphrase,
+        count: CountVaultRecords,
+    ) -> Self {
         LazyStore {
             backend,
             dir: dir.to_path_buf(),
             ask,
+            count,
             inner: OnceLock::new(),
         }
     }
@@ -29,7 +39,7 @@ impl LazyStore {
     /// withheld passphrase) is not remembered: the next use asks again.
     fn open(&self) -> Result<&dyn SecretStore, SecretError> {
         if self.inner.get().is_none() {
-            match open_backend(&self.backend, &self.dir, &self.ask) {
+            match open_backend(&self.backend, &self.dir, &self.ask, &self.count) {
                 Err(e) if e.retryable() => return Err(e),
                 r => {
                     let _ = self.inner.set(r);

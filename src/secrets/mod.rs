@@ -15,7 +15,7 @@ pub use error::{SecretError, SecretErrorKind};
 pub use keychain::{KeychainStore, SERVICE};
 pub use lazy::LazyStore;
 use unlock::open_vault;
-pub use unlock::{Ask, AskPassphrase, MAX_TRIES};
+pub use unlock::{Ask, AskPassphrase, CountVaultRecords, MAX_TRIES, VaultRecords};
 pub use vault::{VAULT_FILE, VaultStore};
 pub use vault_key::{DEFAULT_WORK_FACTOR, KEY_FILE};
 
@@ -117,15 +117,17 @@ pub fn weak_passphrase(passphrase: &str) -> Option<String> {
         .then(|| format!("Use at least {MIN_PASSPHRASE_CHARS} characters."))
 }
 
-/// Opens `backend` for the config dir `dir`.
+/// Opens `backend` for the config dir `dir`; a vault asks through `ask`, and is refused when
+/// its file is lost while `count` says the connections file records vault secrets.
 pub fn open_backend(
     backend: &Backend,
     dir: &std::path::Path,
     ask: &AskPassphrase,
+    count: &CountVaultRecords,
 ) -> Result<Box<dyn SecretStore>, SecretError> {
     match backend {
         Backend::Keychain => Ok(Box::new(KeychainStore::open_native()?)),
-        Backend::Vault => Ok(Box::new(open_vault(dir, ask)?)),
+        Backend::Vault => Ok(Box::new(open_vault(dir, ask, count)?)),
         Backend::Unknown(other) => Err(SecretError::new(
             SecretErrorKind::UnknownBackend,
             format!(

@@ -16,14 +16,8 @@ use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
-/// Where a referenced value is read from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SecretRef {
-    /// `env:NAME`: the environment variable `NAME` when the value is used.
-    Env(String),
-    /// `cmd:ARGV`: the trimmed stdout of this command line (split like a shell, run without one).
-    Cmd(String),
-}
+pub use crate::model::SecretRef;
+use crate::model::secret_ref::argv;
 
 pub use super::approvals::APPROVALS_FILE;
 
@@ -37,11 +31,8 @@ const MAX_OUTPUT: u64 = 64 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RefError {
-    /// The text is not repeated: a pasted key may sit where a reference was expected.
-    #[error(
-        "not a secret reference: write env:NAME (a variable name) or cmd:COMMAND (a command line)"
-    )]
-    Malformed,
+    #[error(transparent)]
+    Malformed(#[from] crate::model::MalformedRef),
     #[error("environment variable {0} is not set (or is empty)")]
     EnvUnset(String),
     #[error(
@@ -64,55 +55,6 @@ pub enum RefError {
     Empty(String),
     #[error("the approvals file {0} could not be {1}: {2}")]
     Approvals(PathBuf, &'static str, String),
-}
-
-impl SecretRef {
-    /// `env:NAME` or `cmd:ARGV`; anything else is not a reference.
-    pub fn parse(text: &str) -> Option<SecretRef> {
-        if let Some(name) = text.strip_prefix("env:") {
-            return Some(SecretRef::Env(name.to_string()));
-        }
-        text.strip_prefix("cmd:")
-            .map(|c| SecretRef::Cmd(c.to_string()))
-    }
-
-    /// Parses and checks a reference the user typed (a name that can be an environment
-    /// variable, a command line that splits into at least a program).
-    pub fn parse_checked(text: &str) -> Result<SecretRef, RefError> {
-        let bad = || RefError::Malformed;
-        match SecretRef::parse(text.trim()).ok_or_else(bad)? {
-            SecretRef::Env(n)
-                if !n.is_empty()
-                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !n.starts_with(|c: char| c.is_ascii_digit()) =>
-            {
-                Ok(SecretRef::Env(n))
-            }
-            SecretRef::Cmd(c) if argv(&c).is_some_and(|a| !a.is_empty()) => {
-                Ok(SecretRef::Cmd(c.trim().to_string()))
-            }
-            _ => Err(bad()),
-        }
-    }
-
-    pub fn to_file_text(&self) -> String {
-        match self {
-            SecretRef::Env(n) => format!("env:{n}"),
-            SecretRef::Cmd(c) => format!("cmd:{c}"),
-        }
-    }
-
-    /// The command text, for a `cmd:` reference.
-    pub fn command(&self) -> Option<&str> {
-        match self {
-            SecretRef::Cmd(c) => Some(c),
-            SecretRef::Env(_) => None,
-        }
-    }
-}
-
-fn argv(command: &str) -> Option<Vec<String>> {
-    shell_words::split(command).ok()
 }
 
 /// What an approval of `command` stands for: its exact text, and where the program it names
@@ -251,7 +193,7 @@ pub fn run_command(command: &str, timeout: Duration) -> Result<SecretString, Ref
     let shown = crate::sanitize::for_terminal(command);
     let args = argv(command)
         .filter(|a| !a.is_empty())
-        .ok_or(RefError::Malformed)?;
+        .ok_or(crate::model::MalformedRef)?;
     let mut child = Command::new(&args[0])
         .args(&args[1..])
         .stdin(Stdio::null())
@@ -340,19 +282,6 @@ fn stop_group(child: &mut std::process::Child) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn references_parse_and_round_trip() {
-        for t in ["env:AZURE_KEY", "cmd:op read op://v/i/api-key"] {
-            assert_eq!(SecretRef::parse(t).unwrap().to_file_text(), t);
-        }
-        assert_eq!(SecretRef::parse("keychain:0f"), None);
-        assert!(SecretRef::parse_checked("env:1BAD").is_err());
-        assert!(SecretRef::parse_checked("env:").is_err());
-        assert!(SecretRef::parse_checked("cmd:").is_err());
-        assert!(SecretRef::parse_checked("cmd:echo 'unclosed").is_err());
-        assert!(SecretRef::parse_checked("vault").is_err());
-    }
 
     #[test]
     fn an_edited_command_is_a_different_approval() {

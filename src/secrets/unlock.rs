@@ -69,29 +69,31 @@ fn refuse_open_passphrase_file(path: &std::path::Path) -> Result<(), SecretError
     Ok(())
 }
 
+/// How many vault secrets the connections file records, and in how many connections.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VaultRecords {
+    pub secrets: usize,
+    pub connections: usize,
+}
+
+/// Counts the vault secrets the connections file records (nothing when it cannot be read);
+/// asked only when `secrets.age` is missing or empty. Supplied by the layer that reads the
+/// file (`service::vault_records`): the secret backends never read it themselves.
+pub type CountVaultRecords = std::sync::Arc<dyn Fn() -> VaultRecords + Send + Sync>;
+
 /// A missing or empty `secrets.age` while the file records vault secrets is an error: a new
 /// vault under whatever passphrase was typed would silently change hands.
-fn refuse_lost_vault(dir: &std::path::Path) -> Result<(), SecretError> {
+fn refuse_lost_vault(dir: &std::path::Path, count: &CountVaultRecords) -> Result<(), SecretError> {
     let path = VaultStore::path_in(dir);
     let state = match std::fs::metadata(&path) {
         Ok(m) if m.len() > 0 => return Ok(()),
         Ok(_) => "empty",
         Err(_) => "missing",
     };
-    let Ok(snap) = crate::store::Store::new(dir).snapshot() else {
-        return Ok(());
-    };
-    let mut secrets = 0;
-    let mut conns = 0;
-    for c in snap.connections() {
-        let n = c
-            .secrets
-            .values()
-            .filter(|r| r.backend() == Some(&crate::model::Backend::Vault))
-            .count();
-        secrets += n;
-        conns += usize::from(n > 0);
-    }
+    let VaultRecords {
+        secrets,
+        connections: conns,
+    } = count();
     if secrets == 0 {
         return Ok(());
     }
@@ -109,8 +111,9 @@ fn refuse_lost_vault(dir: &std::path::Path) -> Result<(), SecretError> {
 pub(super) fn open_vault(
     dir: &std::path::Path,
     ask: &AskPassphrase,
+    count: &CountVaultRecords,
 ) -> Result<VaultStore, SecretError> {
-    refuse_lost_vault(dir)?;
+    refuse_lost_vault(dir, count)?;
     if let Some(p) = passphrase_file() {
         return VaultStore::open(dir, p?);
     }

@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub mod advice;
 pub mod approve;
+mod backend;
 mod duplicate;
 mod errors;
 pub mod migrate;
@@ -23,6 +24,7 @@ pub mod namespace;
 mod sweep;
 
 pub use advice::{Advice, advice, secret_advice};
+pub use backend::{secret_backend, vault_records};
 use errors::check_expect;
 pub use errors::{Expect, OpError};
 pub use sweep::Orphans;

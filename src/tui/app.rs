@@ -453,8 +453,11 @@ impl App {
         match id {
             EntryId::Stored(n) => n.clone(),
             EntryId::New(_) => {
-                let f = self.draft(id).expect("new entries have drafts");
-                let n = super::form::text_of(&f.name);
+                // A new entry is its draft; one without reads as any unnamed new entry.
+                let n = self
+                    .draft(id)
+                    .map(|f| super::form::text_of(&f.name))
+                    .unwrap_or_default();
                 if n.trim().is_empty() {
                     super::strings::NEW_ENTRY.to_string()
                 } else {

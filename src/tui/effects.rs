@@ -228,7 +228,7 @@ pub fn switch_to_vault(
     ask: &AskPassphrase,
 ) -> Action {
     let vault = crate::model::Backend::Vault;
-    let opened = crate::secrets::LazyStore::new(vault.clone(), store.dir(), ask.clone());
+    let opened = crate::service::secret_backend(store, vault.clone(), ask.clone());
     let result = opened
         .ready()
         .map_err(OpError::from)

@@ -5,8 +5,8 @@
 use crate::catalogue::{FieldKind, TypeSpec};
 use crate::draft::{Blocker, Draft, FieldPath, Fix, RowValue, SecretState};
 use crate::endpoint::Reading;
+use crate::model::SecretRef;
 use crate::model::{Connection, FieldError};
-use crate::secrets::refs::SecretRef;
 use crate::tui::strings as s;
 use indexmap::IndexMap;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -163,6 +163,8 @@ pub struct Form {
     pub base: Option<Connection>,
     pub name: TextArea<'static>,
     pub fields: Vec<Field>,
+    /// The catalogue's spec of each of `fields`, in step with it (built together, once).
+    specs: Vec<&'static crate::catalogue::FieldSpec>,
     pub kv: Vec<Field>,
     pub show_advanced: bool,
     pub focus: usize,
@@ -196,13 +198,17 @@ impl Form {
     pub fn from_connection(c: &Connection) -> Self {
         let spec = c.spec();
         let mut fields = Vec::new();
+        let mut specs = Vec::new();
         let mut kv = Vec::new();
         for f in &spec.fields {
             match f.kind {
-                FieldKind::Secret => fields.push(Field::secret(
-                    &f.key,
-                    secret_input_of(c.secrets.get(&f.key)),
-                )),
+                FieldKind::Secret => {
+                    specs.push(f);
+                    fields.push(Field::secret(
+                        &f.key,
+                        secret_input_of(c.secrets.get(&f.key)),
+                    ));
+                }
                 FieldKind::Map => kv.extend(c.configs.iter().map(|(k, v)| Field::plain(k, v))),
                 FieldKind::SecretMap => kv.extend(
                     c.secrets
@@ -211,6 +217,7 @@ impl Form {
                 ),
                 _ => {
                     let v = c.values.get(&f.key).or(f.default.as_ref());
+                    specs.push(f);
                     fields.push(Field::plain(&f.key, v.map(String::as_str).unwrap_or("")));
                 }
             }
@@ -220,6 +227,7 @@ impl Form {
             base: Some(c.clone()),
             name: input(&c.name),
             fields,
+            specs,
             kv,
             show_advanced: false,
             focus: 0,
@@ -230,10 +238,9 @@ impl Form {
         }
     }
 
+    /// The catalogue's spec of `fields[i]`.
     pub fn field_spec(&self, i: usize) -> &'static crate::catalogue::FieldSpec {
-        self.spec
-            .field(&self.fields[i].key)
-            .expect("form fields come from the spec")
+        self.specs[i]
     }
     pub fn rows(&self) -> Vec<Row> {
         let mut rows = vec![Row::Name];

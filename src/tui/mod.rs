@@ -1,9 +1,5 @@
 //! The terminal UI: a state machine (`update`), rendering that only reads the state, and a
 //! runtime that runs effects off the UI loop.
-// TODO(issue 20): the TUI still has `expect`s (28: update/form_keys.rs, update/wizard.rs,
-// update/typing.rs, wizard.rs, render/wizard.rs, form.rs, app.rs, update/popup.rs); its owner
-// turns them into errors and removes this.
-#![allow(clippy::expect_used)]
 
 pub mod app;
 pub mod azure_pick;

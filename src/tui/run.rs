@@ -5,7 +5,6 @@ use super::effects::{Msg, worker};
 use super::render::draw;
 use super::update::update;
 use super::watch::FileWatch;
-use crate::secrets::LazyStore;
 use crate::store::Store;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange, Event,
@@ -151,9 +150,9 @@ pub fn run(store: Store, opts: Options) -> Result<i32, String> {
         let tx = tx.clone();
         // The vault is unlocked in a dialog when a secret is first needed, never before.
         let ask = super::effects::ask_through_ui(tx.clone(), prx);
-        let secrets = Box::new(LazyStore::new(
+        let secrets = Box::new(crate::service::secret_backend(
+            &store,
             opts.backend.clone(),
-            store.dir(),
             ask.clone(),
         ));
         std::thread::spawn(move || worker(store, secrets, ask, erx, tx));

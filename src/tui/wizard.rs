@@ -81,12 +81,13 @@ impl Wizard {
         }
     }
 
-    pub fn form(&self) -> &Form {
-        self.form.as_ref().expect("a type was picked")
+    /// The connection being set up: `None` until a type is picked.
+    pub fn form(&self) -> Option<&Form> {
+        self.form.as_ref()
     }
 
     pub fn url_field(&self) -> Option<usize> {
-        let f = self.form();
+        let f = self.form()?;
         f.fields.iter().position(|x| {
             f.spec
                 .field(&x.key)
@@ -95,7 +96,7 @@ impl Wizard {
     }
 
     pub fn key_field(&self) -> Option<usize> {
-        let f = self.form();
+        let f = self.form()?;
         f.fields.iter().position(|x| {
             f.spec
                 .field(&x.key)
@@ -105,7 +106,9 @@ impl Wizard {
 
     /// Non-advanced text and enum fields that are not the endpoint or the key.
     pub fn extras(&self) -> Vec<usize> {
-        let f = self.form();
+        let Some(f) = self.form() else {
+            return Vec::new();
+        };
         (0..f.fields.len())
             .filter(|i| {
                 let s = f.field_spec(*i);
@@ -142,12 +145,18 @@ impl Wizard {
     }
 
     /// Checks the current step before moving on; the message says what is wrong.
+    /// Nothing to check before a type is picked (the steps that check come after).
     pub fn check(&self) -> Result<(), String> {
-        let f = self.form();
+        let Some(f) = self.form() else {
+            return Ok(());
+        };
         match self.step {
             Step::Name => crate::model::validate_name(text_of(&f.name).trim()),
             Step::Endpoint => {
-                let i = self.url_field().expect("endpoint step has a url field");
+                // The endpoint step is there only when the type has a URL field.
+                let Some(i) = self.url_field() else {
+                    return Ok(());
+                };
                 if text_of(&f.fields[i].input).trim().is_empty() && f.field_spec(i).required {
                     Err("The endpoint is required: paste it from the portal's Keys and Endpoint page.".into())
                 } else {
@@ -193,16 +202,17 @@ impl Wizard {
             }
         }
         self.form = Some(form);
-        let has_key = self.key_field().is_some();
-        if let (Some(key), Some(i)) = (p.key, self.key_field()) {
+        let key_field = self.key_field();
+        if let (Some(key), Some(i)) = (p.key, key_field) {
             self.fill_key(i, key);
             filled.push(super::strings::STEP_KEY.to_string());
         }
-        let needs_key = has_key
-            && !self.form().fields[self.key_field().unwrap_or(0)]
-                .secret
-                .as_ref()
-                .is_some_and(|s| s.is_typed());
+        let needs_key = key_field.is_some_and(|i| {
+            !self
+                .form()
+                .and_then(|f| f.fields[i].secret.as_ref())
+                .is_some_and(|s| s.is_typed())
+        });
         self.step = if needs_key { Step::Key } else { Step::Review };
         self.error = None;
         self.notice = Some(super::strings::paste_read(&spec.label, &filled, needs_key));
@@ -211,7 +221,9 @@ impl Wizard {
 
     /// A key from a paste: typed into the key field, masked.
     pub fn fill_key(&mut self, i: usize, key: secrecy::SecretString) {
-        let f = self.form.as_mut().expect("a type was picked");
+        let Some(f) = self.form.as_mut() else {
+            return;
+        };
         let fld = &mut f.fields[i];
         if let Some(sec) = fld.secret.as_mut() {
             sec.start_typing(&mut fld.input);
@@ -224,8 +236,9 @@ impl Wizard {
         let Some((url, key)) = self.pasted.take() else {
             return;
         };
-        if let (Some(u), Some(i)) = (url, self.url_field()) {
-            let f = self.form.as_mut().expect("a type was picked");
+        if let (Some(u), Some(i)) = (url, self.url_field())
+            && let Some(f) = self.form.as_mut()
+        {
             f.fields[i].input = input(&u);
         }
         if let (Some(k), Some(i)) = (key, self.key_field()) {
@@ -235,7 +248,7 @@ impl Wizard {
 
     /// The form row to focus when leaving for the editor.
     pub fn first_error_row(&self) -> Option<Row> {
-        let f = self.form();
+        let f = self.form()?;
         let errs = f.errors();
         f.rows().into_iter().find(|r| match r {
             Row::Name => errs.iter().any(|e| e.field == "name"),

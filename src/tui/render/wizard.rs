@@ -186,7 +186,7 @@ fn name_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
         w, inner, theme, ..
     } = *c;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
-    let form = w.form();
+    let form = w.form()?;
     lines.push(Line::from(format!(
         "A short name for this {} connection (letters, digits, '_' or '-').",
         form.spec.label
@@ -208,8 +208,8 @@ fn endpoint_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
     } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
-    let form = w.form();
-    let i = w.url_field().expect("has url");
+    let form = w.form()?;
+    let i = w.url_field()?;
     let spec = form.field_spec(i);
     lines.push(Line::from(s::paste_endpoint(&spec.label)));
     if let Some(ex) = &spec.example {
@@ -246,8 +246,8 @@ fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
     } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
-    let form = w.form();
-    let i = w.key_field().expect("has key");
+    let form = w.form()?;
+    let i = w.key_field()?;
     if let Some(Err(why)) = &app.backend {
         lines.push(Line::from(Span::styled(
             format!("! {}: {}", s::BACKEND_DOWN, s::backend_down(why)),
@@ -295,7 +295,7 @@ fn extras_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
         w, inner, theme, ..
     } = *c;
     let mut cursor = None;
-    let form = w.form();
+    let form = w.form()?;
     lines.push(Line::from(s::EXTRAS_INTRO));
     lines.push(Line::from(""));
     for (n, i) in w.extras().into_iter().enumerate() {
@@ -335,7 +335,7 @@ fn review_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
     let StepCtx { w, theme, .. } = *c;
     let width = c.inner.width as usize;
     let field_line = |label: &str, value: String| field_line(label, value, theme);
-    let form = w.form();
+    let form = w.form()?;
     let (c, new) = form.to_connection();
     lines.push(field_line(s::TYPE_LABEL, form.spec.label.clone()));
     lines.push(field_line(s::NAME_LABEL, for_terminal(&c.name)));

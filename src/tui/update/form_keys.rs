@@ -14,10 +14,15 @@ pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
     app.ensure_draft(&id)
 }
 
+/// The form has nothing to show (no selection, or its entry is gone): back to the list.
+pub(super) fn back_to_list(app: &mut App) -> Vec<Effect> {
+    app.set_focus(Focus::List);
+    vec![]
+}
+
 pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
     let Some(id) = app.selected.clone() else {
-        app.set_focus(Focus::List);
-        return vec![];
+        return back_to_list(app);
     };
     match cmd {
         Cmd::Back => {
@@ -31,30 +36,40 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             app.set_focus(Focus::List);
         }
         Cmd::NextField | Cmd::PrevField => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             f.hide_secrets();
             f.move_focus(if cmd == Cmd::NextField { 1 } else { -1 });
         }
         Cmd::ToggleAdvanced => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             f.show_advanced = !f.show_advanced;
         }
         Cmd::Edit => return edit_focused(app),
         Cmd::Reveal => return reveal(app),
         Cmd::Test => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             let e = test_effect(TestTarget::Entry(id.clone()), f, Default::default());
             return vec![e];
         }
         Cmd::SecretSource => return open_secret_source(app, &id),
         Cmd::Deployments => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             let e = deployments_effect(TestTarget::Entry(id.clone()), f);
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
             return vec![e];
         }
         Cmd::SwitchType => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             match f.better_type() {
                 Some(spec) => {
                     *f = f.switched(spec);
@@ -64,7 +79,9 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             }
         }
         Cmd::Fix => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             match f.offer() {
                 Some(fix) if f.apply_fix() => {
                     // The last test was of the URL before the fix.
@@ -75,7 +92,9 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             }
         }
         Cmd::Left | Cmd::Right => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             let step = if cmd == Cmd::Right { 1 } else { -1 };
             match f.focused_row() {
                 Row::Field(i) if is_choice(f, i) => cycle_choice(f, i, step),
@@ -85,7 +104,9 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             }
         }
         Cmd::RemoveRow => {
-            let f = app.ensure_draft(&id).expect("selected exists");
+            let Some(f) = app.ensure_draft(&id) else {
+                return back_to_list(app);
+            };
             if let Row::Kv(i) = f.focused_row() {
                 f.kv.remove(i);
                 f.focus = f.focus.min(f.rows().len() - 1);
@@ -167,8 +188,12 @@ pub(super) fn pick_deployment(app: &mut App, target: &TestTarget, id: &str) {
 }
 
 pub(super) fn edit_focused(app: &mut App) -> Vec<Effect> {
-    let id = app.selected.clone().expect("form has a selection");
-    let f = app.ensure_draft(&id).expect("selected exists");
+    let Some(id) = app.selected.clone() else {
+        return back_to_list(app);
+    };
+    let Some(f) = app.ensure_draft(&id) else {
+        return back_to_list(app);
+    };
     match f.focused_row() {
         Row::Advanced => f.show_advanced = !f.show_advanced,
         Row::AddConfig | Row::AddSecret => {
@@ -250,7 +275,9 @@ pub(super) fn reveal(app: &mut App) -> Vec<Effect> {
         EntryId::Stored(n) => app.stored_conn(n).cloned(),
         EntryId::New(_) => None,
     };
-    let f = app.ensure_draft(&id).expect("selected exists");
+    let Some(f) = app.ensure_draft(&id) else {
+        return back_to_list(app);
+    };
     // A reference chosen in this draft is resolved as the draft records it, not as stored.
     let mut draft_conn = f.to_connection().0;
     let by_draft_ref = matches!(id, EntryId::Stored(_));
@@ -288,7 +315,9 @@ fn open_secret_source(app: &mut App, id: &EntryId) -> Vec<Effect> {
         EntryId::Stored(n) => app.stored_conn(n).cloned(),
         EntryId::New(_) => None,
     };
-    let f = app.ensure_draft(id).expect("selected exists");
+    let Some(f) = app.ensure_draft(id) else {
+        return back_to_list(app);
+    };
     let Some((_, sec, key)) = f.focused_secret_mut() else {
         app.set_status(Level::Info, s::secret_source_not_secret());
         return vec![];
@@ -312,7 +341,10 @@ fn open_secret_source(app: &mut App, id: &EntryId) -> Vec<Effect> {
 /// A custom row marked secret (masked, typed) or plain again; a stored secret must be loaded
 /// first, so its value is not lost.
 fn toggle_secret(app: &mut App, id: &EntryId) {
-    let f = app.ensure_draft(id).expect("selected exists");
+    let Some(f) = app.ensure_draft(id) else {
+        app.set_focus(Focus::List);
+        return;
+    };
     if let Row::Kv(i) = f.focused_row() {
         let row = &mut f.kv[i];
         match &row.secret {

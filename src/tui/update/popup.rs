@@ -213,7 +213,7 @@ fn source_chosen(app: &mut App, text: &str) -> Result<Vec<Effect>, String> {
         app.set_status(Level::Info, super::s::SECRET_SOURCE_KEPT);
         return Ok(vec![]);
     }
-    let r = crate::secrets::refs::SecretRef::parse_checked(text).map_err(|e| e.to_string())?;
+    let r = crate::model::SecretRef::parse_checked(text).map_err(|e| e.to_string())?;
     let approve = r.command().map(|c| Effect::ApproveCommand {
         command: c.to_string(),
     });

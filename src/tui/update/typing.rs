@@ -84,7 +84,9 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     match lookup(Ctx::Editing, &k) {
         Some(Cmd::NextField) | Some(Cmd::PrevField) => {
             app.set_editing(false);
-            let f = selected_form(app).expect("editing has a form");
+            let Some(f) = selected_form(app) else {
+                return form_keys::back_to_list(app);
+            };
             f.hide_secrets();
             f.move_focus(if lookup(Ctx::Editing, &k) == Some(Cmd::NextField) {
                 1
@@ -100,7 +102,9 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         Some(Cmd::Save) => save(app),
         Some(Cmd::Quit) => request_quit(app),
         Some(Cmd::ClearText) => {
-            let f = selected_form(app).expect("editing has a form");
+            let Some(f) = selected_form(app) else {
+                return form_keys::back_to_list(app);
+            };
             with_focused_input(f, |t, sec| {
                 if let Some(sec) = sec {
                     sec.start_typing(t);
@@ -119,7 +123,9 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         _ => {
-            let f = selected_form(app).expect("editing has a form");
+            let Some(f) = selected_form(app) else {
+                return form_keys::back_to_list(app);
+            };
             with_focused_input(f, |t, sec| {
                 if let Some(sec) = sec {
                     // The first keystroke on a stored secret starts a new value.

@@ -118,8 +118,9 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         (_, Some(Cmd::Back)) => w.advance(-1),
         (Step::Endpoint, Some(Cmd::Next)) if w.notice.is_none() && wizard_fixable(w) => {
             // First Enter on a pasted Target URI stores its base and says so; the next goes on.
-            let f = w.form.as_mut().expect("form");
-            if let Some(fix) = f.fix() {
+            if let Some(f) = w.form.as_mut()
+                && let Some(fix) = f.fix()
+            {
                 f.apply_fix();
                 w.notice = Some(super::s::stored_fix(&fix));
             }
@@ -129,9 +130,9 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             Err(e) => w.error = Some(e),
         },
         (Step::Extras, Some(c @ (Cmd::Left | Cmd::Right))) if wizard_enum(w).is_some() => {
-            let i = wizard_enum(w).expect("checked");
-            let f = w.form.as_mut().expect("form");
-            form_keys::cycle_choice(f, i, if c == Cmd::Right { 1 } else { -1 });
+            if let (Some(i), Some(f)) = (wizard_enum(w), w.form.as_mut()) {
+                form_keys::cycle_choice(f, i, if c == Cmd::Right { 1 } else { -1 });
+            }
         }
         _ => {
             if let Some(t) = wizard_input(w) {
@@ -199,19 +200,28 @@ pub(super) fn take_paste(app: &mut App, text: &str) -> Vec<Effect> {
 
 /// Enter on the endpoint step first carries out the fix of a URL that would block the save.
 pub(super) fn wizard_fixable(w: &Wizard) -> bool {
-    w.form().draft().blocker().is_some()
+    w.form().is_some_and(|f| f.draft().blocker().is_some())
 }
 
 pub(super) fn wizard_enum(w: &Wizard) -> Option<usize> {
     let i = *w.extras().get(w.extras_focus)?;
-    (!w.form().field_spec(i).choices().is_empty()).then_some(i)
+    (!w.form()?.field_spec(i).choices().is_empty()).then_some(i)
 }
 
 pub(super) fn wizard_finish(app: &mut App, choice: ReviewChoice) -> Vec<Effect> {
-    let w = app.close_wizard().expect("checked");
+    let Some(w) = app.close_wizard() else {
+        return vec![];
+    };
     match choice {
         ReviewChoice::Save | ReviewChoice::Edit => {
-            let mut form = w.form.clone().expect("review has a form");
+            // No type picked yet: nothing to save or edit, so back to picking one.
+            let Some(mut form) = w.form.clone() else {
+                app.open_wizard(Wizard {
+                    step: Step::Type,
+                    ..w
+                });
+                return vec![];
+            };
             // The review showed its problems: the editor keeps showing them.
             form.save_tried = true;
             let id = EntryId::New(app.next_new);
