@@ -17,6 +17,7 @@ pub mod endpoint;
 pub mod fsio;
 pub mod harden;
 pub mod model;
+pub mod net;
 pub mod pool;
 pub mod promptflow;
 pub mod runenv;

@@ -41,6 +41,9 @@ pub struct Settings {
     pub test_crash_at: Option<String>,
     /// `AICONN_TEST_EVENTS` (debug builds only): the file test events are appended to.
     pub test_events: Option<PathBuf>,
+    /// `AICONN_TEST_CA` (debug builds only): a PEM CA the HTTP agent trusts instead of the
+    /// public roots (the real-hostname client tests' loopback proxy).
+    pub test_ca: Option<PathBuf>,
 }
 
 /// The process's settings, resolved from the environment on first use.
@@ -52,9 +55,17 @@ pub fn get() -> &'static Settings {
 impl Settings {
     /// Settings from `lookup` (the environment, or a table in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) -> Settings {
+        Settings::from_lookup_in(lookup, cfg!(debug_assertions))
+    }
+
+    /// Settings as a debug (`debug`) or release build resolves them: the test hooks exist
+    /// only in a debug build.
+    fn from_lookup_in(
+        lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+        debug: bool,
+    ) -> Settings {
         let text = |name: &str| lookup(name).and_then(|v| v.into_string().ok());
         let path = |name: &str| lookup(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-        let debug = cfg!(debug_assertions);
         Settings {
             keychain_timeout: text("AICONN_KEYCHAIN_TIMEOUT_MS")
                 .and_then(|v| v.parse().ok())
@@ -76,6 +87,7 @@ impl Settings {
             today: text("AICONN_TODAY").and_then(|v| crate::azure::lifecycle::parse_day(&v)),
             test_crash_at: text("AICONN_TEST_CRASH_AT").filter(|_| debug),
             test_events: path("AICONN_TEST_EVENTS").filter(|_| debug),
+            test_ca: path("AICONN_TEST_CA").filter(|_| debug),
         }
     }
 }
@@ -115,6 +127,28 @@ mod tests {
         );
         assert_eq!(s.config_dir, None);
         assert_eq!(s.arm_endpoint, None);
+    }
+
+    #[test]
+    fn the_test_hooks_are_ignored_by_a_release_build() {
+        let hooks = [
+            ("AICONN_TEST_CA", "/tmp/ca.pem"),
+            ("AICONN_TEST_CRASH_AT", "after-secret-read"),
+            ("AICONN_TEST_EVENTS", "/tmp/events"),
+        ];
+        let lookup = |name: &str| {
+            hooks
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).into())
+        };
+        let release = Settings::from_lookup_in(lookup, false);
+        assert_eq!(release.test_ca, None);
+        assert_eq!(release.test_crash_at, None);
+        assert_eq!(release.test_events, None);
+        let debug = Settings::from_lookup_in(lookup, true);
+        assert_eq!(debug.test_ca, Some(PathBuf::from("/tmp/ca.pem")));
+        assert_eq!(debug.test_crash_at.as_deref(), Some("after-secret-read"));
     }
 
     #[test]

@@ -41,13 +41,7 @@ impl Arm {
                 "the ARM endpoint must be https (http only on 127.0.0.1)".into(),
             ));
         }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .user_agent(concat!("aiconn/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = crate::net::agent(timeout);
         Ok(Arm {
             base: base.trim().trim_end_matches('/').to_string(),
             token,

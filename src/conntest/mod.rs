@@ -106,13 +106,7 @@ pub(crate) fn signs_with_entra(conn: &Connection) -> bool {
 
 /// Sends the request once.
 pub fn run(check: &Check, key: Option<&SecretString>, timeout: Duration) -> Outcome {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .user_agent(concat!("aiconn/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+    let agent = crate::net::agent(timeout);
     // With SerpAPI the key is in the URL: zeroed when dropped.
     let mut url = zeroize::Zeroizing::new(check.url.clone());
     if let (Auth::Query, Some(k)) = (check.auth, key) {

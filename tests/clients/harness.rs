@@ -110,6 +110,11 @@ pub enum Kind {
 
 impl Service {
     pub fn start(dir: &Path, kind: Kind) -> Service {
+        Service::start_with(dir, kind, &[])
+    }
+
+    /// The service with loopback.py's `extra` arguments (the proxy's hosts and certificate).
+    pub fn start_with(dir: &Path, kind: Kind, extra: &[&str]) -> Service {
         let record = dir.join("requests.jsonl");
         let kind = match kind {
             Kind::Azure => "azure",
@@ -127,6 +132,7 @@ impl Service {
                 "--lifetime",
                 "600",
             ])
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -316,7 +322,13 @@ fn verdict(out: Out) -> Verdict {
 
 /// `aiconn test NAME --json`'s verdict (true: aiconn says the connection works).
 pub fn aiconn_test(dir: &Path, name: &str) -> (bool, String) {
+    aiconn_test_env(dir, name, &[])
+}
+
+/// `aiconn test NAME` with `env` added (the TLS tests' proxy and test CA).
+pub fn aiconn_test_env(dir: &Path, name: &str, env: &[(&str, &str)]) -> (bool, String) {
     let mut c = aiconn_clean(dir);
+    c.envs(env.iter().copied());
     c.args(["test", name]);
     let o = run(c);
     assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY));

@@ -5,7 +5,14 @@
 Standard library only (it runs under any python3, outside the client venvs).
 
     loopback.py --record FILE --service azure|openai|serverless [--key K] [--deployment D]...
-                [--tls-cert C --tls-key K] [--lifetime S]
+                [--tls-cert C --tls-key K] [--proxy-hosts H1,H2=KIND,*.suffix] [--lifetime S]
+
+With --proxy-hosts it is also an HTTPS proxy for those hosts (`*.` entries match a suffix;
+`=KIND` serves that host as another --service kind): `CONNECT host:443` for a listed host gets
+200, the tunnel is wrapped in TLS with --tls-cert/--tls-key (one leaf holding every SAN), and
+its requests are served and recorded as direct ones. Any other CONNECT target, and any
+plain-http request sent to the proxy (`GET http://host/...`), gets 403 and is recorded: a test
+can assert that nothing left for a host it did not expect, and nothing went in clear text.
 
 Prints the port it listens on (127.0.0.1 only), one line, once it accepts connections. Stops by
 itself after --lifetime seconds or when its stdin closes (the test that started it is gone).
@@ -17,6 +24,7 @@ model. Bodies are the smallest ones the SDKs parse.
 """
 
 import argparse
+import fnmatch
 import hashlib
 import json
 import re
@@ -223,14 +231,68 @@ def credential(headers):
     return "none", None
 
 
-def make_handler(service, key, record, lock):
+def proxied_kind(proxy_hosts, host):
+    """The service kind a proxied host is served as, or None when it is not listed."""
+    for pattern, kind in proxy_hosts:
+        if fnmatch.fnmatchcase(host.lower(), pattern.lower()):
+            return kind
+    return None
+
+
+def make_handler(services, default_kind, key, record, lock, proxy_hosts, tls_ctx):
+    def write(entry):
+        with lock:
+            with open(record, "a", encoding="utf-8") as f:
+                f.write(json.dumps(entry) + "\n")
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # the CONNECT target a tunnel's requests are for (None: a direct request)
+        tunnel = None
+        kind = default_kind
 
         def log_message(self, *args):  # the record file is the log
             pass
 
+        def refuse(self, entry, why):
+            write({**entry, "route": None, "status": 403, "refused": why})
+            data = json.dumps({"error": why}).encode()
+            self.send_response(403)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+            self.close_connection = True
+
+        def do_CONNECT(self):
+            host, _, port = self.path.rpartition(":")
+            kind = proxied_kind(proxy_hosts, host) if tls_ctx else None
+            entry = {"method": "CONNECT", "path": self.path, "host": host, "tls": True}
+            if kind is None or port != "443":
+                return self.refuse(entry, "CONNECT to a host the test did not expect")
+            self.send_response(200, "Connection established")
+            self.end_headers()
+            self.wfile.flush()
+            try:
+                tunnel = tls_ctx.wrap_socket(self.connection, server_side=True)
+            except (ssl.SSLError, OSError) as e:  # the client did not trust the test CA
+                write({**entry, "route": None, "status": 0, "tls_error": str(e)})
+                self.close_connection = True
+                return
+            inner = type("Tunnel", (Handler,), {"tunnel": host, "kind": kind})
+            try:
+                inner(tunnel, self.client_address, self.server)
+            except (ssl.SSLError, OSError):
+                pass
+            self.close_connection = True
+
         def handle_any(self):
+            if self.tunnel is None and "://" in self.path:
+                # a client sent a plain-http request through the proxy: recorded, refused
+                url = urlsplit(self.path)
+                entry = {"method": self.command, "path": url.path, "host": url.hostname, "tls": False}
+                return self.refuse(entry, "plain http through the proxy")
+            service = services[self.kind]
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
             length = int(self.headers.get("content-length") or 0)
@@ -254,7 +316,9 @@ def make_handler(service, key, record, lock):
                 "method": self.command,
                 "path": url.path,
                 "query": query,
-                "host": headers.get("host"),
+                "host": self.tunnel or (headers.get("host") or "").rsplit(":", 1)[0],
+                "host_header": headers.get("host"),
+                "tls": self.tunnel is not None or tls_ctx is not None and not proxy_hosts,
                 "route": route,
                 "route_status": route_status,
                 "status": status,
@@ -267,9 +331,7 @@ def make_handler(service, key, record, lock):
                 "model": body.get("model") if isinstance(body, dict) else None,
                 "user_agent": headers.get("user-agent"),
             }
-            with lock:
-                with open(record, "a", encoding="utf-8") as f:
-                    f.write(json.dumps(entry) + "\n")
+            write(entry)
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -291,16 +353,25 @@ def main():
     p.add_argument("--deployment", action="append", default=[])
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
+    p.add_argument("--proxy-hosts", default="")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--lifetime", type=float, default=600)
     a = p.parse_args()
-    service = Service(a.service, a.deployment or ["gpt-4o-mini"])
-    httpd = ThreadingHTTPServer(("127.0.0.1", a.port), make_handler(service, a.key, a.record, threading.Lock()))
-    httpd.daemon_threads = True
+    deployments = a.deployment or ["gpt-4o-mini"]
+    services = {k: Service(k, deployments) for k in ("azure", "openai", "serverless")}
+    proxy_hosts = []
+    for item in filter(None, a.proxy_hosts.split(",")):
+        host, _, kind = item.partition("=")
+        proxy_hosts.append((host.strip(), kind.strip() or a.service))
+    tls_ctx = None
     if a.tls_cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(a.tls_cert, a.tls_key)
-        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+        tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_ctx.load_cert_chain(a.tls_cert, a.tls_key)
+    handler = make_handler(services, a.service, a.key, a.record, threading.Lock(), proxy_hosts, tls_ctx)
+    httpd = ThreadingHTTPServer(("127.0.0.1", a.port), handler)
+    httpd.daemon_threads = True
+    if tls_ctx and not proxy_hosts:
+        httpd.socket = tls_ctx.wrap_socket(httpd.socket, server_side=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     print(httpd.server_address[1], flush=True)
     done = threading.Event()
