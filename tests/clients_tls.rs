@@ -6,7 +6,7 @@
 //! variables (`SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`), a debug aiconn through `AICONN_TEST_CA`,
 //! and all of them find the proxy through `HTTPS_PROXY`. Nothing dials out.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // a failing test should stop right there
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test should stop right there
 
 mod common;
 #[path = "clients/harness.rs"]
