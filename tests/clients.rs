@@ -874,7 +874,7 @@ fn openai_on_the_azure_v1_api_test_sends_the_sdks_header() {
     let (ok, kinds) = test_auth_kinds(d.path(), &svc, "oai");
     assert!(ok, "aiconn test fails while the SDK works");
     assert!(
-        kinds.iter().all(|k| k == "bearer"),
+        kinds.iter().all(|k| k == &["bearer"]),
         "aiconn test sent {kinds:?}, the SDK bearer"
     );
 }
@@ -888,7 +888,7 @@ fn aoai_resource_base_test_sends_the_sdks_header() {
     let (ok, kinds) = test_auth_kinds(d.path(), &svc, "prod");
     assert!(ok);
     assert!(
-        !kinds.is_empty() && kinds.iter().all(|k| k == "api-key"),
+        !kinds.is_empty() && kinds.iter().all(|k| k == &["api-key"]),
         "{kinds:?}"
     );
 }

@@ -308,7 +308,8 @@ fn create_row(dir: &Path, row: &Row, svc: &Service) {
 }
 
 /// Runs one client of `row` through `aiconn run` and checks what the service saw.
-fn check_client(dir: &Path, v: &Venvs, row: &Row, client: &Client, svc: &Service) {
+/// Returns the credential headers the client sent.
+fn check_client(dir: &Path, v: &Venvs, row: &Row, client: &Client, svc: &Service) -> Vec<String> {
     svc.clear();
     let r = run_client(
         dir,
@@ -339,6 +340,7 @@ fn check_client(dir: &Path, v: &Venvs, row: &Row, client: &Client, svc: &Service
         Some(fp(KEY)),
         "{what}: not the connection's key"
     );
+    seen.credentials
 }
 
 fn check_row(row: &Row) {
@@ -346,16 +348,18 @@ fn check_row(row: &Row) {
     let d = tmp();
     let svc = Service::start(d.path(), row.kind);
     create_row(d.path(), row, &svc);
-    for client in row.clients {
-        check_client(d.path(), v, row, client, &svc);
-    }
-    // `aiconn test` says what the clients found, with the header the row's first client sent
+    let sent: Vec<Vec<String>> = row
+        .clients
+        .iter()
+        .map(|client| check_client(d.path(), v, row, client, &svc))
+        .collect();
+    // `aiconn test` says what the clients found, with every header the row's first client sent
     let (ok, kinds) = test_auth_kinds(d.path(), &svc, "conn");
     assert!(ok, "{}: the clients work, aiconn test says not", row.readme);
-    let first = row.clients[0].auth;
+    let first = &sent[0];
     assert!(
         !kinds.is_empty() && kinds.iter().all(|k| k == first),
-        "{}: aiconn test sent {kinds:?}, {} sends {first}",
+        "{}: aiconn test sent {kinds:?}, {} sends {first:?}",
         row.readme,
         row.clients[0].readme
     );

@@ -176,9 +176,8 @@ fn aoai_real_host_works_in_the_sdk_agent_framework_and_prompt_flow_as_tested() {
         "api-key",
         Some("2024-10-21"),
     );
-    // aiconn test lists /openai/models on the same host with the same key (the client's own
-    // route is asserted by the ignored case below)
-    test_agrees(d, svc, &env, "prod", AOAI, "azure.models", "api-key");
+    // aiconn test makes the client's own request: the deployment's chat, same host and key
+    test_agrees(d, svc, &env, "prod", AOAI, "azure.deployment.chat", "api-key");
 }
 
 #[test]
@@ -344,9 +343,13 @@ fn foundry_models_endpoint_exported_to_prompt_flow_reaches_a_real_route() {
     assert_eq!(tested.key_fp, Some(fp(KEY)));
 }
 
+/// A Foundry `/models` endpoint has two kinds of client: azure-ai-inference on `/models` (what
+/// the environment names, AZURE_AI_ENDPOINT) and, once exported, prompt flow's llm tool on the
+/// same resource's v1 API (export says so: it cannot call `/models`). `aiconn test` makes the
+/// first's request and says whose: both headers that SDK sends, on the real host; the flow's
+/// verdict and key agree (the test above).
 #[test]
-#[ignore = "issue 17: a Foundry /models azure_ai exported to prompt flow calls /openai/v1/chat/completions with Bearer, aiconn test /models/info with api-key"]
-fn foundry_models_endpoint_test_sends_the_exported_flows_request() {
+fn foundry_models_endpoint_test_makes_the_inference_sdks_request_and_says_whose() {
     let Some((v, s)) = setup(Kind::Azure) else {
         return;
     };
@@ -365,25 +368,35 @@ fn foundry_models_endpoint_test_sends_the_exported_flows_request() {
         ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(export_to_promptflow(d, v, "fdy").code, 0);
-    let r = run_driver(
-        d,
-        &env,
-        &v.promptflow,
-        "drive_pf.py",
-        &["flow", "fdy", DEPLOYMENT],
+    let export = export_to_promptflow(d, v, "fdy");
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert!(
+        export.stderr.contains("/openai/v1"),
+        "export does not say the flow calls the v1 API: {}",
+        export.stderr
     );
-    assert!(r.ok, "{}", r.json);
-    let flow = last_request(svc);
-    let (route, auth) = (flow.route.unwrap(), flow.auth);
-    test_agrees(
-        d,
-        svc,
-        &env,
-        "fdy",
-        "contoso.services.ai.azure.com",
-        &route,
-        &auth,
+    svc.clear();
+    let (ok, out) = aiconn_test_env(d, "fdy", &env);
+    assert!(ok, "aiconn test fails:\n{out}");
+    only_tls_to(svc, "contoso.services.ai.azure.com");
+    let tested = last_request(svc);
+    assert!(
+        tested
+            .route
+            .as_deref()
+            .is_some_and(|r| r.starts_with("foundry.models.")),
+        "aiconn test called {}",
+        tested.path
+    );
+    assert_eq!(
+        tested.credentials,
+        ["api-key", "bearer"],
+        "azure-ai-inference's two headers"
+    );
+    assert_eq!(tested.key_fp, Some(fp(KEY)));
+    assert!(
+        out.contains("azure-ai-inference"),
+        "test does not say whose request: {out}"
     );
 }
 
@@ -506,13 +519,12 @@ fn an_http_azure_url_still_reaches_the_host_over_tls() {
         "api-key",
         Some("2024-10-21"),
     );
-    // aiconn test lists /openai/models on the same host with the same key (the client's own
-    // route is asserted by the ignored case below)
-    test_agrees(d, svc, &env, "prod", AOAI, "azure.models", "api-key");
+    // aiconn test makes the client's own request: the deployment's chat, same host and key
+    test_agrees(d, svc, &env, "prod", AOAI, "azure.deployment.chat", "api-key");
 }
 
 #[test]
-#[ignore = "issue 17: aiconn test on azure_open_ai with a deployment probes /openai/models, not the client's /openai/deployments/D/chat/completions"]
+
 fn aoai_with_a_deployment_test_sends_the_clients_chat_request() {
     let Some((_, s)) = setup(Kind::Azure) else {
         return;

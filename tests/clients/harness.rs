@@ -71,15 +71,23 @@ pub fn tmp() -> tempfile::TempDir {
 }
 
 /// The credential kinds `aiconn test` sent (every request it made, probes included).
-pub fn test_auth_kinds(dir: &Path, svc: &Service, name: &str) -> (bool, Vec<String>) {
+pub fn test_auth_kinds(dir: &Path, svc: &Service, name: &str) -> (bool, Vec<Vec<String>>) {
     svc.clear();
     let (ok, _) = aiconn_test(dir, name);
-    let kinds = svc
-        .requests()
-        .iter()
-        .map(|r| r["auth"].as_str().unwrap_or("").to_string())
-        .collect();
+    let kinds = svc.requests().iter().map(credentials_of).collect();
     (ok, kinds)
+}
+
+/// The credential headers one recorded request carried.
+pub fn credentials_of(r: &serde_json::Value) -> Vec<String> {
+    r["credentials"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The first 12 hex digits of SHA-256, as the loopback server records a credential.
@@ -343,6 +351,8 @@ pub struct Seen {
     pub status: u64,
     pub auth: String,
     pub key_fp: Option<String>,
+    /// Every credential header the request carried (`api-key`, `x-api-key`, `bearer`).
+    pub credentials: Vec<String>,
     pub api_version: Option<String>,
     pub organization: Option<String>,
 }
@@ -357,6 +367,7 @@ pub fn last_request(svc: &Service) -> Seen {
         status: r["status"].as_u64().unwrap_or(0),
         auth: r["auth"].as_str().unwrap_or("").to_string(),
         key_fp: s("key_fp"),
+        credentials: credentials_of(r),
         api_version: r["query"]["api-version"].as_str().map(str::to_string),
         organization: s("organization"),
     }

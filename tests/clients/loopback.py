@@ -239,6 +239,18 @@ def proxied_kind(proxy_hosts, host):
     return None
 
 
+def credentials(headers):
+    """Every credential header the request carries, each kind once, in a fixed order (a client
+    may send a key twice: azure-ai-inference sends api-key and a bearer token)."""
+    auth = headers.get("authorization", "")
+    present = {
+        "api-key": bool(headers.get("api-key")),
+        "x-api-key": bool(headers.get("x-api-key")),
+        "bearer": auth.lower().startswith("bearer "),
+    }
+    return [k for k, on in present.items() if on]
+
+
 def make_handler(services, default_kind, key, record, lock, proxy_hosts, tls_ctx):
     def write(entry):
         with lock:
@@ -324,6 +336,7 @@ def make_handler(services, default_kind, key, record, lock, proxy_hosts, tls_ctx
                 "status": status,
                 "auth": kind,
                 "key_fp": fingerprint(secret) if secret else None,
+                "credentials": credentials(headers),
                 "organization": headers.get("openai-organization"),
                 "project": headers.get("openai-project"),
                 "anthropic_version": headers.get("anthropic-version"),
