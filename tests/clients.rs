@@ -996,3 +996,63 @@ fn export_to_promptflow(dir: &Path, v: &Venvs, name: &str) -> common::Out {
         .args(["export", name, "--to", "promptflow"]);
     run(c)
 }
+
+/// `export --to promptflow` where prompt flow is missing says how to install it, and where its
+/// store has no keyring says what to do; never with the key, and nothing half-stored.
+#[test]
+fn export_to_promptflow_without_prompt_flow_or_a_keyring_says_what_to_do() {
+    let d = tmp();
+    made(
+        d.path(),
+        &[
+            "--type",
+            "azure_open_ai",
+            "--name",
+            "prod",
+            "--set",
+            "api_base=https://contoso.openai.azure.com/",
+            "--set",
+            &key(),
+        ],
+    );
+    // a python with no prompt flow (the machine's own; the venvs hold it)
+    let mut c = aiconn_clean(d.path());
+    c.env("AICONN_PYTHON", "python3")
+        .args(["export", "prod", "--to", "promptflow"]);
+    let o = run(c);
+    assert_ne!(o.code, 0, "stored without prompt flow");
+    assert!(
+        o.stderr.contains("prompt flow is not installed")
+            && o.stderr
+                .contains("pip install promptflow-devkit promptflow-tools"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains(KEY) && !o.stdout.contains(KEY));
+    let Some(v) = venvs() else { return };
+    // prompt flow present, but its store's keyring is keyring's own "no backend"
+    let mut c = aiconn_clean(d.path());
+    c.env("AICONN_PYTHON", &v.promptflow)
+        .env("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        .args(["export", "prod", "--to", "promptflow"]);
+    let o = run(c);
+    assert_ne!(o.code, 0, "stored without a keyring");
+    assert!(
+        o.stderr.contains("keyring") && o.stderr.contains("pip install keyrings.alt"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains(KEY) && !o.stdout.contains(KEY));
+    let r = run_driver(
+        d.path(),
+        &[],
+        &v.promptflow,
+        "drive_pf.py",
+        &["show", "prod"],
+    );
+    assert!(
+        !r.ok,
+        "a half-stored connection in prompt flow's store: {}",
+        r.json
+    );
+}

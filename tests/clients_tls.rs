@@ -177,7 +177,15 @@ fn aoai_real_host_works_in_the_sdk_agent_framework_and_prompt_flow_as_tested() {
         Some("2024-10-21"),
     );
     // aiconn test makes the client's own request: the deployment's chat, same host and key
-    test_agrees(d, svc, &env, "prod", AOAI, "azure.deployment.chat", "api-key");
+    test_agrees(
+        d,
+        svc,
+        &env,
+        "prod",
+        AOAI,
+        "azure.deployment.chat",
+        "api-key",
+    );
 }
 
 #[test]
@@ -520,7 +528,15 @@ fn an_http_azure_url_still_reaches_the_host_over_tls() {
         Some("2024-10-21"),
     );
     // aiconn test makes the client's own request: the deployment's chat, same host and key
-    test_agrees(d, svc, &env, "prod", AOAI, "azure.deployment.chat", "api-key");
+    test_agrees(
+        d,
+        svc,
+        &env,
+        "prod",
+        AOAI,
+        "azure.deployment.chat",
+        "api-key",
+    );
 }
 
 #[test]

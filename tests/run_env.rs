@@ -369,7 +369,7 @@ fn azure_connections_export_every_name_their_clients_read() {
 }
 
 /// Issue 17 finding 7: `\$` in a double-quoted .env value keeps its backslash in python-dotenv.
-/// Single quotes read back the same in python-dotenv, docker compose and aiconn's import; a
+/// Single quotes read back the same in python-dotenv and aiconn's import (docker compose by its rules: docs/clients.md); a
 /// value none of them can carry is an error naming the variable, never the value.
 #[test]
 fn dotenv_output_reads_back_exactly_or_names_what_it_cannot_carry() {

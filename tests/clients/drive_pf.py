@@ -78,7 +78,10 @@ def create(path):
 def show(name):
     from promptflow.client import PFClient
 
-    c = PFClient().connections.get(name, with_secrets=True)
+    try:
+        c = PFClient().connections.get(name, with_secrets=True)
+    except Exception as e:  # not in the store: a verdict, not a crash
+        done(False, error=f"{type(e).__name__}: {e}")
     d = c._to_dict()
     secrets = {k: hashlib.sha256(str(v).encode()).hexdigest()[:12] for k, v in (getattr(c, "secrets", None) or {}).items()}
     configs = {k: v for k, v in d.items() if k not in ("secrets", "api_key")}
