@@ -208,7 +208,7 @@ pub fn show(ctx: &Context, name: &str, json: bool, reveal: bool) -> Result<(), C
         line.push_str(&r[2]);
         out!("{}", line.trim_end());
     }
-    if let Some(url_field) = spec.fields.iter().find(|f| f.kind == FieldKind::Url)
+    if let Some(url_field) = spec.url_field()
         && let Some((v, _)) = c.effective(&url_field.key)
     {
         let r = classify_for_type(&v, &spec.id);

@@ -72,20 +72,20 @@ impl Connection {
         Some((d, Source::Default))
     }
 
-    /// The first URL field's value, borrowed (stored, else the default).
+    /// The endpoint field's value (`TypeSpec::url_field`), borrowed (stored, else the default).
     pub fn endpoint_ref(&self) -> Option<&str> {
         let spec = self.spec();
-        let f = spec.fields.iter().find(|f| f.kind == FieldKind::Url)?;
+        let f = spec.url_field()?;
         self.values
             .get(&f.key)
             .map(String::as_str)
             .or(f.default.as_deref())
     }
 
-    /// The first URL field's value: what `list` shows as ENDPOINT.
+    /// The endpoint field's value: what `list` shows as ENDPOINT.
     pub fn endpoint(&self) -> Option<String> {
         let spec = self.spec();
-        let f = spec.fields.iter().find(|f| f.kind == FieldKind::Url)?;
+        let f = spec.url_field()?;
         self.effective(&f.key).map(|(v, _)| v)
     }
 
