@@ -244,6 +244,25 @@ fn pasted_target_uri_gets_a_one_key_fix() {
     );
 }
 
+/// The hint under the field says "^F stores ..." while the user is still typing the URL: the key
+/// does what it says there too (it was ignored until Esc, a trap for a first-time user).
+#[test]
+fn the_fix_key_works_while_still_typing_the_url() {
+    let mut app = app_with(vec![]);
+    ch(&mut app, 'n');
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter); // azure_open_ai
+    typ(&mut app, "t");
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Action::Paste("https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21".into()));
+    ctrl(&mut app, 'f'); // no Esc first
+    let id = app.selected.clone().unwrap();
+    let f = app.draft(&id).unwrap();
+    assert_eq!(f.value("api_base"), "https://contoso.openai.azure.com");
+    assert_eq!(f.value("api_version"), "2024-10-21");
+    assert_eq!(f.value("deployment"), "gpt-4o");
+}
+
 #[test]
 fn a_revealed_secret_hides_again_when_focus_leaves() {
     let mut app = app_with(vec![]);

@@ -249,6 +249,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Editing, [k(KeyCode::Down)], NextField, None, "keep the text, next field", false),
     b!(Editing, [k(KeyCode::Esc)], Commit, Some("done"), "stop typing (the text is kept)", false),
     b!(Editing, [ctrl('s')], Save, Some("save"), "keep the text and save", true),
+    b!(Editing, [ctrl('f')], Fix, None, "keep the text and apply the endpoint fix the hint offers", true),
     b!(Editing, [ctrl('c')], Quit, None, "quit (asks when something is unsaved)", false),
     b!(Editing, [ctrl('r')], Reveal, Some("reveal"), "show or hide what you type in a secret", false),
     b!(Editing, [ctrl('u')], ClearText, None, "clear the field's text", false),

@@ -100,6 +100,11 @@ pub(super) fn on_edit_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Cmd::Save) => save(app),
+        // the hint under the field offers ^F while the URL is being typed
+        Some(Cmd::Fix) => {
+            app.set_editing(false);
+            form_keys::on_form_cmd(app, Cmd::Fix)
+        }
         Some(Cmd::Quit) => request_quit(app),
         Some(Cmd::ClearText) => {
             let Some(f) = selected_form(app) else {
