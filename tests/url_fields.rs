@@ -224,6 +224,19 @@ fn local_servers_are_named_and_the_v1_suffix_explained() {
         "f fixes it"
     );
     assert!(r.tip.unwrap().contains("http://localhost:11434/v1"));
+    // Ollama's native routes are not OpenAI's: the fix is the server's /v1, never .../api/chat/v1
+    for native in [
+        "http://localhost:11434/api/chat",
+        "http://localhost:11434/api/generate/",
+        "http://localhost:11434/api",
+    ] {
+        let r = classify_for_type(native, "open_ai");
+        assert_eq!(
+            r.normalized_base.as_deref(),
+            Some("http://localhost:11434/v1"),
+            "{native}"
+        );
+    }
 }
 
 #[test]

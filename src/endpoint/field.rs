@@ -215,7 +215,14 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
         && verdict != Verdict::Wrong
         && !path.ends_with("/v1")
     {
-        let fixed = format!("{}/v1", base.trim_end_matches('/'));
+        let trimmed = base.trim_end_matches('/');
+        // Ollama's native API (/api/chat, /api/generate) is not OpenAI's: its OpenAI-compatible
+        // base is the server's own /v1, not /api/chat/v1.
+        let root = match path.strip_prefix("/api") {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => trimmed.strip_suffix(&path),
+            _ => None,
+        };
+        let fixed = format!("{}/v1", root.unwrap_or(trimmed));
         r.mismatch = true;
         r.fits = false;
         r.hint = format!(
