@@ -40,7 +40,7 @@ fn a_pasted_target_uri_goes_to_the_key_step_with_the_form_filled() {
     assert_eq!(text_of(&f.name), "gpt-4o-mini");
     assert!(w.notice.as_deref().unwrap().contains("Azure OpenAI"));
     assert!(
-        f.errors().iter().all(|e| e.field != "api_base"),
+        f.errors().iter().all(|e| !e.is_at_field("api_base")),
         "{:?}",
         f.errors()
     );

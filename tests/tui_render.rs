@@ -559,3 +559,29 @@ fn the_type_picker_at_80_columns_shows_every_sentence_whole() {
     let last = types.last().unwrap();
     assert!(flat(&a).contains(&format!("{}: {}", last.label, last.summary)));
 }
+
+/// A problem is marked on the row whose path it is: a custom row keyed `name` that is too
+/// big marks that row, not the connection's Name (errors were once matched by key string).
+#[test]
+fn a_custom_row_named_name_marks_its_own_row_not_the_name() {
+    let mut c = Connection::new("svc", "custom").unwrap();
+    c.configs.insert(
+        "name".into(),
+        "v".repeat(aiconn::model::MAX_VALUE_BYTES + 1),
+    );
+    c.secrets.insert(
+        "token".into(),
+        aiconn::model::SecretRecord::parse("keychain"),
+    );
+    let mut a = app(vec![c], 120, 40);
+    key(&mut a, KeyCode::Enter); // to the form
+    let s = text(&render(&a, 120, 40));
+    assert!(s.contains("!name (config)"), "the row is marked: {s}");
+    assert!(!s.contains("!Name"), "the connection's name is valid: {s}");
+    // Its message is the row's, shown when the row is focused, and not on the Name row.
+    let first = s.lines().find(|l| l.contains("KiB")).map(str::to_owned);
+    assert!(first.is_none(), "Name is focused, no row message yet: {s}");
+    key(&mut a, KeyCode::Down);
+    let s = text(&render(&a, 120, 40));
+    assert!(s.contains("over the 64 KiB"), "{s}");
+}

@@ -904,7 +904,7 @@ fn a_url_field_that_is_not_a_url_is_invalid_and_not_saved() {
     key(&mut app, KeyCode::Esc);
     let id = EntryId::Stored("a".into());
     let errs = app.draft(&id).unwrap().errors();
-    assert!(errs.iter().any(|e| e.field == "api_base"), "{errs:?}");
+    assert!(errs.iter().any(|e| e.is_at_field("api_base")), "{errs:?}");
     assert!(ctrl(&mut app, 's').is_empty());
     let (_, msg) = app.status.clone().unwrap();
     assert!(msg.contains("is not an http(s) URL"), "{msg}");

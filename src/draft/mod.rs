@@ -15,20 +15,11 @@ pub use paste::{PasteReading, read_paste};
 pub use source::ValueSource;
 
 use crate::catalogue::{FieldKind, FieldSpec, TypeSpec};
+pub use crate::model::FieldPath;
 use crate::model::SecretRef;
 use crate::model::{Connection, FieldError, SecretRecord};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
-
-/// Where a value being edited lives in a connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FieldPath {
-    Name,
-    /// A catalogue field (text, url, enum or secret) by key.
-    Field(String),
-    /// A custom connection's row (config or secret) by key.
-    Row(String),
-}
 
 /// What a draft holds for one secret. One enum, so no combination of flags can disagree.
 #[derive(Debug, Clone, Default)]
@@ -293,7 +284,10 @@ impl Draft {
         let mut errs = c.validate();
         for (k, v) in &self.rows {
             if matches!(v, RowValue::Secret(SecretState::Unset)) {
-                errs.push(FieldError::new(k, format!("secret '{k}' has no value")));
+                errs.push(FieldError::new(
+                    FieldPath::Row(k.clone()),
+                    format!("secret '{k}' has no value"),
+                ));
             }
         }
         errs

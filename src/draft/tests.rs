@@ -185,7 +185,11 @@ fn custom_rows_need_a_value_for_every_secret() {
     let mut d = Draft::new(spec);
     d.set(&FieldPath::Name, "c");
     d.set_row("token", RowValue::Secret(SecretState::Unset));
-    assert!(d.errors().iter().any(|e| e.field == "token"));
+    assert!(
+        d.errors()
+            .iter()
+            .any(|e| e.at == FieldPath::Row("token".into()))
+    );
     d.set(&FieldPath::Row("token".into()), "fake-key-0001");
     assert!(d.errors().is_empty(), "{:?}", d.errors());
     let (c, new) = d.into_save();

@@ -3,7 +3,6 @@
 
 use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
 use indexmap::IndexMap;
-use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
@@ -19,10 +18,12 @@ pub struct Connection {
     pub secrets: IndexMap<String, SecretRecord>,
 }
 
+mod field_error;
 mod key_source;
 mod record;
 pub mod secret_ref;
 
+pub use field_error::{FieldError, FieldPath};
 pub use key_source::KeySource;
 pub use record::{Backend, KeyStatus, SecretRecord};
 pub use secret_ref::{MalformedRef, SecretRef};
@@ -160,6 +161,15 @@ impl Connection {
         }
     }
 
+    /// Where the secret `key` is: a custom connection's row, or a catalogue secret field.
+    pub fn secret_path(&self, key: &str) -> FieldPath {
+        if self.spec().is_custom() {
+            FieldPath::Row(key.into())
+        } else {
+            FieldPath::Field(key.into())
+        }
+    }
+
     /// True when a custom connection carries the four strong-type keys.
     pub fn is_strong_type(&self) -> bool {
         self.values.contains_key("custom_type")
@@ -170,13 +180,13 @@ impl Connection {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errs = Vec::new();
         if let Err(e) = validate_name(&self.name) {
-            errs.push(FieldError::new("name", e));
+            errs.push(FieldError::name(e));
         }
         let spec = self.spec();
         for key in self.values.keys() {
             match spec.field(key) {
                 Some(f) if !f.is_map() && !f.is_secret() => {}
-                _ => errs.push(FieldError::new(
+                _ => errs.push(FieldError::field(
                     key,
                     format!("'{key}' is not a field of type {}", spec.id),
                 )),
@@ -187,12 +197,15 @@ impl Connection {
             match f.kind {
                 FieldKind::Secret => {
                     if required && !self.secrets.contains_key(&f.key) {
-                        errs.push(FieldError::new(&f.key, format!("{} is required", f.label)));
+                        errs.push(FieldError::field(
+                            &f.key,
+                            format!("{} is required", f.label),
+                        ));
                     }
                 }
                 FieldKind::SecretMap => {
                     if required && self.secrets.is_empty() {
-                        errs.push(FieldError::new(
+                        errs.push(FieldError::field(
                             &f.key,
                             "a custom connection needs at least one secret",
                         ));
@@ -203,17 +216,20 @@ impl Connection {
                     let value = self.effective(&f.key).map(|(v, _)| v);
                     let empty = value.as_deref().is_none_or(|v| v.trim().is_empty());
                     if required && empty {
-                        errs.push(FieldError::new(&f.key, format!("{} is required", f.label)));
+                        errs.push(FieldError::field(
+                            &f.key,
+                            format!("{} is required", f.label),
+                        ));
                     }
                     if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty())
                         && let Some(e) = value_error(f, v)
                     {
-                        errs.push(FieldError::new(&f.key, e));
+                        errs.push(FieldError::field(&f.key, e));
                     }
                     if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref())
                         && !f.values.iter().any(|a| a.eq_ignore_ascii_case(v))
                     {
-                        errs.push(FieldError::new(
+                        errs.push(FieldError::field(
                             &f.key,
                             format!(
                                 "{} must be one of {}, not '{v}'",
@@ -230,7 +246,7 @@ impl Connection {
         for key in self.configs.keys().chain(self.secrets.keys()) {
             if spec.is_custom() && !valid_custom_key(key) {
                 errs.push(FieldError::new(
-                    key,
+                    FieldPath::Row(key.clone()),
                     format!("key '{key}' must be non-empty and contain no '.', '=' or spaces"),
                 ));
             }
@@ -253,7 +269,7 @@ impl Connection {
                     .iter()
                     .filter(|k| !self.values.contains_key(*k))
                 {
-                    errs.push(FieldError::new(
+                    errs.push(FieldError::field(
                         k,
                         format!(
                             "{k} is required with {} (a custom strong type needs all of {})",
@@ -268,16 +284,26 @@ impl Connection {
 
     /// Every key and value within `MAX_VALUE_BYTES`.
     fn size_errors(&self, errs: &mut Vec<FieldError>) {
-        let sized = self
+        let values = self
             .values
             .iter()
-            .chain(self.configs.iter())
-            .flat_map(|(k, v)| [(k, k.len()), (k, v.len())])
-            .chain(self.secrets.keys().map(|k| (k, k.len())));
-        for (key, len) in sized {
+            .map(|(k, v)| (FieldPath::Field(k.clone()), k, v.len()));
+        let configs = self
+            .configs
+            .iter()
+            .map(|(k, v)| (FieldPath::Row(k.clone()), k, v.len()));
+        let sized = values
+            .chain(configs)
+            .flat_map(|(at, k, len)| [(at.clone(), k, k.len()), (at, k, len)])
+            .chain(
+                self.secrets
+                    .keys()
+                    .map(|k| (self.secret_path(k), k, k.len())),
+            );
+        for (at, key, len) in sized {
             if len > MAX_VALUE_BYTES {
                 errs.push(FieldError::new(
-                    key,
+                    at,
                     format!(
                         "'{}' is {} KiB, over the {} KiB a value may have",
                         crate::sanitize::for_terminal(&key.chars().take(40).collect::<String>()),
@@ -287,27 +313,6 @@ impl Connection {
                 ));
             }
         }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
     }
 }
 
@@ -423,7 +428,7 @@ mod tests {
         let mut c = Connection::new("aad", "azure_open_ai").unwrap();
         c.values
             .insert("api_base".into(), "https://r.openai.azure.com".into());
-        assert!(c.validate().iter().any(|e| e.field == "api_key"));
+        assert!(c.validate().iter().any(|e| e.is_at_field("api_key")));
         c.values.insert("auth_mode".into(), "meid_token".into());
         assert!(c.validate().is_empty(), "{:?}", c.validate());
         assert!(c.expected_secrets().is_empty());
@@ -442,22 +447,26 @@ mod tests {
         let errs = c.validate();
         assert!(
             errs.iter()
-                .any(|e| e.field == "auth_mode" && e.message.contains("key, meid_token"))
+                .any(|e| e.is_at_field("auth_mode") && e.message.contains("key, meid_token"))
         );
-        assert!(errs.iter().any(|e| e.field == "deployment_name"));
+        assert!(errs.iter().any(|e| e.is_at_field("deployment_name")));
     }
 
     #[test]
     fn custom_needs_a_secret_and_all_strong_type_keys() {
         let mut c = Connection::new("c", "custom").unwrap();
         c.configs.insert("k".into(), "v".into());
-        assert!(c.validate().iter().any(|e| e.field == "secrets"));
+        assert!(c.validate().iter().any(|e| e.is_at_field("secrets")));
         c.secrets
             .insert("api-key".into(), SecretRecord::parse("keychain"));
         assert!(c.validate().is_empty());
         c.values.insert("custom_type".into(), "MyConn".into());
-        let missing: Vec<_> = c.validate().into_iter().map(|e| e.field).collect();
-        assert_eq!(missing, ["module", "package", "package_version"]);
+        let missing: Vec<_> = c.validate().into_iter().map(|e| e.at).collect();
+        let field = |k: &str| FieldPath::Field(k.into());
+        assert_eq!(
+            missing,
+            [field("module"), field("package"), field("package_version")]
+        );
     }
 
     #[test]
@@ -493,7 +502,7 @@ mod tests {
         let errs = c.validate();
         assert!(
             errs.iter()
-                .any(|e| e.field == "organization" && e.message.contains("KiB"))
+                .any(|e| e.is_at_field("organization") && e.message.contains("KiB"))
         );
         c.values.insert("organization".into(), "o".repeat(100));
         assert!(c.validate().is_empty());

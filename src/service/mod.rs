@@ -128,7 +128,7 @@ impl<'a> Service<'a> {
                 active: self.secrets.backend(),
             }),
             None => Err(OpError::Invalid(vec![FieldError::new(
-                field,
+                conn.secret_path(field),
                 format!("secret '{field}' has no value yet"),
             )])),
         }
@@ -300,7 +300,7 @@ impl<'a> Service<'a> {
         for (field, v) in &new_secrets {
             if v.expose_secret().len() > crate::model::MAX_VALUE_BYTES {
                 errors.push(FieldError::new(
-                    field,
+                    conn.secret_path(field),
                     format!(
                         "the value of secret '{field}' is {} KiB, over the {} KiB a value may have",
                         v.expose_secret().len() >> 10,
@@ -314,7 +314,7 @@ impl<'a> Service<'a> {
         for (field, r) in &conn.secrets {
             if r.is_pending() && !new_secrets.contains_key(field) {
                 errors.push(FieldError::new(
-                    field,
+                    conn.secret_path(field),
                     format!("secret '{field}' has no value: type one"),
                 ));
             }
@@ -459,7 +459,7 @@ impl<'a> Service<'a> {
     /// the file is committed, then the old copies are deleted.
     pub fn rename(&self, old: &str, new: &str) -> Result<Warnings, OpError> {
         crate::model::validate_name(new)
-            .map_err(|m| OpError::Invalid(vec![FieldError::new("name", m)]))?;
+            .map_err(|m| OpError::Invalid(vec![FieldError::name(m)]))?;
         let snap = self.store.snapshot()?;
         let conn = snap
             .get(old)

@@ -172,9 +172,9 @@ pub struct Form {
     pub copy_secrets_from: Option<String>,
     /// The last connection test: passed?, what happened, what to do.
     pub test: Option<(bool, String)>,
-    /// Rows the focus has left (by field key, `name` for the name): a new form shows a
-    /// field's problem only once the user was there, not every field red on opening.
-    pub left: Vec<String>,
+    /// Rows the focus has left: a new form shows a field's problem only once the user was
+    /// there, not every field red on opening.
+    pub left: Vec<FieldPath>,
     /// A save was tried: every problem is shown from now on.
     pub save_tried: bool,
 }
@@ -284,15 +284,32 @@ impl Form {
         rows[self.focus.min(rows.len() - 1)]
     }
 
-    pub fn move_focus(&mut self, delta: isize) {
-        let key = match self.focused_row() {
-            Row::Name => Some("name".to_string()),
-            Row::Field(i) => Some(self.fields[i].key.clone()),
-            Row::Kv(i) => Some(self.kv[i].key.clone()),
-            _ => None,
+    /// Where `row`'s value is in the connection. An add row stands for its map field, so
+    /// "needs at least one secret" marks the row that adds one.
+    pub fn path_of(&self, row: Row) -> Option<FieldPath> {
+        let map_field = |kind: FieldKind| {
+            let f = self.spec.fields.iter().find(|f| f.kind == kind)?;
+            Some(FieldPath::Field(f.key.clone()))
         };
-        if let Some(k) = key.filter(|k| !self.left.contains(k)) {
-            self.left.push(k);
+        match row {
+            Row::Name => Some(FieldPath::Name),
+            Row::Field(i) => Some(FieldPath::Field(self.fields[i].key.clone())),
+            Row::Kv(i) => Some(FieldPath::Row(self.kv[i].key.clone())),
+            Row::AddConfig => map_field(FieldKind::Map),
+            Row::AddSecret => map_field(FieldKind::SecretMap),
+            Row::Advanced => None,
+        }
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        let row = self.focused_row();
+        // Passing over an add row (a button) is not leaving a value unfinished.
+        let is_value = matches!(row, Row::Name | Row::Field(_) | Row::Kv(_));
+        if let Some(p) = self
+            .path_of(row)
+            .filter(|p| is_value && !self.left.contains(p))
+        {
+            self.left.push(p);
         }
         let n = self.rows().len() as isize;
         self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
@@ -372,7 +389,7 @@ impl Form {
                 Blocker::ClientMisbuilds { .. } => s::client_adds_route(),
                 Blocker::PlainHttp { .. } => s::https_only(),
             };
-            errs.push(FieldError::new(b.field(), why));
+            errs.push(FieldError::field(b.field(), why));
         }
         errs
     }
@@ -385,7 +402,7 @@ impl Form {
             return all;
         }
         all.into_iter()
-            .filter(|e| self.left.contains(&e.field))
+            .filter(|e| self.left.contains(&e.at))
             .collect()
     }
 

@@ -250,10 +250,10 @@ impl Wizard {
     pub fn first_error_row(&self) -> Option<Row> {
         let f = self.form()?;
         let errs = f.errors();
-        f.rows().into_iter().find(|r| match r {
-            Row::Name => errs.iter().any(|e| e.field == "name"),
-            Row::Field(i) => errs.iter().any(|e| e.field == f.fields[*i].key),
-            _ => false,
+        f.rows().into_iter().find(|r| {
+            matches!(r, Row::Name | Row::Field(_))
+                && f.path_of(*r)
+                    .is_some_and(|p| errs.iter().any(|e| e.at == p))
         })
     }
 }

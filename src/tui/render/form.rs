@@ -335,12 +335,14 @@ fn row_cells(
     errors: &[crate::model::FieldError],
     theme: &Theme,
 ) -> (String, String, bool, Style) {
-    let bad = |key: &str| errors.iter().any(|e| e.field == key);
+    let bad = form
+        .path_of(*row)
+        .is_some_and(|p| errors.iter().any(|e| e.at == p));
     match row {
         Row::Name => (
             s::NAME_LABEL.into(),
             for_terminal(&text_of(&form.name)),
-            bad("name"),
+            bad,
             Style::new(),
         ),
         Row::Field(i) => {
@@ -365,7 +367,7 @@ fn row_cells(
                 Style::new()
             };
             let req = if conn.is_required(spec) { "*" } else { "" };
-            (format!("{}{req}", spec.label), value, bad(&fld.key), style)
+            (format!("{}{req}", spec.label), value, bad, style)
         }
         Row::Kv(i) => {
             let kv = &form.kv[*i];
@@ -381,17 +383,12 @@ fn row_cells(
             (
                 format!("{} ({kind})", for_terminal(&kv.key)),
                 value,
-                bad(&kv.key),
+                bad,
                 Style::new(),
             )
         }
         Row::AddConfig => (s::ADD_CONFIG.into(), "(+)".into(), false, theme.dim()),
-        Row::AddSecret => (
-            s::ADD_SECRET.into(),
-            "(*)".into(),
-            bad("secrets"),
-            theme.dim(),
-        ),
+        Row::AddSecret => (s::ADD_SECRET.into(), "(*)".into(), bad, theme.dim()),
         Row::Advanced => {
             let t = if form.show_advanced {
                 s::ADVANCED_HIDE
@@ -425,16 +422,9 @@ fn footer_lines(
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let mut footer: Vec<Line> = Vec::new();
-    let key = match focused_row {
-        Row::Name => Some("name".to_string()),
-        Row::Field(i) => Some(form.fields[i].key.clone()),
-        Row::Kv(i) => Some(form.kv[i].key.clone()),
-        Row::AddSecret => Some("secrets".into()),
-        _ => None,
-    };
-    if let Some(e) = key
-        .as_ref()
-        .and_then(|k| errors.iter().find(|e| e.field == *k))
+    if let Some(e) = form
+        .path_of(focused_row)
+        .and_then(|p| errors.iter().find(|e| e.at == p))
     {
         footer.push(Line::from(Span::styled(
             format!("! {}", for_terminal(&e.message)),
@@ -558,14 +548,11 @@ fn entry_test_lines(app: &App, form: &Form, width: usize, theme: &Theme) -> Vec<
 
 /// Where the value comes from, as the draft says (`file` only in the read-only view).
 fn value_source(form: &Form, draft: &crate::draft::Draft, row: &Row, readonly: bool) -> String {
-    let key = match row {
-        Row::Field(i) => &form.fields[*i].key,
-        Row::Kv(i) => &form.kv[*i].key,
-        _ => return String::new(),
-    };
-    let path = match row {
-        Row::Kv(_) => crate::draft::FieldPath::Row(key.clone()),
-        _ => crate::draft::FieldPath::Field(key.clone()),
+    let Some(path) = form
+        .path_of(*row)
+        .filter(|_| matches!(row, Row::Field(_) | Row::Kv(_)))
+    else {
+        return String::new();
     };
     match draft.source(&path) {
         Some(crate::draft::ValueSource::File) if !readonly => String::new(),
