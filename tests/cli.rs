@@ -17,6 +17,11 @@ fn toml_text(dir: &std::path::Path) -> String {
     fs::read_to_string(dir.join("connections.toml")).unwrap()
 }
 
+/// `show NAME --json --reveal`.
+fn revealed(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    serde_json::from_str(&cmd(dir, &["show", name, "--json", "--reveal"]).stdout).unwrap()
+}
+
 #[test]
 fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
     let d = tmp();
@@ -63,10 +68,8 @@ fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
     for o in [&list, &show] {
         assert!(!o.stdout.contains(KEY1) && !o.stderr.contains(KEY1));
     }
-    let revealed: serde_json::Value =
-        serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json", "--reveal"]).stdout)
-            .unwrap();
-    assert_eq!(revealed["api_key"], KEY1);
+    let first = revealed(d.path(), "prod");
+    assert_eq!(first["api_key"], KEY1);
 
     // prompt flow placeholder rules on update
     for keep in ["******", "*", "<no-change>"] {
@@ -78,9 +81,7 @@ fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
             .code,
             0
         );
-        let v: serde_json::Value =
-            serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json", "--reveal"]).stdout)
-                .unwrap();
+        let v = revealed(d.path(), "prod");
         assert_eq!(v["api_key"], KEY1, "{keep} must keep the stored key");
     }
     let o = cmd(
@@ -109,9 +110,7 @@ fn create_list_show_update_delete_round_trip_without_leaking_the_key() {
         .code,
         0
     );
-    let v: serde_json::Value =
-        serde_json::from_str(&cmd(d.path(), &["show", "prod", "--json", "--reveal"]).stdout)
-            .unwrap();
+    let v = revealed(d.path(), "prod");
     assert_eq!(v["api_key"], KEY2);
     assert_eq!(v["sources"]["api_version"], "file");
 

@@ -10,7 +10,7 @@
 mod common;
 use common::*;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -198,7 +198,8 @@ fn op_args(rng: &mut Rng, round: usize, present: &[String]) -> Vec<String> {
     }
 }
 
-fn crash_run(backend: Backend) {
+/// Rounds and seed, from the environment when a run is replayed.
+fn crash_params() -> (usize, u64) {
     let rounds: usize = std::env::var("AICONN_CRASH_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -213,12 +214,11 @@ fn crash_run(backend: Backend) {
                 .as_nanos() as u64
                 | 1
         });
-    let label = if backend == Backend::Vault {
-        "vault"
-    } else {
-        "keychain"
-    };
-    eprintln!("{label}: AICONN_CRASH_SEED={seed} replays this run");
+    (rounds, seed)
+}
+
+/// A private config dir and the vault passphrase file beside it.
+fn crash_dir() -> (tempfile::TempDir, PathBuf) {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("cfg");
     std::fs::create_dir(&dir).unwrap();
@@ -230,10 +230,14 @@ fn crash_run(backend: Backend) {
         std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
-    let mut rng = Rng(seed);
+    (t, dir)
+}
+
+/// How long one save takes here, in microseconds.
+fn save_window(dir: &Path, backend: Backend) -> u64 {
     // How long one save takes here: kills land anywhere from start-up to just after the end.
     let start = std::time::Instant::now();
-    let mut c = base(&dir, backend);
+    let mut c = base(dir, backend);
     c.args([
         "create",
         "--type",
@@ -252,10 +256,41 @@ fn crash_run(backend: Backend) {
         "secrets.s3=fake-0-S3",
     ]);
     assert_eq!(run(c).code, 0);
-    let mut window = (start.elapsed().as_micros() as u64).max(1000);
-    let mut c = base(&dir, backend);
+    let window = (start.elapsed().as_micros() as u64).max(1000);
+    let mut c = base(dir, backend);
     c.args(["delete", "probe", "--yes"]);
     assert_eq!(run(c).code, 0);
+    window
+}
+
+/// What a failing run left: values nothing points at, and the save journal.
+fn dump_orphans_and_journal(dir: &Path, backend: Backend, ns: &str) {
+    let (_, refd) = referenced_accounts(dir);
+    for a in stored_accounts(dir, backend, ns).difference(&refd) {
+        eprintln!("orphan {a}");
+    }
+    for e in std::fs::read_dir(dir.join("pending")).unwrap().flatten() {
+        eprintln!(
+            "journal {:?}: {}",
+            e.file_name(),
+            std::fs::read_to_string(e.path())
+                .unwrap_or_default()
+                .replace('\n', " | ")
+        );
+    }
+}
+
+fn crash_run(backend: Backend) {
+    let (rounds, seed) = crash_params();
+    let label = if backend == Backend::Vault {
+        "vault"
+    } else {
+        "keychain"
+    };
+    eprintln!("{label}: AICONN_CRASH_SEED={seed} replays this run");
+    let (_t, dir) = crash_dir();
+    let mut rng = Rng(seed);
+    let mut window = save_window(&dir, backend);
     let (mut killed, mut finished, mut max_conns) = (0, 0, 0);
     // Kills that left values nothing points at (later removed by a save or doctor --fix).
     let (mut orphaning_kills, mut most_orphans) = (0, 0);
@@ -302,19 +337,7 @@ fn crash_run(backend: Backend) {
     let (ns, _) = referenced_accounts(&dir);
     let before = stored_accounts(&dir, backend, &ns).len();
     if std::env::var("AICONN_CRASH_DEBUG").is_ok() {
-        let (_, refd) = referenced_accounts(&dir);
-        for a in stored_accounts(&dir, backend, &ns).difference(&refd) {
-            eprintln!("orphan {a}");
-        }
-        for e in std::fs::read_dir(dir.join("pending")).unwrap().flatten() {
-            eprintln!(
-                "journal {:?}: {}",
-                e.file_name(),
-                std::fs::read_to_string(e.path())
-                    .unwrap_or_default()
-                    .replace('\n', " | ")
-            );
-        }
+        dump_orphans_and_journal(&dir, backend, &ns);
     }
     let mut c = base(&dir, backend);
     c.args(["doctor", "--fix"]);

@@ -439,10 +439,22 @@ fn the_arm_override_must_not_send_the_token_in_clear_over_a_network() {
     assert!(o.stderr.contains("must be https"), "{}", o.stderr);
 }
 
+impl World {
+    /// Tests the connection `name` and returns the data-plane request it made.
+    fn tested(&self, name: &str) -> Seen {
+        let before = self.dp_seen.lock().unwrap().len();
+        let o = self.run(&["test", name]);
+        assert_eq!(o.code, 0, "{name}: {}{}", o.stdout, o.stderr);
+        let seen = self.dp_seen.lock().unwrap();
+        let sent: Vec<&Seen> = seen[before..].iter().collect();
+        assert_eq!(sent.len(), 1, "{name}: one request, not {sent:?}");
+        sent[0].clone()
+    }
+}
+
 #[test]
-fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyless_account() {
+fn add_gives_a_foundry_resource_one_connection_on_the_v1_base_with_its_key() {
     let w = world(true);
-    // A Foundry resource: one connection for all its models, on the v1 base, with the key.
     let o = w.run(&["discover", "--add", "foundry", "--name", "f"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
@@ -462,7 +474,18 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
     let dp = v["endpoint"].as_str().unwrap().to_string();
     assert!(dp.ends_with("/openai/v1/"), "{dp}");
     assert_eq!(v["api_key"], KEY);
-    // A deployment: bound to it, with its retirement date said.
+    // The v1 API is tested as OpenAI() calls it: the key as a bearer token.
+    let sent = w.tested("f");
+    assert!(sent.path.starts_with("/openai/v1/models"), "{sent:?}");
+    assert_eq!(
+        sent.header("authorization"),
+        Some(&format!("Bearer {KEY}")[..])
+    );
+}
+
+#[test]
+fn add_binds_a_deployment_to_its_url_and_says_when_it_retires() {
+    let w = world(true);
     let o = w.run(&["discover", "--add", "foundry/chat", "--name", "d"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
@@ -477,7 +500,19 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
             .unwrap()
             .ends_with("/openai/deployments/chat")
     );
-    // A keyless account (disableLocalAuth): no listKeys, meid_token, and it says why.
+    let sent = w.tested("d");
+    assert!(
+        sent.path
+            .starts_with("/openai/deployments/chat/chat/completions"),
+        "{sent:?}"
+    );
+    assert_eq!(sent.header("api-key"), Some(KEY));
+}
+
+#[test]
+fn add_on_a_keyless_account_uses_entra_and_never_lists_its_keys() {
+    let w = world(true);
+    // disableLocalAuth: no listKeys, meid_token, and it says why.
     let o = w.run(&["discover", "--add", "locked", "--name", "k"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
@@ -499,39 +534,19 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
             .iter()
             .any(|s| s.path.contains("/locked/listKeys"))
     );
-    // Each works against the data plane.
-    for name in ["f", "d", "k"] {
-        let o = w.run(&["test", name]);
-        assert_eq!(o.code, 0, "{name}: {}{}", o.stdout, o.stderr);
-    }
-    let seen = w.dp_seen.lock().unwrap();
-    let by_path = |p: &str| {
-        seen.iter()
-            .find(|s| s.path.starts_with(p))
-            .cloned()
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {p} in {:?}",
-                    seen.iter().map(|s| &s.path).collect::<Vec<_>>()
-                )
-            })
-    };
-    // The v1 API is tested as OpenAI() calls it: the key as a bearer token.
+    let sent = w.tested("k");
+    assert!(sent.path.starts_with("/openai/models"), "{sent:?}");
     assert_eq!(
-        by_path("/openai/v1/models").header("authorization"),
-        Some(&format!("Bearer {KEY}")[..])
-    );
-    assert_eq!(
-        by_path("/openai/deployments/chat/chat/completions").header("api-key"),
-        Some(KEY)
-    );
-    assert_eq!(
-        by_path("/openai/models").header("authorization"),
+        sent.header("authorization"),
         Some(&format!("Bearer {TOKEN}")[..])
     );
-    drop(seen);
-    // A Claude deployment: azure_ai on the /anthropic/ base, the deployment as model, tested
-    // with the Messages request the Anthropic SDK sends.
+}
+
+#[test]
+fn add_gives_a_claude_deployment_the_anthropic_base_and_tests_it_as_the_sdk_does() {
+    let w = world(true);
+    // azure_ai on the /anthropic/ base, the deployment as model, tested with the Messages
+    // request the Anthropic SDK sends.
     let o = w.run(&["discover", "--add", "foundry/claude", "--name", "c"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stderr.contains("is a Claude deployment"), "{}", o.stderr);
@@ -543,10 +558,7 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
     );
     assert_eq!(v["deployment"], "claude");
     assert_eq!(v["api_key"], KEY);
-    let o = w.run(&["test", "c"]);
-    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    let seen = w.dp_seen.lock().unwrap();
-    let claude = seen.last().unwrap();
+    let claude = w.tested("c");
     assert_eq!(claude.path, "/anthropic/v1/messages");
     assert_eq!(claude.header("x-api-key"), Some(KEY));
     assert!(
@@ -554,8 +566,11 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
         "{}",
         claude.body
     );
-    drop(seen);
-    // --entra on an account with keys: keyless by choice.
+}
+
+#[test]
+fn add_with_entra_on_an_account_with_keys_is_keyless_by_choice() {
+    let w = world(true);
     let o = w.run(&["discover", "--add", "aoai", "--name", "e", "--entra"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
@@ -563,6 +578,9 @@ fn add_gives_working_connections_for_a_foundry_resource_a_deployment_and_a_keyle
         "{}",
         o.stderr
     );
+    let v = show_json(w.dir.path(), "e");
+    assert_eq!(v["auth_mode"], "meid_token", "{v}");
+    assert!(v.get("api_key").is_none_or(|k| k.is_null()), "{v}");
 }
 
 #[test]

@@ -247,12 +247,12 @@ fn assert_no_canary(dir: &Path, what: &str, output: &str) {
     }
 }
 
-#[test]
-fn a_canary_secret_never_leaks_through_any_path() {
-    let d = tempfile::tempdir().unwrap();
-    let dir = d.path();
-    let all = |o: &Out| format!("{}{}", o.stdout, o.stderr);
-    // CLI create (argument and stdin), import, update
+fn all(o: &Out) -> String {
+    format!("{}{}", o.stdout, o.stderr)
+}
+
+/// Stores the canary through each way in: `create` with an argument and on stdin, `import`.
+fn canary_stored(dir: &Path) {
     let o = cmd(dir, &fixtures::refs(&fixtures::serp("s", CANARY)));
     assert_eq!(o.code, 0);
     assert_no_canary(dir, "create", &all(&o));
@@ -279,6 +279,13 @@ fn a_canary_secret_never_leaks_through_any_path() {
         "import",
         &all(&cmd(dir, &["import", y.to_str().unwrap()])),
     );
+}
+
+#[test]
+fn a_canary_secret_never_leaks_when_it_is_stored_or_updated() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    canary_stored(dir);
     assert_no_canary(
         dir,
         "update",
@@ -287,6 +294,13 @@ fn a_canary_secret_never_leaks_through_any_path() {
             &["update", "s", "--set", &format!("api_key={CANARY}")],
         )),
     );
+}
+
+#[test]
+fn a_canary_secret_never_leaks_when_read_without_reveal_or_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    canary_stored(dir);
     // reading paths without --reveal
     for args in [
         vec!["list"],
@@ -317,6 +331,13 @@ fn a_canary_secret_never_leaks_through_any_path() {
             ],
         )),
     );
+}
+
+#[test]
+fn a_canary_secret_never_leaks_from_run_or_a_panic() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    canary_stored(dir);
     // run: the child gets it, aiconn prints nothing of it
     let o = cmd(
         dir,
@@ -336,6 +357,13 @@ fn a_canary_secret_never_leaks_through_any_path() {
         o.stderr
     );
     assert_no_canary(dir, "panic", &all(&o));
+}
+
+#[test]
+fn a_canary_secret_never_leaks_from_the_tui() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    canary_stored(dir); // with connections, `n` opens the type picker (not the guided setup)
     // the TUI: typed into a form, saved, then the terminal output after exit
     let mut t = Pty::spawn(dir, &[], 100, 30);
     t.wait_for("Connections");

@@ -44,114 +44,118 @@ fn not_sent(o: &Out, what: &str) {
     assert!(!o.stdout.contains(KEY) && !o.stderr.contains(KEY), "{what}");
 }
 
+/// Each is either flagged (lookalike, userinfo) or unrecognized: both mean no request.
+const DRESSED_AS_THE_SERVICE: &[(&str, &str)] = &[
+    // IDN and punycode lookalikes (Cyrillic а, a punycode label).
+    ("open_ai", "https://аpi.openai.com/v1"),
+    ("open_ai", "https://api.xn--penai-9ta.com/v1"),
+    ("azure_open_ai", "https://contoso.openаi.azure.com/"),
+    // The service domain with labels after it, trailing dot or not, any case.
+    ("open_ai", "https://api.openai.com.evil.example/v1"),
+    ("open_ai", "https://API.OPENAI.COM.EVIL.EXAMPLE./v1"),
+    ("open_ai", "https://api.openai.com.local/v1"),
+    (
+        "azure_open_ai",
+        "https://contoso.openai.azure.com.evil.example./",
+    ),
+    // Userinfo in its spellings: a port-looking user, a backslash, '#'/'?' before '@'.
+    (
+        "azure_open_ai",
+        "https://contoso.openai.azure.com:443@evil.example/",
+    ),
+    ("open_ai", "https://api.openai.com\\@evil.example/v1"),
+    ("open_ai", "https://evil.example\\.api.openai.com/v1"),
+    (
+        "azure_open_ai",
+        "https://evil.example#@contoso.openai.azure.com/",
+    ),
+    (
+        "azure_open_ai",
+        "https://evil.example?@contoso.openai.azure.com/",
+    ),
+    // Encoded separators before '@', and a backslash after a port.
+    ("open_ai", "https://api.openai.com%5c@evil.example/v1"),
+    ("open_ai", "https://api.openai.com%3a443@evil.example/v1"),
+    ("open_ai", "https://api.openai.com:443\\@evil.example/v1"),
+    // "Any address" is not this machine.
+    ("open_ai", "https://0:1/v1"),
+    ("open_ai", "https://0.0.0.0:1/v1"),
+    // Encoded dots and a tab inside the host.
+    ("open_ai", "https://api.openai.com%2eevil.example/v1"),
+    ("open_ai", "https://api.openai.com\t.evil.example/v1"),
+    // The service's host on another port is not the service.
+    ("azure_open_ai", "https://contoso.openai.azure.com:8443/"),
+    // The service's name only in the path or the query.
+    ("open_ai", "https://evil.example/api.openai.com/v1"),
+    ("open_ai", "https://evil.example/v1?h=api.openai.com"),
+    (
+        "azure_open_ai",
+        "https://evil.example/openai/deployments/gpt/chat/completions?api-version=2024-10-21",
+    ),
+    // A known gateway's name spelt inside another domain, or glued to another name.
+    ("open_ai", "https://azure-api.net.evil.example/"),
+    ("open_ai", "https://evilazure-api.net/"),
+    ("open_ai", "https://openrouter.ai.evil.example/api/v1"),
+    ("open_ai", "https://x.azure-api.net@evil.example/"),
+    // An IPv4-mapped loopback over https is not "this machine" to the check; over http
+    // it is refused as clear text.
+    ("open_ai", "https://[::ffff:127.0.0.1]/v1"),
+    ("open_ai", "http://[::ffff:127.0.0.1]:1/v1"),
+    ("open_ai", "http://localhost.evil.example:1/v1"),
+    ("open_ai", "http://localhost.:1/v1"),
+];
+
+// Typosquats of the registrable domain: swapped, dropped, added, doubled or replaced
+// letters, another or an extra top-level domain, separators inserted or removed.
+const TYPOS_OPENAI: &[&str] = &[
+    "api-openai-com.example",
+    "api.openai.co",
+    "api.open-ai.com",
+    "api.opnai.com",
+    "api.openai.net",
+    "api.0penai.com",
+    "api.openaii.com",
+    "api.opeani.com",
+    "api.openai.com.co",
+    "api.openai-api.com",
+    "api.openai.co.uk",
+    "api.openai.com-evil.example",
+    "apiopenai.com",
+    "api.oepnai.com",
+    "api.openai.cm",
+    "api.openai.om",
+    "openai.com.evil",
+    "api.open.ai",
+    "api.openal.com",
+];
+const TYPOS_AZURE: &[&str] = &[
+    "contoso.openai.azure.co",
+    "contoso.openai.azur.com",
+    "contoso.openai.azure-openai.com",
+    "contoso.openai.azure.com-x.example",
+    "contoso.openai-azure.com",
+    "contoso.openai.azzure.com",
+    "contoso.cognitiveservices.azure.co",
+    "contoso.openai.azure.cn.evil.example",
+    "contoso.openai.microsoftazure.com",
+    "contoso.openai.azure.net",
+];
+
 #[test]
 fn a_service_key_never_goes_unasked_to_a_host_dressed_as_the_service() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    // Each is either flagged (lookalike, userinfo) or unrecognized: both mean no request.
-    let family: &[(&str, &str)] = &[
-        // IDN and punycode lookalikes (Cyrillic а, a punycode label).
-        ("open_ai", "https://аpi.openai.com/v1"),
-        ("open_ai", "https://api.xn--penai-9ta.com/v1"),
-        ("azure_open_ai", "https://contoso.openаi.azure.com/"),
-        // The service domain with labels after it, trailing dot or not, any case.
-        ("open_ai", "https://api.openai.com.evil.example/v1"),
-        ("open_ai", "https://API.OPENAI.COM.EVIL.EXAMPLE./v1"),
-        ("open_ai", "https://api.openai.com.local/v1"),
-        (
-            "azure_open_ai",
-            "https://contoso.openai.azure.com.evil.example./",
-        ),
-        // Userinfo in its spellings: a port-looking user, a backslash, '#'/'?' before '@'.
-        (
-            "azure_open_ai",
-            "https://contoso.openai.azure.com:443@evil.example/",
-        ),
-        ("open_ai", "https://api.openai.com\\@evil.example/v1"),
-        ("open_ai", "https://evil.example\\.api.openai.com/v1"),
-        (
-            "azure_open_ai",
-            "https://evil.example#@contoso.openai.azure.com/",
-        ),
-        (
-            "azure_open_ai",
-            "https://evil.example?@contoso.openai.azure.com/",
-        ),
-        // Encoded separators before '@', and a backslash after a port.
-        ("open_ai", "https://api.openai.com%5c@evil.example/v1"),
-        ("open_ai", "https://api.openai.com%3a443@evil.example/v1"),
-        ("open_ai", "https://api.openai.com:443\\@evil.example/v1"),
-        // "Any address" is not this machine.
-        ("open_ai", "https://0:1/v1"),
-        ("open_ai", "https://0.0.0.0:1/v1"),
-        // Encoded dots and a tab inside the host.
-        ("open_ai", "https://api.openai.com%2eevil.example/v1"),
-        ("open_ai", "https://api.openai.com\t.evil.example/v1"),
-        // The service's host on another port is not the service.
-        ("azure_open_ai", "https://contoso.openai.azure.com:8443/"),
-        // The service's name only in the path or the query.
-        ("open_ai", "https://evil.example/api.openai.com/v1"),
-        ("open_ai", "https://evil.example/v1?h=api.openai.com"),
-        (
-            "azure_open_ai",
-            "https://evil.example/openai/deployments/gpt/chat/completions?api-version=2024-10-21",
-        ),
-        // A known gateway's name spelt inside another domain, or glued to another name.
-        ("open_ai", "https://azure-api.net.evil.example/"),
-        ("open_ai", "https://evilazure-api.net/"),
-        ("open_ai", "https://openrouter.ai.evil.example/api/v1"),
-        ("open_ai", "https://x.azure-api.net@evil.example/"),
-        // An IPv4-mapped loopback over https is not "this machine" to the check; over http
-        // it is refused as clear text.
-        ("open_ai", "https://[::ffff:127.0.0.1]/v1"),
-        ("open_ai", "http://[::ffff:127.0.0.1]:1/v1"),
-        ("open_ai", "http://localhost.evil.example:1/v1"),
-        ("open_ai", "http://localhost.:1/v1"),
-    ];
-    // Typosquats of the registrable domain: swapped, dropped, added, doubled or replaced
-    // letters, another or an extra top-level domain, separators inserted or removed.
-    let typos_openai = [
-        "api-openai-com.example",
-        "api.openai.co",
-        "api.open-ai.com",
-        "api.opnai.com",
-        "api.openai.net",
-        "api.0penai.com",
-        "api.openaii.com",
-        "api.opeani.com",
-        "api.openai.com.co",
-        "api.openai-api.com",
-        "api.openai.co.uk",
-        "api.openai.com-evil.example",
-        "apiopenai.com",
-        "api.oepnai.com",
-        "api.openai.cm",
-        "api.openai.om",
-        "openai.com.evil",
-        "api.open.ai",
-        "api.openal.com",
-    ];
-    let typos_azure = [
-        "contoso.openai.azure.co",
-        "contoso.openai.azur.com",
-        "contoso.openai.azure-openai.com",
-        "contoso.openai.azure.com-x.example",
-        "contoso.openai-azure.com",
-        "contoso.openai.azzure.com",
-        "contoso.cognitiveservices.azure.co",
-        "contoso.openai.azure.cn.evil.example",
-        "contoso.openai.microsoftazure.com",
-        "contoso.openai.azure.net",
-    ];
-    let typos = (typos_openai
+    let typos = (TYPOS_OPENAI
         .iter()
         .map(|h| ("open_ai", format!("https://{h}/v1"))))
     .chain(
-        typos_azure
+        TYPOS_AZURE
             .iter()
             .map(|h| ("azure_open_ai", format!("https://{h}/"))),
     );
-    let family = family.iter().map(|(t, u)| (*t, (*u).to_string()));
+    let family = DRESSED_AS_THE_SERVICE
+        .iter()
+        .map(|(t, u)| (*t, (*u).to_string()));
     for (ty, url) in family.chain(typos) {
         write_conn(dir, ty, &url);
         not_sent(&test_c(dir, &[]), &url);

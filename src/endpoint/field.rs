@@ -235,76 +235,97 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
     }
     let expect = field.expect.as_deref().unwrap_or("");
     match verdict {
-        Verdict::Right | Verdict::Acceptable => {
-            r.mismatch = false;
-            r.fits = true;
-            // A value right for its field is stored as given: no fix, and --normalize keeps it.
-            if !r.had_request_path {
-                r.normalized_base = Some(input.trim().to_string());
-            }
-            match shape {
-                // The classifier's own words fit model endpoints; keep them.
-                Shape::Kind(_) if spec.models => {}
-                Shape::Kind(Kind::Unknown) => {
-                    r.hint = format!("{} · fine if it is your server", unknown_host(&r));
-                    r.tip = (!expect.is_empty()).then(|| format!("This field takes {expect}."));
-                }
-                _ => {
-                    r.hint = format!(
-                        "{} · {}",
-                        shape.label(),
-                        if verdict == Verdict::Right {
-                            "right for this field"
-                        } else {
-                            "accepted here"
-                        }
-                    );
-                    r.tip = local_server_tip(shape, input);
-                }
-            }
-            if spec.id == "azure_ai" && r.kind == Kind::AzureOpenaiDeployment {
-                deployment_form(&mut r, input);
-            }
-        }
-        Verdict::Wrong => {
-            r.mismatch = true;
-            // An AI services host with a path, where the field takes the bare resource root.
-            if listed(&field.right).contains(&Shape::AiServicesRoot)
-                && let Some((host, _, _)) = parts(input)
-                && (host.ends_with(".cognitiveservices.azure.com")
-                    || host.ends_with(".services.ai.azure.com"))
-            {
-                r.normalized_base = Some(format!("https://{host}/"));
-            }
-            // A field that takes an Azure OpenAI resource base, given a URL under /openai/
-            // (a deployment, the v1 API): the client appends that route itself, so the fix is
-            // what comes before it, on any host (gateways and loopback servers included).
-            let still_routed = r.normalized_base.as_deref().is_none_or(|b| {
-                b.to_ascii_lowercase().contains("/openai/") || b.ends_with("/openai")
-            });
-            if still_routed
-                && listed(&field.right).contains(&Shape::Kind(Kind::AzureOpenaiResource))
-                && let Some(root) = before_openai_route(input)
-            {
-                r.normalized_base = Some(root);
-            }
-            if !spec.models {
-                r.hint = format!("{}: not what this field takes", shape.label());
-            }
-            let fix = r
-                .normalized_base
-                .as_deref()
-                .filter(|b| b.trim_end_matches('/') != input.trim().trim_end_matches('/'))
-                .map(|b| format!(" Fix: {}", for_terminal(b)))
-                .unwrap_or_default();
-            r.tip = Some(if expect.is_empty() {
-                format!("This URL does not fit this field.{fix}")
-            } else {
-                format!("This field takes {expect}.{fix}")
-            });
-        }
+        Verdict::Right | Verdict::Acceptable => fits(&mut r, input, spec, shape, verdict, expect),
+        Verdict::Wrong => wrong_shape(&mut r, input, spec, field, shape, expect),
     }
     r
+}
+
+/// The reading of a value right (or accepted) for its field: stored as given, no fix.
+fn fits(
+    r: &mut Reading,
+    input: &str,
+    spec: &TypeSpec,
+    shape: Shape,
+    verdict: Verdict,
+    expect: &str,
+) {
+    r.mismatch = false;
+    r.fits = true;
+    // A value right for its field is stored as given: no fix, and --normalize keeps it.
+    if !r.had_request_path {
+        r.normalized_base = Some(input.trim().to_string());
+    }
+    match shape {
+        // The classifier's own words fit model endpoints; keep them.
+        Shape::Kind(_) if spec.models => {}
+        Shape::Kind(Kind::Unknown) => {
+            r.hint = format!("{} · fine if it is your server", unknown_host(r));
+            r.tip = (!expect.is_empty()).then(|| format!("This field takes {expect}."));
+        }
+        _ => {
+            r.hint = format!(
+                "{} · {}",
+                shape.label(),
+                if verdict == Verdict::Right {
+                    "right for this field"
+                } else {
+                    "accepted here"
+                }
+            );
+            r.tip = local_server_tip(shape, input);
+        }
+    }
+    if spec.id == "azure_ai" && r.kind == Kind::AzureOpenaiDeployment {
+        deployment_form(r, input);
+    }
+}
+
+/// The reading of a value its field does not take, with the fix when one is known.
+fn wrong_shape(
+    r: &mut Reading,
+    input: &str,
+    spec: &TypeSpec,
+    field: &FieldSpec,
+    shape: Shape,
+    expect: &str,
+) {
+    r.mismatch = true;
+    // An AI services host with a path, where the field takes the bare resource root.
+    if listed(&field.right).contains(&Shape::AiServicesRoot)
+        && let Some((host, _, _)) = parts(input)
+        && (host.ends_with(".cognitiveservices.azure.com")
+            || host.ends_with(".services.ai.azure.com"))
+    {
+        r.normalized_base = Some(format!("https://{host}/"));
+    }
+    // A field that takes an Azure OpenAI resource base, given a URL under /openai/
+    // (a deployment, the v1 API): the client appends that route itself, so the fix is
+    // what comes before it, on any host (gateways and loopback servers included).
+    let still_routed = r
+        .normalized_base
+        .as_deref()
+        .is_none_or(|b| b.to_ascii_lowercase().contains("/openai/") || b.ends_with("/openai"));
+    if still_routed
+        && listed(&field.right).contains(&Shape::Kind(Kind::AzureOpenaiResource))
+        && let Some(root) = before_openai_route(input)
+    {
+        r.normalized_base = Some(root);
+    }
+    if !spec.models {
+        r.hint = format!("{}: not what this field takes", shape.label());
+    }
+    let fix = r
+        .normalized_base
+        .as_deref()
+        .filter(|b| b.trim_end_matches('/') != input.trim().trim_end_matches('/'))
+        .map(|b| format!(" Fix: {}", for_terminal(b)))
+        .unwrap_or_default();
+    r.tip = Some(if expect.is_empty() {
+        format!("This URL does not fit this field.{fix}")
+    } else {
+        format!("This field takes {expect}.{fix}")
+    });
 }
 
 fn unknown_host(r: &Reading) -> String {

@@ -204,29 +204,7 @@ pub(super) fn azure_paths(
         {
             return deployment_route(f, root, segs, &lower, o, d);
         }
-        let after = &lower[o + 1..];
-        // 3. Realtime preview: the deployment is in the query.
-        if after.first().is_some_and(|s| s == "realtime")
-            && let Some(dep) = query_dep
-        {
-            f.family = Some(Family::AzureOpenai);
-            f.base = Some(root);
-            f.deployment = Some(dep);
-            f.had_request_path = true;
-            return f.set(Kind::AzureOpenaiDeployment);
-        }
-        // 4. The v1 API.
-        if after.first().is_some_and(|s| s == "v1") {
-            f.family = Some(Family::OpenaiV1);
-            f.base = Some(format!("{root}/openai/v1"));
-            f.had_request_path |= after.len() > 1;
-            return f.set(Kind::AzureOpenaiV1);
-        }
-        // 5. Other resource-level routes.
-        f.family = Some(Family::AzureOpenai);
-        f.base = Some(root);
-        f.had_request_path |= !after.is_empty();
-        return f.set(Kind::AzureOpenaiResource);
+        return openai_routes(f, root, &lower[o + 1..], query_dep);
     }
     // 6. Foundry /models.
     if lower.first().is_some_and(|s| s == "models") {
@@ -260,30 +238,62 @@ pub(super) fn azure_paths(
     }
     // 9. Bare host.
     if lower.is_empty() {
-        if services_ai {
-            f.flag(Flag::MissingModelsSuffix);
-            f.alt = Some(Kind::AzureOpenaiResource);
-            f.family = Some(Family::ModelInference);
-            f.base = Some(format!("{root}/models"));
-            return f.set(Kind::FoundryModels);
-        }
-        f.base = Some(root);
-        let cognitive_first = regional
-            || (expected.contains(&Kind::ContentSafetyOrCognitive)
-                && !expected.contains(&Kind::AzureOpenaiResource));
-        if cognitive_first {
-            f.alt = Some(Kind::AzureOpenaiResource);
-            f.family = Some(Family::ContentSafety);
-            return f.set(Kind::ContentSafetyOrCognitive);
-        }
-        if suffix.starts_with("cognitiveservices.") {
-            f.alt = Some(Kind::ContentSafetyOrCognitive);
-        }
-        f.family = Some(Family::AzureOpenai);
-        return f.set(Kind::AzureOpenaiResource);
+        return bare_host(f, root, suffix, expected);
     }
     // 10. Anything else.
     f.set(Kind::Unknown)
+}
+
+/// The routes under `/openai/` other than a deployment's (`after`: the segments after it).
+fn openai_routes(f: &mut Facts, root: String, after: &[String], query_dep: Option<String>) {
+    // 3. Realtime preview: the deployment is in the query.
+    if after.first().is_some_and(|s| s == "realtime")
+        && let Some(dep) = query_dep
+    {
+        f.family = Some(Family::AzureOpenai);
+        f.base = Some(root);
+        f.deployment = Some(dep);
+        f.had_request_path = true;
+        return f.set(Kind::AzureOpenaiDeployment);
+    }
+    // 4. The v1 API.
+    if after.first().is_some_and(|s| s == "v1") {
+        f.family = Some(Family::OpenaiV1);
+        f.base = Some(format!("{root}/openai/v1"));
+        f.had_request_path |= after.len() > 1;
+        return f.set(Kind::AzureOpenaiV1);
+    }
+    // 5. Other resource-level routes.
+    f.family = Some(Family::AzureOpenai);
+    f.base = Some(root);
+    f.had_request_path |= !after.is_empty();
+    f.set(Kind::AzureOpenaiResource)
+}
+
+/// A resource host with no path: which service it is depends on the host and on what the
+/// connection's type expects.
+fn bare_host(f: &mut Facts, root: String, suffix: &str, expected: &[Kind]) {
+    if suffix.starts_with("services.ai.") {
+        f.flag(Flag::MissingModelsSuffix);
+        f.alt = Some(Kind::AzureOpenaiResource);
+        f.family = Some(Family::ModelInference);
+        f.base = Some(format!("{root}/models"));
+        return f.set(Kind::FoundryModels);
+    }
+    f.base = Some(root);
+    let cognitive_first = suffix.starts_with("api.cognitive.")
+        || (expected.contains(&Kind::ContentSafetyOrCognitive)
+            && !expected.contains(&Kind::AzureOpenaiResource));
+    if cognitive_first {
+        f.alt = Some(Kind::AzureOpenaiResource);
+        f.family = Some(Family::ContentSafety);
+        return f.set(Kind::ContentSafetyOrCognitive);
+    }
+    if suffix.starts_with("cognitiveservices.") {
+        f.alt = Some(Kind::ContentSafetyOrCognitive);
+    }
+    f.family = Some(Family::AzureOpenai);
+    f.set(Kind::AzureOpenaiResource)
 }
 
 /// `/api/projects/<project>/...` (`i`: where the project name is).

@@ -164,7 +164,8 @@ fn nesting_depth(text: &str) -> usize {
     max
 }
 
-pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
+/// The file's top-level mapping, refused when it is too big or too deep to be a connection.
+fn top_level(file: &str, text: &str) -> Result<IndexMap<String, Value>, ImportError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(err(
             file,
@@ -193,6 +194,11 @@ pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Importe
     for (k, v) in map {
         top.insert(key_str(file, &k)?, v);
     }
+    Ok(top)
+}
+
+pub fn import_yaml(file: &str, text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
+    let top = top_level(file, text)?;
     let raw_type = top
         .get("type")
         .and_then(|v| scalar(file, "type", v).ok().flatten())

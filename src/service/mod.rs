@@ -280,48 +280,7 @@ impl<'a> Service<'a> {
         mut new_secrets: IndexMap<String, SecretString>,
         expect: Expect,
     ) -> Result<Warnings, OpError> {
-        let mut warnings = strip_url_credentials(&mut conn);
-        warnings.extend(crate::model::value_warnings(&conn));
-        for field in new_secrets.keys() {
-            conn.secrets.insert(field.clone(), SecretRecord::Pending);
-        }
-        // A field dropped by its rule (api_key under meid_token) is neither kept nor written.
-        let dropped: Vec<String> = conn
-            .secrets
-            .keys()
-            .filter(|k| conn.is_dropped(k))
-            .cloned()
-            .collect();
-        for k in &dropped {
-            conn.secrets.shift_remove(k);
-            new_secrets.shift_remove(k);
-        }
-        let mut errors = conn.validate();
-        for (field, v) in &new_secrets {
-            if v.expose_secret().len() > crate::model::MAX_VALUE_BYTES {
-                errors.push(FieldError::new(
-                    conn.secret_path(field),
-                    format!(
-                        "the value of secret '{field}' is {} KiB, over the {} KiB a value may have",
-                        v.expose_secret().len() >> 10,
-                        crate::model::MAX_VALUE_BYTES >> 10
-                    ),
-                ));
-            }
-        }
-        // A record that waits for a value must come with one: saving it empty would record a
-        // secret that does not exist.
-        for (field, r) in &conn.secrets {
-            if r.is_pending() && !new_secrets.contains_key(field) {
-                errors.push(FieldError::new(
-                    conn.secret_path(field),
-                    format!("secret '{field}' has no value: type one"),
-                ));
-            }
-        }
-        if !errors.is_empty() {
-            return Err(OpError::Invalid(errors));
-        }
+        let mut warnings = prepare_save(&mut conn, &mut new_secrets)?;
         // Early answers without touching any backend (they are checked again under the lock).
         let before = self.store.snapshot()?.get(&conn.name).cloned();
         check_expect(&expect, &conn.name, before.as_ref())?;
@@ -545,4 +504,55 @@ fn superseded(
             Some((backend, SecretKey::for_record(ns, &before.name, f, r)))
         })
         .collect()
+}
+
+/// `conn` as it will be saved: credentials out of its URLs, fields its rules drop gone, every
+/// new value recorded as pending. Refused whole, with every problem, when anything is invalid.
+fn prepare_save(
+    conn: &mut Connection,
+    new_secrets: &mut IndexMap<String, SecretString>,
+) -> Result<Warnings, OpError> {
+    let mut warnings = strip_url_credentials(conn);
+    warnings.extend(crate::model::value_warnings(conn));
+    for field in new_secrets.keys() {
+        conn.secrets.insert(field.clone(), SecretRecord::Pending);
+    }
+    // A field dropped by its rule (api_key under meid_token) is neither kept nor written.
+    let dropped: Vec<String> = conn
+        .secrets
+        .keys()
+        .filter(|k| conn.is_dropped(k))
+        .cloned()
+        .collect();
+    for k in &dropped {
+        conn.secrets.shift_remove(k);
+        new_secrets.shift_remove(k);
+    }
+    let mut errors = conn.validate();
+    for (field, v) in &*new_secrets {
+        if v.expose_secret().len() > crate::model::MAX_VALUE_BYTES {
+            errors.push(FieldError::new(
+                conn.secret_path(field),
+                format!(
+                    "the value of secret '{field}' is {} KiB, over the {} KiB a value may have",
+                    v.expose_secret().len() >> 10,
+                    crate::model::MAX_VALUE_BYTES >> 10
+                ),
+            ));
+        }
+    }
+    // A record that waits for a value must come with one: saving it empty would record a
+    // secret that does not exist.
+    for (field, r) in &conn.secrets {
+        if r.is_pending() && !new_secrets.contains_key(field) {
+            errors.push(FieldError::new(
+                conn.secret_path(field),
+                format!("secret '{field}' has no value: type one"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(OpError::Invalid(errors));
+    }
+    Ok(warnings)
 }

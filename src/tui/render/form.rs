@@ -257,25 +257,15 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             focus_line = lines.len();
         }
         let (label, value, invalid, value_style) = row_cells(form, row, &conn, &errors, theme);
-        let marker = if invalid { "!" } else { " " };
-        let prefix = if is_focus { ">" } else { " " };
-        let label_text = format!("{prefix}{marker}{label}");
-        let label_cell = format!("{:<label_w$}", cut(label_text, label_w));
-        let mut label_style = if invalid { theme.error() } else { Style::new() };
-        if is_focus {
-            label_style = label_style.patch(theme.selected());
-        }
+        let label_cell = label_cell(&label, invalid, is_focus, label_w, theme);
         let value_w = width.saturating_sub(label_w + 1);
         let shown = cut(value, value_w);
         if is_focus && app.editing() {
             cursor = Some((area.x + label_w as u16 + 1, lines.len() as u16));
-            lines.push(Line::from(vec![
-                Span::styled(label_cell, label_style),
-                Span::raw(" "),
-            ]));
+            lines.push(Line::from(vec![label_cell, Span::raw(" ")]));
         } else {
             let mut spans = vec![
-                Span::styled(label_cell, label_style),
+                label_cell,
                 Span::raw(" "),
                 Span::styled(shown.clone(), value_style),
             ];
@@ -325,6 +315,27 @@ pub fn draw_form(f: &mut Frame, app: &App, form: &Form, area: Rect, focused: boo
             draw_editing_input(f, form, input_area);
         }
     }
+}
+
+/// A row's label cell, `label_w` wide: `>` on the focused row, `!` on an invalid one.
+fn label_cell(
+    label: &str,
+    invalid: bool,
+    is_focus: bool,
+    label_w: usize,
+    theme: &Theme,
+) -> Span<'static> {
+    let marker = if invalid { "!" } else { " " };
+    let prefix = if is_focus { ">" } else { " " };
+    let text = format!(
+        "{:<label_w$}",
+        cut(format!("{prefix}{marker}{label}"), label_w)
+    );
+    let mut style = if invalid { theme.error() } else { Style::new() };
+    if is_focus {
+        style = style.patch(theme.selected());
+    }
+    Span::styled(text, style)
 }
 
 /// A row's label, value, whether it is invalid, and the value's style.

@@ -35,66 +35,70 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             }
             app.set_focus(Focus::List);
         }
+        Cmd::Edit => return edit_focused(app),
+        Cmd::Reveal => return reveal(app),
+        Cmd::SecretSource => return open_secret_source(app, &id),
+        Cmd::ToggleSecret => toggle_secret(app, &id),
+        Cmd::Discard if app.is_dirty(&id) => {
+            app.popup = Some(Popup::Confirm {
+                what: Confirm::Discard(id),
+                yes: false,
+            });
+        }
+        Cmd::NextField
+        | Cmd::PrevField
+        | Cmd::ToggleAdvanced
+        | Cmd::Test
+        | Cmd::Deployments
+        | Cmd::SwitchType
+        | Cmd::Fix
+        | Cmd::Left
+        | Cmd::Right
+        | Cmd::RemoveRow => return on_draft_cmd(app, &id, cmd),
+        _ => {}
+    }
+    vec![]
+}
+
+/// The form commands that act on the entry's draft (made from the stored connection first).
+fn on_draft_cmd(app: &mut App, id: &EntryId, cmd: Cmd) -> Vec<Effect> {
+    let Some(f) = app.ensure_draft(id) else {
+        return back_to_list(app);
+    };
+    match cmd {
         Cmd::NextField | Cmd::PrevField => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
             f.hide_secrets();
             f.move_focus(if cmd == Cmd::NextField { 1 } else { -1 });
         }
-        Cmd::ToggleAdvanced => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
-            f.show_advanced = !f.show_advanced;
-        }
-        Cmd::Edit => return edit_focused(app),
-        Cmd::Reveal => return reveal(app),
+        Cmd::ToggleAdvanced => f.show_advanced = !f.show_advanced,
         Cmd::Test => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
-            let e = test_effect(TestTarget::Entry(id.clone()), f, Default::default());
-            return vec![e];
+            return vec![test_effect(
+                TestTarget::Entry(id.clone()),
+                f,
+                Default::default(),
+            )];
         }
-        Cmd::SecretSource => return open_secret_source(app, &id),
         Cmd::Deployments => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
             let e = deployments_effect(TestTarget::Entry(id.clone()), f);
             app.set_status(Level::Info, s::LISTING_DEPLOYMENTS);
             return vec![e];
         }
-        Cmd::SwitchType => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
-            match f.better_type() {
-                Some(spec) => {
-                    *f = f.switched(spec);
-                    app.set_status(Level::Info, s::switched_type(&spec.label));
-                }
-                None => app.set_status(Level::Info, s::NOTHING_TO_SWITCH),
+        Cmd::SwitchType => match f.better_type() {
+            Some(spec) => {
+                *f = f.switched(spec);
+                app.set_status(Level::Info, s::switched_type(&spec.label));
             }
-        }
-        Cmd::Fix => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
-            match f.offer() {
-                Some(fix) if f.apply_fix() => {
-                    // The last test was of the URL before the fix.
-                    f.test = None;
-                    app.set_status(Level::Info, s::stored_fix(&fix));
-                }
-                _ => app.set_status(Level::Info, s::NOTHING_TO_FIX),
+            None => app.set_status(Level::Info, s::NOTHING_TO_SWITCH),
+        },
+        Cmd::Fix => match f.offer() {
+            Some(fix) if f.apply_fix() => {
+                // The last test was of the URL before the fix.
+                f.test = None;
+                app.set_status(Level::Info, s::stored_fix(&fix));
             }
-        }
+            _ => app.set_status(Level::Info, s::NOTHING_TO_FIX),
+        },
         Cmd::Left | Cmd::Right => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
             let step = if cmd == Cmd::Right { 1 } else { -1 };
             match f.focused_row() {
                 Row::Field(i) if is_choice(f, i) => cycle_choice(f, i, step),
@@ -104,20 +108,10 @@ pub(super) fn on_form_cmd(app: &mut App, cmd: Cmd) -> Vec<Effect> {
             }
         }
         Cmd::RemoveRow => {
-            let Some(f) = app.ensure_draft(&id) else {
-                return back_to_list(app);
-            };
             if let Row::Kv(i) = f.focused_row() {
                 f.kv.remove(i);
                 f.focus = f.focus.min(f.rows().len() - 1);
             }
-        }
-        Cmd::ToggleSecret => toggle_secret(app, &id),
-        Cmd::Discard if app.is_dirty(&id) => {
-            app.popup = Some(Popup::Confirm {
-                what: Confirm::Discard(id),
-                yes: false,
-            });
         }
         _ => {}
     }

@@ -44,6 +44,18 @@ pub(super) fn mark_typed_wizard(w: &mut Wizard) {
     }
 }
 
+/// On the key step with no keychain, the vault instead: the worker opens or creates it and
+/// asks for its passphrase.
+fn use_vault(app: &App) -> Vec<Effect> {
+    if app.wizard().is_some_and(|w| w.step == Step::Key)
+        && matches!(app.backend, Some(Err(_)))
+        && app.secret_backend != Backend::Vault
+    {
+        return vec![Effect::UseVault];
+    }
+    vec![]
+}
+
 pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     // Every key is looked up in the keymap for this step (the bar and `?` show the same
     // table); unbound keys are the step's text.
@@ -51,16 +63,7 @@ pub(super) fn on_wizard_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     match cmd {
         Some(Cmd::Quit) => return request_quit(app),
         Some(Cmd::SignIn) if app.az_available => return crate::tui::azure_pick::open(app),
-        Some(Cmd::UseVault) => {
-            if app.wizard().is_some_and(|w| w.step == Step::Key)
-                && matches!(app.backend, Some(Err(_)))
-                && app.secret_backend != Backend::Vault
-            {
-                // The worker opens or creates the vault and asks for its passphrase.
-                return vec![Effect::UseVault];
-            }
-            return vec![];
-        }
+        Some(Cmd::UseVault) => return use_vault(app),
         _ => {}
     }
     if let Some(fx) = cmd.and_then(|c| on_review_cmd(app, c)) {
