@@ -585,3 +585,34 @@ fn a_custom_row_named_name_marks_its_own_row_not_the_name() {
     let s = text(&render(&a, 120, 40));
     assert!(s.contains("over the 64 KiB"), "{s}");
 }
+
+/// The guided setup says what its Enter stores, and Enter stores exactly that: a portal URL
+/// with `http://` was shown as the same URL with https, while Enter stored its base.
+#[test]
+fn wizard_enter_stores_the_fix_it_shows_for_a_plain_http_request_url() {
+    for url in [
+        "http://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+        "http://contoso.openai.azure.com/",
+        "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+    ] {
+        let mut a = app(vec![], 200, 50);
+        aiconn::tui::update::start_wizard(&mut a);
+        update(&mut a, Action::Probed(Ok(())));
+        key(&mut a, KeyCode::Enter); // nothing to paste: the service picker
+        key(&mut a, KeyCode::Enter);
+        update(&mut a, Action::Paste("foundry".into()));
+        key(&mut a, KeyCode::Enter);
+        update(&mut a, Action::Paste(url.into()));
+        let s = text(&render(&a, 200, 50));
+        let said = s
+            .lines()
+            .find_map(|l| l.split("Enter stores the base ").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{url}: no offer on screen: {s}"))
+            .to_string();
+        key(&mut a, KeyCode::Enter);
+        let f = a.wizard().unwrap().form().unwrap();
+        let stored = f.value(&f.spec.url_field().unwrap().key);
+        assert_eq!(stored, said, "{url}: Enter stored what the screen said");
+    }
+}

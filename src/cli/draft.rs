@@ -189,10 +189,11 @@ pub fn finish(
 fn check_endpoint(conn: &mut Connection, edit: &EditArgs) -> Result<(), CliError> {
     let mut draft = Draft::from_connection(conn);
     // Azure and OpenAI speak only https: store that, and say so (never keep http for them).
-    if let Some(Blocker::PlainHttp { field, fix }) = draft.blocker() {
-        conn.values.insert(field.clone(), fix.base.clone());
+    if let Some(fix) = draft.https_only() {
+        conn.values.insert(fix.field.clone(), fix.base.clone());
         say!(
-            "aiconn: {field}: the service only speaks https: stored {}",
+            "aiconn: {}: the service only speaks https: stored {}",
+            fix.field,
             for_terminal(&fix.base)
         );
         draft = Draft::from_connection(conn);
@@ -205,10 +206,8 @@ fn check_endpoint(conn: &mut Connection, edit: &EditArgs) -> Result<(), CliError
     }
     if edit.normalize {
         if let Some(fix) = draft.fix() {
-            for (k, v) in std::iter::once((&fix.field, &fix.base))
-                .chain(fix.fills.iter().map(|(k, v)| (k, v)))
-            {
-                conn.values.insert(k.clone(), v.clone());
+            for (k, v) in fix.writes() {
+                conn.values.insert(k.into(), v.into());
                 say!("aiconn: {k}: stored as {}", for_terminal(v));
             }
         }

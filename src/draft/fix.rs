@@ -23,9 +23,18 @@ pub enum Blocker {
     /// A URL the type's clients would build a wrong request from (an Azure OpenAI deployment
     /// URL as a resource base: the SDK appends `/openai/deployments/<name>` again).
     ClientMisbuilds { field: String, fix: Fix },
-    /// `http://` to a service that only speaks https (Azure, OpenAI): the fix is the same URL
-    /// with https, which a face may carry out by itself (saying what it stored).
+    /// `http://` to a service that only speaks https (Azure, OpenAI). Its fix is `fix()` (https,
+    /// and the base when the URL is a request URL); `https_only()` is the part a face may carry
+    /// out by itself (saying what it stored).
     PlainHttp { field: String, fix: Fix },
+}
+
+impl Fix {
+    /// Every field the fix writes, the endpoint first, with its new text.
+    pub fn writes(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.field.as_str(), self.base.as_str()))
+            .chain(self.fills.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
 }
 
 impl Blocker {
@@ -138,26 +147,33 @@ impl Draft {
                 changed = true;
             }
         };
-        put(self, &fix.field, &fix.base);
-        for (k, v) in &fix.fills {
+        for (k, v) in fix.writes() {
             put(self, k, v);
         }
         changed
     }
 
-    /// What keeps this draft from being saved as it is, with the fix that would allow it.
+    /// The same endpoint URL with https, when it is `http://` to a service that only speaks
+    /// https: the one change a face may make without being asked (it says what it stored).
+    pub fn https_only(&self) -> Option<Fix> {
+        let (field, _) = self.reading()?;
+        let base = https_upgrade(&self.text(&FieldPath::Field(field.clone())))?;
+        Some(Fix {
+            field,
+            base,
+            fills: Vec::new(),
+        })
+    }
+
+    /// What keeps this draft from being saved as it is, with the fix that would allow it
+    /// (always `fix()`: what a face offers for a blocker is what its key carries out).
     pub fn blocker(&self) -> Option<Blocker> {
         let (field, r) = self.reading()?;
-        let current = self.text(&FieldPath::Field(field.clone()));
-        if let Some(https) = https_upgrade(&current) {
-            let fix = Fix {
-                field: field.clone(),
-                base: https,
-                fills: Vec::new(),
-            };
+        let fix = self.fix();
+        if let Some(upgrade) = self.https_only() {
+            let fix = fix.unwrap_or(upgrade);
             return Some(Blocker::PlainHttp { field, fix });
         }
-        let fix = self.fix();
         if r.is_request_url() {
             return fix.map(|fix| Blocker::RequestUrl { field, fix });
         }

@@ -255,3 +255,35 @@ fn the_v1_move_is_offered_where_v1_fits_and_settles() {
     let m = typed.v1_move().unwrap();
     assert!(!m.fills.iter().any(|(k, _)| k == "deployment"));
 }
+
+/// A blocker's fix is the draft's one fix: the guided setup shows the blocker's and its Enter
+/// carries out `fix()`, so they must never differ (an `http://` request URL once did).
+#[test]
+fn a_blockers_fix_is_the_one_fix() {
+    let urls = [
+        "http://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+        "http://res.openai.azure.com/",
+        "http://api.openai.com/v1/chat/completions",
+        "https://res.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+        "https://res.openai.azure.com/openai/deployments/gpt-4o",
+        "http://res.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview",
+        "http://127.0.0.1:8080/openai/deployments/gpt-4o/chat/completions",
+    ];
+    let mut blocked = 0;
+    for spec in &Catalogue::get().types {
+        let Some(f) = spec.url_field() else { continue };
+        for url in urls {
+            let d = draft(&spec.id, &f.key, url);
+            if let Some(b) = d.blocker() {
+                blocked += 1;
+                assert_eq!(Some(b.fix().clone()), d.fix(), "{}: {url}", spec.id);
+            }
+        }
+    }
+    assert!(blocked >= 10, "the cases block somewhere: {blocked}");
+    // The face's own step for http stays the scheme alone.
+    let d = draft("azure_open_ai", "api_base", urls[0]);
+    let up = d.https_only().unwrap();
+    assert_eq!(up.base, urls[0].replacen("http://", "https://", 1));
+    assert!(up.fills.is_empty());
+}
