@@ -203,3 +203,39 @@ fn a_foundry_url_in_a_new_azure_openai_form_offers_the_switch_and_ctrl_y_keeps_t
     ctrl(&mut app, 'y');
     assert_eq!(app.draft(&id).unwrap().spec.id, "azure_ai");
 }
+
+/// A paste goes where a key would: with a question open over the guided setup it does not
+/// land in the setup's input underneath.
+#[test]
+fn a_paste_under_an_open_question_does_not_reach_the_setup() {
+    let mut app = setup(vec![]);
+    key(&mut app, KeyCode::Enter); // nothing to paste: the service picker
+    key(&mut app, KeyCode::Enter); // a type: its name step
+    update(&mut app, Action::Paste("typed".into()));
+    key(&mut app, KeyCode::Esc); // back to the type step, text kept
+    key(&mut app, KeyCode::Esc); // the paste step
+    key(&mut app, KeyCode::Esc); // leave? (typed work would be lost)
+    assert!(app.popup.is_some());
+    update(&mut app, Action::Paste(TARGET.into()));
+    key(&mut app, KeyCode::Esc); // keep the work
+    let w = app.wizard().unwrap();
+    assert_eq!(w.step, Step::Paste, "the paste was not read as a URL");
+    assert_eq!(text_of(&w.paste), "", "nor typed under the question");
+    assert_eq!(text_of(&w.form().unwrap().name), "typed");
+}
+
+/// Pasting into the list's `/` filter filters, as typing does (control characters dropped).
+#[test]
+fn a_paste_into_the_filter_filters() {
+    let stored = ["prod-east", "prod-west", "dev"]
+        .map(|n| Connection::new(n, "open_ai").unwrap())
+        .to_vec();
+    let mut app = App::new(stored, false);
+    app.size = (80, 24);
+    update(
+        &mut app,
+        Action::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)),
+    );
+    update(&mut app, Action::Paste("we\x1bst\n".into()));
+    assert_eq!(app.filter, "west");
+}

@@ -6,53 +6,68 @@ pub(super) fn single_line(text: &str) -> String {
     text.replace(['\r', '\n'], "")
 }
 
+/// A paste goes where a typed key would: the stored screen and popup say where (`mode()`),
+/// never a guess from what happens to be open underneath.
 pub(super) fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
-    if app.too_small() || app.readonly {
-        return vec![];
+    match app.mode() {
+        Mode::Popup => {
+            if let Some(Popup::Input { input, .. }) = &mut app.popup {
+                input.insert_str(single_line(text));
+            }
+        }
+        Mode::Filter => {
+            app.filter
+                .extend(single_line(text).chars().filter(|c| !c.is_control()));
+            app.fix_selection();
+        }
+        Mode::Wizard if !app.readonly => return paste_into_wizard(app, text),
+        Mode::Browse | Mode::Editing if !app.readonly && app.focus() == Focus::Form => {
+            paste_into_form(app, &single_line(text));
+        }
+        _ => {}
     }
+    vec![]
+}
+
+fn paste_into_wizard(app: &mut App, text: &str) -> Vec<Effect> {
     // "Paste what you have": several lines are a snippet, read at once (never shown).
-    if app.popup.is_none() && app.wizard().is_some_and(|w| w.step == Step::Paste) {
+    if app.wizard().is_some_and(|w| w.step == Step::Paste) {
         let typed = app.wizard().map(|w| text_of(&w.paste)).unwrap_or_default();
         return super::wizard::take_paste(app, &format!("{typed}{text}"));
     }
-    let text = single_line(text);
-    if let Some(Popup::Input { input, .. }) = &mut app.popup {
-        input.insert_str(&text);
-        return vec![];
-    }
-    if let Some(w) = app.wizard_mut() {
-        if let Some(t) = wizard_input(w) {
-            t.insert_str(&text);
-            mark_typed_wizard(w);
-        }
-        return vec![];
-    }
-    if app.focus() == Focus::Form && app.popup.is_none() {
-        // Pasting onto a field starts editing it: API keys are always pasted.
-        if !app.editing() {
-            let id = app.selected.clone();
-            let ok = id
-                .and_then(|id| {
-                    app.ensure_draft(&id)
-                        .map(|f| typeable(f, &id, f.focused_row()))
-                })
-                .unwrap_or(false);
-            if !ok {
-                return vec![];
-            }
-            app.set_editing(true);
-        }
-        if let Some(f) = selected_form(app) {
-            with_focused_input(f, |t, sec| {
-                if let Some(sec) = sec {
-                    sec.start_typing(t);
-                }
-                t.insert_str(&text);
-            });
-            f.test = None;
-        }
+    if let Some(w) = app.wizard_mut()
+        && let Some(t) = wizard_input(w)
+    {
+        t.insert_str(single_line(text));
+        mark_typed_wizard(w);
     }
     vec![]
+}
+
+/// Pasting onto a field starts editing it: API keys are always pasted.
+fn paste_into_form(app: &mut App, text: &str) {
+    if !app.editing() {
+        let id = app.selected.clone();
+        let ok = id
+            .and_then(|id| {
+                app.ensure_draft(&id)
+                    .map(|f| typeable(f, &id, f.focused_row()))
+            })
+            .unwrap_or(false);
+        if !ok {
+            return;
+        }
+        app.set_editing(true);
+    }
+    if let Some(f) = selected_form(app) {
+        with_focused_input(f, |t, sec| {
+            if let Some(sec) = sec {
+                sec.start_typing(t);
+            }
+            t.insert_str(text);
+        });
+        f.test = None;
+    }
 }
 
 /// Empties a one-line input, keeping its mask (Ctrl-U means this everywhere, as in a shell).
