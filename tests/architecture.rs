@@ -410,3 +410,33 @@ fn the_core_layers_keep_to_their_own() {
         found.join("\n")
     );
 }
+
+/// The secret mask has one home (`tui/form.rs`: `MASK_CHAR`, `MASK_AT_REST`, `mask`, `mask_of`):
+/// a mask written by hand elsewhere drifts from it (issue 20 found it set in 13 places).
+#[test]
+fn the_secret_mask_is_chosen_in_one_place() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for file in rust_files(&root.join("src")) {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "src/tui/form.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains('•') || code.contains("set_mask_char") {
+                found.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a mask outside tui/form.rs:\n{}",
+        found.join("\n")
+    );
+}

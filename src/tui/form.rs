@@ -24,14 +24,32 @@ pub fn input(text: &str) -> TextArea<'static> {
     t
 }
 
-/// The mask secrets are typed and kept under.
+/// The mask secrets are typed and kept under: the one place it is chosen, so every masked
+/// input, drawn secret and stored-key placeholder looks the same.
 pub const MASK_CHAR: char = '•';
+
+/// What a secret at rest is shown as (its value is not loaded, or not to be shown).
+pub const MASK_AT_REST: &str = "••••";
 
 /// An input for a secret: masked.
 pub fn masked_input(text: &str) -> TextArea<'static> {
     let mut t = input(text);
-    t.set_mask_char(MASK_CHAR);
+    mask(&mut t, true);
     t
+}
+
+/// Masks `t` (or shows it again).
+pub fn mask(t: &mut TextArea<'static>, on: bool) {
+    if on {
+        t.set_mask_char(MASK_CHAR);
+    } else {
+        t.clear_mask_char();
+    }
+}
+
+/// One mask character per character of `text`, at most `max`: a typed secret drawn by hand.
+pub fn mask_of(text: &str, max: usize) -> String {
+    MASK_CHAR.to_string().repeat(text.chars().count().min(max))
 }
 
 /// The cursor's column on screen, relative to the input's left edge (after its own scrolling).
@@ -93,11 +111,7 @@ impl Secret {
     /// Shows or hides the value in `input`.
     pub fn show(&mut self, input: &mut TextArea<'static>, on: bool) {
         self.revealed = on;
-        if on {
-            input.clear_mask_char();
-        } else {
-            input.set_mask_char(MASK_CHAR);
-        }
+        mask(input, !on);
     }
     /// Uses a reference from now on: nothing typed or read is kept.
     pub fn use_reference(&mut self, input: &mut TextArea<'static>, r: SecretRef) {
@@ -556,8 +570,8 @@ impl Form {
 pub fn masked_tail(value: &str) -> String {
     let n = value.chars().count();
     if n <= 8 {
-        return "••••".into();
+        return MASK_AT_REST.into();
     }
     let tail: String = value.chars().skip(n - 4).collect();
-    format!("••••{tail}")
+    format!("{MASK_AT_REST}{tail}")
 }

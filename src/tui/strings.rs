@@ -16,7 +16,11 @@ pub const ADVANCED_HIDE: &str = "▾ Advanced settings";
 pub const ADD_CONFIG: &str = "+ add config";
 pub const ADD_SECRET: &str = "+ add secret";
 pub fn secret_stored() -> String {
-    format!("•••• (stored; {} loads it)", key(Ctx::Form, Cmd::Reveal))
+    format!(
+        "{} (stored; {} loads it)",
+        crate::tui::form::MASK_AT_REST,
+        key(Ctx::Form, Cmd::Reveal)
+    )
 }
 pub const SECRET_UNSET: &str = "(not set)";
 pub const SECRET_NOT_NEEDED: &str = "(not used with Entra ID)";

@@ -145,7 +145,7 @@ fn draw_input(
     let line_r = Rect { height: 1, ..inner };
     f.render_widget(
         Paragraph::new(if masked {
-            "•".repeat(text_of(input).chars().count())
+            crate::tui::form::mask_of(&text_of(input), usize::MAX)
         } else {
             for_terminal(&text_of(input))
         }),

@@ -44,7 +44,7 @@ fn step_title(w: &Wizard) -> String {
 fn mask_keys(text: &str) -> String {
     let mut out = text.to_string();
     for k in crate::endpoint::key_tokens(text) {
-        out = out.replace(&k, "••••");
+        out = out.replace(&k, crate::tui::form::MASK_AT_REST);
     }
     out
 }
@@ -276,11 +276,7 @@ fn key_step<'a>(c: &StepCtx<'a>, lines: &mut Vec<Line<'a>>) -> Cursor {
     }));
     lines.push(Line::from(""));
     let v = text_of(&form.fields[i].input);
-    let shown = if v.is_empty() {
-        String::new()
-    } else {
-        "•".repeat(v.chars().count().min(width.saturating_sub(10)))
-    };
+    let shown = crate::tui::form::mask_of(&v, width.saturating_sub(10));
     let cursor = Some((
         inner.x + 9,
         inner.y + lines.len() as u16,

@@ -6,7 +6,7 @@ use super::super::keymap::Cmd;
 use super::super::strings as s;
 use crate::catalogue::FieldKind;
 use crate::service::Expect;
-use crate::tui::form::{Form, MASK_CHAR, Row, Secret, SecretInput, input, text_of};
+use crate::tui::form::{Form, Row, Secret, SecretInput, input, text_of};
 use ratatui::crossterm::event::KeyEvent;
 
 pub(super) fn selected_form(app: &mut App) -> Option<&mut Form> {
@@ -343,7 +343,7 @@ fn toggle_secret(app: &mut App, id: &EntryId) {
         let row = &mut f.kv[i];
         match &row.secret {
             None => {
-                row.input.set_mask_char(MASK_CHAR);
+                crate::tui::form::mask(&mut row.input, true);
                 row.secret = Some(Secret {
                     state: SecretInput::Typed,
                     ..Default::default()
@@ -353,7 +353,7 @@ fn toggle_secret(app: &mut App, id: &EntryId) {
                 app.set_status(Level::Error, s::load_before_unmark());
             }
             Some(_) => {
-                row.input.clear_mask_char();
+                crate::tui::form::mask(&mut row.input, false);
                 row.secret = None;
                 app.set_status(Level::Info, s::STORED_IN_CLEAR);
             }

@@ -5,12 +5,6 @@
 
 use super::*;
 
-fn masked_input() -> ratatui_textarea::TextArea<'static> {
-    let mut t = input("");
-    t.set_mask_char('•');
-    t
-}
-
 /// Opens the dialog for the worker's question.
 pub(super) fn asked(app: &mut App, create: bool, retry: bool) -> Vec<Effect> {
     app.popup = Some(Popup::Input {
@@ -18,7 +12,7 @@ pub(super) fn asked(app: &mut App, create: bool, retry: bool) -> Vec<Effect> {
             create,
             first: None,
         },
-        input: masked_input(),
+        input: crate::tui::form::masked_input(""),
         error: retry.then(|| s::VAULT_WRONG.to_string()),
     });
     vec![]
@@ -34,7 +28,7 @@ pub(super) fn submitted(
     let again = |app: &mut App, first: Option<String>, error: Option<&str>| {
         app.popup = Some(Popup::Input {
             for_: InputFor::VaultPassphrase { create, first },
-            input: masked_input(),
+            input: crate::tui::form::masked_input(""),
             error: error.map(str::to_string),
         });
         vec![]
