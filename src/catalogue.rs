@@ -66,6 +66,9 @@ pub struct FieldSpec {
     pub versions: Option<crate::endpoint::api_version::Family>,
 }
 
+/// The `auth_mode` value (prompt flow's) for Microsoft Entra ID: no key, a bearer token.
+pub const ENTRA_MODE: &str = "meid_token";
+
 /// A field's meaning beyond its kind: the one thing code may look a field up by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -11,8 +11,8 @@
 
 use super::arm::Arm;
 use super::discover::{Account, Deployment};
-use super::{ArmError, COGNITIVE_API, LIST_KEYS_ACTION, LIST_KEYS_ROLES};
-use crate::catalogue::{Catalogue, Role};
+use super::{ArmError, LIST_KEYS_ACTION, LIST_KEYS_ROLES, cognitive_api};
+use crate::catalogue::{Catalogue, ENTRA_MODE, Role};
 use crate::model::Connection;
 use secrecy::SecretString;
 
@@ -140,23 +140,16 @@ pub fn plan(
     let base = account.openai_base().ok_or(PlanError::NoEndpoint)?;
     let mut conn = Connection::of(name, spec);
     let mut notes = Vec::new();
-    let set = |c: &mut Connection, k: &str, v: String| {
-        c.values.insert(k.to_string(), v);
-    };
     match chosen {
         "azure_open_ai" => {
-            set(&mut conn, "api_base", base);
-            set(
-                &mut conn,
-                "api_version",
-                crate::endpoint::suggested_api_version().to_string(),
-            );
-            set(&mut conn, "resource_id", account.id.clone());
+            conn.set_role(Role::Endpoint, base);
+            conn.set_role(Role::ApiVersion, crate::endpoint::suggested_api_version());
+            conn.values.insert("resource_id".into(), account.id.clone());
             if keyless.is_some() {
-                set(&mut conn, "auth_mode", "meid_token".into());
+                conn.set_role(Role::AuthMode, ENTRA_MODE);
             }
             if let Some(d) = deployment {
-                set(&mut conn, "deployment", d.name.clone());
+                conn.set_role(Role::Deployment, d.name.clone());
                 notes.push(format!("azure_open_ai serves every deployment of the resource: '{}' is its deployment, another one is named per request", d.name));
             }
         }
@@ -166,18 +159,17 @@ pub fn plan(
             ));
         }
         "azure_ai" => match deployment {
-            Some(d) => set(
-                &mut conn,
-                "endpoint",
+            Some(d) => conn.set_role(
+                Role::Endpoint,
                 format!("{base}openai/deployments/{}", d.name),
             ),
-            None => set(&mut conn, "endpoint", format!("{base}openai/v1/")),
+            None => conn.set_role(Role::Endpoint, format!("{base}openai/v1/")),
         },
         "azure_ai_services" => {
             let e = account.endpoint.clone().ok_or(PlanError::NoEndpoint)?;
-            set(&mut conn, "endpoint", e);
+            conn.set_role(Role::Endpoint, e);
             if keyless.is_some() {
-                set(&mut conn, "auth_mode", "meid_token".into());
+                conn.set_role(Role::AuthMode, ENTRA_MODE);
             }
         }
         other => {
@@ -297,7 +289,7 @@ fn claude_plan(
 
 /// Key 1 of the account (`POST {id}/listKeys`), held as a secret.
 pub fn list_keys(arm: &Arm, account: &Account) -> Result<SecretString, ArmError> {
-    let v = arm.action(&format!("{}/listKeys", account.id), COGNITIVE_API)?;
+    let v = arm.action(&format!("{}/listKeys", account.id), cognitive_api())?;
     let key = v["key1"]
         .as_str()
         .or(v["key2"].as_str())

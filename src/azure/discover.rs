@@ -5,7 +5,7 @@
 
 use super::arm::Arm;
 use super::lifecycle::{self, Lifecycle};
-use super::{ArmError, COGNITIVE_API, SUBSCRIPTIONS_API, id_part};
+use super::{ArmError, cognitive_api, id_part, subscriptions_api};
 use indexmap::IndexMap;
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -97,7 +97,7 @@ fn text(v: &serde_json::Value, key: &str) -> Option<String> {
 
 /// The subscriptions the user sees; `only` (an id or a display name) keeps one.
 pub fn subscriptions(arm: &Arm, only: Option<&str>) -> Result<Vec<Subscription>, ArmError> {
-    let items = arm.list("/subscriptions", SUBSCRIPTIONS_API)?;
+    let items = arm.list("/subscriptions", subscriptions_api())?;
     Ok(items
         .iter()
         .filter_map(|s| {
@@ -146,7 +146,7 @@ pub fn accounts(arm: &Arm, subscription: &str) -> Result<Vec<Account>, ArmError>
     let path =
         format!("/subscriptions/{subscription}/providers/Microsoft.CognitiveServices/accounts");
     Ok(arm
-        .list(&path, COGNITIVE_API)?
+        .list(&path, cognitive_api())?
         .iter()
         .filter_map(account_of)
         .filter(|a| KINDS.iter().any(|k| k.eq_ignore_ascii_case(&a.kind)))
@@ -170,12 +170,12 @@ fn deployment_of(v: &serde_json::Value) -> Option<Deployment> {
 
 /// Fills an account's deployments (with lifecycle), projects and what failed.
 pub fn fill(arm: &Arm, account: &mut Account) {
-    match arm.list(&format!("{}/deployments", account.id), COGNITIVE_API) {
+    match arm.list(&format!("{}/deployments", account.id), cognitive_api()) {
         Ok(items) => account.deployments = items.iter().filter_map(deployment_of).collect(),
         Err(e) => account.errors.push(format!("deployments: {e}")),
     }
     if account.kind.eq_ignore_ascii_case("AIServices") {
-        match arm.list(&format!("{}/projects", account.id), COGNITIVE_API) {
+        match arm.list(&format!("{}/projects", account.id), cognitive_api()) {
             Ok(items) => {
                 account.projects = items
                     .iter()
@@ -198,7 +198,7 @@ pub fn fill(arm: &Arm, account: &mut Account) {
         return;
     }
     let models: Vec<(String, String, Lifecycle)> =
-        match arm.list(&format!("{}/models", account.id), COGNITIVE_API) {
+        match arm.list(&format!("{}/models", account.id), cognitive_api()) {
             Ok(items) => items.iter().filter_map(lifecycle::from_arm_model).collect(),
             Err(e) => {
                 account.errors.push(format!("models: {e}"));

@@ -4,8 +4,8 @@
 //! the Azure CLI's; nothing here prints (the faces word progress and errors).
 //!
 //! REST shapes: Resource Manager's `Microsoft.CognitiveServices` provider, api-version
-//! [`COGNITIVE_API`] (accounts, deployments, listKeys, projects, account models) and
-//! subscriptions at [`SUBSCRIPTIONS_API`]; see docs/azure.md.
+//! [`cognitive_api`] (accounts, deployments, listKeys, projects, account models) and
+//! subscriptions at [`subscriptions_api`], both from assets/api_versions.toml; see docs/azure.md.
 
 pub mod add;
 pub mod arm;
@@ -16,9 +16,17 @@ pub mod notices;
 
 use std::time::Duration;
 
-/// The provider's api-version: 2025-06-01 is the first GA one with Foundry projects.
-pub const COGNITIVE_API: &str = "2025-06-01";
-pub const SUBSCRIPTIONS_API: &str = "2022-12-01";
+use crate::endpoint::api_version::{Family, recommended};
+
+/// The `Microsoft.CognitiveServices` provider's api-version.
+pub fn cognitive_api() -> &'static str {
+    recommended(Family::ArmCognitiveServices).unwrap_or_default()
+}
+
+/// The subscriptions list's api-version.
+pub fn subscriptions_api() -> &'static str {
+    recommended(Family::ArmSubscriptions).unwrap_or_default()
+}
 /// The environment variable that points aiconn at another Resource Manager (tests).
 pub const ARM_ENDPOINT_ENV: &str = "AICONN_ARM_ENDPOINT";
 /// The action `listKeys` needs, and the built-in roles that grant it.

@@ -125,8 +125,11 @@ pub fn connection_notices(conn: &Connection, today: i64) -> Vec<ConnNotice> {
 
 fn api_version_notices(conn: &Connection, today: i64) -> Vec<ConnNotice> {
     let mut versions: Vec<(String, String)> = Vec::new();
-    if let Some((v, _)) = conn.effective("api_version") {
-        versions.push(("api_version".into(), v));
+    if let (Some(k), Some((v, _))) = (
+        conn.role_key(Role::ApiVersion),
+        conn.effective_role(Role::ApiVersion),
+    ) {
+        versions.push((k.into(), v));
     }
     let spec = conn.spec();
     for f in spec.fields.iter().filter(|f| f.kind == FieldKind::Url) {

@@ -72,9 +72,7 @@ pub fn plan(conn: &Connection) -> Result<(Check, Option<String>), String> {
         ));
     }
     let url_field = spec
-        .fields
-        .iter()
-        .find(|f| f.kind == crate::catalogue::FieldKind::Url)
+        .url_field()
         .ok_or("this type has no endpoint to list deployments from")?;
     let raw = conn
         .effective(&url_field.key)

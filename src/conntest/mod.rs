@@ -101,7 +101,7 @@ pub(crate) fn signs_with_entra(conn: &Connection) -> bool {
     conn.spec()
         .role(Role::AuthMode)
         .and_then(|f| conn.effective(&f.key))
-        .is_some_and(|(v, _)| v.eq_ignore_ascii_case("meid_token"))
+        .is_some_and(|(v, _)| v.eq_ignore_ascii_case(crate::catalogue::ENTRA_MODE))
 }
 
 /// Sends the request once.

@@ -21,11 +21,16 @@ pub enum Family {
     DeploymentsListing,
     /// A Foundry project's routes (`/api/projects/<p>/deployments`).
     FoundryProjects,
+    /// Resource Manager's `Microsoft.CognitiveServices` provider (accounts, deployments,
+    /// listKeys, projects, account models): `aiconn discover`.
+    ArmCognitiveServices,
+    /// Resource Manager's subscriptions list.
+    ArmSubscriptions,
 }
 
 impl Family {
     /// Every family, each a table of assets/api_versions.toml.
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 11] = [
         Family::AzureOpenai,
         Family::ModelInference,
         Family::OpenaiV1,
@@ -35,6 +40,8 @@ impl Family {
         Family::Anthropic,
         Family::DeploymentsListing,
         Family::FoundryProjects,
+        Family::ArmCognitiveServices,
+        Family::ArmSubscriptions,
     ];
 
     /// The family named `key` in assets/api_versions.toml.
@@ -52,6 +59,8 @@ impl Family {
             Family::Anthropic => "anthropic",
             Family::DeploymentsListing => "deployments_listing",
             Family::FoundryProjects => "foundry_projects",
+            Family::ArmCognitiveServices => "arm_cognitive_services",
+            Family::ArmSubscriptions => "arm_subscriptions",
         }
     }
 }
@@ -182,6 +191,13 @@ mod tests {
         }
         for f in Family::ALL {
             assert!(lists().contains_key(f.key()), "{f:?} missing from the file");
+        }
+        // Resource Manager is always called with one.
+        for f in [Family::ArmCognitiveServices, Family::ArmSubscriptions] {
+            assert!(
+                recommended(f).is_some(),
+                "{f:?} needs a recommended version"
+            );
         }
     }
 }

@@ -235,7 +235,7 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
     }
     let expect = field.expect.as_deref().unwrap_or("");
     match verdict {
-        Verdict::Right | Verdict::Acceptable => fits(&mut r, input, spec, shape, verdict, expect),
+        Verdict::Right | Verdict::Acceptable => fits(&mut r, input, (spec, field), shape, verdict),
         Verdict::Wrong => wrong_shape(&mut r, input, spec, field, shape, expect),
     }
     r
@@ -245,11 +245,11 @@ pub fn apply(mut r: Reading, input: &str, spec: &TypeSpec, field: &FieldSpec) ->
 fn fits(
     r: &mut Reading,
     input: &str,
-    spec: &TypeSpec,
+    (spec, field): (&TypeSpec, &FieldSpec),
     shape: Shape,
     verdict: Verdict,
-    expect: &str,
 ) {
+    let expect = field.expect.as_deref().unwrap_or("");
     r.mismatch = false;
     r.fits = true;
     // A value right for its field is stored as given: no fix, and --normalize keeps it.
@@ -276,7 +276,10 @@ fn fits(
             r.tip = local_server_tip(shape, input);
         }
     }
-    if spec.id == "azure_ai" && r.kind == Kind::AzureOpenaiDeployment {
+    // A field that takes a deployment URL as right keeps it whole (one connection each).
+    if r.kind == Kind::AzureOpenaiDeployment
+        && listed(&field.right).contains(&Shape::Kind(Kind::AzureOpenaiDeployment))
+    {
         deployment_form(r, input);
     }
 }

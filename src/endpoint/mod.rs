@@ -186,11 +186,7 @@ pub fn classify(input: &str) -> Reading {
 /// (the field's catalogue `kinds` break ties and drive the type-aware tip).
 pub fn classify_for_type(input: &str, type_id: &str) -> Reading {
     let spec = crate::catalogue::Catalogue::get().find(type_id);
-    let field = spec.and_then(|t| {
-        t.fields
-            .iter()
-            .find(|f| f.kind == crate::catalogue::FieldKind::Url)
-    });
+    let field = spec.and_then(|t| t.url_field());
     let kinds: Vec<Kind> = field
         .map(|f| f.kinds.iter().filter_map(|k| Kind::parse(k)).collect())
         .unwrap_or_default();

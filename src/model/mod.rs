@@ -1,7 +1,7 @@
 //! A connection as aiconn keeps it: non-secret values, custom configs, and a record of which
 //! secrets are set and in which backend. Secret values never live here.
 
-use crate::catalogue::{Catalogue, FieldKind, TypeSpec};
+use crate::catalogue::{Catalogue, FieldKind, Role, TypeSpec};
 use indexmap::IndexMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +84,23 @@ impl Connection {
     }
 
     /// The endpoint field's value: what `list` shows as ENDPOINT.
+    /// The key of this type's field for `role` (`None`: the type has none).
+    pub fn role_key(&self, role: Role) -> Option<&'static str> {
+        self.spec.role(role).map(|f| f.key.as_str())
+    }
+
+    /// The value of this type's field for `role`, and where it comes from.
+    pub fn effective_role(&self, role: Role) -> Option<(String, Source)> {
+        self.effective(self.role_key(role)?)
+    }
+
+    /// Sets this type's field for `role`; a type without one is left as it is.
+    pub fn set_role(&mut self, role: Role, value: impl Into<String>) {
+        if let Some(k) = self.role_key(role) {
+            self.values.insert(k.to_string(), value.into());
+        }
+    }
+
     pub fn endpoint(&self) -> Option<String> {
         let spec = self.spec();
         let f = spec.url_field()?;

@@ -3,6 +3,7 @@
 //! placeholders or `${env:...}` references, never their values.
 
 use super::shape::{SecretStyle, file_shape, pf_fields};
+use crate::catalogue::Role;
 use crate::model::Connection;
 
 /// The prompt flow YAML for `conn` (see [`file_shape`] for `as_type`).
@@ -54,6 +55,11 @@ pub fn pf_values(c: &Connection) -> Result<PfForm, String> {
     Ok((spec.id.clone(), values, note))
 }
 
+/// The value stored for `role`'s field (not a default).
+fn stored(c: &Connection, role: Role) -> Option<String> {
+    c.values.get(c.role_key(role)?).cloned()
+}
+
 /// `azure_ai` has no prompt flow twin: export it as the prompt flow type whose llm-tool
 /// request reaches the right route for its endpoint (docs/clients.md, promptflow-tools'
 /// `normalize_connection_config`): an Azure OpenAI deployment or resource as `azure_open_ai`
@@ -67,20 +73,14 @@ pub fn azure_ai_as_pf(c: &Connection) -> Result<PfExport, String> {
     let r = crate::endpoint::classify_for_type(&endpoint, c.type_id());
     let https = crate::endpoint::https_upgrade(&endpoint).unwrap_or(endpoint.clone());
     let resource = crate::clients::resource_base(&https);
-    let deployment = r
-        .deployment
-        .clone()
-        .or_else(|| c.values.get("deployment").cloned());
+    let deployment = r.deployment.clone().or_else(|| stored(c, Role::Deployment));
     let node = deployment
         .map(|d| format!("; use deployment_name '{d}' in the flow's llm node"))
         .unwrap_or_default();
     let path_lower = https.to_ascii_lowercase();
     match r.kind {
         Kind::AzureOpenaiDeployment | Kind::AzureOpenaiResource => {
-            let version = c
-                .values
-                .get("api_version")
-                .cloned()
+            let version = stored(c, Role::ApiVersion)
                 .or_else(|| {
                     crate::endpoint::api_version::recommended(
                         crate::endpoint::api_version::Family::AzureOpenai,

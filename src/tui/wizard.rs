@@ -57,13 +57,10 @@ impl ReviewChoice {
     }
 }
 
-/// Types in the order the wizard offers them: the Foundry and Azure OpenAI types first.
+/// Types in the order the wizard offers them: the catalogue's (Foundry and Azure OpenAI
+/// first, custom last; assets/catalogue.toml says so where the order is written).
 pub fn type_order() -> Vec<&'static TypeSpec> {
-    let cat = Catalogue::get();
-    let first = ["azure_ai", "azure_open_ai"];
-    let mut v: Vec<&TypeSpec> = first.iter().filter_map(|id| cat.find(id)).collect();
-    v.extend(cat.types.iter().filter(|t| !first.contains(&t.id.as_str())));
-    v
+    Catalogue::get().types.iter().collect()
 }
 
 impl Wizard {
@@ -88,11 +85,8 @@ impl Wizard {
 
     pub fn url_field(&self) -> Option<usize> {
         let f = self.form()?;
-        f.fields.iter().position(|x| {
-            f.spec
-                .field(&x.key)
-                .is_some_and(|s| s.kind == FieldKind::Url)
-        })
+        let key = &f.spec.url_field()?.key;
+        f.fields.iter().position(|x| x.key == *key)
     }
 
     pub fn key_field(&self) -> Option<usize> {

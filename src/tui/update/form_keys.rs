@@ -4,7 +4,7 @@
 use super::super::app::*;
 use super::super::keymap::Cmd;
 use super::super::strings as s;
-use crate::catalogue::FieldKind;
+use crate::catalogue::{FieldKind, Role};
 use crate::service::Expect;
 use crate::tui::form::{Form, Row, Secret, SecretInput, input, text_of};
 use ratatui::crossterm::event::KeyEvent;
@@ -146,6 +146,9 @@ pub(super) fn test_effect(
 /// Lists the deployments behind `f`'s endpoint, with the key typed in it or else the stored one.
 pub(super) fn deployments_effect(target: TestTarget, f: &Form) -> Effect {
     let (conn, mut secrets) = f.to_connection();
+    let key = conn
+        .role_key(Role::ApiKey)
+        .and_then(|k| secrets.shift_remove(k));
     let stored_name = f
         .base
         .as_ref()
@@ -154,7 +157,7 @@ pub(super) fn deployments_effect(target: TestTarget, f: &Form) -> Effect {
     Effect::ListDeployments {
         target,
         conn,
-        key: secrets.shift_remove("api_key"),
+        key,
         stored_name,
     }
 }
