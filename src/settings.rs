@@ -13,6 +13,14 @@ use std::time::Duration;
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(3);
 /// Default time a `cmd:` reference may take before it is killed.
 pub const SECRET_CMD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one request to a service (a connection test, a deployments listing) may take:
+/// the CLI's `--timeout` default and the TUI's bound.
+pub const SERVICE_TIMEOUT_SECS: u64 = 10;
+/// How long each Resource Manager request (and `az`) may take: `discover --timeout`'s default
+/// and the TUI's bound.
+pub const ARM_TIMEOUT_SECS: u64 = 30;
+/// How long a writer waits for another process's file lock before it says who holds it.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// Default time an unlocked vault's key is kept in the session keyring.
 pub const VAULT_CACHE_SECONDS: usize = 900;
 /// The longest a key is kept: a day. The kernel takes the timeout as 32 bits, where 0 means

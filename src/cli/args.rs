@@ -332,7 +332,7 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
         /// Seconds to wait for the answer (1-600)
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        #[arg(long, default_value_t = crate::settings::SERVICE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
     /// List what is deployed behind a connection's Azure endpoint (id, model, version, status)
@@ -345,7 +345,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Seconds to wait for the answer (1-600)
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        #[arg(long, default_value_t = crate::settings::SERVICE_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
     /// Find the Azure OpenAI / Foundry resources you can use (as the Azure CLI's signed-in user), or add one
@@ -372,7 +372,7 @@ pub enum Command {
         #[arg(long, value_name = "PROJECT", requires = "add", conflicts_with_all = ["type_id", "entra"])]
         project: Option<String>,
         /// Seconds to wait for each answer (1-600)
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        #[arg(long, default_value_t = crate::settings::ARM_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
     /// Manage where secrets are kept

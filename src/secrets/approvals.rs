@@ -148,7 +148,7 @@ impl Approvals {
         // The first approval may come before the first save has made the config dir.
         crate::fsio::ensure_private_dir(dir).map_err(|e| self.fail("written", e.to_string()))?;
         let lock_path = dir.join(format!("{APPROVALS_FILE}.lock"));
-        let _lock = crate::fsio::FileLock::acquire(&lock_path, std::time::Duration::from_secs(10))
+        let _lock = crate::fsio::FileLock::acquire(&lock_path, crate::settings::LOCK_WAIT)
             .map_err(|e| self.fail("locked", e.to_string()))?;
         let mut hashes = self.hashes()?;
         let before = hashes.len();

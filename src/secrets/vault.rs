@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Duration;
 use zeroize::Zeroizing;
 
 pub const VAULT_FILE: &str = "secrets.age";
@@ -342,7 +341,7 @@ impl VaultStore {
         crate::fsio::ensure_private_dir(dir)
             .map_err(|e| err(SecretErrorKind::VaultWrite, e.to_string()))?;
         let lock_path = self.path.with_extension("age.lock");
-        let _lock = FileLock::acquire(&lock_path, Duration::from_secs(10))
+        let _lock = FileLock::acquire(&lock_path, crate::settings::LOCK_WAIT)
             .map_err(|e| err(SecretErrorKind::VaultWrite, e.to_string()))?;
         crate::fsio::remove_stale_temps(&self.path);
         crate::fsio::remove_stale_temps(&self.key_path);

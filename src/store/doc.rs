@@ -142,41 +142,45 @@ impl ConnDoc {
         self.secret_backend = Some(backend.to_string());
     }
 
-    #[allow(clippy::expect_used)] // a file whose `connections` is not a table is refused at parse
-    fn table_mut(&mut self) -> &mut dyn TableLike {
+    /// The `connections` table, made when the file has none. `None` only for a file whose
+    /// `connections` is not a table, which parsing refuses: such a document is never edited.
+    fn table_mut(&mut self) -> Option<&mut dyn TableLike> {
         if !self.doc.contains_key("connections") {
             let mut t = Table::new();
             t.set_implicit(true);
             self.doc.insert("connections", Item::Table(t));
         }
-        self.doc["connections"]
-            .as_table_like_mut()
-            .expect("checked at parse")
+        self.doc.get_mut("connections")?.as_table_like_mut()
     }
 
     /// Inserts or updates a connection, editing only the keys that changed.
-    #[allow(clippy::expect_used)] // the entry was made a table just above
     pub fn upsert(&mut self, conn: &Connection) {
-        let table = self.table_mut();
-        if table.get(&conn.name).is_none() {
+        let Some(table) = self.table_mut() else {
+            return;
+        };
+        // An entry that is not a table cannot have been read (parsing refuses it): replace it.
+        if !table.get(&conn.name).is_some_and(Item::is_table_like) {
             let mut t = Table::new();
             t.set_implicit(false);
             table.insert(&conn.name, Item::Table(t));
         }
-        let entry = table
+        if let Some(entry) = table
             .get_mut(&conn.name)
             .and_then(|i| i.as_table_like_mut())
-            .expect("just ensured");
-        write_connection(entry, conn);
+        {
+            write_connection(entry, conn);
+        }
     }
 
     pub fn remove(&mut self, name: &str) -> bool {
-        self.table_mut().remove(name).is_some()
+        self.table_mut().is_some_and(|t| t.remove(name).is_some())
     }
 
     /// Renames in place: the table keeps its position and comments.
     pub fn rename(&mut self, old: &str, new: &str) {
-        let table = self.table_mut();
+        let Some(table) = self.table_mut() else {
+            return;
+        };
         if let Some(item) = table.remove(old) {
             table.insert(new, item);
         }

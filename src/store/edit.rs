@@ -20,7 +20,6 @@ pub(super) fn set_keep_decor(t: &mut dyn TableLike, key: &str, v: &str) {
     }
 }
 
-#[allow(clippy::expect_used)] // the entry was made a table just above
 pub(super) fn write_map(t: &mut dyn TableLike, key: &str, map: &IndexMap<String, String>) {
     if map.is_empty() {
         t.remove(key);
@@ -29,10 +28,10 @@ pub(super) fn write_map(t: &mut dyn TableLike, key: &str, map: &IndexMap<String,
     if t.get(key).and_then(|i| i.as_table_like()).is_none() {
         t.insert(key, Item::Value(Value::InlineTable(InlineTable::new())));
     }
-    let sub = t
-        .get_mut(key)
-        .and_then(|i| i.as_table_like_mut())
-        .expect("ensured");
+    // Made a table just above: the else is never taken.
+    let Some(sub) = t.get_mut(key).and_then(|i| i.as_table_like_mut()) else {
+        return;
+    };
     let stale: Vec<String> = sub
         .iter()
         .map(|(k, _)| k.to_string())

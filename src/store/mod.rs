@@ -13,7 +13,6 @@ pub use doc::{ConnDoc, FORMAT_VERSION, Snapshot};
 
 use crate::model::Connection;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 pub const FILE_NAME: &str = "connections.toml";
 /// Larger files are refused before parsing.
@@ -202,13 +201,12 @@ impl Store {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| FILE_NAME.into())
         ));
-        let lock =
-            crate::fsio::FileLock::acquire(&lock_path, Duration::from_secs(10)).map_err(|e| {
-                StoreError::Io {
-                    path: lock_path,
-                    source: e,
-                }
-            })?;
+        let lock = crate::fsio::FileLock::acquire(&lock_path, crate::settings::LOCK_WAIT).map_err(
+            |e| StoreError::Io {
+                path: lock_path,
+                source: e,
+            },
+        )?;
         // Every file written under this lock: the connections file and the dir's namespace id.
         crate::fsio::remove_stale_temps(&target);
         crate::fsio::remove_stale_temps(&self.dir.join(dirid::DIR_ID_FILE));

@@ -12,9 +12,11 @@ use secrecy::SecretString;
 use std::sync::mpsc::{Receiver, Sender};
 
 /// Each Resource Manager request (and `az`) gets this long.
-const ARM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const ARM_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(crate::settings::ARM_TIMEOUT_SECS);
 /// A connection test or a deployments list gets this long.
-const SERVICE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+const SERVICE_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(crate::settings::SERVICE_TIMEOUT_SECS);
 
 fn reload(store: &Store) -> Result<Vec<Connection>, OpError> {
     Ok(store.snapshot().map(|d| d.connections().to_vec())?)

@@ -15,7 +15,8 @@ use crate::store::Store;
 use std::sync::mpsc::Sender;
 
 /// Each connection's request gets as long as a single test's.
-const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+const TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(crate::settings::SERVICE_TIMEOUT_SECS);
 
 pub fn run(
     store: &Store,
