@@ -2,9 +2,9 @@
 //! `env` per field), or prompt flow serving's `<NAME>_<KEY>` convention with `prefix`
 //! (`promptflow::env_name`).
 
-use crate::catalogue::FieldKind;
 use crate::clients::{Contract, Value, value_of};
 use crate::model::Connection;
+use crate::model::Entry;
 use crate::promptflow::env_name;
 use crate::service::OpError;
 use secrecy::{ExposeSecret, SecretString};
@@ -219,7 +219,6 @@ fn by_field(
     secret: &mut dyn FnMut(&str) -> Result<Option<SecretString>, OpError>,
     name: &dyn Fn(&str) -> String,
 ) -> Result<Vec<EnvVar>, OpError> {
-    let spec = conn.spec();
     let mut out = Vec::new();
     let var = |n: String, value: SecretString, secret: bool| EnvVar {
         name: n,
@@ -227,35 +226,37 @@ fn by_field(
         secret,
         from: conn.name.clone(),
     };
-    for f in &spec.fields {
-        match f.kind {
-            FieldKind::Map => out.extend(
-                conn.configs
+    for entry in conn.entries() {
+        match entry {
+            Entry::Configs(configs) => out.extend(
+                configs
                     .iter()
                     .map(|(k, v)| var(name(k), SecretString::from(v.clone()), false)),
             ),
-            FieldKind::SecretMap => {
-                for k in conn.secrets.keys() {
+            Entry::Secrets(secrets) => {
+                for k in secrets.keys() {
                     let v = secret(k)?.ok_or_else(|| missing(conn, k))?;
                     out.push(var(name(k), v, true));
                 }
             }
-            FieldKind::Secret => {
-                if conn.is_dropped(&f.key) || !conn.secrets.contains_key(&f.key) {
-                    continue;
-                }
-                let v = secret(&f.key)?.ok_or_else(|| missing(conn, &f.key))?;
-                out.push(var(name(&f.key), v, true));
+            Entry::Secret {
+                field,
+                record: Some(_),
+                dropped: false,
+            } => {
+                let v = secret(&field.key)?.ok_or_else(|| missing(conn, &field.key))?;
+                out.push(var(name(&field.key), v, true));
             }
-            _ => {
-                if let Some((v, _)) = conn.effective(&f.key) {
-                    out.push(var(
-                        name(&f.key),
-                        SecretString::from(exported_url(v)),
-                        false,
-                    ));
-                }
-            }
+            Entry::Secret { .. } => {}
+            Entry::Value {
+                field,
+                value: Some((v, _)),
+            } => out.push(var(
+                name(&field.key),
+                SecretString::from(exported_url(v)),
+                false,
+            )),
+            Entry::Value { value: None, .. } => {}
         }
     }
     Ok(out)

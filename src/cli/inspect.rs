@@ -2,7 +2,7 @@
 
 use super::args::SecretsArg;
 use super::{CliError, Context};
-use crate::catalogue::{Catalogue, FieldKind};
+use crate::catalogue::Catalogue;
 use crate::endpoint::{classify, classify_for_type};
 use crate::model::{Connection, SecretRecord};
 use crate::promptflow::{SecretStyle, export_yaml};
@@ -234,6 +234,7 @@ fn show_rows(
     reader: &mut dyn FnMut(&str) -> Result<Option<String>, CliError>,
 ) -> Result<Vec<[String; 3]>, CliError> {
     use crate::draft::{Draft, FieldPath};
+    use crate::model::Entry;
     let spec = c.spec();
     let draft = Draft::from_connection(c);
     let source = |path: FieldPath| {
@@ -253,31 +254,40 @@ fn show_rows(
             String::new(),
         ],
     ];
-    for f in &spec.fields {
-        let key = || FieldPath::Field(f.key.clone());
-        match f.kind {
-            FieldKind::Secret if c.is_dropped(&f.key) => {}
-            FieldKind::Secret if c.secrets.contains_key(&f.key) => {
-                rows.push([f.key.clone(), secret(&f.key)?, source(key())]);
+    for entry in c.entries() {
+        match entry {
+            Entry::Secret { dropped: true, .. } => {}
+            Entry::Secret {
+                field,
+                record: Some(_),
+                ..
+            } => {
+                let src = source(FieldPath::Field(field.key.clone()));
+                rows.push([field.key.clone(), secret(&field.key)?, src]);
             }
-            FieldKind::Secret => rows.push([f.key.clone(), "(not set)".into(), String::new()]),
-            FieldKind::Map => {
-                for (k, v) in &c.configs {
+            Entry::Secret { field, .. } => {
+                rows.push([field.key.clone(), "(not set)".into(), String::new()]);
+            }
+            Entry::Configs(configs) => {
+                for (k, v) in configs {
                     let src = source(FieldPath::Row(k.clone()));
                     rows.push([format!("configs.{}", for_terminal(k)), for_terminal(v), src]);
                 }
             }
-            FieldKind::SecretMap => {
-                for k in c.secrets.keys() {
+            Entry::Secrets(secrets) => {
+                for k in secrets.keys() {
                     let src = source(FieldPath::Row(k.clone()));
                     rows.push([format!("secrets.{}", for_terminal(k)), secret(k)?, src]);
                 }
             }
-            _ => {
-                if let Some((v, _)) = c.effective(&f.key) {
-                    rows.push([f.key.clone(), for_terminal(&v), source(key())]);
-                }
+            Entry::Value {
+                field,
+                value: Some((v, _)),
+            } => {
+                let src = source(FieldPath::Field(field.key.clone()));
+                rows.push([field.key.clone(), for_terminal(&v), src]);
             }
+            Entry::Value { value: None, .. } => {}
         }
     }
     Ok(rows)

@@ -14,10 +14,10 @@ pub use fix::{Blocker, Fix};
 pub use paste::{PasteReading, read_paste};
 pub use source::ValueSource;
 
-use crate::catalogue::{FieldKind, FieldSpec, TypeSpec};
+use crate::catalogue::{FieldSpec, TypeSpec};
 pub use crate::model::FieldPath;
 use crate::model::SecretRef;
-use crate::model::{Connection, FieldError, SecretRecord};
+use crate::model::{Connection, Entry, FieldError, SecretRecord};
 use indexmap::IndexMap;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -88,30 +88,25 @@ impl Draft {
             secrets: IndexMap::new(),
             rows: Vec::new(),
         };
-        for f in &spec.fields {
-            match f.kind {
-                FieldKind::Secret => {
-                    let s = c
-                        .secrets
-                        .get(&f.key)
-                        .map(SecretState::from_record)
-                        .unwrap_or_default();
-                    d.secrets.insert(f.key.clone(), s);
+        for entry in c.entries() {
+            match entry {
+                Entry::Secret { field, record, .. } => {
+                    let s = record.map(SecretState::from_record).unwrap_or_default();
+                    d.secrets.insert(field.key.clone(), s);
                 }
-                FieldKind::Map => d.rows.extend(
-                    c.configs
+                Entry::Configs(configs) => d.rows.extend(
+                    configs
                         .iter()
                         .map(|(k, v)| (k.clone(), RowValue::Config(v.clone()))),
                 ),
-                FieldKind::SecretMap => d.rows.extend(
-                    c.secrets
+                Entry::Secrets(secrets) => d.rows.extend(
+                    secrets
                         .iter()
                         .map(|(k, r)| (k.clone(), RowValue::Secret(SecretState::from_record(r)))),
                 ),
-                FieldKind::Text | FieldKind::Url | FieldKind::Enum => {
-                    let v = c.values.get(&f.key).or(f.default.as_ref());
-                    d.values
-                        .insert(f.key.clone(), v.cloned().unwrap_or_default());
+                Entry::Value { field, value } => {
+                    let v = value.map(|(v, _)| v).unwrap_or_default();
+                    d.values.insert(field.key.clone(), v);
                 }
             }
         }
@@ -212,20 +207,16 @@ impl Draft {
     pub fn into_save(&self) -> (Connection, IndexMap<String, SecretString>) {
         let mut c = Connection::of(self.name.trim(), self.spec);
         let mut new = IndexMap::new();
-        for f in &self.spec.fields {
-            match f.kind {
-                FieldKind::Secret => {
-                    if let Some(s) = self.secrets.get(&f.key) {
-                        self.save_secret(&f.key, s, false, &mut c, &mut new);
-                    }
-                }
-                FieldKind::Map | FieldKind::SecretMap => {}
-                _ => {
-                    let text = self.values.get(&f.key).map(|v| v.trim()).unwrap_or("");
-                    if self.stores(f, text) {
-                        c.values.insert(f.key.clone(), text.to_string());
-                    }
-                }
+        // Both maps were filled in catalogue order (`from_connection`), so the saved one is too.
+        for (key, s) in &self.secrets {
+            self.save_secret(key, s, false, &mut c, &mut new);
+        }
+        for (key, text) in &self.values {
+            let text = text.trim();
+            if let Some(f) = self.spec.field(key)
+                && self.stores(f, text)
+            {
+                c.values.insert(key.clone(), text.to_string());
             }
         }
         for (k, v) in &self.rows {

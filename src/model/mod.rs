@@ -1,7 +1,7 @@
 //! A connection as aiconn keeps it: non-secret values, custom configs, and a record of which
 //! secrets are set and in which backend. Secret values never live here.
 
-use crate::catalogue::{Catalogue, FieldKind, Role, TypeSpec};
+use crate::catalogue::{Catalogue, FieldKind, FieldSpec, Role, TypeSpec};
 use indexmap::IndexMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,11 +18,13 @@ pub struct Connection {
     pub secrets: IndexMap<String, SecretRecord>,
 }
 
+mod entries;
 mod field_error;
 mod key_source;
 mod record;
 pub mod secret_ref;
 
+pub use entries::Entry;
 pub use field_error::{FieldError, FieldPath};
 pub use key_source::KeySource;
 pub use record::{Backend, KeyStatus, SecretRecord};
@@ -83,7 +85,6 @@ impl Connection {
             .or(f.default.as_deref())
     }
 
-    /// The endpoint field's value: what `list` shows as ENDPOINT.
     /// The key of this type's field for `role` (`None`: the type has none).
     pub fn role_key(&self, role: Role) -> Option<&'static str> {
         self.spec.role(role).map(|f| f.key.as_str())
@@ -101,6 +102,7 @@ impl Connection {
         }
     }
 
+    /// The endpoint field's value: what `list` shows as ENDPOINT.
     pub fn endpoint(&self) -> Option<String> {
         let spec = self.spec();
         let f = spec.url_field()?;
@@ -209,52 +211,32 @@ impl Connection {
                 )),
             }
         }
-        for f in &spec.fields {
-            let required = self.is_required(f);
-            match f.kind {
-                FieldKind::Secret => {
-                    if required && !self.secrets.contains_key(&f.key) {
-                        errs.push(FieldError::field(
-                            &f.key,
-                            format!("{} is required", f.label),
-                        ));
-                    }
+        for entry in self.entries() {
+            match entry {
+                Entry::Secret {
+                    field,
+                    record: None,
+                    ..
+                } if self.is_required(field) => {
+                    errs.push(FieldError::field(
+                        &field.key,
+                        format!("{} is required", field.label),
+                    ));
                 }
-                FieldKind::SecretMap => {
-                    if required && self.secrets.is_empty() {
+                Entry::Secret { .. } | Entry::Configs(_) => {}
+                Entry::Secrets(secrets) => {
+                    if let Some(f) = spec.fields.iter().find(|f| f.kind == FieldKind::SecretMap)
+                        && self.is_required(f)
+                        && secrets.is_empty()
+                    {
                         errs.push(FieldError::field(
                             &f.key,
                             "a custom connection needs at least one secret",
                         ));
                     }
                 }
-                FieldKind::Map => {}
-                FieldKind::Text | FieldKind::Url | FieldKind::Enum => {
-                    let value = self.effective(&f.key).map(|(v, _)| v);
-                    let empty = value.as_deref().is_none_or(|v| v.trim().is_empty());
-                    if required && empty {
-                        errs.push(FieldError::field(
-                            &f.key,
-                            format!("{} is required", f.label),
-                        ));
-                    }
-                    if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty())
-                        && let Some(e) = value_error(f, v)
-                    {
-                        errs.push(FieldError::field(&f.key, e));
-                    }
-                    if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref())
-                        && !f.values.iter().any(|a| a.eq_ignore_ascii_case(v))
-                    {
-                        errs.push(FieldError::field(
-                            &f.key,
-                            format!(
-                                "{} must be one of {}, not '{v}'",
-                                f.label,
-                                f.values.join(", ")
-                            ),
-                        ));
-                    }
+                Entry::Value { field, value } => {
+                    self.value_errors(field, value.map(|(v, _)| v), &mut errs);
                 }
             }
         }
@@ -269,6 +251,35 @@ impl Connection {
             }
         }
         errs
+    }
+
+    /// A text, URL or enum field's problems: required and empty, not a URL or api-version,
+    /// not one of the enum's values.
+    fn value_errors(&self, f: &FieldSpec, value: Option<String>, errs: &mut Vec<FieldError>) {
+        let empty = value.as_deref().is_none_or(|v| v.trim().is_empty());
+        if self.is_required(f) && empty {
+            errs.push(FieldError::field(
+                &f.key,
+                format!("{} is required", f.label),
+            ));
+        }
+        if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty())
+            && let Some(e) = value_error(f, v)
+        {
+            errs.push(FieldError::field(&f.key, e));
+        }
+        if let (FieldKind::Enum, Some(v)) = (f.kind, value.as_deref())
+            && !f.values.iter().any(|a| a.eq_ignore_ascii_case(v))
+        {
+            errs.push(FieldError::field(
+                &f.key,
+                format!(
+                    "{} must be one of {}, not '{v}'",
+                    f.label,
+                    f.values.join(", ")
+                ),
+            ));
+        }
     }
 
     /// A custom strong type's `all_or_none` keys: all of them or none.

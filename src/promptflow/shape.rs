@@ -6,8 +6,8 @@
 
 use super::env_names::{env_name, env_reference};
 use crate::catalogue::{Catalogue, FieldKind};
-use crate::model::Connection;
 use crate::model::SecretRef;
+use crate::model::{Connection, Entry, Source};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
 
@@ -113,16 +113,17 @@ pub fn show_shape<'a, E>(
         (b("module"), PfValue::Str(b(&spec.module))),
         (b("type"), PfValue::Str(b(c.type_id()))),
     ];
-    for f in &spec.fields {
-        match f.kind {
-            FieldKind::Secret => {
-                if c.secrets.contains_key(&f.key) {
-                    m.push((b(&f.key), PfValue::Str(shown(reveal(&f.key)?))));
-                }
-            }
-            FieldKind::Map => {
+    for entry in c.entries() {
+        match entry {
+            Entry::Secret {
+                field,
+                record: Some(_),
+                ..
+            } => m.push((b(&field.key), PfValue::Str(shown(reveal(&field.key)?)))),
+            Entry::Secret { .. } => {}
+            Entry::Configs(configs) => {
                 let mut cfg: Vec<(Cow<'a, str>, Cow<'a, str>)> =
-                    c.configs.iter().map(|(k, v)| (b(k), b(v))).collect();
+                    configs.iter().map(|(k, v)| (b(k), b(v))).collect();
                 if c.is_strong_type() {
                     for k in &spec.all_or_none {
                         if let Some(v) = c.values.get(k) {
@@ -132,21 +133,20 @@ pub fn show_shape<'a, E>(
                 }
                 m.push((b("configs"), PfValue::Map(cfg)));
             }
-            FieldKind::SecretMap => {
+            Entry::Secrets(secrets) => {
                 let mut sec = Vec::new();
-                for k in c.secrets.keys() {
+                for k in secrets.keys() {
                     sec.push((b(k), shown(reveal(k)?)));
                 }
                 m.push((b("secrets"), PfValue::Map(sec)));
             }
-            _ if spec.is_custom() => {}
-            _ => {
-                if let Some(v) = c.values.get(&f.key) {
-                    m.push((b(&f.key), PfValue::Str(b(v))));
-                } else if let Some(d) = &f.default {
-                    m.push((b(&f.key), PfValue::Str(b(d))));
-                }
-            }
+            // A strong type's own keys are shown among its configs (above).
+            Entry::Value { .. } if spec.is_custom() => {}
+            Entry::Value {
+                field,
+                value: Some((v, _)),
+            } => m.push((b(&field.key), PfValue::Str(Cow::Owned(v)))),
+            Entry::Value { value: None, .. } => {}
         }
     }
     if sources && !spec.is_custom() {
@@ -225,33 +225,32 @@ pub fn file_shape<'a>(
         (b("name"), PfValue::Str(b(&conn.name))),
         (b("type"), PfValue::Str(o(type_id.to_string()))),
     ];
-    for f in &spec.fields {
-        let key = || o(f.key.clone());
-        match f.kind {
-            FieldKind::Secret => {
-                let dropped = values
-                    .iter()
-                    .any(|(k, v)| Some((k.as_str(), v.as_str())) == f.unless());
-                if !dropped {
-                    let v = secret_value(style, conn, &f.key);
-                    m.push((key(), PfValue::Str(o(v))));
-                }
+    // The file's connection: the values given, under the exported type, walked as any other.
+    let mut target = Connection::of(&conn.name, spec);
+    target.values = values.into_iter().collect();
+    for entry in target.entries() {
+        match entry {
+            Entry::Secret { dropped: true, .. } => {}
+            Entry::Secret { field, .. } => {
+                let v = secret_value(style, conn, &field.key);
+                m.push((o(field.key.clone()), PfValue::Str(o(v))));
             }
-            FieldKind::Map if conn.configs.is_empty() => {}
-            FieldKind::Map => {
+            Entry::Configs(_) if conn.configs.is_empty() => {}
+            Entry::Configs(_) => {
                 let cfg = conn.configs.iter().map(|(k, v)| (b(k), b(v))).collect();
                 m.push((b("configs"), PfValue::Map(cfg)));
             }
-            FieldKind::SecretMap => {
+            Entry::Secrets(_) => {
                 let sec = conn.secrets.keys();
                 let sec = sec.map(|k| (b(k), o(secret_value(style, conn, k))));
                 m.push((b("secrets"), PfValue::Map(sec.collect())));
             }
-            _ => {
-                if let Some((_, v)) = values.iter().find(|(k, _)| *k == f.key) {
-                    m.push((key(), PfValue::Str(o(v.clone()))));
-                }
-            }
+            // Only what was given: a default prompt flow would fill in is not written for it.
+            Entry::Value {
+                field,
+                value: Some((v, Source::File)),
+            } => m.push((o(field.key.clone()), PfValue::Str(o(v)))),
+            Entry::Value { .. } => {}
         }
     }
     m.into()

@@ -6,7 +6,7 @@ use crate::catalogue::{FieldKind, TypeSpec};
 use crate::draft::{Blocker, Draft, FieldPath, Fix, RowValue, SecretState};
 use crate::endpoint::Reading;
 use crate::model::SecretRef;
-use crate::model::{Connection, FieldError};
+use crate::model::{Connection, Entry, FieldError};
 use crate::tui::strings as s;
 use indexmap::IndexMap;
 use ratatui_textarea::{CursorMove, TextArea};
@@ -214,25 +214,24 @@ impl Form {
         let mut fields = Vec::new();
         let mut specs = Vec::new();
         let mut kv = Vec::new();
-        for f in &spec.fields {
-            match f.kind {
-                FieldKind::Secret => {
-                    specs.push(f);
-                    fields.push(Field::secret(
-                        &f.key,
-                        secret_input_of(c.secrets.get(&f.key)),
-                    ));
+        for entry in c.entries() {
+            match entry {
+                Entry::Secret { field, record, .. } => {
+                    specs.push(field);
+                    fields.push(Field::secret(&field.key, secret_input_of(record)));
                 }
-                FieldKind::Map => kv.extend(c.configs.iter().map(|(k, v)| Field::plain(k, v))),
-                FieldKind::SecretMap => kv.extend(
-                    c.secrets
+                Entry::Configs(configs) => {
+                    kv.extend(configs.iter().map(|(k, v)| Field::plain(k, v)));
+                }
+                Entry::Secrets(secrets) => kv.extend(
+                    secrets
                         .keys()
                         .map(|k| Field::secret(k, SecretInput::Stored)),
                 ),
-                _ => {
-                    let v = c.values.get(&f.key).or(f.default.as_ref());
-                    specs.push(f);
-                    fields.push(Field::plain(&f.key, v.map(String::as_str).unwrap_or("")));
+                Entry::Value { field, value } => {
+                    specs.push(field);
+                    let v = value.map(|(v, _)| v).unwrap_or_default();
+                    fields.push(Field::plain(&field.key, &v));
                 }
             }
         }
