@@ -155,6 +155,11 @@ impl TypeSpec {
     pub fn url_field(&self) -> Option<&FieldSpec> {
         self.role(Role::Endpoint)
     }
+    /// Every URL field (a rule for any URL, such as no credentials in it); `url_field` is
+    /// the endpoint among them.
+    pub fn url_fields(&self) -> impl Iterator<Item = &FieldSpec> {
+        self.fields.iter().filter(|f| f.kind == FieldKind::Url)
+    }
     pub fn secret_fields(&self) -> impl Iterator<Item = &FieldSpec> {
         self.fields.iter().filter(|f| f.kind == FieldKind::Secret)
     }

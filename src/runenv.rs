@@ -228,12 +228,12 @@ fn by_field(
     };
     for entry in conn.entries() {
         match entry {
-            Entry::Configs(configs) => out.extend(
+            Entry::Configs { rows: configs, .. } => out.extend(
                 configs
                     .iter()
                     .map(|(k, v)| var(name(k), SecretString::from(v.clone()), false)),
             ),
-            Entry::Secrets(secrets) => {
+            Entry::Secrets { rows: secrets, .. } => {
                 for k in secrets.keys() {
                     let v = secret(k)?.ok_or_else(|| missing(conn, k))?;
                     out.push(var(name(k), v, true));

@@ -16,9 +16,6 @@ use crate::catalogue::{Catalogue, ENTRA_MODE, Role};
 use crate::model::Connection;
 use secrecy::SecretString;
 
-/// The secret field the account's key goes into (of every type `plan` creates).
-pub const API_KEY: &str = "api_key";
-
 /// What `discover --add` was pointed at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -227,7 +224,7 @@ pub fn plan_project(name: &str, account: &Account, project: &str) -> Result<Plan
         .ok_or_else(|| PlanError::Type(Catalogue::get().unknown_type("foundry_project")))?;
     let endpoint = p.endpoint.clone().ok_or(PlanError::NoEndpoint)?;
     let mut conn = Connection::of(name, spec);
-    conn.values.insert("endpoint".into(), endpoint);
+    conn.set_role(Role::Endpoint, endpoint);
     Ok(Plan {
         conn,
         keyless: Some(Keyless::Project),

@@ -4,7 +4,7 @@
 //! retired or retiring, with the replacement.
 
 use super::lifecycle::{Urgency, known_api_version, model_entry, notice};
-use crate::catalogue::{FieldKind, Role};
+use crate::catalogue::Role;
 use crate::model::Connection;
 use serde::Serialize;
 
@@ -132,7 +132,7 @@ fn api_version_notices(conn: &Connection, today: i64) -> Vec<ConnNotice> {
         versions.push((k.into(), v));
     }
     let spec = conn.spec();
-    for f in spec.fields.iter().filter(|f| f.kind == FieldKind::Url) {
+    for f in spec.url_fields() {
         if let Some((url, _)) = conn.effective(&f.key)
             && let Some(v) = crate::endpoint::classify_for_type(&url, &spec.id).api_version
         {

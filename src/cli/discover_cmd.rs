@@ -3,9 +3,7 @@
 
 use super::{CliError, Context};
 use crate::azure::ArmError;
-use crate::azure::add::{
-    API_KEY, PrepareError, Prepared, Target, keyless_words, plan_project, prepare,
-};
+use crate::azure::add::{PrepareError, Prepared, Target, keyless_words, plan_project, prepare};
 use crate::azure::discover::{self, Account, Deployment, Progress, Report};
 use crate::azure::lifecycle::{self, Urgency};
 use crate::service::Expect;
@@ -257,17 +255,14 @@ pub fn add(ctx: &Context, a: &AddArgs<'_>) -> Result<(), CliError> {
     };
     let p = prepared.plan;
     let mut secrets = IndexMap::new();
-    if let Some(key) = prepared.key {
-        secrets.insert(API_KEY.to_string(), key);
+    if let (Some(key), Some(field)) = (
+        prepared.key,
+        p.conn.role_key(crate::catalogue::Role::ApiKey),
+    ) {
+        secrets.insert(field.to_string(), key);
     }
     let type_id = p.conn.type_id().to_string();
-    let url = p
-        .conn
-        .values
-        .get("endpoint")
-        .or(p.conn.values.get("api_base"))
-        .cloned()
-        .unwrap_or_default();
+    let url = p.conn.endpoint().unwrap_or_default();
     let warnings = ctx.service()?.save(p.conn, secrets, Expect::Absent)?;
     for w in &warnings {
         say!("aiconn: warning: {w}");

@@ -190,7 +190,9 @@ fn check_endpoint(conn: &mut Connection, edit: &EditArgs) -> Result<(), CliError
     let mut draft = Draft::from_connection(conn);
     // Azure and OpenAI speak only https: store that, and say so (never keep http for them).
     if let Some(fix) = draft.https_only() {
-        conn.values.insert(fix.field.clone(), fix.base.clone());
+        for (k, v) in fix.writes() {
+            conn.values.insert(k.into(), v.into());
+        }
         say!(
             "aiconn: {}: the service only speaks https: stored {}",
             fix.field,

@@ -268,13 +268,13 @@ fn show_rows(
             Entry::Secret { field, .. } => {
                 rows.push([field.key.clone(), "(not set)".into(), String::new()]);
             }
-            Entry::Configs(configs) => {
+            Entry::Configs { rows: configs, .. } => {
                 for (k, v) in configs {
                     let src = source(FieldPath::Row(k.clone()));
                     rows.push([format!("configs.{}", for_terminal(k)), for_terminal(v), src]);
                 }
             }
-            Entry::Secrets(secrets) => {
+            Entry::Secrets { rows: secrets, .. } => {
                 for k in secrets.keys() {
                     let src = source(FieldPath::Row(k.clone()));
                     rows.push([format!("secrets.{}", for_terminal(k)), secret(k)?, src]);

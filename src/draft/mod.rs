@@ -94,12 +94,12 @@ impl Draft {
                     let s = record.map(SecretState::from_record).unwrap_or_default();
                     d.secrets.insert(field.key.clone(), s);
                 }
-                Entry::Configs(configs) => d.rows.extend(
+                Entry::Configs { rows: configs, .. } => d.rows.extend(
                     configs
                         .iter()
                         .map(|(k, v)| (k.clone(), RowValue::Config(v.clone()))),
                 ),
-                Entry::Secrets(secrets) => d.rows.extend(
+                Entry::Secrets { rows: secrets, .. } => d.rows.extend(
                     secrets
                         .iter()
                         .map(|(k, r)| (k.clone(), RowValue::Secret(SecretState::from_record(r)))),

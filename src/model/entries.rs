@@ -23,9 +23,15 @@ pub enum Entry<'a> {
         dropped: bool,
     },
     /// A custom connection's configs (plain values), possibly none.
-    Configs(&'a IndexMap<String, String>),
+    Configs {
+        field: &'static FieldSpec,
+        rows: &'a IndexMap<String, String>,
+    },
     /// A custom connection's secrets, possibly none.
-    Secrets(&'a IndexMap<String, SecretRecord>),
+    Secrets {
+        field: &'static FieldSpec,
+        rows: &'a IndexMap<String, SecretRecord>,
+    },
 }
 
 impl Connection {
@@ -44,8 +50,14 @@ impl Connection {
                     record: self.secrets.get(&f.key),
                     dropped: self.is_dropped(&f.key),
                 },
-                FieldKind::Map => Entry::Configs(&self.configs),
-                FieldKind::SecretMap => Entry::Secrets(&self.secrets),
+                FieldKind::Map => Entry::Configs {
+                    field: f,
+                    rows: &self.configs,
+                },
+                FieldKind::SecretMap => Entry::Secrets {
+                    field: f,
+                    rows: &self.secrets,
+                },
             })
             .collect()
     }
@@ -74,9 +86,10 @@ mod tests {
         let maps: Vec<_> = k
             .entries()
             .into_iter()
-            .filter(|e| matches!(e, Entry::Configs(_) | Entry::Secrets(_)))
+            .filter(|e| matches!(e, Entry::Configs { .. } | Entry::Secrets { .. }))
             .collect();
         assert!(matches!(maps.as_slice(),
-            [Entry::Configs(c), Entry::Secrets(s)] if c.len() == 1 && s.is_empty()));
+            [Entry::Configs { rows: c, .. }, Entry::Secrets { rows: s, .. }]
+                if c.len() == 1 && s.is_empty()));
     }
 }

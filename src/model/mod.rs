@@ -223,14 +223,11 @@ impl Connection {
                         format!("{} is required", field.label),
                     ));
                 }
-                Entry::Secret { .. } | Entry::Configs(_) => {}
-                Entry::Secrets(secrets) => {
-                    if let Some(f) = spec.fields.iter().find(|f| f.kind == FieldKind::SecretMap)
-                        && self.is_required(f)
-                        && secrets.is_empty()
-                    {
+                Entry::Secret { .. } | Entry::Configs { .. } => {}
+                Entry::Secrets { field, rows } => {
+                    if self.is_required(field) && rows.is_empty() {
                         errs.push(FieldError::field(
-                            &f.key,
+                            &field.key,
                             "a custom connection needs at least one secret",
                         ));
                     }

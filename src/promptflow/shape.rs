@@ -5,7 +5,7 @@
 //! JSON tree.
 
 use super::env_names::{env_name, env_reference};
-use crate::catalogue::{Catalogue, FieldKind};
+use crate::catalogue::Catalogue;
 use crate::model::SecretRef;
 use crate::model::{Connection, Entry, Source};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -121,7 +121,7 @@ pub fn show_shape<'a, E>(
                 ..
             } => m.push((b(&field.key), PfValue::Str(shown(reveal(&field.key)?)))),
             Entry::Secret { .. } => {}
-            Entry::Configs(configs) => {
+            Entry::Configs { rows: configs, .. } => {
                 let mut cfg: Vec<(Cow<'a, str>, Cow<'a, str>)> =
                     configs.iter().map(|(k, v)| (b(k), b(v))).collect();
                 if c.is_strong_type() {
@@ -133,7 +133,7 @@ pub fn show_shape<'a, E>(
                 }
                 m.push((b("configs"), PfValue::Map(cfg)));
             }
-            Entry::Secrets(secrets) => {
+            Entry::Secrets { rows: secrets, .. } => {
                 let mut sec = Vec::new();
                 for k in secrets.keys() {
                     sec.push((b(k), shown(reveal(k)?)));
@@ -235,12 +235,12 @@ pub fn file_shape<'a>(
                 let v = secret_value(style, conn, &field.key);
                 m.push((o(field.key.clone()), PfValue::Str(o(v))));
             }
-            Entry::Configs(_) if conn.configs.is_empty() => {}
-            Entry::Configs(_) => {
+            Entry::Configs { .. } if conn.configs.is_empty() => {}
+            Entry::Configs { .. } => {
                 let cfg = conn.configs.iter().map(|(k, v)| (b(k), b(v))).collect();
                 m.push((b("configs"), PfValue::Map(cfg)));
             }
-            Entry::Secrets(_) => {
+            Entry::Secrets { .. } => {
                 let sec = conn.secrets.keys();
                 let sec = sec.map(|k| (b(k), o(secret_value(style, conn, k))));
                 m.push((b("secrets"), PfValue::Map(sec.collect())));
@@ -259,12 +259,15 @@ pub fn file_shape<'a>(
 /// The values prompt flow's connection of `c`'s own type carries (aiconn's own fields left
 /// out), effective: a default where none is stored.
 pub(super) fn pf_fields(c: &Connection) -> Vec<(String, String)> {
-    c.spec()
-        .fields
-        .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Text | FieldKind::Url | FieldKind::Enum))
-        .filter(|f| f.promptflow)
-        .filter_map(|f| c.effective(&f.key).map(|(v, _)| (f.key.clone(), v)))
+    c.entries()
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Value {
+                field,
+                value: Some((v, _)),
+            } if field.promptflow => Some((field.key.clone(), v)),
+            _ => None,
+        })
         .collect()
 }
 

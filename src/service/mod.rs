@@ -34,11 +34,7 @@ pub use sweep::Orphans;
 fn strip_url_credentials(conn: &mut Connection) -> Warnings {
     let spec = conn.spec();
     let mut warnings = Vec::new();
-    for f in spec
-        .fields
-        .iter()
-        .filter(|f| f.kind == crate::catalogue::FieldKind::Url)
-    {
+    for f in spec.url_fields() {
         if let Some(clean) = conn
             .values
             .get(&f.key)

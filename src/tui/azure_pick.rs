@@ -10,7 +10,7 @@ use super::filter::Needle;
 use super::form::{Form, SecretInput, masked_input};
 use super::keymap::{Cmd, Ctx, lookup};
 use super::strings as s;
-use crate::azure::add::{API_KEY, PrepareError, Prepared, keyless_words, plan_project};
+use crate::azure::add::{PrepareError, Prepared, keyless_words, plan_project};
 use crate::azure::discover::{Account, Subscription};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use secrecy::ExposeSecret;
@@ -403,7 +403,8 @@ fn open_form(app: &mut App, account: &Account, prepared: Prepared) {
     let mut f = Form::from_connection(&prepared.plan.conn);
     f.base = None;
     if let Some(key) = &prepared.key
-        && let Some(field) = f.fields.iter_mut().find(|x| x.key == API_KEY)
+        && let Some(api_key) = f.spec.role(crate::catalogue::Role::ApiKey)
+        && let Some(field) = f.fields.iter_mut().find(|x| x.key == api_key.key)
         && let Some(sec) = field.secret.as_mut()
     {
         field.input = masked_input(key.expose_secret());

@@ -220,10 +220,10 @@ impl Form {
                     specs.push(field);
                     fields.push(Field::secret(&field.key, secret_input_of(record)));
                 }
-                Entry::Configs(configs) => {
+                Entry::Configs { rows: configs, .. } => {
                     kv.extend(configs.iter().map(|(k, v)| Field::plain(k, v)));
                 }
-                Entry::Secrets(secrets) => kv.extend(
+                Entry::Secrets { rows: secrets, .. } => kv.extend(
                     secrets
                         .keys()
                         .map(|k| Field::secret(k, SecretInput::Stored)),
