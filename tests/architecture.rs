@@ -23,11 +23,7 @@ fn no_print_macro_outside_the_cli() {
     let mut found = Vec::new();
     let test_only = test_only_files(root);
     for file in rust_files(&root.join("src")) {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = relative(root, &file);
         if rel == "src/main.rs" || rel.starts_with("src/cli/") {
             continue;
         }
@@ -63,6 +59,14 @@ fn no_print_macro_outside_the_cli() {
 }
 
 /// Every `.rs` file under `dir`.
+/// `file` relative to the crate root, with `/` separators (how the rules name files).
+fn relative(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -392,11 +396,7 @@ fn the_core_layers_keep_to_their_own() {
     ];
     let mut found = Vec::new();
     for file in rust_files(&root.join("src")) {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = relative(root, &file);
         let code = production_code(&std::fs::read_to_string(&file).unwrap());
         for (under, used, known) in rules {
             if rel.starts_with(under) && !known.contains(&rel.as_str()) && code.contains(used) {
@@ -418,11 +418,7 @@ fn the_secret_mask_is_chosen_in_one_place() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     for file in rust_files(&root.join("src")) {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = relative(root, &file);
         if rel == "src/tui/form.rs" {
             continue;
         }
