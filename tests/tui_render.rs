@@ -40,31 +40,28 @@ fn sample() -> Vec<Connection> {
         "api_base".into(),
         "https://contoso.openai.azure.com/".into(),
     );
-    a.secrets.insert(
-        "api_key".into(),
-        aiconn::model::SecretRecord::parse("keychain"),
-    );
+    in_keychain(&mut a, "api_key");
     let mut f = Connection::new("foundry", "azure_ai").unwrap();
     f.values.insert(
         "endpoint".into(),
         "https://contoso.services.ai.azure.com/models".into(),
     );
-    f.secrets.insert(
-        "api_key".into(),
-        aiconn::model::SecretRecord::parse("keychain"),
-    );
+    in_keychain(&mut f, "api_key");
     let mut c = Connection::new("svc", "custom").unwrap();
     c.configs.insert("region".into(), "eu".into());
-    c.secrets.insert(
-        "token".into(),
-        aiconn::model::SecretRecord::parse("keychain"),
-    );
+    in_keychain(&mut c, "token");
     let mut aad = Connection::new("aad-search", "cognitive_search").unwrap();
     aad.values
         .insert("api_base".into(), "https://s.search.windows.net".into());
     aad.values.insert("auth_mode".into(), "meid_token".into());
     let serp = Connection::new("serp-nokey", "serp").unwrap();
     vec![a, f, c, aad, serp]
+}
+
+/// Records `field` of `c` as set in the keychain (the value itself is never needed here).
+fn in_keychain(c: &mut Connection, field: &str) {
+    c.secrets
+        .insert(field.into(), aiconn::model::SecretRecord::parse("keychain"));
 }
 
 fn app(conns: Vec<Connection>, w: u16, h: u16) -> App {
@@ -242,10 +239,7 @@ fn hostile_stored_values_are_drawn_escaped() {
         "base_url".into(),
         "https://x\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}.example/\u{1b}[2J".into(),
     );
-    c.secrets.insert(
-        "api_key".into(),
-        aiconn::model::SecretRecord::parse("keychain"),
-    );
+    in_keychain(&mut c, "api_key");
     let mut a = app(vec![c], 120, 40);
     key(&mut a, KeyCode::Enter);
     let t = render(&a, 120, 40);
@@ -287,10 +281,7 @@ fn the_fix_shown_is_the_fix_f_carries_out() {
         "api_base".into(),
         "https://contoso.openai.azure.com/openai/v1/".into(),
     );
-    c.secrets.insert(
-        "api_key".into(),
-        aiconn::model::SecretRecord::parse("keychain"),
-    );
+    in_keychain(&mut c, "api_key");
     let mut a = app(vec![c], 120, 40);
     key(&mut a, KeyCode::Enter); // open the form
     let screen = text(&render(&a, 120, 40));
@@ -569,10 +560,7 @@ fn a_custom_row_named_name_marks_its_own_row_not_the_name() {
         "name".into(),
         "v".repeat(aiconn::model::MAX_VALUE_BYTES + 1),
     );
-    c.secrets.insert(
-        "token".into(),
-        aiconn::model::SecretRecord::parse("keychain"),
-    );
+    in_keychain(&mut c, "token");
     let mut a = app(vec![c], 120, 40);
     key(&mut a, KeyCode::Enter); // to the form
     let s = text(&render(&a, 120, 40));

@@ -13,16 +13,6 @@ pub enum FieldPath {
     Row(String),
 }
 
-impl FieldPath {
-    /// The key the path names (`name` for the name), for messages and machine output.
-    pub fn key(&self) -> &str {
-        match self {
-            FieldPath::Name => "name",
-            FieldPath::Field(k) | FieldPath::Row(k) => k,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub at: FieldPath,
